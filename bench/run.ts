@@ -1,0 +1,43 @@
+/**
+ * Bench entry point: runs each bench module in sequence, prints its markdown report and writes it to
+ * bench/results/<name>.md. `npm run bench` runs all; `npm run bench -- indicators` only the named ones.
+ * A bench module exports `run(log)` returning its report as markdown; add new ones to `modules`.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gcExposed } from "./measure.js";
+
+interface BenchModule {
+  /** Runs the benchmark; `log` receives progress lines; resolves to the markdown report. */
+  run(log: (line: string) => void): Promise<string>;
+}
+
+const modules: { name: string; load: () => Promise<BenchModule> }[] = [
+  { name: "indicators", load: () => import("./indicators.js") },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !modules.some((module) => module.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench module(s): ${unknown.join(", ")}; known: ${modules.map((m) => m.name).join(", ")}`);
+  }
+  if (!gcExposed) console.warn("warning: gc is not exposed; run with node --expose-gc for steadier numbers");
+  const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  for (const { name, load } of modules) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    console.error(`bench ${name}: running…`);
+    const module = await load();
+    const report = await module.run((line) => console.error(line));
+    console.log(report);
+    const file = `${resultsDir}${name}.md`;
+    writeFileSync(file, report);
+    console.error(`bench ${name}: written to ${file}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,219 @@
+import type { CandleSeries } from "../domain/candles.js";
+import { defaultInstrument, type Instrument } from "../domain/instrument.js";
+import type { Fill } from "../domain/order.js";
+import { TIMEFRAMES } from "../domain/timeframe.js";
+import type { ClosedTrade, EquityCurve } from "../domain/trade.js";
+import type { DecisionRecord } from "../engine/decision.js";
+import { Engine, type Slot } from "../engine/engine.js";
+import type { EventBus } from "../engine/events.js";
+import { Portfolio } from "../execution/portfolio.js";
+import { type FundingSource, SimulatedBroker } from "../execution/simulated-broker.js";
+import type { SlippageModel } from "../execution/slippage.js";
+import type { RiskShield } from "../risk/shield.js";
+import type { SizeRule } from "../risk/sizing.js";
+import { BatchColumns } from "../strategy/columns.js";
+import type { Strategy } from "../strategy/strategy.js";
+
+export interface BacktestFeed {
+  readonly series: CandleSeries;
+  readonly strategy: Strategy;
+  readonly instrument?: Instrument;
+  readonly size?: SizeRule;
+  readonly leverage?: number;
+  readonly allowShort?: boolean;
+}
+
+export interface BacktestOptions {
+  readonly feeds: readonly BacktestFeed[];
+  readonly cash: number;
+  /** Maker and taker fee as a fraction of notional; overrides the instruments' own. */
+  readonly fee?: number;
+  readonly slippage?: SlippageModel;
+  readonly maxVolumeParticipation?: number;
+  readonly funding?: FundingSource;
+  readonly shield?: RiskShield;
+  readonly bus?: EventBus;
+  readonly runId?: string;
+  /** Close what is still open at the last bar's close, so every PnL is in a closed trade (default true). */
+  readonly closeAtEnd?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface BacktestResult {
+  readonly equity: EquityCurve;
+  /** 1 where any position was open at that step's close. */
+  readonly inMarket: Uint8Array;
+  readonly trades: readonly ClosedTrade[];
+  readonly fills: readonly Fill[];
+  readonly decisions: readonly DecisionRecord[];
+  readonly portfolio: Portfolio;
+  readonly bars: number;
+  readonly elapsedMs: number;
+  readonly halted: boolean;
+}
+
+/**
+ * Runs the engine over history. The driver only decides the order in which bars close; everything else is the
+ * same `Engine.step` that paper and live trading call.
+ */
+export function runBacktest(options: BacktestOptions): BacktestResult {
+  if (options.feeds.length === 0) throw new RangeError("a backtest needs at least one data feed");
+  if (!(options.cash > 0)) throw new RangeError(`--cash must be > 0, got ${options.cash}`);
+  if (options.fee !== undefined && !(options.fee >= 0 && options.fee < 0.1)) {
+    throw new RangeError(`--fee must be a fraction in [0, 0.1), got ${options.fee}`);
+  }
+  const started = performance.now();
+  const portfolio = new Portfolio(options.cash);
+  const engine = new Engine({
+    portfolio,
+    createBroker: (listener) =>
+      new SimulatedBroker(portfolio, listener, {
+        ...(options.slippage ? { slippage: options.slippage } : {}),
+        ...(options.maxVolumeParticipation !== undefined
+          ? { maxVolumeParticipation: options.maxVolumeParticipation }
+          : {}),
+        ...(options.funding ? { funding: options.funding } : {}),
+      }),
+    ...(options.shield ? { shield: options.shield } : {}),
+    ...(options.bus ? { bus: options.bus } : {}),
+    runId: options.runId ?? "bt",
+  });
+  const slots: Slot[] = [];
+  const seen = new Set<string>();
+  for (const feed of options.feeds) {
+    const symbol = feed.series.symbol;
+    if (seen.has(symbol)) throw new RangeError(`symbol ${symbol} appears twice; one slot per symbol`);
+    seen.add(symbol);
+    if (feed.series.length === 0) throw new RangeError(`no bars for ${symbol} in the chosen range`);
+    let instrument = feed.instrument ?? defaultInstrument(symbol);
+    if (options.fee !== undefined) instrument = { ...instrument, makerFee: options.fee, takerFee: options.fee };
+    const defaultSize: SizeRule = { type: "percent-equity", value: 100 / options.feeds.length };
+    const series = feed.series;
+    slots.push(
+      engine.addSlot(
+        {
+          symbol,
+          timeframe: series.timeframe,
+          strategy: feed.strategy,
+          instrument,
+          size: feed.size ?? (feed.strategy as { sizing?: SizeRule }).sizing ?? defaultSize,
+          ...(feed.leverage !== undefined ? { leverage: feed.leverage } : {}),
+          ...(feed.allowShort !== undefined ? { allowShort: feed.allowShort } : {}),
+        },
+        () => series,
+        new BatchColumns(series),
+      ),
+    );
+  }
+  const broker = engine.broker as SimulatedBroker;
+  const { time, equity, inMarket, bars } =
+    slots.length === 1
+      ? runSingle(engine, slots[0] as Slot, options.onProgress)
+      : runMany(engine, slots, options.onProgress);
+  if (options.closeAtEnd ?? true) {
+    for (const slot of slots) {
+      const last = slot.series().length - 1;
+      broker.flatten(slot.config.symbol, last, "end of backtest");
+    }
+    if (equity.length > 0) equity[equity.length - 1] = portfolio.equity();
+  }
+  return {
+    equity: { time, equity },
+    inMarket,
+    trades: portfolio.trades,
+    fills: engine.fills,
+    decisions: engine.decisions,
+    portfolio,
+    bars,
+    elapsedMs: performance.now() - started,
+    halted: engine.halted,
+  };
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+function runSingle(engine: Engine, slot: Slot, onProgress?: (done: number, total: number) => void) {
+  const series = slot.series();
+  const n = series.length;
+  const time = new Float64Array(n);
+  const equity = new Float64Array(n);
+  const inMarket = new Uint8Array(n);
+  const portfolio = engine.portfolio;
+  for (let i = 0; i < n; i++) {
+    engine.step(slot, i);
+    const t = series.time[i] as number;
+    time[i] = t;
+    equity[i] = engine.observe(t);
+    inMarket[i] = portfolio.openPositionCount() > 0 ? 1 : 0;
+    if (onProgress !== undefined && (i & (PROGRESS_EVERY - 1)) === 0) onProgress(i, n);
+  }
+  onProgress?.(n, n);
+  return { time, equity, inMarket, bars: n };
+}
+
+/**
+ * Several slots: bars are processed in the order they close (open time + timeframe), all slots closing at the
+ * same instant together, and equity is sampled once per such instant.
+ */
+function runMany(engine: Engine, slots: readonly Slot[], onProgress?: (done: number, total: number) => void) {
+  const k = slots.length;
+  const series = slots.map((s) => s.series());
+  const duration = series.map((s) => inferDuration(s));
+  const cursor = new Int32Array(k);
+  const shortest = Math.min(...duration);
+  let total = 0;
+  for (const s of series) total += s.length;
+  const times: number[] = [];
+  const equities: number[] = [];
+  const exposure: number[] = [];
+  let done = 0;
+  let nextReport = 0;
+  for (;;) {
+    let next = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < k; j++) {
+      const s = series[j] as CandleSeries;
+      const c = cursor[j] as number;
+      if (c < s.length) {
+        const close = (s.time[c] as number) + (duration[j] as number);
+        if (close < next) next = close;
+      }
+    }
+    if (next === Number.POSITIVE_INFINITY) break;
+    for (let j = 0; j < k; j++) {
+      const s = series[j] as CandleSeries;
+      const c = cursor[j] as number;
+      if (c < s.length && (s.time[c] as number) + (duration[j] as number) === next) {
+        engine.step(slots[j] as Slot, c);
+        cursor[j] = c + 1;
+        done++;
+      }
+    }
+    // Equity is labelled like bars: by the open time of the step's bars, valued at their close.
+    const label = next - shortest;
+    times.push(label);
+    equities.push(engine.observe(label));
+    exposure.push(engine.portfolio.openPositionCount() > 0 ? 1 : 0);
+    if (onProgress !== undefined && done >= nextReport) {
+      onProgress(done, total);
+      nextReport = done + PROGRESS_EVERY;
+    }
+  }
+  onProgress?.(total, total);
+  return {
+    time: Float64Array.from(times),
+    equity: Float64Array.from(equities),
+    inMarket: Uint8Array.from(exposure),
+    bars: total,
+  };
+}
+
+function inferDuration(series: CandleSeries): number {
+  if (series.timeframe !== undefined) return TIMEFRAMES[series.timeframe];
+  if (series.length < 2) return 1;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < Math.min(series.length, 100); i++) {
+    const d = (series.time[i] as number) - (series.time[i - 1] as number);
+    if (d > 0 && d < best) best = d;
+  }
+  return Number.isFinite(best) ? best : 1;
+}

@@ -1,0 +1,173 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hashConfig, hashSeries } from "../../backtest/hash.js";
+import { formatMetrics } from "../../backtest/metrics/index.js";
+import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
+import { runBacktest } from "../../backtest/run-backtest.js";
+import { summarize } from "../../backtest/summary.js";
+import { loadConfig } from "../../config/load-config.js";
+import { parseSlippage } from "../../execution/slippage.js";
+import { parseSize } from "../../risk/sizing.js";
+import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
+import { loadStrategy } from "../../strategy/registry.js";
+import { loadMarketData } from "../market-data.js";
+import { numberOption, parseParams, positive, positiveInteger, timeOption } from "../parse-options.js";
+import { ProgressBar } from "../progress.js";
+import { UsageError } from "../usage-error.js";
+
+export interface BacktestCliOptions {
+  strategy: string;
+  data?: string[];
+  exchange?: string;
+  symbol: string;
+  timeframe?: string;
+  from?: string;
+  to?: string;
+  cash?: string;
+  fee?: string;
+  slippage?: string;
+  participation?: string;
+  size?: string;
+  leverage: string;
+  param?: string[];
+  bars: string;
+  seed?: string;
+  policy: string;
+  out?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
+  const { config } = loadConfig({ file: globals.config });
+  const defaults = config.backtest;
+  const cash = numberOption("cash", options.cash, positive) ?? defaults.cash;
+  const fee =
+    numberOption("fee", options.fee, (n) =>
+      n >= 0 && n < 0.1 ? undefined : "must be a fraction in [0, 0.1), e.g. 0.001",
+    ) ?? defaults.fee;
+  const participation = numberOption("participation", options.participation, (n) =>
+    n > 0 && n <= 1 ? undefined : "must be in (0, 1]",
+  );
+  const leverage =
+    numberOption("leverage", options.leverage, (n) => (n >= 1 && n <= 125 ? undefined : "must be in [1, 125]")) ?? 1;
+  const seed =
+    numberOption("seed", options.seed, (n) => (Number.isInteger(n) ? undefined : "must be a whole number")) ??
+    defaults.seed;
+  const bars = numberOption("bars", options.bars, positiveInteger) ?? 20_000;
+  const slippageText = options.slippage ?? String(defaults.slippageBps);
+  const slippage = wrap("--slippage", () => parseSlippage(slippageText));
+  const sizeText = options.size;
+  const size = sizeText === undefined ? undefined : wrap("--size", () => parseSize(sizeText));
+  const params = parseParams(options.param);
+  const strategy = loadStrategy(options.strategy, params);
+  const symbols = options.symbol
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const data = await loadMarketData({
+    files: options.data,
+    exchange: options.exchange,
+    symbols,
+    timeframe: options.timeframe,
+    from: timeOption("from", options.from),
+    to: timeOption("to", options.to),
+    policy: options.policy,
+    dataDir: config.dataDir,
+    simulated: { bars, seed },
+  });
+  for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
+
+  const progress = new ProgressBar("backtest", options.progress && !options.json);
+  const result = runBacktest({
+    feeds: data.series.map((series) => ({
+      series,
+      strategy,
+      ...(size ? { size } : {}),
+      ...(leverage !== 1 ? { leverage } : {}),
+    })),
+    cash,
+    fee,
+    slippage,
+    ...(participation !== undefined ? { maxVolumeParticipation: participation } : {}),
+    runId: `bt-${seed}`,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.done();
+
+  const first = Math.min(...data.series.map((s) => s.time[0] as number));
+  const last = Math.max(...data.series.map((s) => s.time[s.length - 1] as number));
+  const runConfig = {
+    strategy: strategy.spec,
+    parameters: strategy.parameters,
+    cash,
+    fee,
+    slippage: slippage.description,
+    size: sizeText ?? "strategy default / equal share of equity",
+    leverage,
+    participation: participation ?? null,
+    seed,
+  };
+  const summary = summarize(result, data.series, {
+    strategy: strategy.name,
+    parameters: strategy.parameters,
+    symbols: data.series.map((s) => s.symbol),
+    timeframe: data.series[0]?.timeframe,
+    dataSource: data.source,
+    dataRange: { from: first, to: last },
+    bars: result.bars,
+    cash,
+    fee,
+    slippage: slippage.description,
+    size: runConfig.size,
+    seed,
+    dataHash: hashSeries(data.series),
+    configHash: hashConfig(runConfig),
+    sample: {
+      kind: "unspecified",
+      note: "parameters were given by hand; if they were tuned on this data, read every figure as in-sample",
+    },
+  });
+
+  if (options.out) {
+    mkdirSync(options.out, { recursive: true });
+    writeBacktestOutputs(options.out, { result, summary, series: data.series });
+    writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const m = summary.meta;
+  const lines = [
+    `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
+    `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${iso(m.dataRange.from)} → ${iso(m.dataRange.to)}, ${m.bars} bars`,
+    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
+    `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
+    "",
+    formatMetrics(summary.metrics),
+  ];
+  if (options.out)
+    lines.push("", `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,summary.json,report.html}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function wrap<T>(option: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw new UsageError(
+      (error as Error).message.startsWith(option) ? (error as Error).message : `${option}: ${(error as Error).message}`,
+    );
+  }
+}
+
+function formatParams(params: Readonly<Record<string, number>>): string {
+  // Switched-off standard options (stopLoss=0 …) are noise in a one-line header.
+  const shown = Object.entries(params).filter(([k, v]) => !(k in STANDARD_PARAMETERS && v === 0));
+  return `(${shown.map(([k, v]) => `${k}=${v}`).join(" ")})`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(":00.000Z", "Z");
+}

@@ -1,0 +1,158 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
+import { isTimeframe, TIMEFRAMES, type Timeframe } from "../domain/timeframe.js";
+import { UsageError } from "./usage-error.js";
+
+export interface MarketDataRequest {
+  files?: readonly string[] | undefined;
+  exchange?: string | undefined;
+  symbols: readonly string[];
+  timeframe?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  policy: string;
+  dataDir: string;
+  simulated: { bars: number; seed: number };
+}
+
+export interface LoadedMarketData {
+  series: CandleSeries[];
+  /** Where the bars came from, for the summary ("simulated market seed 42", a path, "binance store"). */
+  source: string;
+  warnings: string[];
+}
+
+/**
+ * Loads the bars a command asked for: CSV files, the candle store filled by `aegis download`, or (when neither is
+ * given) the simulated market, which needs no network. Then applies --timeframe and --from/--to.
+ */
+export async function loadMarketData(request: MarketDataRequest): Promise<LoadedMarketData> {
+  const timeframe = parseTimeframe(request.timeframe);
+  if (!["reject", "drop", "ffill"].includes(request.policy)) {
+    throw new UsageError(`--policy ${request.policy}: expected reject, drop or ffill`);
+  }
+  if (request.from !== undefined && request.to !== undefined && request.from > request.to) {
+    throw new UsageError(
+      `--from ${new Date(request.from).toISOString()} is after --to ${new Date(request.to).toISOString()}`,
+    );
+  }
+  const warnings: string[] = [];
+  let loaded: CandleSeries[];
+  let source: string;
+  if (request.files && request.files.length > 0) {
+    if (request.exchange) throw new UsageError("give either --data or --exchange, not both");
+    if (request.symbols.length > 0 && request.symbols.length !== request.files.length) {
+      throw new UsageError(
+        `--symbol names ${request.symbols.length} symbol(s) for ${request.files.length} --data file(s); give one per file or none`,
+      );
+    }
+    const { loadCsv } = await import("../data/csv/load-csv.js");
+    loaded = [];
+    for (const [k, file] of request.files.entries()) {
+      if (!existsSync(file)) throw new UsageError(`--data ${file}: no such file`);
+      const symbol = request.symbols[k];
+      const { series, report } = await loadCsv(file, {
+        policy: request.policy as "reject" | "drop" | "ffill",
+        ...(symbol ? { symbol } : {}),
+      });
+      if (report.gaps.count > 0) {
+        warnings.push(
+          `${file}: ${report.gaps.count} gap(s), ${report.gaps.missingBars} missing bar(s); trading continues across them`,
+        );
+      }
+      if (report.dropped > 0)
+        warnings.push(`${file}: dropped ${report.dropped} bad row(s) (--policy ${request.policy})`);
+      if (report.filled > 0) warnings.push(`${file}: filled ${report.filled} missing bar(s) with flat bars`);
+      loaded.push(series);
+    }
+    source = request.files.join(", ");
+  } else if (request.exchange) {
+    if (request.symbols.length === 0) throw new UsageError("--exchange needs --symbol (e.g. --symbol BTC/USDT)");
+    if (!timeframe) throw new UsageError("--exchange needs --timeframe (e.g. --timeframe 1h)");
+    const { CandleStore } = await import("../data/store/candle-store.js");
+    const store = new CandleStore(join(request.dataDir, "candles.sqlite"));
+    try {
+      loaded = request.symbols.map((symbol) => {
+        const stored = store.count(request.exchange as string, symbol, timeframe);
+        if (stored === 0) {
+          const have = store
+            .list()
+            .filter((s) => s.exchange === request.exchange && s.symbol === symbol)
+            .map((s) => s.timeframe);
+          throw new UsageError(
+            `no ${timeframe} bars of ${symbol} from ${request.exchange} in ${request.dataDir}` +
+              (have.length > 0
+                ? ` (stored timeframes: ${have.join(", ")})`
+                : `; run: aegis download --exchange ${request.exchange} --symbol ${symbol} --timeframe ${timeframe} --since 2024-01-01`),
+          );
+        }
+        return store.load(request.exchange as string, symbol, timeframe, {
+          ...(request.from !== undefined ? { from: request.from } : {}),
+          ...(request.to !== undefined ? { to: request.to } : {}),
+        });
+      });
+    } finally {
+      store.close();
+    }
+    source = `${request.exchange} (candle store ${request.dataDir})`;
+  } else {
+    const { simulateMarket } = await import("../data/simulated/sim-market.js");
+    const symbols = request.symbols.length > 0 ? request.symbols : ["SIM/USDT"];
+    loaded = symbols.map((symbol, k) => {
+      const seed = request.simulated.seed + k;
+      return simulateMarket({
+        seed,
+        bars: request.simulated.bars,
+        symbol,
+        ...(timeframe ? { timeframe } : {}),
+      }).series;
+    });
+    source = `simulated market (seed ${request.simulated.seed}, ${request.simulated.bars} bars${symbols.length > 1 ? " per symbol, seed + i" : ""})`;
+  }
+  const out: CandleSeries[] = [];
+  for (let series of loaded) {
+    if (timeframe && series.timeframe !== timeframe) series = await convertTimeframe(series, timeframe, warnings);
+    series = clip(series, request.from, request.to);
+    out.push(series);
+  }
+  return { series: out, source, warnings };
+}
+
+function parseTimeframe(text: string | undefined): Timeframe | undefined {
+  if (text === undefined) return undefined;
+  if (!isTimeframe(text))
+    throw new UsageError(`--timeframe ${text}: unknown (expected one of ${Object.keys(TIMEFRAMES).join(", ")})`);
+  return text;
+}
+
+async function convertTimeframe(series: CandleSeries, timeframe: Timeframe, warnings: string[]): Promise<CandleSeries> {
+  const have = series.timeframe;
+  if (have === undefined)
+    throw new UsageError(`${series.symbol}: cannot tell the data's timeframe to convert it to ${timeframe}`);
+  if (TIMEFRAMES[timeframe] < TIMEFRAMES[have] || TIMEFRAMES[timeframe] % TIMEFRAMES[have] !== 0) {
+    throw new UsageError(
+      `${series.symbol}: the data is ${have}; it cannot give ${timeframe} bars (only multiples of ${have})`,
+    );
+  }
+  const { resample } = await import("../data/resample.js");
+  const result = resample(series, timeframe);
+  if (!result.lastBucketComplete) {
+    warnings.push(`${series.symbol}: the last ${timeframe} bar is incomplete and was left out`);
+    return sliceSeries(result.series, 0, result.series.length - 1);
+  }
+  return result.series;
+}
+
+function clip(series: CandleSeries, from: number | undefined, to: number | undefined): CandleSeries {
+  if (from === undefined && to === undefined) return series;
+  const start = from === undefined ? 0 : lowerBound(series, from);
+  const end = to === undefined ? series.length : lowerBound(series, to + 1);
+  const clipped = sliceSeries(series, start, end);
+  if (clipped.length === 0) {
+    const first = series.length > 0 ? new Date(series.time[0] as number).toISOString() : "none";
+    const last = series.length > 0 ? new Date(series.time[series.length - 1] as number).toISOString() : "none";
+    throw new UsageError(`${series.symbol}: no bars between --from and --to (the data covers ${first} to ${last})`);
+  }
+  return clipped;
+}

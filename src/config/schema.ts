@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
+ * typo such as `max_drawdown` never silently falls back to a default.
+ */
+const exchangeSchema = z
+  .object({
+    apiKey: z.string().min(1).optional(),
+    secret: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /** Points the exchange's REST endpoints at another host: a testnet, a proxy, or a local test server. */
+    apiBaseUrl: z.url().optional(),
+    sandbox: z.boolean().default(false),
+  })
+  .strict();
+
+export const backtestDefaultsSchema = z
+  .object({
+    cash: z.number().positive().default(10_000),
+    fee: z.number().min(0).max(0.1).default(0.001),
+    slippageBps: z.number().min(0).max(1000).default(0),
+    size: z.string().min(1).default("100%"),
+    seed: z.number().int().default(42),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default(".aegis"),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    backtest: backtestDefaultsSchema.default(backtestDefaultsSchema.parse({})),
+    exchanges: z
+      .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
+      .default({}),
+  })
+  .strict();
+
+export type AegisConfig = z.infer<typeof configSchema>;
+export type ExchangeConfig = z.infer<typeof exchangeSchema>;

@@ -1,0 +1,345 @@
+import type { CandleSeries } from "../domain/candles.js";
+import type { Instrument } from "../domain/instrument.js";
+import type { Fill, OrderRequest, OrderSide } from "../domain/order.js";
+import type { Vote } from "../domain/signal.js";
+import type { Timeframe } from "../domain/timeframe.js";
+import type { ClosedTrade } from "../domain/trade.js";
+import type { Portfolio } from "../execution/portfolio.js";
+import type { BrokerListener, SubmitResult } from "../execution/simulated-broker.js";
+import { RiskShield, sanityLayer } from "../risk/shield.js";
+import { quantityFor, type SizeRule } from "../risk/sizing.js";
+import type { ColumnSource } from "../strategy/columns.js";
+import {
+  type BarContext,
+  type Cursor,
+  type OnBar,
+  type PriceField,
+  SeriesReader,
+  type Strategy,
+  type StrategySetup,
+  type StrategySignal,
+} from "../strategy/strategy.js";
+import { DecisionCombiner } from "./combiner.js";
+import type { DecisionRecord } from "./decision.js";
+import { EventBus } from "./events.js";
+
+/** The broker as the engine uses it: simulated in backtest and paper, a venue adapter when live. */
+export interface Broker {
+  addMarket(instrument: Instrument, series: () => CandleSeries): void;
+  submit(order: OrderRequest, index: number): SubmitResult;
+  cancelAll(reason: string, time: number, symbol?: string): number;
+  /** Lets a simulated venue match orders against the new bar; a live venue reports fills on its own. */
+  processBar(symbol: string, index: number): void;
+}
+
+export interface SlotConfig {
+  readonly symbol: string;
+  readonly timeframe: Timeframe | undefined;
+  readonly strategy: Strategy;
+  readonly instrument: Instrument;
+  /** Size of a new position; default: the strategy's own, else 100 % of equity split across slots. */
+  readonly size?: SizeRule;
+  readonly leverage?: number;
+  readonly allowShort?: boolean;
+}
+
+export interface Slot {
+  readonly id: number;
+  readonly config: SlotConfig;
+  readonly cursor: Cursor;
+  readonly context: {
+    index: number;
+    time: number;
+    position: { quantity: number; entryPrice: number; barsHeld: number };
+  };
+  series: () => CandleSeries;
+  onBar: OnBar;
+  size: SizeRule;
+  allowShort: boolean;
+}
+
+export interface EngineParts {
+  readonly portfolio: Portfolio;
+  /** Built by the engine so that the broker reports fills back to it. */
+  readonly createBroker: (listener: BrokerListener) => Broker;
+  readonly shield?: RiskShield;
+  readonly bus?: EventBus;
+  readonly combiner?: DecisionCombiner;
+  /** Prefix of client order ids; ids are `${runId}-${sequence}`, unique and replayable. */
+  readonly runId?: string;
+  /** Keep every decision record in memory (`decisions`); on by default. */
+  readonly recordDecisions?: boolean;
+}
+
+/**
+ * The one event-driven path of Aegis: feed → indicators → signal sources → decision combiner → risk shield →
+ * order manager → broker → portfolio. Backtest, paper and live differ only in the clock, the feed and the broker
+ * that drive it; this class does not know which one it is in.
+ */
+export class Engine {
+  readonly portfolio: Portfolio;
+  readonly broker: Broker;
+  readonly shield: RiskShield;
+  readonly bus: EventBus;
+  readonly decisions: DecisionRecord[] = [];
+  readonly slots: Slot[] = [];
+  /** Fills in the order they happened. */
+  readonly fills: Fill[] = [];
+  readonly #combiner: DecisionCombiner;
+  readonly #runId: string;
+  readonly #record: boolean;
+  #orderSeq = 0;
+  #halted = false;
+
+  constructor(parts: EngineParts) {
+    this.portfolio = parts.portfolio;
+    this.shield = parts.shield ?? new RiskShield([sanityLayer]);
+    this.bus = parts.bus ?? new EventBus();
+    this.#combiner = parts.combiner ?? new DecisionCombiner();
+    this.#runId = parts.runId ?? "run";
+    this.#record = parts.recordDecisions ?? true;
+    this.broker = parts.createBroker({
+      onFill: (fill, trade, index) => this.#onFill(fill, trade, index),
+      onCancel: (order, reason, time) => {
+        if (this.bus.has("ORDER_CANCELLED")) {
+          this.bus.publish("ORDER_CANCELLED", {
+            time,
+            clientOrderId: order.clientOrderId,
+            symbol: order.symbol,
+            reason,
+          });
+        }
+      },
+    });
+  }
+
+  /** True once a risk layer called for a halt; only reducing orders go out after that. */
+  get halted(): boolean {
+    return this.#halted;
+  }
+
+  /**
+   * Adds a slot: one strategy instance on one symbol and timeframe. `columns` supplies its price and indicator
+   * columns (batch for backtests, streaming for live) and `series` its bars so far.
+   */
+  addSlot(config: SlotConfig, series: () => CandleSeries, columns: ColumnSource): Slot {
+    const cursor: Cursor = { index: -1 };
+    const setup: StrategySetup = {
+      symbol: config.symbol,
+      timeframe: config.timeframe,
+      price: (field: PriceField) => new SeriesReader(columns.price(field), cursor),
+      indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
+    };
+    const strategyDefaults = config.strategy as Strategy & { sizing?: SizeRule; allowShort?: boolean };
+    const slot: Slot = {
+      id: this.slots.length,
+      config,
+      cursor,
+      context: { index: -1, time: 0, position: { quantity: 0, entryPrice: 0, barsHeld: -1 } },
+      series,
+      onBar: config.strategy.init(setup),
+      size: config.size ?? strategyDefaults.sizing ?? { type: "percent-equity", value: 100 },
+      allowShort: config.allowShort ?? strategyDefaults.allowShort ?? false,
+    };
+    this.broker.addMarket(config.instrument, series);
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /**
+   * Processes bar `index` of `slot`, which has just closed: the broker matches working orders against it, then the
+   * strategy sees it (and every earlier bar, never a later one) and may act; orders it causes fill from the next bar.
+   */
+  step(slot: Slot, index: number): void {
+    const symbol = slot.config.symbol;
+    slot.cursor.index = index;
+    const series = slot.series();
+    const time = series.time[index] as number;
+    if (this.bus.has("MARKET_DATA")) {
+      this.bus.publish("MARKET_DATA", {
+        symbol,
+        timeframe: slot.config.timeframe ?? "",
+        bar: {
+          time,
+          open: series.open[index] as number,
+          high: series.high[index] as number,
+          low: series.low[index] as number,
+          close: series.close[index] as number,
+          volume: series.volume[index] as number,
+        },
+      });
+    }
+    this.broker.processBar(symbol, index);
+    const context = slot.context;
+    context.index = index;
+    context.time = time;
+    const position = context.position;
+    const quantity = this.portfolio.positionQuantity(symbol);
+    position.quantity = quantity;
+    if (quantity !== 0) {
+      position.entryPrice = this.portfolio.position(symbol)?.entryPrice ?? 0;
+      position.barsHeld = index - this.portfolio.openedBar(symbol);
+    } else {
+      position.entryPrice = 0;
+      position.barsHeld = -1;
+    }
+    const signal = slot.onBar(context as BarContext);
+    if (signal !== undefined) this.#act(slot, signal, index, time, series.close[index] as number);
+  }
+
+  /** Lets risk layers watch equity once per time step (after every slot of that step was processed). */
+  observe(time: number): number {
+    const equity = this.portfolio.equity();
+    this.shield.observe(time, equity);
+    return equity;
+  }
+
+  #act(slot: Slot, signal: StrategySignal, index: number, time: number, price: number): void {
+    const symbol = slot.config.symbol;
+    const vote: Vote = {
+      source: slot.config.strategy.name,
+      symbol,
+      action: signal.action,
+      confidence: signal.confidence ?? 1,
+      reasons: [signal.reason],
+    };
+    const votes = [vote];
+    const decision = this.#combiner.combine(votes);
+    const held = this.portfolio.positionQuantity(symbol);
+    let action = decision.action;
+    // A long-only slot reads "sell" as "get out".
+    if (action === "sell" && !slot.allowShort) action = "close";
+    if (this.bus.has("SIGNAL_GENERATED")) {
+      this.bus.publish("SIGNAL_GENERATED", { time, symbol, votes, action, reason: decision.reason });
+    }
+    const wanted: { side: OrderSide; quantity: number; reduceOnly: boolean }[] = [];
+    if (action === "close" || action === "sell" || action === "buy") {
+      const closeLong = held > 0 && action !== "buy";
+      const closeShort = held < 0 && action !== "sell";
+      if (closeLong || closeShort)
+        wanted.push({ side: closeLong ? "sell" : "buy", quantity: Math.abs(held), reduceOnly: true });
+      const opening = (action === "buy" && held <= 0) || (action === "sell" && held >= 0);
+      if (opening) {
+        const leverage = slot.config.leverage ?? 1;
+        // Sized on the equity left after the close this same decision makes (a reversal re-uses the proceeds).
+        const quantity = quantityFor(
+          slot.size,
+          price,
+          this.portfolio.equity(),
+          slot.config.instrument.takerFee,
+          leverage,
+        );
+        wanted.push({ side: action === "buy" ? "buy" : "sell", quantity, reduceOnly: false });
+      }
+    }
+    const orders: OrderRequest[] = [];
+    const risk: DecisionRecord["risk"][number][] = [];
+    let rejected = false;
+    for (const w of wanted) {
+      const leverage = slot.config.leverage ?? 1;
+      const verdict = this.shield.evaluate(
+        {
+          symbol,
+          side: w.side,
+          quantity: w.quantity,
+          price,
+          reduceOnly: w.reduceOnly,
+          leverage,
+          confidence: decision.confidence,
+          time,
+          strategy: slot.config.strategy.name,
+        },
+        { portfolio: this.portfolio, instrument: slot.config.instrument, time },
+      );
+      risk.push({
+        order: `${w.side} ${w.quantity}`,
+        approved: verdict.approved,
+        quantity: verdict.quantity,
+        verdicts: verdict.verdicts,
+      });
+      if (verdict.halted && !this.#halted) this.#halt(time, verdict.reason);
+      const request: OrderRequest = {
+        clientOrderId: `${this.#runId}-${++this.#orderSeq}`,
+        symbol,
+        side: w.side,
+        type: "market",
+        quantity: verdict.quantity,
+        reduceOnly: w.reduceOnly,
+        leverage,
+        reason: w.reduceOnly ? `${decision.reason}` : decision.reason,
+        ...(!w.reduceOnly && signal.exits ? { attach: signal.exits } : {}),
+      };
+      if (this.bus.has("RISK_CHECK")) {
+        this.bus.publish("RISK_CHECK", {
+          time,
+          symbol,
+          order: request,
+          verdicts: verdict.verdicts,
+          approvedQuantity: verdict.quantity,
+        });
+      }
+      if (!verdict.approved) {
+        rejected = true;
+        if (this.bus.has("SIGNAL_REJECTED")) {
+          this.bus.publish("SIGNAL_REJECTED", { time, symbol, reason: verdict.reason, verdicts: verdict.verdicts });
+        }
+        continue;
+      }
+      const result = this.broker.submit(request, index);
+      if (!result.accepted) {
+        rejected = true;
+        if (this.bus.has("SIGNAL_REJECTED")) {
+          this.bus.publish("SIGNAL_REJECTED", {
+            time,
+            symbol,
+            reason: `broker: ${result.reason}`,
+            verdicts: [{ layer: "broker", verdict: "deny", reason: result.reason }],
+          });
+        }
+        continue;
+      }
+      orders.push(result.order);
+      if (this.bus.has("ORDER_PLACED")) this.bus.publish("ORDER_PLACED", { time, order: result.order });
+    }
+    if (this.#record) {
+      this.decisions.push({
+        time,
+        symbol,
+        strategy: slot.config.strategy.name,
+        price,
+        positionBefore: held,
+        votes,
+        action: decision.action === "hold" ? "hold" : action,
+        reason: decision.reason,
+        risk,
+        orders,
+        outcome:
+          decision.action === "hold"
+            ? "vetoed"
+            : orders.length > 0
+              ? "orders-sent"
+              : rejected
+                ? "rejected"
+                : "nothing-to-do",
+      });
+    }
+  }
+
+  #halt(time: number, reason: string): void {
+    this.#halted = true;
+    this.broker.cancelAll(`halted: ${reason}`, time);
+    if (this.bus.has("KILL_SWITCH")) this.bus.publish("KILL_SWITCH", { time, reason });
+  }
+
+  #onFill(fill: Fill, _trade: ClosedTrade | undefined, _index: number): void {
+    this.fills.push(fill);
+    if (this.bus.has("ORDER_FILLED")) this.bus.publish("ORDER_FILLED", { time: fill.time, fill });
+    if (this.bus.has("POSITION_UPDATE")) {
+      this.bus.publish("POSITION_UPDATE", {
+        time: fill.time,
+        symbol: fill.symbol,
+        position: this.portfolio.position(fill.symbol),
+      });
+    }
+  }
+}

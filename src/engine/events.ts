@@ -1,0 +1,69 @@
+import type { Candle } from "../domain/candles.js";
+import type { Fill, OrderRequest, PositionSnapshot } from "../domain/order.js";
+import type { Vote } from "../domain/signal.js";
+
+/** The verdict of one risk layer on one proposed order. */
+export interface RiskVerdict {
+  readonly layer: string;
+  readonly verdict: "allow" | "scale" | "deny" | "halt";
+  readonly reason: string;
+  /** Multiplier applied to the quantity when verdict is "scale". */
+  readonly scale?: number;
+}
+
+/** Events the engine publishes, by name (ARCHITECTURE.md). Each payload is a plain, serialisable object. */
+export interface EngineEvents {
+  MARKET_DATA: { symbol: string; timeframe: string; bar: Candle };
+  SIGNAL_GENERATED: { time: number; symbol: string; votes: readonly Vote[]; action: string; reason: string };
+  RISK_CHECK: {
+    time: number;
+    symbol: string;
+    order: OrderRequest;
+    verdicts: readonly RiskVerdict[];
+    approvedQuantity: number;
+  };
+  SIGNAL_REJECTED: { time: number; symbol: string; reason: string; verdicts: readonly RiskVerdict[] };
+  ORDER_PLACED: { time: number; order: OrderRequest };
+  ORDER_FILLED: { time: number; fill: Fill };
+  ORDER_CANCELLED: { time: number; clientOrderId: string; symbol: string; reason: string };
+  POSITION_UPDATE: { time: number; symbol: string; position: PositionSnapshot | undefined };
+  STATE_SAVED: { time: number; what: string };
+  ALERT: { time: number; level: "info" | "warning" | "critical"; message: string };
+  KILL_SWITCH: { time: number; reason: string };
+  STRATEGY_PROMOTED: { time: number; strategy: string; from: string; to: string };
+}
+
+export type EventName = keyof EngineEvents;
+type Handler<K extends EventName> = (payload: EngineEvents[K]) => void;
+
+/**
+ * A synchronous, typed publish/subscribe bus. Synchronous so that a backtest stays deterministic and a
+ * subscriber sees state exactly as it was when the event happened. `has` lets the hot path skip building a
+ * payload nobody listens to (MARKET_DATA on every bar would otherwise cost an allocation per bar).
+ */
+export class EventBus {
+  readonly #handlers = new Map<EventName, Handler<EventName>[]>();
+
+  on<K extends EventName>(name: K, handler: Handler<K>): () => void {
+    const list = this.#handlers.get(name) ?? [];
+    list.push(handler as Handler<EventName>);
+    this.#handlers.set(name, list);
+    return () => {
+      const current = this.#handlers.get(name);
+      if (!current) return;
+      const index = current.indexOf(handler as Handler<EventName>);
+      if (index >= 0) current.splice(index, 1);
+      if (current.length === 0) this.#handlers.delete(name);
+    };
+  }
+
+  has(name: EventName): boolean {
+    return this.#handlers.has(name);
+  }
+
+  publish<K extends EventName>(name: K, payload: EngineEvents[K]): void {
+    const list = this.#handlers.get(name);
+    if (!list) return;
+    for (const handler of list.slice()) (handler as Handler<K>)(payload);
+  }
+}

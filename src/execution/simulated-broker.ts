@@ -1,0 +1,538 @@
+import type { CandleSeries } from "../domain/candles.js";
+import { floorToStep, type Instrument, roundToStep } from "../domain/instrument.js";
+import type { AttachedExits, Fill, OrderRequest, OrderSide } from "../domain/order.js";
+import type { ClosedTrade } from "../domain/trade.js";
+import type { Portfolio } from "./portfolio.js";
+import { noSlippage, type SlippageModel } from "./slippage.js";
+
+/** Funding of perpetual futures: the rate charged at a funding time (longs pay when positive). */
+export interface FundingSource {
+  readonly intervalMs: number;
+  rateAt(symbol: string, time: number): number;
+}
+
+export interface SimulatedBrokerOptions {
+  slippage?: SlippageModel;
+  /** Largest share of one bar's volume a single order may take (0 < x <= 1); the rest waits for later bars. */
+  maxVolumeParticipation?: number;
+  funding?: FundingSource;
+}
+
+export interface BrokerListener {
+  /** A fill happened; `trade` is the round trip it closed, if any. */
+  onFill(fill: Fill, trade: ClosedTrade | undefined, index: number): void;
+  onCancel(order: OrderRequest, reason: string, time: number): void;
+}
+
+export type SubmitResult = { accepted: true; order: OrderRequest } | { accepted: false; reason: string };
+
+interface WorkingOrder {
+  request: OrderRequest;
+  remaining: number;
+  /** A stop-limit whose stop has been hit and now rests as a limit. */
+  triggered: boolean;
+  /** Bar at which it was submitted: it can fill from the next bar on. */
+  submittedIndex: number;
+}
+
+interface PositionExits {
+  side: 1 | -1;
+  stop: number;
+  target: number;
+  trailingPct: number;
+  trailingDistance: number;
+  /** Best price since entry (highest for a long), updated at each bar's close for use from the next bar. */
+  anchor: number;
+  maxBars: number;
+  openedIndex: number;
+  /** First bar on which the exits are checked. */
+  activeFrom: number;
+  timeExitSent: boolean;
+}
+
+interface Market {
+  symbol: string;
+  instrument: Instrument;
+  series: () => CandleSeries;
+  working: WorkingOrder[];
+  exits: PositionExits | undefined;
+  lastFundingTime: number;
+}
+
+/**
+ * The simulated venue used by backtests and paper trading. Its assumptions, stated once (also in the README):
+ * - a market order sent at a bar's close fills at the next bar's open, plus slippage, taker fee;
+ * - stops (orders and attached stop-losses) fill at their price when the bar's range touches it, or at the open
+ *   when the bar gaps through it, plus slippage, taker fee;
+ * - limits and take-profits fill at their price (or a better open), no slippage, maker fee;
+ * - when one bar touches both the stop-loss and the take-profit, the stop-loss fills (pessimistic);
+ * - an attached stop of a position opened at the open is live from that same bar; one opened intrabar (by a
+ *   limit or stop entry) from the next bar, since the order of prices inside a bar is unknown;
+ * - a trailing stop moves with each bar's best price only after that bar closes;
+ * - a liquidation fills at the liquidation price (isolated margin), before a stop that lies beyond it;
+ * - orders that would need more margin than is free are shrunk to what fits, or cancelled below the minimum size;
+ * - with a participation cap, an order fills at most that share of each bar's volume; the rest waits.
+ */
+export class SimulatedBroker {
+  readonly #markets = new Map<string, Market>();
+  readonly #slippage: SlippageModel;
+  readonly #participation: number;
+  readonly #funding: FundingSource | undefined;
+  readonly #portfolio: Portfolio;
+  readonly #listener: BrokerListener;
+  #closeSeq = 0;
+
+  constructor(portfolio: Portfolio, listener: BrokerListener, options: SimulatedBrokerOptions = {}) {
+    this.#portfolio = portfolio;
+    this.#listener = listener;
+    this.#slippage = options.slippage ?? noSlippage;
+    const cap = options.maxVolumeParticipation;
+    if (cap !== undefined && !(cap > 0 && cap <= 1))
+      throw new RangeError(`volume participation must be in (0, 1], got ${cap}`);
+    this.#participation = cap ?? 0;
+    this.#funding = options.funding;
+  }
+
+  /** Registers a tradable symbol; `series` returns the bars seen so far (a growing buffer when live). */
+  addMarket(instrument: Instrument, series: () => CandleSeries): void {
+    this.#markets.set(instrument.symbol, {
+      symbol: instrument.symbol,
+      instrument,
+      series,
+      working: [],
+      exits: undefined,
+      lastFundingTime: Number.NEGATIVE_INFINITY,
+    });
+  }
+
+  instrument(symbol: string): Instrument {
+    return this.#market(symbol).instrument;
+  }
+
+  openOrders(symbol?: string): OrderRequest[] {
+    const markets = symbol ? [this.#market(symbol)] : [...this.#markets.values()];
+    return markets.flatMap((m) => m.working.map((w) => w.request));
+  }
+
+  /** Validates and queues an order; it can fill from the bar after `index`. */
+  submit(order: OrderRequest, index: number): SubmitResult {
+    const market = this.#markets.get(order.symbol);
+    if (!market) return { accepted: false, reason: `unknown symbol ${order.symbol}` };
+    const ins = market.instrument;
+    const quantity = floorToStep(order.quantity, ins.lotSize);
+    if (!(quantity > 0) || !Number.isFinite(quantity)) {
+      return { accepted: false, reason: `quantity ${order.quantity} rounds to 0 at lot size ${ins.lotSize}` };
+    }
+    if (quantity < ins.minQuantity)
+      return { accepted: false, reason: `quantity ${quantity} is below the minimum ${ins.minQuantity}` };
+    const needsLimit = order.type === "limit" || order.type === "stop-limit";
+    const needsStop = order.type === "stop" || order.type === "stop-limit";
+    if (needsLimit && !(order.limitPrice !== undefined && order.limitPrice > 0)) {
+      return { accepted: false, reason: `${order.type} order needs a positive limit price` };
+    }
+    if (needsStop && !(order.stopPrice !== undefined && order.stopPrice > 0)) {
+      return { accepted: false, reason: `${order.type} order needs a positive stop price` };
+    }
+    const held = this.#portfolio.positionQuantity(order.symbol);
+    if (order.reduceOnly && (held === 0 || held > 0 === (order.side === "buy"))) {
+      return { accepted: false, reason: "reduce-only order would not reduce a position" };
+    }
+    const series = market.series();
+    const reference = order.limitPrice ?? order.stopPrice ?? (series.close[index] as number);
+    if (!order.reduceOnly && quantity * reference < ins.minNotional) {
+      return {
+        accepted: false,
+        reason: `order value ${(quantity * reference).toFixed(2)} is below the minimum notional ${ins.minNotional}`,
+      };
+    }
+    const request: OrderRequest = {
+      ...order,
+      quantity,
+      ...(order.limitPrice !== undefined ? { limitPrice: roundToStep(order.limitPrice, ins.tickSize) } : {}),
+      ...(order.stopPrice !== undefined ? { stopPrice: roundToStep(order.stopPrice, ins.tickSize) } : {}),
+    };
+    market.working.push({ request, remaining: quantity, triggered: false, submittedIndex: index });
+    return { accepted: true, order: request };
+  }
+
+  cancel(clientOrderId: string, reason: string, time: number): boolean {
+    for (const market of this.#markets.values()) {
+      const at = market.working.findIndex((w) => w.request.clientOrderId === clientOrderId);
+      if (at >= 0) {
+        const [w] = market.working.splice(at, 1);
+        this.#listener.onCancel((w as WorkingOrder).request, reason, time);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  cancelAll(reason: string, time: number, symbol?: string): number {
+    let count = 0;
+    for (const market of this.#markets.values()) {
+      if (symbol !== undefined && market.symbol !== symbol) continue;
+      const orders = market.working.splice(0);
+      for (const w of orders) this.#listener.onCancel(w.request, reason, time);
+      count += orders.length;
+    }
+    return count;
+  }
+
+  /** The attached exit levels of the open position of `symbol` (for reports and risk). */
+  exitLevels(symbol: string): { stop: number; target: number } | undefined {
+    const e = this.#markets.get(symbol)?.exits;
+    return e ? { stop: this.#effectiveStop(e), target: e.target } : undefined;
+  }
+
+  /** Moves the attached stop-loss of an open position (position management: break-even, tightening). */
+  setStop(symbol: string, stop: number): void {
+    const e = this.#market(symbol).exits;
+    if (e) e.stop = stop;
+  }
+
+  /** Closes the position of `symbol` at bar `index`'s close (the end of a backtest), cancelling its orders. */
+  flatten(symbol: string, index: number, reason: string): void {
+    const market = this.#market(symbol);
+    const s = market.series();
+    const time = s.time[index] as number;
+    for (const w of market.working.splice(0)) this.#listener.onCancel(w.request, reason, time);
+    const held = this.#portfolio.positionQuantity(symbol);
+    if (held !== 0) this.#closePosition(market, Math.abs(held), s.close[index] as number, "taker", reason, index, time);
+  }
+
+  /** Matches working orders and attached exits of `symbol` against bar `index`, then marks to its close. */
+  processBar(symbol: string, index: number): void {
+    const market = this.#markets.get(symbol);
+    if (!market) throw new Error(`unknown symbol ${symbol}`);
+    const s = market.series();
+    const open = s.open[index] as number;
+    const high = s.high[index] as number;
+    const low = s.low[index] as number;
+    const close = s.close[index] as number;
+    const time = s.time[index] as number;
+    if (this.#funding) this.#applyFunding(market, time, open);
+    if (market.working.length > 0) this.#fillAtOpen(market, s, index, open, time);
+    if (market.exits) this.#checkExits(market, s, index, open, high, low, time);
+    else if (this.#portfolio.positionQuantity(symbol) !== 0)
+      this.#checkLiquidationOnly(market, index, open, high, low, time);
+    if (market.working.length > 0) this.#fillIntrabar(market, s, index, open, high, low, time);
+    this.#portfolio.mark(symbol, close);
+    if (market.exits) this.#endOfBar(market, index, high, low);
+  }
+
+  #market(symbol: string): Market {
+    const market = this.#markets.get(symbol);
+    if (!market) throw new Error(`unknown symbol ${symbol}`);
+    return market;
+  }
+
+  #applyFunding(market: Market, time: number, open: number): void {
+    const funding = this.#funding as FundingSource;
+    const fundingTime = Math.floor(time / funding.intervalMs) * funding.intervalMs;
+    // A funding time inside this bar's open instant; with bars shorter than the interval it happens once.
+    if (fundingTime === time && fundingTime > market.lastFundingTime) {
+      market.lastFundingTime = fundingTime;
+      if (this.#portfolio.positionQuantity(market.symbol) !== 0) {
+        this.#portfolio.applyFunding(market.symbol, funding.rateAt(market.symbol, fundingTime), open);
+      }
+    }
+  }
+
+  #fillAtOpen(market: Market, s: CandleSeries, index: number, open: number, time: number): void {
+    for (let k = 0; k < market.working.length; k++) {
+      const w = market.working[k] as WorkingOrder;
+      if (w.request.type !== "market" || w.submittedIndex >= index) continue;
+      const price = this.#slip(w.request.side, open, s, index, market.instrument);
+      if (this.#execute(market, w, price, "taker", index, time, s, true)) {
+        market.working.splice(k, 1);
+        k--;
+      }
+    }
+  }
+
+  #fillIntrabar(
+    market: Market,
+    s: CandleSeries,
+    index: number,
+    open: number,
+    high: number,
+    low: number,
+    time: number,
+  ): void {
+    for (let k = 0; k < market.working.length; k++) {
+      const w = market.working[k] as WorkingOrder;
+      if (w.submittedIndex >= index || w.request.type === "market") continue;
+      const r = w.request;
+      const buy = r.side === "buy";
+      let price = Number.NaN;
+      let liquidity: "maker" | "taker" = "maker";
+      if (r.type === "limit" || (r.type === "stop-limit" && w.triggered)) {
+        const limit = r.limitPrice as number;
+        if (buy ? low <= limit : high >= limit) price = buy ? Math.min(open, limit) : Math.max(open, limit);
+      } else {
+        const stop = r.stopPrice as number;
+        const hit = buy ? high >= stop : low <= stop;
+        if (hit) {
+          const trigger = buy ? Math.max(open, stop) : Math.min(open, stop);
+          if (r.type === "stop") {
+            price = this.#slip(r.side, trigger, s, index, market.instrument);
+            liquidity = "taker";
+          } else {
+            w.triggered = true;
+            const limit = r.limitPrice as number;
+            // Triggered this bar: fills now only if the trigger price itself satisfies the limit.
+            if (buy ? trigger <= limit : trigger >= limit) price = trigger;
+          }
+        }
+      }
+      if (!Number.isNaN(price) && this.#execute(market, w, price, liquidity, index, time, s, false)) {
+        market.working.splice(k, 1);
+        k--;
+      }
+    }
+  }
+
+  /** Fills as much of `w` as volume and margin allow. Returns true when the order is done (filled or cancelled). */
+  #execute(
+    market: Market,
+    w: WorkingOrder,
+    price: number,
+    liquidity: "maker" | "taker",
+    index: number,
+    time: number,
+    s: CandleSeries,
+    atOpen: boolean,
+  ): boolean {
+    const ins = market.instrument;
+    const r = w.request;
+    let quantity = w.remaining;
+    if (this.#participation > 0) {
+      const cap = floorToStep(this.#participation * (s.volume[index] as number), ins.lotSize);
+      if (cap <= 0) return false;
+      quantity = Math.min(quantity, cap);
+    }
+    const held = this.#portfolio.positionQuantity(r.symbol);
+    const signed = r.side === "buy" ? 1 : -1;
+    const reducing = held !== 0 && Math.sign(held) !== signed;
+    if (r.reduceOnly) {
+      if (!reducing) {
+        this.#listener.onCancel(r, "reduce-only order: no position left to reduce", time);
+        return true;
+      }
+      quantity = Math.min(quantity, Math.abs(held));
+    }
+    const feeRate = liquidity === "maker" ? ins.makerFee : ins.takerFee;
+    const opening = reducing ? Math.max(0, quantity - Math.abs(held)) : quantity;
+    if (opening > 0) {
+      const leverage = r.leverage ?? 1;
+      // Margin freed by the closing part of a flip counts as available for the opening part.
+      const freed = reducing ? (Math.abs(held) * price) / leverage : 0;
+      const available = this.#portfolio.availableMargin() + freed - quantity * price * feeRate;
+      const need = (opening * price) / leverage;
+      if (need > available) {
+        const affordable = floorToStep(Math.max(0, available) / (price / leverage + price * feeRate), ins.lotSize);
+        const closingPart = quantity - opening;
+        if (affordable < ins.minQuantity || affordable * price < ins.minNotional) {
+          if (closingPart > 0) quantity = closingPart;
+          else {
+            this.#listener.onCancel(
+              r,
+              `insufficient margin: need ${need.toFixed(2)}, available ${available.toFixed(2)}`,
+              time,
+            );
+            return true;
+          }
+        } else quantity = closingPart + affordable;
+        w.remaining = quantity;
+      }
+    }
+    const fill: Fill = {
+      clientOrderId: r.clientOrderId,
+      symbol: r.symbol,
+      side: r.side,
+      quantity,
+      price,
+      fee: quantity * price * feeRate,
+      time,
+      liquidity,
+      reason: r.reason,
+    };
+    const before = held;
+    const trade = this.#portfolio.applyFill(fill, index, r.leverage ?? 1);
+    const after = this.#portfolio.positionQuantity(r.symbol);
+    if (after === 0) market.exits = undefined;
+    else if (before === 0 || Math.sign(before) !== Math.sign(after)) {
+      market.exits = r.attach
+        ? this.#exitsFor(r.attach, Math.sign(after) as 1 | -1, price, index, atOpen ? index : index + 1)
+        : undefined;
+    }
+    this.#listener.onFill(fill, trade, index);
+    w.remaining -= quantity;
+    return w.remaining <= ins.lotSize * 1e-9;
+  }
+
+  #exitsFor(attach: AttachedExits, side: 1 | -1, price: number, index: number, activeFrom: number): PositionExits {
+    const stopDistance = Math.max(attach.stopLossPct ? attach.stopLossPct * price : 0, attach.stopLossDistance ?? 0);
+    const targetDistance = Math.max(
+      attach.takeProfitPct ? attach.takeProfitPct * price : 0,
+      attach.takeProfitDistance ?? 0,
+    );
+    return {
+      side,
+      stop: stopDistance > 0 ? price - side * stopDistance : Number.NaN,
+      target: targetDistance > 0 ? price + side * targetDistance : Number.NaN,
+      trailingPct: attach.trailingPct ?? 0,
+      trailingDistance: attach.trailingDistance ?? 0,
+      anchor: price,
+      maxBars: attach.maxBars ?? 0,
+      openedIndex: index,
+      activeFrom,
+      timeExitSent: false,
+    };
+  }
+
+  #effectiveStop(e: PositionExits): number {
+    let stop = e.stop;
+    if (e.trailingPct > 0 || e.trailingDistance > 0) {
+      const distance = Math.max(e.trailingPct * e.anchor, e.trailingDistance);
+      const trail = e.anchor - e.side * distance;
+      if (Number.isNaN(stop) || (e.side === 1 ? trail > stop : trail < stop)) stop = trail;
+    }
+    return stop;
+  }
+
+  #checkExits(
+    market: Market,
+    s: CandleSeries,
+    index: number,
+    open: number,
+    high: number,
+    low: number,
+    time: number,
+  ): void {
+    const e = market.exits as PositionExits;
+    // A position opened intrabar on this bar is protected from the next bar on (see class comment).
+    if (index < e.activeFrom) return;
+    const long = e.side === 1;
+    const liquidation = this.#portfolio.liquidationPrice(market.symbol) ?? Number.NaN;
+    let stop = this.#effectiveStop(e);
+    let stopReason = "stop-loss";
+    if (!Number.isNaN(liquidation) && (Number.isNaN(stop) || (long ? liquidation > stop : liquidation < stop))) {
+      stop = liquidation;
+      stopReason = "liquidation";
+    }
+    const target = e.target;
+    const quantity = Math.abs(this.#portfolio.positionQuantity(market.symbol));
+    const exitSide: OrderSide = long ? "sell" : "buy";
+    if (!Number.isNaN(stop) && (long ? open <= stop : open >= stop)) {
+      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument);
+      this.#closePosition(
+        market,
+        quantity,
+        price,
+        "taker",
+        `${stopReason} (gap through ${stop.toFixed(2)})`,
+        index,
+        time,
+      );
+      return;
+    }
+    if (!Number.isNaN(target) && (long ? open >= target : open <= target)) {
+      this.#closePosition(
+        market,
+        quantity,
+        open,
+        "maker",
+        `take-profit (gap through ${target.toFixed(2)})`,
+        index,
+        time,
+      );
+      return;
+    }
+    if (!Number.isNaN(stop) && (long ? low <= stop : high >= stop)) {
+      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument);
+      this.#closePosition(market, quantity, price, "taker", stopReason, index, time);
+      return;
+    }
+    if (!Number.isNaN(target) && (long ? high >= target : low <= target)) {
+      this.#closePosition(market, quantity, target, "maker", "take-profit", index, time);
+    }
+  }
+
+  #checkLiquidationOnly(market: Market, index: number, open: number, high: number, low: number, time: number): void {
+    const held = this.#portfolio.positionQuantity(market.symbol);
+    const liquidation = this.#portfolio.liquidationPrice(market.symbol);
+    if (liquidation === undefined || !(liquidation > 0)) return;
+    const long = held > 0;
+    if (long ? low <= liquidation : high >= liquidation) {
+      const price = long ? Math.min(open, liquidation) : Math.max(open, liquidation);
+      this.#closePosition(market, Math.abs(held), price, "taker", "liquidation", index, time);
+    }
+  }
+
+  #closePosition(
+    market: Market,
+    quantity: number,
+    price: number,
+    liquidity: "maker" | "taker",
+    reason: string,
+    index: number,
+    time: number,
+  ): void {
+    const ins = market.instrument;
+    const side: OrderSide = this.#portfolio.positionQuantity(market.symbol) > 0 ? "sell" : "buy";
+    const fee = quantity * price * (liquidity === "maker" ? ins.makerFee : ins.takerFee);
+    const fill: Fill = {
+      clientOrderId: `exit-${market.symbol}-${++this.#closeSeq}`,
+      symbol: market.symbol,
+      side,
+      quantity,
+      price,
+      fee,
+      time,
+      liquidity,
+      reason,
+    };
+    const trade = this.#portfolio.applyFill(fill, index, 1, reason);
+    market.exits = undefined;
+    // Reduce-only orders for a position that no longer exists would otherwise open a new one.
+    market.working = market.working.filter((w) => {
+      if (!w.request.reduceOnly) return true;
+      this.#listener.onCancel(w.request, `position closed by ${reason}`, time);
+      return false;
+    });
+    this.#listener.onFill(fill, trade, index);
+  }
+
+  #endOfBar(market: Market, index: number, high: number, low: number): void {
+    const e = market.exits as PositionExits;
+    if (e.side === 1) e.anchor = Math.max(e.anchor, high);
+    else e.anchor = Math.min(e.anchor, low);
+    if (e.maxBars > 0 && !e.timeExitSent && index - e.openedIndex >= e.maxBars) {
+      e.timeExitSent = true;
+      const held = this.#portfolio.positionQuantity(market.symbol);
+      market.working.push({
+        request: {
+          clientOrderId: `time-exit-${market.symbol}-${++this.#closeSeq}`,
+          symbol: market.symbol,
+          side: held > 0 ? "sell" : "buy",
+          type: "market",
+          quantity: Math.abs(held),
+          reduceOnly: true,
+          reason: `time exit after ${e.maxBars} bars`,
+        },
+        remaining: Math.abs(held),
+        triggered: false,
+        submittedIndex: index,
+      });
+    }
+  }
+
+  #slip(side: OrderSide, reference: number, s: CandleSeries, index: number, ins: Instrument): number {
+    const price = this.#slippage.price(side, reference, s, index);
+    if (price === reference) return price;
+    // Round against the trader, as a real book would.
+    const tick = ins.tickSize;
+    return side === "buy" ? Math.ceil(price / tick - 1e-9) * tick : Math.floor(price / tick + 1e-9) * tick;
+  }
+}

@@ -1,0 +1,67 @@
+import { warmupArray } from "./talib-conventions.js";
+import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
+
+/**
+ * Simple moving average (TA-Lib SMA): the mean of the last `period` values.
+ * Output index i (from period - 1 on) averages real[i - period + 1 .. i]; earlier indices are NaN.
+ * Uses TA-Lib's running sum in TA-Lib's order of operations, so results are bit-identical to TA-Lib.
+ * A NaN input makes that output and every later one NaN (as in TA-Lib); period must be >= 2 (TA-Lib's range).
+ * https://ta-lib.github.io/ta-lib-c/ (function SMA)
+ */
+export function sma(real: Numbers, period = 30): Float64Array {
+  assertPeriod("sma", period, 2);
+  const input = toFloat64(real);
+  const length = input.length;
+  const out = warmupArray(length, period - 1);
+  if (length < period) return out;
+  let total = 0;
+  for (let i = 0; i < period - 1; i++) total += input[i]!;
+  for (let i = period - 1, trailing = 0; i < length; i++, trailing++) {
+    const sum = total + input[i]!;
+    out[i] = sum / period;
+    total = sum - input[trailing]!;
+  }
+  return out;
+}
+
+/** Streaming SMA: `update(close)` returns the same value as `sma` at that bar (NaN for the first period - 1). */
+export class SmaStream implements StreamingIndicator<number, number> {
+  readonly period: number;
+  private readonly window: Float64Array;
+  private position = 0;
+  private count = 0;
+  private total = 0;
+
+  constructor(period = 30) {
+    assertPeriod("SmaStream", period, 2);
+    this.period = period;
+    this.window = new Float64Array(period);
+  }
+
+  update(value: number): number {
+    const period = this.period;
+    const position = this.position;
+    this.window[position] = value;
+    this.position = position + 1 === period ? 0 : position + 1;
+    if (this.count < period - 1) {
+      this.count++;
+      this.total += value;
+      return Number.NaN;
+    }
+    const sum = this.total + value;
+    // The oldest value in the window sits in the slot after the one just written.
+    this.total = sum - this.window[this.position]!;
+    return sum / period;
+  }
+
+  peek(value: number): number {
+    if (this.count < this.period - 1) return Number.NaN;
+    return (this.total + value) / this.period;
+  }
+
+  reset(): void {
+    this.position = 0;
+    this.count = 0;
+    this.total = 0;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Stochastic oscillator, slow form (TA-Lib STOCH with simple-moving-average smoothing, MA type 0).
+ *
+ * fast %K = 100 * (close - lowest low) / (highest high - lowest low) over `fastKPeriod` bars (0 when the range is 0),
+ * %K = SMA(fast %K, slowKPeriod), %D = SMA(%K, slowDPeriod). Both lines start at index
+ * (fastKPeriod - 1) + (slowKPeriod - 1) + (slowDPeriod - 1), as in TA-Lib, and read 0..100: high when the close
+ * sits near the top of its recent range. Arithmetic follows TA-Lib's order of operations, so results are
+ * bit-identical to TA-Lib. https://ta-lib.github.io/ta-lib-c/ (function STOCH)
+ */
+import { RunningMean } from "./running-mean.js";
+import { type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
+import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
+import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-extremes.js";
+
+/** One stochastic value: `k` the smoothed %K line, `d` its signal line. */
+export interface StochValue {
+  k: number;
+  d: number;
+}
+
+/** Stochastic lines, each the input's length. */
+export interface StochResult {
+  k: Float64Array;
+  d: Float64Array;
+}
+
+function assertStochPeriods(name: string, fastKPeriod: number, slowKPeriod: number, slowDPeriod: number): void {
+  assertPeriod(`${name} fastKPeriod`, fastKPeriod, 1);
+  assertPeriod(`${name} slowKPeriod`, slowKPeriod, 1);
+  assertPeriod(`${name} slowDPeriod`, slowDPeriod, 1);
+}
+
+/** TA-Lib's fast %K: the divisor is (highest - lowest) / 100, and a flat range gives 0. */
+function fastKOf(close: number, highest: number, lowest: number): number {
+  const diff = (highest - lowest) / 100;
+  return diff !== 0 ? (close - lowest) / diff : 0;
+}
+
+/** Slow stochastic (TA-Lib STOCH, SMA smoothing). NaN before index fastK-1 + slowK-1 + slowD-1. */
+export function stoch(
+  high: Numbers,
+  low: Numbers,
+  close: Numbers,
+  fastKPeriod = 5,
+  slowKPeriod = 3,
+  slowDPeriod = 3,
+): StochResult {
+  assertStochPeriods("stoch", fastKPeriod, slowKPeriod, slowDPeriod);
+  const [highs, lows, closes] = hlcArrays("stoch", high, low, close);
+  const length = highs.length;
+  const first = fastKPeriod - 1 + slowKPeriod - 1 + slowDPeriod - 1;
+  const k = warmupArray(length, first);
+  const d = warmupArray(length, first);
+  if (length <= first) return { k, d };
+  // k and d hold the highest high and lowest low until each index is overwritten with its own output.
+  rollingMaxInto(highs, fastKPeriod, k);
+  rollingMinInto(lows, fastKPeriod, d);
+  // Two running means inlined (same arithmetic as RunningMean, which the stream uses).
+  const kWindow = new Float64Array(slowKPeriod);
+  const dWindow = new Float64Array(slowDPeriod);
+  let kPosition = 0;
+  let dPosition = 0;
+  let kTotal = 0;
+  let dTotal = 0;
+  const kSeed = fastKPeriod - 1 + slowKPeriod - 1;
+  for (let i = fastKPeriod - 1; i < length; i++) {
+    const fastK = fastKOf(closes[i]!, k[i]!, d[i]!);
+    kWindow[kPosition] = fastK;
+    kPosition = kPosition + 1 === slowKPeriod ? 0 : kPosition + 1;
+    if (i < kSeed) {
+      kTotal += fastK;
+      k[i] = Number.NaN;
+      d[i] = Number.NaN;
+      continue;
+    }
+    const kSum = kTotal + fastK;
+    kTotal = kSum - kWindow[kPosition]!;
+    const slowK = kSum / slowKPeriod;
+    dWindow[dPosition] = slowK;
+    dPosition = dPosition + 1 === slowDPeriod ? 0 : dPosition + 1;
+    if (i < first) {
+      dTotal += slowK;
+      k[i] = Number.NaN;
+      d[i] = Number.NaN;
+      continue;
+    }
+    const dSum = dTotal + slowK;
+    dTotal = dSum - dWindow[dPosition]!;
+    k[i] = slowK;
+    d[i] = dSum / slowDPeriod;
+  }
+  return { k, d };
+}
+
+/** Streaming {@link stoch}: `update(bar)` reads high, low and close and returns `{ k, d }` at that bar. */
+export class StochStream implements StreamingIndicator<HighLowClose, StochValue> {
+  private readonly highest: WindowMax;
+  private readonly lowest: WindowMin;
+  private readonly slowK: RunningMean;
+  private readonly slowD: RunningMean;
+
+  constructor(
+    readonly fastKPeriod = 5,
+    readonly slowKPeriod = 3,
+    readonly slowDPeriod = 3,
+  ) {
+    assertStochPeriods("StochStream", fastKPeriod, slowKPeriod, slowDPeriod);
+    this.highest = new WindowMax(fastKPeriod);
+    this.lowest = new WindowMin(fastKPeriod);
+    this.slowK = new RunningMean(slowKPeriod);
+    this.slowD = new RunningMean(slowDPeriod);
+  }
+
+  update(bar: HighLowClose): StochValue {
+    const highest = this.highest.update(bar.high);
+    const lowest = this.lowest.update(bar.low);
+    if (Number.isNaN(highest)) return { k: Number.NaN, d: Number.NaN };
+    const k = this.slowK.update(fastKOf(bar.close, highest, lowest));
+    if (Number.isNaN(k)) return { k: Number.NaN, d: Number.NaN };
+    const d = this.slowD.update(k);
+    return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
+  }
+
+  peek(bar: HighLowClose): StochValue {
+    const highest = this.highest.peek(bar.high);
+    const lowest = this.lowest.peek(bar.low);
+    if (Number.isNaN(highest)) return { k: Number.NaN, d: Number.NaN };
+    const k = this.slowK.peek(fastKOf(bar.close, highest, lowest));
+    if (Number.isNaN(k)) return { k: Number.NaN, d: Number.NaN };
+    const d = this.slowD.peek(k);
+    return Number.isNaN(d) ? { k: Number.NaN, d: Number.NaN } : { k, d };
+  }
+
+  reset(): void {
+    this.highest.reset();
+    this.lowest.reset();
+    this.slowK.reset();
+    this.slowD.reset();
+  }
+}

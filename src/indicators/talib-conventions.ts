@@ -1,0 +1,68 @@
+/**
+ * Small helpers shared by the indicators to reproduce TA-Lib C (0.6) arithmetic exactly.
+ * Not exported from the package index: they are implementation details.
+ */
+import { type BarInput, type Numbers, toFloat64 } from "./types.js";
+
+/** TA-Lib's TA_EPSILON (ta_utility.h): values with |v| below it count as zero. */
+export const TALIB_EPSILON = 1e-14;
+
+/** TA-Lib's TA_IS_ZERO: true for |v| < 1e-14; false for NaN (so NaN propagates as in TA-Lib). */
+export function isZero(value: number): boolean {
+  return -TALIB_EPSILON < value && value < TALIB_EPSILON;
+}
+
+/** A Float64Array of `length` values: NaN for indices below `firstValid`, 0 after (to be overwritten). */
+export function warmupArray(length: number, firstValid: number): Float64Array {
+  const out = new Float64Array(length);
+  out.fill(Number.NaN, 0, Math.min(firstValid, length));
+  return out;
+}
+
+/** Throws a RangeError naming the indicator and both series when two input series differ in length. */
+export function assertSameLength(
+  name: string,
+  field: string,
+  length: number,
+  expected: number,
+  referenceField = "high",
+): void {
+  if (length !== expected) {
+    throw new RangeError(`${name}: ${field} has ${length} values but ${referenceField} has ${expected}`);
+  }
+}
+
+/** Throws a RangeError unless `value` is a finite number (e.g. a standard-deviation multiplier). */
+export function assertFinite(name: string, field: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new RangeError(`${name}: ${field} must be a finite number, got ${value}`);
+  }
+}
+
+/**
+ * True range as TA-Lib computes it: max(high - low, |high - previousClose|, |low - previousClose|),
+ * comparisons in that order (a NaN previous close leaves high - low).
+ */
+export function trueRangeOf(high: number, low: number, previousClose: number): number {
+  let greatest = high - low;
+  const toHigh = Math.abs(previousClose - high);
+  if (toHigh > greatest) greatest = toHigh;
+  const toLow = Math.abs(previousClose - low);
+  if (toLow > greatest) greatest = toLow;
+  return greatest;
+}
+
+/** The bar fields that TRANGE, ATR and the directional-movement indicators read (a BarInput also fits). */
+export type HighLowClose = Pick<BarInput, "high" | "low" | "close">;
+
+/** Converts high/low/close inputs to Float64Array, throwing a RangeError naming the indicator on a length mismatch. */
+export function hlcArrays(
+  name: string,
+  high: Numbers,
+  low: Numbers,
+  close: Numbers,
+): [Float64Array, Float64Array, Float64Array] {
+  assertSameLength(name, "low", low.length, high.length);
+  assertSameLength(name, "close", close.length, high.length);
+  return [toFloat64(high), toFloat64(low), toFloat64(close)];
+}

@@ -1,0 +1,49 @@
+/**
+ * Volume ratio: the bar's volume divided by the simple moving average of volume over the last `period` bars
+ * (current bar included), the seed systems' "volume ratio". 1 is an ordinary bar, 2 twice the recent average.
+ * NaN before index `period - 1` and where the window's volume is all zero (the average is 0).
+ * TA-Lib has no such function; it equals volume / TA-Lib SMA(volume, period) up to rounding.
+ */
+import { warmupArray } from "./talib-conventions.js";
+import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
+import { WindowSum } from "./window-sum.js";
+
+/** Volume over its `period`-bar simple moving average (period >= 1). NaN during warm-up and for all-zero windows. */
+export function volumeRatio(volume: Numbers, period = 20): Float64Array {
+  assertPeriod("volumeRatio", period, 1);
+  const volumes = toFloat64(volume);
+  const length = volumes.length;
+  const out = warmupArray(length, period - 1);
+  const window = new WindowSum(period);
+  for (let i = 0; i < length; i++) {
+    const v = volumes[i]!;
+    window.add(v);
+    if (i >= period - 1) out[i] = window.allZero ? Number.NaN : v / (window.sum / period);
+  }
+  return out;
+}
+
+/** Streaming {@link volumeRatio}: `update(volume)` returns the ratio at that bar. */
+export class VolumeRatioStream implements StreamingIndicator<number, number> {
+  private readonly window: WindowSum;
+
+  constructor(readonly period = 20) {
+    assertPeriod("VolumeRatioStream", period, 1);
+    this.window = new WindowSum(period);
+  }
+
+  update(volume: number): number {
+    this.window.add(volume);
+    if (!this.window.full || this.window.allZero) return Number.NaN;
+    return volume / (this.window.sum / this.period);
+  }
+
+  peek(volume: number): number {
+    if (this.window.peekAllZero(volume)) return Number.NaN;
+    return volume / (this.window.peekSum(volume) / this.period);
+  }
+
+  reset(): void {
+    this.window.reset();
+  }
+}

@@ -1,0 +1,31 @@
+import { existsSync } from "node:fs";
+import { BUILTIN_SPECS } from "./builtin/specs.js";
+import { type CompiledSpec, compileSpec, SpecError } from "./spec/compile.js";
+import { loadSpecFile, validateSpec } from "./spec/parse.js";
+import type { StrategySpec } from "./spec/schema.js";
+
+export function builtinStrategyNames(): string[] {
+  return Object.keys(BUILTIN_SPECS);
+}
+
+export function builtinSpec(name: string): StrategySpec | undefined {
+  const input = BUILTIN_SPECS[name];
+  return input ? validateSpec(input, `built-in strategy ${name}`) : undefined;
+}
+
+/** A built-in name or a path to a YAML/JSON spec file; an unknown name lists what exists. */
+export function resolveSpec(nameOrFile: string): StrategySpec {
+  const builtin = builtinSpec(nameOrFile);
+  if (builtin) return builtin;
+  if (/\.(ya?ml|json)$/i.test(nameOrFile) || existsSync(nameOrFile)) {
+    if (!existsSync(nameOrFile)) throw new SpecError(`strategy file ${nameOrFile} does not exist`);
+    return loadSpecFile(nameOrFile);
+  }
+  throw new SpecError(
+    `unknown strategy "${nameOrFile}" (built-in: ${builtinStrategyNames().join(", ")}; or give a .yaml/.json spec file)`,
+  );
+}
+
+export function loadStrategy(nameOrFile: string, parameters: Record<string, number> = {}): CompiledSpec {
+  return compileSpec(resolveSpec(nameOrFile), parameters);
+}

@@ -1,0 +1,127 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "..");
+const shared = resolve(root, "../shared/data");
+// Absolute, because the CLI runs in a temporary working directory where "tsx" would not resolve.
+const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+
+/** Runs the real `aegis` entry point (TypeScript sources through tsx) in a fresh process. */
+function aegis(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    cwd: mkdtempSync(join(tmpdir(), "aegis-cli-")),
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("aegis command line", () => {
+  it("prints help for every command and the version", () => {
+    const top = aegis(["--help"]);
+    expect(top.code).toBe(0);
+    for (const command of ["backtest", "download", "data", "simulate", "strategies", "config"]) {
+      expect(top.stdout).toContain(command);
+      const help = aegis([command, "--help"]);
+      expect(help.code, `${command} --help`).toBe(0);
+      expect(help.stdout).toMatch(/Usage: aegis/);
+    }
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect(aegis(["--version"]).stdout.trim()).toBe(pkg.version);
+  });
+
+  it("runs the default backtest on the simulated market with no network and no keys", () => {
+    const out = mkdtempSync(join(tmpdir(), "aegis-bt-"));
+    const run = aegis(["backtest", "--bars", "3000", "--out", out, "--no-progress"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/sma-cross/);
+    expect(run.stdout).toMatch(/Sharpe ratio/);
+    for (const file of ["trades.csv", "equity.csv", "summary.json", "decisions.jsonl"]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const header = readFileSync(join(out, "trades.csv"), "utf8").split("\n")[0] ?? "";
+    for (const column of [
+      "symbol",
+      "side",
+      "quantity",
+      "entry_time",
+      "exit_time",
+      "entry_price",
+      "exit_price",
+      "fees",
+      "net_pnl",
+    ]) {
+      expect(header.split(",")).toContain(column);
+    }
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.meta.seed).toBe(42);
+    expect(summary.meta.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.meta.configHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("gives the same numbers for the same seed", () => {
+    const a = aegis(["backtest", "--bars", "2000", "--json", "--seed", "7"]);
+    const b = aegis(["backtest", "--bars", "2000", "--json", "--seed", "7"]);
+    const strip = (text: string) => {
+      const s = JSON.parse(text);
+      delete s.elapsedMs;
+      delete s.barsPerSecond;
+      return s;
+    };
+    expect(strip(a.stdout)).toEqual(strip(b.stdout));
+  });
+
+  it.each([
+    [["backtest", "--strategy", "nope"], /unknown strategy "nope"/],
+    [["backtest", "--fee", "-0.1"], /--fee -0.1: must be a fraction/],
+    [["backtest", "--data", "/nonexistent/bars.csv"], /--data \/nonexistent\/bars.csv: no such file/],
+    [["backtest", "--bars", "500", "--from", "2031-01-01"], /no bars between --from and --to/],
+    [["backtest", "--param", "fats=3"], /has no parameter "fats"/],
+    [["backtest", "--param", "fast=0"], /parameter fast: 0 is below the minimum 1/],
+    [["backtest", "--size", "ten"], /invalid --size "ten"/],
+    [["backtest", "--timeframe", "7h"], /--timeframe 7h: unknown/],
+  ])("fails clearly on bad input: %j", (args, message) => {
+    const run = aegis([...args, "--no-progress"]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("rejects a config file with an unknown key, naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-cfg-"));
+    const file = join(dir, "aegis.yaml");
+    writeFileSync(file, "backtest:\n  cahs: 1\n");
+    const run = aegis(["--config", file, "backtest"]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/unknown key backtest\.cahs/);
+  });
+
+  it("rejects an invalid strategy spec file naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-spec-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, "name: bad\nentry:\n  long:\n    crossAbove: [fast]\n");
+    const run = aegis(["backtest", "--strategy", file]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/entry\.long/);
+  });
+
+  it.skipIf(!existsSync(shared))("backtests a real CSV file and reports its gaps as a warning", () => {
+    const run = aegis([
+      "backtest",
+      "--data",
+      join(shared, "crypto/binance_spot_BTCUSDT_1h.csv.gz"),
+      "--from",
+      "2023-01-01",
+      "--to",
+      "2023-06-30",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/22 gap\(s\), 61 missing bar\(s\)/);
+    expect(run.stdout).toMatch(/2023-01-01T00:00Z → 2023-06-30T00:00Z/);
+  });
+});
