@@ -3,12 +3,13 @@
  * @ixjb94/indicators, technicalindicators, trading-signals and TA-Lib C through the `talib` binding, on a seeded
  * random-walk OHLCV series. Run through bench/run.ts (`npm run bench` or `npm run bench -- indicators`).
  */
-import { IndicatorsSync } from "@ixjb94/indicators";
+
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
+import { IndicatorsSync } from "@ixjb94/indicators";
 import * as ts from "trading-signals";
-import * as ours from "../src/indicators/index.js";
 import type { BarInput, StreamingIndicator } from "../src/indicators/index.js";
+import * as ours from "../src/indicators/index.js";
 import { consume, gcExposed, medianMs, seededRandom } from "./measure.js";
 
 /** Bars for ours, @ixjb94/indicators and TA-Lib. */
@@ -64,30 +65,24 @@ function randomWalk(length: number, seed: number): Columns {
 /** What each library is fed, prepared before timing (their native input forms). */
 interface Inputs {
   columns: Columns;
-  bars: BarInput[];
   arrays: { high: number[]; low: number[]; close: number[]; volume: number[] };
   candles: { open: number; high: number; low: number; close: number; volume: number }[];
 }
 
-function prepare(length: number): Inputs {
+function prepare(length: number, withCandles: boolean): Inputs {
   const columns = randomWalk(length, SEED);
-  const bars: BarInput[] = [];
   const candles: Inputs["candles"] = [];
-  for (let i = 0; i < length; i++) {
-    const bar = {
-      time: columns.time[i]!,
+  for (let i = 0; withCandles && i < length; i++) {
+    candles.push({
       open: columns.open[i]!,
       high: columns.high[i]!,
       low: columns.low[i]!,
       close: columns.close[i]!,
       volume: columns.volume[i]!,
-    };
-    bars.push(bar);
-    candles.push(bar);
+    });
   }
   return {
     columns,
-    bars,
     candles,
     arrays: {
       high: Array.from(columns.high),
@@ -104,7 +99,12 @@ type Field = "high" | "low" | "close" | "volume";
  * TA-Lib as a user with typed-array columns pays for it: convert the inputs to plain arrays, call, get arrays back.
  * `inputs` maps TA-Lib's input names (inReal, high, low, close, volume) to our columns.
  */
-function talibCall(columns: Columns, name: string, inputs: Record<string, Field>, options: Record<string, number> = {}) {
+function talibCall(
+  columns: Columns,
+  name: string,
+  inputs: Record<string, Field>,
+  options: Record<string, number> = {},
+) {
   return () => {
     const request: Record<string, unknown> = { name, startIdx: 0, endIdx: columns.close.length - 1, ...options };
     for (const [input, field] of Object.entries(inputs)) request[input] = Array.from(columns[field]);
@@ -117,33 +117,22 @@ const HL: Record<string, Field> = { high: "high", low: "low" };
 const HLC: Record<string, Field> = { ...HL, close: "close" };
 const HLCV: Record<string, Field> = { ...HLC, volume: "volume" };
 
-function closeStreamLoop(columns: Columns, make: () => StreamingIndicator<number, unknown>) {
-  return () => {
-    const stream = make();
-    const close = columns.close;
-    let last: unknown;
-    for (let i = 0; i < close.length; i++) last = stream.update(close[i]!);
-    return last;
-  };
+/**
+ * Stream loops are written out per row (`for (...) stream.update(...)`) rather than shared: a shared loop's call
+ * site would see every stream class, turn megamorphic and penalise whichever streams run later.
+ */
+function newBar(): BarInput {
+  return { time: 0, high: 0, low: 0, close: 0, volume: 0 };
 }
 
-function volumeStreamLoop(columns: Columns, make: () => StreamingIndicator<number, unknown>) {
-  return () => {
-    const stream = make();
-    const volume = columns.volume;
-    let last: unknown;
-    for (let i = 0; i < volume.length; i++) last = stream.update(volume[i]!);
-    return last;
-  };
-}
-
-function barStreamLoop(bars: BarInput[], make: () => StreamingIndicator<BarInput, unknown>) {
-  return () => {
-    const stream = make();
-    let last: unknown;
-    for (let i = 0; i < bars.length; i++) last = stream.update(bars[i]!);
-    return last;
-  };
+/** Loads bar i into the reused `bar` (a live feed hands bars over one at a time; no objects are kept). */
+function loadBar(columns: Columns, i: number, bar: BarInput): BarInput {
+  bar.time = columns.time[i]!;
+  bar.high = columns.high[i]!;
+  bar.low = columns.low[i]!;
+  bar.close = columns.close[i]!;
+  bar.volume = columns.volume[i]!;
+  return bar;
 }
 
 interface Row {
@@ -176,7 +165,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "sma(20)",
       ours: () => ours.sma(c.close, 20),
-      stream: closeStreamLoop(c, () => new ours.SmaStream(20)),
+      stream: () => {
+        const stream = new ours.SmaStream(20);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.sma(a.close, 20),
       technicalindicators: () => ti.SMA.calculate({ period: 20, values: sc.close }),
       tradingSignals: () => new ts.SMA(20).updates(sc.close),
@@ -185,7 +178,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "ema(20)",
       ours: () => ours.ema(c.close, 20),
-      stream: closeStreamLoop(c, () => new ours.EmaStream(20)),
+      stream: () => {
+        const stream = new ours.EmaStream(20);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.ema(a.close, 20),
       technicalindicators: () => ti.EMA.calculate({ period: 20, values: sc.close }),
       tradingSignals: () => new ts.EMA(20).updates(sc.close),
@@ -194,7 +191,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "wma(20)",
       ours: () => ours.wma(c.close, 20),
-      stream: closeStreamLoop(c, () => new ours.WmaStream(20)),
+      stream: () => {
+        const stream = new ours.WmaStream(20);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.wma(a.close, 20),
       technicalindicators: () => ti.WMA.calculate({ period: 20, values: sc.close }),
       tradingSignals: () => new ts.WMA(20).updates(sc.close),
@@ -203,7 +204,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "stddev(20)",
       ours: () => ours.stddev(c.close, 20, 1),
-      stream: closeStreamLoop(c, () => new ours.StddevStream(20, 1)),
+      stream: () => {
+        const stream = new ours.StddevStream(20, 1);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.stddev(a.close, 20),
       technicalindicators: () => ti.SD.calculate({ period: 20, values: sc.close }),
       talib: talibCall(c, "STDDEV", REAL, { optInTimePeriod: 20, optInNbDev: 1 }),
@@ -211,7 +216,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "bbands(20, 2)",
       ours: () => ours.bbands(c.close, 20, 2, 2),
-      stream: closeStreamLoop(c, () => new ours.BbandsStream(20, 2, 2)),
+      stream: () => {
+        const stream = new ours.BbandsStream(20, 2, 2);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.bbands(a.close, 20, 2),
       technicalindicators: () => ti.BollingerBands.calculate({ period: 20, values: sc.close, stdDev: 2 }),
       tradingSignals: () => new ts.BollingerBands(20, 2).updates(sc.close),
@@ -225,7 +234,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "rsi(14)",
       ours: () => ours.rsi(c.close, 14),
-      stream: closeStreamLoop(c, () => new ours.RsiStream(14)),
+      stream: () => {
+        const stream = new ours.RsiStream(14);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.rsi(a.close, 14),
       technicalindicators: () => ti.RSI.calculate({ period: 14, values: sc.close }),
       tradingSignals: () => new ts.RSI(14).updates(sc.close),
@@ -234,7 +247,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "macd(12, 26, 9)",
       ours: () => ours.macd(c.close, 12, 26, 9),
-      stream: closeStreamLoop(c, () => new ours.MacdStream(12, 26, 9)),
+      stream: () => {
+        const stream = new ours.MacdStream(12, 26, 9);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.macd(a.close, 12, 26, 9),
       technicalindicators: () =>
         ti.MACD.calculate({
@@ -251,7 +268,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "trange",
       ours: () => ours.trange(c.high, c.low, c.close),
-      stream: barStreamLoop(full.bars, () => new ours.TrangeStream()),
+      stream: () => {
+        const stream = new ours.TrangeStream();
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.tr(a.high, a.low, a.close),
       technicalindicators: () => ti.TrueRange.calculate(hlc),
       tradingSignals: () => new ts.TR().updates(candles),
@@ -260,7 +282,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "atr(14)",
       ours: () => ours.atr(c.high, c.low, c.close, 14),
-      stream: barStreamLoop(full.bars, () => new ours.AtrStream(14)),
+      stream: () => {
+        const stream = new ours.AtrStream(14);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.atr(a.high, a.low, a.close, 14),
       technicalindicators: () => ti.ATR.calculate({ ...hlc, period: 14 }),
       tradingSignals: () => new ts.ATR(14).updates(candles),
@@ -304,7 +331,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "adx(14)",
       ours: () => ours.adx(c.high, c.low, c.close, 14),
-      stream: barStreamLoop(full.bars, () => new ours.AdxStream(14)),
+      stream: () => {
+        const stream = new ours.AdxStream(14);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.adx(a.high, a.low, 14),
       technicalindicators: () => ti.ADX.calculate({ ...hlc, period: 14 }),
       tradingSignals: () => new ts.ADX(14).updates(candles),
@@ -313,10 +345,16 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "stoch(14, 3, 3)",
       ours: () => ours.stoch(c.high, c.low, c.close, 14, 3, 3),
-      stream: barStreamLoop(full.bars, () => new ours.StochStream(14, 3, 3)),
+      stream: () => {
+        const stream = new ours.StochStream(14, 3, 3);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.stoch(a.high, a.low, a.close, 14, 3, 3),
       technicalindicators: () => ti.Stochastic.calculate({ ...hlc, period: 14, signalPeriod: 3 }),
-      tradingSignals: () => new ts.StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }).updates(candles),
+      tradingSignals: () =>
+        new ts.StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }).updates(candles),
       talib: talibCall(c, "STOCH", HLC, {
         optInFastK_Period: 14,
         optInSlowK_Period: 3,
@@ -329,7 +367,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "cci(20)",
       ours: () => ours.cci(c.high, c.low, c.close, 20),
-      stream: barStreamLoop(full.bars, () => new ours.CciStream(20)),
+      stream: () => {
+        const stream = new ours.CciStream(20);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.cci(a.high, a.low, a.close, 20),
       technicalindicators: () => ti.CCI.calculate({ ...hlc, period: 20 }),
       tradingSignals: () => new ts.CCI(20).updates(candles),
@@ -338,7 +381,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "roc(10)",
       ours: () => ours.roc(c.close, 10),
-      stream: closeStreamLoop(c, () => new ours.RocStream(10)),
+      stream: () => {
+        const stream = new ours.RocStream(10);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.roc(a.close, 10),
       technicalindicators: () => ti.ROC.calculate({ period: 10, values: sc.close }),
       tradingSignals: () => new ts.ROC(10).updates(sc.close),
@@ -347,7 +394,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "mom(10)",
       ours: () => ours.mom(c.close, 10),
-      stream: closeStreamLoop(c, () => new ours.MomStream(10)),
+      stream: () => {
+        const stream = new ours.MomStream(10);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.mom(a.close, 10),
       tradingSignals: () => new ts.MOM(10).updates(sc.close),
       talib: talibCall(c, "MOM", REAL, { optInTimePeriod: 10 }),
@@ -355,7 +406,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "obv",
       ours: () => ours.obv(c.close, c.volume),
-      stream: barStreamLoop(full.bars, () => new ours.ObvStream()),
+      stream: () => {
+        const stream = new ours.ObvStream();
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.obv(a.close, a.volume),
       technicalindicators: () => ti.OBV.calculate({ close: sc.close, volume: sc.volume }),
       tradingSignals: () => new ts.OBV(2).updates(candles),
@@ -364,7 +420,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "mfi(14)",
       ours: () => ours.mfi(c.high, c.low, c.close, c.volume, 14),
-      stream: barStreamLoop(full.bars, () => new ours.MfiStream(14)),
+      stream: () => {
+        const stream = new ours.MfiStream(14);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.mfi(a.high, a.low, a.close, a.volume, 14),
       technicalindicators: () => ti.MFI.calculate({ ...hlcv, period: 14 }),
       tradingSignals: () => new ts.MFI(14).updates(candles),
@@ -373,7 +434,12 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "willr(14)",
       ours: () => ours.willr(c.high, c.low, c.close, 14),
-      stream: barStreamLoop(full.bars, () => new ours.WillrStream(14)),
+      stream: () => {
+        const stream = new ours.WillrStream(14);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.willr(a.high, a.low, a.close, 14),
       technicalindicators: () => ti.WilliamsR.calculate({ ...hlc, period: 14 }),
       tradingSignals: () => new ts.WilliamsR(14).updates(candles),
@@ -382,13 +448,23 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "vwap(20)",
       ours: () => ours.vwap(c.high, c.low, c.close, c.volume, 20),
-      stream: barStreamLoop(full.bars, () => new ours.VwapStream(20)),
+      stream: () => {
+        const stream = new ours.VwapStream(20);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.vwap(a.high, a.low, a.close, a.volume, 20),
     },
     {
       name: "sessionVwap(1 day)",
       ours: () => ours.sessionVwap(c.time, c.high, c.low, c.close, c.volume),
-      stream: barStreamLoop(full.bars, () => new ours.SessionVwapStream()),
+      stream: () => {
+        const stream = new ours.SessionVwapStream();
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       technicalindicators: () => ti.VWAP.calculate(hlcv),
       tradingSignals: () => new ts.VWAP().updates(candles),
       notes: ["b"],
@@ -396,21 +472,34 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "volumeRatio(20)",
       ours: () => ours.volumeRatio(c.volume, 20),
-      stream: volumeStreamLoop(c, () => new ours.VolumeRatioStream(20)),
+      stream: () => {
+        const stream = new ours.VolumeRatioStream(20);
+        for (let i = 0; i < BARS; i++) stream.update(c.volume[i]!);
+        return stream;
+      },
       tradingSignals: () => new ts.RVOL(20).updates(sc.volume),
       notes: ["c"],
     },
     {
       name: "donchian(20)",
       ours: () => ours.donchian(c.high, c.low, 20),
-      stream: barStreamLoop(full.bars, () => new ours.DonchianStream(20)),
+      stream: () => {
+        const stream = new ours.DonchianStream(20);
+        const bar = newBar();
+        for (let i = 0; i < BARS; i++) stream.update(loadBar(c, i, bar));
+        return stream;
+      },
       ixjb: () => ixjb.dc(a.high, a.low, 20),
       tradingSignals: () => new ts.DonchianChannels(20).updates(candles),
     },
     {
       name: "max(30)",
       ours: () => ours.max(c.close, 30),
-      stream: closeStreamLoop(c, () => new ours.MaxStream(30)),
+      stream: () => {
+        const stream = new ours.MaxStream(30);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.max(a.close, 30),
       technicalindicators: () => ti.Highest.calculate({ period: 30, values: sc.close }),
       talib: talibCall(c, "MAX", REAL, { optInTimePeriod: 30 }),
@@ -418,7 +507,11 @@ function rows(full: Inputs, slow: Inputs): Row[] {
     {
       name: "min(30)",
       ours: () => ours.min(c.close, 30),
-      stream: closeStreamLoop(c, () => new ours.MinStream(30)),
+      stream: () => {
+        const stream = new ours.MinStream(30);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
       ixjb: () => ixjb.min(a.close, 30),
       technicalindicators: () => ti.Lowest.calculate({ period: 30, values: sc.close }),
       talib: talibCall(c, "MIN", REAL, { optInTimePeriod: 30 }),
@@ -426,9 +519,15 @@ function rows(full: Inputs, slow: Inputs): Row[] {
   ];
 }
 
-function nsPerBar(fn: (() => unknown) | undefined, bars: number, runs: number): number | undefined {
+/**
+ * ns per bar: one warm-up run, then as many timed runs as fit in about 0.4 s (3 to 11), median.
+ * Fast functions get more samples, which steadies them on a busy machine; slow ones stay affordable.
+ */
+function nsPerBar(fn: (() => unknown) | undefined, bars: number): number | undefined {
   if (fn === undefined) return undefined;
-  return (medianMs(fn, { warmup: 1, runs }) * 1e6) / bars;
+  const first = medianMs(fn, { warmup: 1, runs: 1 });
+  const runs = Math.max(3, Math.min(11, Math.round(400 / Math.max(first, 1e-3)) | 1));
+  return (medianMs(fn, { warmup: 0, runs }) * 1e6) / bars;
 }
 
 function cell(value: number | undefined): string {
@@ -439,20 +538,20 @@ function cell(value: number | undefined): string {
 /** Runs the indicator benchmark and returns the report as markdown. */
 export async function run(log: (line: string) => void = () => undefined): Promise<string> {
   const started = performance.now();
-  const full = prepare(BARS);
-  const slow = prepare(SLOW_BARS);
+  const full = prepare(BARS, false);
+  const slow = prepare(SLOW_BARS, true);
   const table: string[] = [
     "| indicator | ours (batch) | ours (stream) | @ixjb94/indicators | technicalindicators¹ | trading-signals¹ | TA-Lib C (talib)² | speed-up vs fastest JS library |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   const usedNotes = new Set<string>();
   for (const row of rows(full, slow)) {
-    const batch = nsPerBar(row.ours, BARS, 7)!;
-    const stream = nsPerBar(row.stream, BARS, 3);
-    const ixjbNs = nsPerBar(row.ixjb, BARS, 5);
-    const tiNs = nsPerBar(row.technicalindicators, SLOW_BARS, 3);
-    const tsNs = nsPerBar(row.tradingSignals, SLOW_BARS, 3);
-    const talibNs = nsPerBar(row.talib, BARS, 5);
+    const batch = nsPerBar(row.ours, BARS)!;
+    const stream = nsPerBar(row.stream, BARS);
+    const ixjbNs = nsPerBar(row.ixjb, BARS);
+    const tiNs = nsPerBar(row.technicalindicators, SLOW_BARS);
+    const tsNs = nsPerBar(row.tradingSignals, SLOW_BARS);
+    const talibNs = nsPerBar(row.talib, BARS);
     const libraries = [ixjbNs, tiNs, tsNs].filter((v): v is number => v !== undefined);
     const fastest = libraries.length > 0 ? Math.min(...libraries) : undefined;
     const speedUp = fastest === undefined ? "—" : `${(fastest / batch).toFixed(1)}×`;
@@ -470,7 +569,7 @@ export async function run(log: (line: string) => void = () => undefined): Promis
   return [
     "## Indicators: nanoseconds per bar (lower is better)",
     "",
-    `Seeded random-walk OHLCV (seed ${SEED}), ${BARS.toLocaleString("en-US")} bars; median of several runs after a warm-up,`,
+    `Seeded random-walk OHLCV (seed ${SEED}), ${BARS.toLocaleString("en-US")} bars; median of 3–11 runs after a warm-up,`,
     `gc between runs${gcExposed ? "" : " (not exposed: run with --expose-gc)"}. Node ${process.version}, ${cpu} × ${cpus().length}. Took ${seconds} s.`,
     "",
     ...table,

@@ -25,7 +25,17 @@ describe("aegis command line", () => {
   it("prints help for every command and the version", () => {
     const top = aegis(["--help"]);
     expect(top.code).toBe(0);
-    for (const command of ["backtest", "download", "data", "simulate", "strategies", "config"]) {
+    for (const command of [
+      "backtest",
+      "grid",
+      "walkforward",
+      "stress",
+      "download",
+      "data",
+      "simulate",
+      "strategies",
+      "config",
+    ]) {
       expect(top.stdout).toContain(command);
       const help = aegis([command, "--help"]);
       expect(help.code, `${command} --help`).toBe(0);
@@ -108,6 +118,46 @@ describe("aegis command line", () => {
     const run = aegis(["backtest", "--strategy", file]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/entry\.long/);
+  });
+
+  it("ranks a parameter grid and runs a walk-forward on the simulated market", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-grid-"));
+    const grid = aegis([
+      "grid",
+      "--grid",
+      "fast=5,10",
+      "--grid",
+      "slow=30:60:30",
+      "--bars",
+      "4000",
+      "--workers",
+      "2",
+      "--out",
+      join(dir, "grid.csv"),
+    ]);
+    expect(grid.stderr).toBe("");
+    expect(grid.code).toBe(0);
+    expect(grid.stdout).toMatch(/grid of 4 combination\(s\) of sma-cross/);
+    expect(readFileSync(join(dir, "grid.csv"), "utf8").trim().split("\n")).toHaveLength(5);
+    const wf = aegis([
+      "walkforward",
+      "--grid",
+      "fast=5,10",
+      "--bars",
+      "6000",
+      "--train",
+      "2000",
+      "--test",
+      "1000",
+      "--workers",
+      "0",
+    ]);
+    expect(wf.code).toBe(0);
+    expect(wf.stdout).toMatch(/walk-forward \(rolling\) of sma-cross: 4 window\(s\)/);
+    expect(wf.stdout).toMatch(/Out-of-sample/);
+    const bad = aegis(["grid", "--grid", "fats=1,2"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/fats/);
   });
 
   it.skipIf(!existsSync(shared))("backtests a real CSV file and reports its gaps as a warning", () => {

@@ -1,35 +1,39 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadCsv } from "../data/csv/load-csv.js";
+import type { CandleSeries } from "../domain/candles.js";
 import { type GridRow, runGrid, runGridSequential } from "./grid.js";
 import { walkForward } from "./walk-forward.js";
 
 const dataFile = fileURLToPath(new URL("../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url));
 const untimed = (rows: readonly GridRow[]) => rows.map(({ elapsedMs: _elapsed, ...row }) => row);
 
-describe.skipIf(!existsSync(dataFile))(`grid and walk-forward on real BTC/USDT 1h (${dataFile})`, async () => {
-  const { series } = existsSync(dataFile) ? await loadCsv(dataFile) : { series: undefined };
-  const base = { series: series!, strategy: "sma-cross", cash: 10_000, fee: 0.001, slippage: "2bps" } as const;
+describe.skipIf(!existsSync(dataFile))(`grid and walk-forward on real BTC/USDT 1h (${dataFile})`, () => {
+  let series: CandleSeries;
+  const base = () => ({ series, strategy: "sma-cross", cash: 10_000, fee: 0.001, slippage: "2bps" }) as const;
+  beforeAll(async () => {
+    series = (await loadCsv(dataFile)).series;
+  });
 
   it("sma-cross fast × slow on 2 workers equals the sequential run over every bar", async () => {
     const grid = { fast: [10, 20], slow: [50, 100, 200] };
-    const parallel = await runGrid({ ...base, grid, workers: 2 });
-    const sequential = runGridSequential({ ...base, grid });
+    const parallel = await runGrid({ ...base(), grid, workers: 2 });
+    const sequential = runGridSequential({ ...base(), grid });
     expect(untimed(parallel)).toEqual(untimed(sequential));
-    expect(parallel.every((row) => row.metrics?.bars === series!.length && row.trades! > 0)).toBe(true);
+    expect(parallel.every((row) => row.metrics?.bars === series.length && row.trades! > 0)).toBe(true);
   });
 
   it("walk-forward: yearly training, quarterly tests, in-sample and out-of-sample reported apart", async () => {
     const result = await walkForward({
-      ...base,
+      ...base(),
       grid: { fast: [10, 20, 50], slow: [100, 200] },
       mode: "rolling",
       trainBars: 8760,
       testBars: 2190,
       workers: 2,
     });
-    expect(result.windows.length).toBe(Math.floor((series!.length - 8760) / 2190));
+    expect(result.windows.length).toBe(Math.floor((series.length - 8760) / 2190));
     for (const w of result.windows) {
       expect(w.inSample.endTime!).toBeLessThan(w.outOfSample.startTime!);
       expect(w.inSample.bars).toBe(8760);

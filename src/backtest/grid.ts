@@ -119,7 +119,7 @@ export function runGridSequential(options: Omit<GridOptions, "workers">): GridRo
   });
 }
 
-export function toRow(index: number, params: Readonly<Record<string, number>>, result: TaskResult): GridRow {
+function toRow(index: number, params: Readonly<Record<string, number>>, result: TaskResult): GridRow {
   return result.ok
     ? { index, params, metrics: result.metrics, trades: result.tradeCount, elapsedMs: result.elapsedMs, error: null }
     : { index, params, metrics: null, trades: null, elapsedMs: result.elapsedMs, error: result.error };

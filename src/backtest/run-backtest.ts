@@ -4,11 +4,12 @@ import type { Fill } from "../domain/order.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade, EquityCurve } from "../domain/trade.js";
 import type { DecisionRecord } from "../engine/decision.js";
-import { Engine, type Slot } from "../engine/engine.js";
+import { Engine, type EngineParts, type Slot } from "../engine/engine.js";
 import type { EventBus } from "../engine/events.js";
 import { Portfolio } from "../execution/portfolio.js";
 import { type FundingSource, SimulatedBroker } from "../execution/simulated-broker.js";
 import type { SlippageModel } from "../execution/slippage.js";
+import type { PositionManager } from "../risk/position/types.js";
 import type { RiskShield } from "../risk/shield.js";
 import type { SizeRule } from "../risk/sizing.js";
 import { BatchColumns } from "../strategy/columns.js";
@@ -32,6 +33,9 @@ export interface BacktestOptions {
   readonly maxVolumeParticipation?: number;
   readonly funding?: FundingSource;
   readonly shield?: RiskShield;
+  readonly positionManager?: PositionManager;
+  /** Gives each slot a regime column (the regime detector) for risk layers and position management. */
+  readonly regimeColumn?: EngineParts["regimeColumn"];
   readonly bus?: EventBus;
   readonly runId?: string;
   /** Close what is still open at the last bar's close, so every PnL is in a closed trade (default true). */
@@ -75,6 +79,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         ...(options.funding ? { funding: options.funding } : {}),
       }),
     ...(options.shield ? { shield: options.shield } : {}),
+    ...(options.positionManager ? { positionManager: options.positionManager } : {}),
+    ...(options.regimeColumn ? { regimeColumn: options.regimeColumn } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
     runId: options.runId ?? "bt",
   });

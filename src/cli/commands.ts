@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { addRunOptions } from "./run-options.js";
 
 /** Collects a repeatable option into a list. */
 function collect(value: string, previous: string[] = []): string[] {
@@ -9,32 +10,80 @@ function collect(value: string, previous: string[] = []): string[] {
  * Declares every command with its options and help; the code behind a command is imported only when it runs.
  */
 export function registerCommands(program: Command): void {
-  program
-    .command("backtest")
-    .description("run a strategy over history (the simulated market by default: no keys, no network)")
-    .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "sma-cross")
-    .option("-d, --data <file>", "CSV file (.csv or .csv.gz) of OHLCV bars; repeat for a portfolio", collect)
-    .option("--exchange <id>", "read bars downloaded from this exchange (see `aegis download`)")
-    .option("--symbol <symbol>", "symbol(s) for --exchange or the simulated market, comma-separated", "")
-    .option("-t, --timeframe <tf>", "bar timeframe; resamples CSV data to it when higher than the file's")
-    .option("--from <date>", "first bar to trade (ISO date or Unix ms)")
-    .option("--to <date>", "last bar to trade (ISO date or Unix ms)")
-    .option("--cash <amount>", "starting cash in quote currency")
-    .option("--fee <fraction>", "maker and taker fee as a fraction of notional (0.001 = 0.1 %)")
-    .option("--slippage <model>", "slippage: 5bps (fixed), vol:0.1 (× previous bar range), 0 (none)")
-    .option("--participation <fraction>", "max share of a bar's volume one order may take (partial fills)")
-    .option("--size <size>", "position size: 1 (base units), 1000USDT (quote amount), 10% (of equity)")
-    .option("--leverage <x>", "leverage for new positions", "1")
-    .option("-p, --param <key=value>", "strategy parameter, repeatable (e.g. --param fast=10)", collect)
-    .option("--bars <n>", "simulated market: number of bars", "20000")
-    .option("--seed <n>", "simulated market and any randomness: seed")
-    .option("--policy <policy>", "bad rows in CSV data: reject | drop | ffill", "reject")
+  addRunOptions(
+    program
+      .command("backtest")
+      .description("run a strategy over history (the simulated market by default: no keys, no network)")
+      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "sma-cross"),
+  )
     .option("-o, --out <dir>", "write trades.csv, equity.csv, decisions.jsonl, summary.json and report.html here")
     .option("--json", "print the summary as JSON instead of a table")
     .option("--no-progress", "no progress bar")
     .action(async (options, command: Command) => {
       const { backtestCommand } = await import("./commands/backtest.js");
       await backtestCommand(options, command.optsWithGlobals());
+    });
+
+  addRunOptions(
+    program
+      .command("grid")
+      .description("backtest every combination of parameter values, in parallel on worker threads")
+      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "sma-cross")
+      .requiredOption("-g, --grid <name=values>", "values to try: fast=5,10,20 or fast=5:50:5 (repeatable)", collect),
+  )
+    .option("--workers <n>", "worker threads (default: one per core)")
+    .option("--sort <metric>", "metric to rank by (sharpe, totalReturn, calmar, maxDrawdown …)", "sharpe")
+    .option("--top <n>", "rows to print", "20")
+    .option("-o, --out <file>", "write every row as CSV")
+    .option("--no-progress", "no progress bar")
+    .action(async (options, command: Command) => {
+      const { gridCommand } = await import("./commands/grid.js");
+      await gridCommand(options, command.optsWithGlobals());
+    });
+
+  addRunOptions(
+    program
+      .command("walkforward")
+      .description(
+        "walk-forward analysis: choose parameters on each training window, trade them on the next test window",
+      )
+      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "sma-cross")
+      .option("-g, --grid <name=values>", "values to choose from on each training window (repeatable)", collect),
+  )
+    .requiredOption("--train <bars>", "training window, in bars")
+    .requiredOption("--test <bars>", "test window, in bars")
+    .option("--step <bars>", "step between windows (default: the test window)")
+    .option("--mode <mode>", "rolling | anchored", "rolling")
+    .option("--objective <metric>", "metric to choose parameters by", "sharpe")
+    .option("--workers <n>", "worker threads for the training grids (0 = none)")
+    .option("-o, --out <dir>", "write walkforward.json, equity.csv and trades.csv (out-of-sample) here")
+    .option("--json", "print the result as JSON")
+    .option("--no-progress", "no progress bar")
+    .action(async (options, command: Command) => {
+      const { walkForwardCommand } = await import("./commands/walk-forward.js");
+      await walkForwardCommand(options, command.optsWithGlobals());
+    });
+
+  addRunOptions(
+    program
+      .command("stress")
+      .description("flash-crash red-team gate: inject crashes, check that stops fire, drawdown and re-entry loops")
+      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file (required)"),
+  )
+    .option("--crash <size>", "size of each crash: 20% (or 0.2) of the crash bar's open", "20%")
+    .option("--rebound <share>", "share of the drop won back after the crash", "50%")
+    .option("--rebound-bars <n>", "bars over which the rebound happens", "6")
+    .option("--gap", "crash at the open (stops fill at the bottom) instead of inside the bar")
+    .option("--injections <n>", "number of crashes, each in its own run", "5")
+    .option("--threshold <size>", "an injection fails when its max drawdown reaches this", "15%")
+    .option("--window <bars>", "bars after the crash bar that count as the crash window", "24")
+    .option("--loop-entries <n>", "losing entries inside the window that make a re-entry loop", "2")
+    .option("--warmup <bars>", "no crash before this bar (default: the strategy's lookback + 1)")
+    .option("--json", "print the report as JSON instead of a table")
+    .addHelpText("after", "\nExit code: 0 when the strategy passes, 1 when it fails the gate, 2 on bad input.")
+    .action(async (options, command: Command) => {
+      const { stressCommand } = await import("./commands/stress.js");
+      await stressCommand(options, command.optsWithGlobals());
     });
 
   program

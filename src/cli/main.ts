@@ -20,10 +20,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: "user" });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has printed its own message; a non-zero code there is always a bad call.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     process.stderr.write(`aegis: ${describeError(error)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return isBadInput(error) ? 2 : 1;
   }
+}
+
+/** Errors that mean "what you gave me is wrong" (exit 2), as opposed to a failure while working (exit 1). */
+const BAD_INPUT = new Set(["UsageError", "SpecError", "DataError", "ConfigError", "UnknownExchangeError"]);
+
+function isBadInput(error: unknown): boolean {
+  return error instanceof UsageError || (error instanceof Error && BAD_INPUT.has(error.name));
 }
 
 function describeError(error: unknown): string {

@@ -3,9 +3,12 @@ import type { Instrument } from "../domain/instrument.js";
 import type { Fill, OrderRequest, OrderSide } from "../domain/order.js";
 import type { Vote } from "../domain/signal.js";
 import type { Timeframe } from "../domain/timeframe.js";
+import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade } from "../domain/trade.js";
 import type { Portfolio } from "../execution/portfolio.js";
 import type { BrokerListener, SubmitResult } from "../execution/simulated-broker.js";
+import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES } from "../risk/market-snapshot.js";
+import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { RiskShield, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing.js";
 import type { ColumnSource } from "../strategy/columns.js";
@@ -30,6 +33,10 @@ export interface Broker {
   cancelAll(reason: string, time: number, symbol?: string): number;
   /** Lets a simulated venue match orders against the new bar; a live venue reports fills on its own. */
   processBar(symbol: string, index: number): void;
+  /** The stop and target currently protecting the position of `symbol`, if any. */
+  exitLevels(symbol: string): { stop: number; target: number } | undefined;
+  /** Moves (or sets) the stop-loss protecting the open position of `symbol`. */
+  setStop(symbol: string, stop: number): void;
 }
 
 export interface SlotConfig {
@@ -56,6 +63,13 @@ export interface Slot {
   onBar: OnBar;
   size: SizeRule;
   allowShort: boolean;
+  /** Columns the risk layers and position management read (ATR, volatility, regime). */
+  readonly risk: {
+    atr: SeriesReader;
+    volatility: SeriesReader;
+    regime: SeriesReader | undefined;
+    periodsPerYear: number;
+  };
 }
 
 export interface EngineParts {
@@ -69,6 +83,10 @@ export interface EngineParts {
   readonly runId?: string;
   /** Keep every decision record in memory (`decisions`); on by default. */
   readonly recordDecisions?: boolean;
+  /** Stops, trailing, break-even, partial take-profit on open positions. */
+  readonly positionManager?: PositionManager;
+  /** Supplies a regime column per slot (the regime detector); absent → regime unknown. */
+  readonly regimeColumn?: (columns: ColumnSource, setup: StrategySetup) => SeriesReader | undefined;
 }
 
 /**
@@ -88,8 +106,14 @@ export class Engine {
   readonly #combiner: DecisionCombiner;
   readonly #runId: string;
   readonly #record: boolean;
+  readonly #positionManager: PositionManager | undefined;
+  readonly #regimeColumn: EngineParts["regimeColumn"];
+  readonly #slotsBySymbol = new Map<string, Slot>();
+  /** Symbols whose position opened during the current step; position management sees them after the broker. */
+  readonly #opened = new Set<string>();
   #orderSeq = 0;
   #halted = false;
+  #haltReason = "";
 
   constructor(parts: EngineParts) {
     this.portfolio = parts.portfolio;
@@ -98,6 +122,8 @@ export class Engine {
     this.#combiner = parts.combiner ?? new DecisionCombiner();
     this.#runId = parts.runId ?? "run";
     this.#record = parts.recordDecisions ?? true;
+    this.#positionManager = parts.positionManager;
+    this.#regimeColumn = parts.regimeColumn;
     this.broker = parts.createBroker({
       onFill: (fill, trade, index) => this.#onFill(fill, trade, index),
       onCancel: (order, reason, time) => {
@@ -118,6 +144,10 @@ export class Engine {
     return this.#halted;
   }
 
+  get haltReason(): string {
+    return this.#haltReason;
+  }
+
   /**
    * Adds a slot: one strategy instance on one symbol and timeframe. `columns` supplies its price and indicator
    * columns (batch for backtests, streaming for live) and `series` its bars so far.
@@ -131,6 +161,12 @@ export class Engine {
       indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
     };
     const strategyDefaults = config.strategy as Strategy & { sizing?: SizeRule; allowShort?: boolean };
+    const risk = {
+      atr: setup.indicator({ type: "atr", period: 14 }),
+      volatility: setup.indicator({ type: "volatility", period: 20 }),
+      regime: this.#regimeColumn?.(columns, setup),
+      periodsPerYear: config.timeframe ? (365 * 86_400_000) / TIMEFRAMES[config.timeframe] : Number.NaN,
+    };
     const slot: Slot = {
       id: this.slots.length,
       config,
@@ -140,7 +176,10 @@ export class Engine {
       onBar: config.strategy.init(setup),
       size: config.size ?? strategyDefaults.sizing ?? { type: "percent-equity", value: 100 },
       allowShort: config.allowShort ?? strategyDefaults.allowShort ?? false,
+      risk,
     };
+    if (this.#slotsBySymbol.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
+    this.#slotsBySymbol.set(config.symbol, slot);
     this.broker.addMarket(config.instrument, series);
     this.slots.push(slot);
     return slot;
@@ -170,6 +209,7 @@ export class Engine {
       });
     }
     this.broker.processBar(symbol, index);
+    if (this.#positionManager) this.#managePosition(slot, index, time);
     const context = slot.context;
     context.index = index;
     context.time = time;
@@ -190,8 +230,27 @@ export class Engine {
   /** Lets risk layers watch equity once per time step (after every slot of that step was processed). */
   observe(time: number): number {
     const equity = this.portfolio.equity();
-    this.shield.observe(time, equity);
+    const halt = this.shield.observe(time, equity);
+    if (halt && !this.#halted) this.#halt(time, `${halt.layer}: ${halt.reason}`);
     return equity;
+  }
+
+  /** What the risk layers know about the slot's market at bar `index`. */
+  snapshot(slot: Slot, index: number): MarketSnapshot {
+    const series = slot.series();
+    if (index < 0 || index >= series.length) return EMPTY_SNAPSHOT;
+    const code = slot.risk.regime?.at(0);
+    return {
+      symbol: slot.config.symbol,
+      index,
+      close: series.close[index] as number,
+      high: series.high[index] as number,
+      low: series.low[index] as number,
+      atr: slot.risk.atr.at(0),
+      volatility: slot.risk.volatility.at(0),
+      periodsPerYear: slot.risk.periodsPerYear,
+      regime: code !== undefined && code >= 0 && code < REGIMES.length ? REGIMES[code] : undefined,
+    };
   }
 
   #act(slot: Slot, signal: StrategySignal, index: number, time: number, price: number): void {
@@ -249,7 +308,7 @@ export class Engine {
           time,
           strategy: slot.config.strategy.name,
         },
-        { portfolio: this.portfolio, instrument: slot.config.instrument, time },
+        { portfolio: this.portfolio, instrument: slot.config.instrument, time, market: this.snapshot(slot, index) },
       );
       risk.push({
         order: `${w.side} ${w.quantity}`,
@@ -327,12 +386,77 @@ export class Engine {
 
   #halt(time: number, reason: string): void {
     this.#halted = true;
+    this.#haltReason = reason;
     this.broker.cancelAll(`halted: ${reason}`, time);
     if (this.bus.has("KILL_SWITCH")) this.bus.publish("KILL_SWITCH", { time, reason });
+    if (this.bus.has("ALERT"))
+      this.bus.publish("ALERT", { time, level: "critical", message: `trading halted: ${reason}` });
   }
 
-  #onFill(fill: Fill, _trade: ClosedTrade | undefined, _index: number): void {
+  /** Position management: initial exits for positions opened this step, then per-bar updates of open ones. */
+  #managePosition(slot: Slot, index: number, time: number): void {
+    const manager = this.#positionManager as PositionManager;
+    const symbol = slot.config.symbol;
+    const position = this.portfolio.position(symbol);
+    if (!position) {
+      if (this.#opened.delete(symbol)) manager.onClose(symbol);
+      return;
+    }
+    const levels = this.broker.exitLevels(symbol);
+    const view: ManagedPositionView = {
+      symbol,
+      side: position.side,
+      quantity: position.quantity,
+      entryPrice: position.entryPrice,
+      barsHeld: index - this.portfolio.openedBar(symbol),
+      stop: levels && Number.isFinite(levels.stop) ? levels.stop : undefined,
+      time,
+      market: this.snapshot(slot, index),
+    };
+    const actions = this.#opened.delete(symbol) ? manager.onOpen(view) : manager.onBar(view);
+    for (const action of actions) this.#applyPositionAction(slot, action, view, index, time);
+  }
+
+  #applyPositionAction(
+    slot: Slot,
+    action: PositionAction,
+    view: ManagedPositionView,
+    index: number,
+    time: number,
+  ): void {
+    const symbol = slot.config.symbol;
+    if (action.kind === "set-stop") {
+      this.broker.setStop(symbol, action.price);
+      return;
+    }
+    const quantity = action.kind === "close" ? view.quantity : Math.min(view.quantity, action.quantity);
+    const limit = action.kind === "reduce" ? action.limitPrice : undefined;
+    const request: OrderRequest = {
+      clientOrderId: `${this.#runId}-${++this.#orderSeq}`,
+      symbol,
+      side: view.side === "long" ? "sell" : "buy",
+      type: limit !== undefined ? "limit" : "market",
+      quantity,
+      ...(limit !== undefined ? { limitPrice: limit } : {}),
+      reduceOnly: true,
+      reason: action.reason,
+    };
+    const result = this.broker.submit(request, index);
+    if (result.accepted && this.bus.has("ORDER_PLACED"))
+      this.bus.publish("ORDER_PLACED", { time, order: result.order });
+  }
+
+  #onFill(fill: Fill, trade: ClosedTrade | undefined, index: number): void {
     this.fills.push(fill);
+    this.shield.onFill(fill, trade);
+    if (this.#positionManager) {
+      if (trade) this.#positionManager.onClose(fill.symbol);
+      // A position opened (or flipped) by a fill on this bar: management starts after the broker is done.
+      const position = this.portfolio.position(fill.symbol);
+      if (position && position.openedAt === fill.time && this.portfolio.openedBar(fill.symbol) === index) {
+        this.#opened.add(fill.symbol);
+      }
+    }
     if (this.bus.has("ORDER_FILLED")) this.bus.publish("ORDER_FILLED", { time: fill.time, fill });
     if (this.bus.has("POSITION_UPDATE")) {
       this.bus.publish("POSITION_UPDATE", {

@@ -184,10 +184,31 @@ export class SimulatedBroker {
     return e ? { stop: this.#effectiveStop(e), target: e.target } : undefined;
   }
 
-  /** Moves the attached stop-loss of an open position (position management: break-even, tightening). */
+  /**
+   * Sets or moves the stop-loss of the open position of `symbol` (position management: initial ATR stop,
+   * break-even, trailing). Checked from the next bar on.
+   */
   setStop(symbol: string, stop: number): void {
-    const e = this.#market(symbol).exits;
-    if (e) e.stop = stop;
+    const market = this.#market(symbol);
+    if (market.exits) {
+      market.exits.stop = stop;
+      return;
+    }
+    const held = this.#portfolio.positionQuantity(symbol);
+    if (held === 0) return;
+    const opened = this.#portfolio.openedBar(symbol);
+    market.exits = {
+      side: held > 0 ? 1 : -1,
+      stop,
+      target: Number.NaN,
+      trailingPct: 0,
+      trailingDistance: 0,
+      anchor: this.#portfolio.position(symbol)?.entryPrice ?? stop,
+      maxBars: 0,
+      openedIndex: opened,
+      activeFrom: opened,
+      timeExitSent: false,
+    };
   }
 
   /** Closes the position of `symbol` at bar `index`'s close (the end of a backtest), cancelling its orders. */

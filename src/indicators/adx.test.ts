@@ -39,6 +39,20 @@ describe.skipIf(talib === undefined || btc === undefined)("directional movement 
     expectClose(minusDm(high, low, period), talibRun("MINUS_DM", { high, low }, options).outReal!, 1e-9, "MINUS_DM");
   });
 
+  it("dx, plusDi and minusDi equal TA-Lib across the batch kernel's 4096-bar chunk boundaries", () => {
+    const bars = loadBtcHourly(10_000)!;
+    const hlc10k = { high: bars.high!, low: bars.low!, close: bars.close! };
+    const options = { optInTimePeriod: 14 };
+    expectClose(dx(bars.high!, bars.low!, bars.close!), talibRun("DX", hlc10k, options).outReal!, 1e-9, "DX");
+    expectClose(plusDi(bars.high!, bars.low!, bars.close!), talibRun("PLUS_DI", hlc10k, options).outReal!, 1e-9, "+DI");
+    expectClose(
+      minusDi(bars.high!, bars.low!, bars.close!),
+      talibRun("MINUS_DI", hlc10k, options).outReal!,
+      1e-9,
+      "-DI",
+    );
+  });
+
   it("plusDi and minusDi with period 1 equal TA-Lib's ratio (no factor 100)", () => {
     const { high, low, close } = hlc();
     const options = { optInTimePeriod: 1 };

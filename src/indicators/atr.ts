@@ -1,4 +1,4 @@
-import { type HighLowClose, hlcArrays, trueRangeOf, warmupArray } from "./talib-conventions.js";
+import { CHUNK_LENGTH, type HighLowClose, hlcArrays, trueRangeOf, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
 
 /**
@@ -27,18 +27,35 @@ export function atr(high: Numbers, low: Numbers, close: Numbers, period = 14): F
   const length = highs.length;
   const out = warmupArray(length, period);
   if (length <= period) return out;
-  const previousWeight = period - 1;
   let sum = 0;
   for (let i = 1; i <= period; i++) sum += trueRangeOf(highs[i]!, lows[i]!, closes[i - 1]!);
   let average = sum / period;
   out[period] = average;
-  for (let i = period + 1; i < length; i++) {
+  for (let from = period + 1; from < length; from += CHUNK_LENGTH) {
+    average = atrChunk(highs, lows, closes, out, period, average, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return out;
+}
+
+/** Writes out[from .. to - 1] continuing from the ATR `average` at from - 1; returns the ATR at to - 1. */
+function atrChunk(
+  highs: Float64Array,
+  lows: Float64Array,
+  closes: Float64Array,
+  out: Float64Array,
+  period: number,
+  average: number,
+  from: number,
+  to: number,
+): number {
+  const previousWeight = period - 1;
+  for (let i = from; i < to; i++) {
     average *= previousWeight;
     average += trueRangeOf(highs[i]!, lows[i]!, closes[i - 1]!);
     average /= period;
     out[i] = average;
   }
-  return out;
+  return average;
 }
 
 /** Streaming true range: NaN for the first bar, then the true range against the previous close. */

@@ -1,4 +1,4 @@
-import { assertFinite, TALIB_EPSILON, warmupArray } from "./talib-conventions.js";
+import { assertFinite, CHUNK_LENGTH, TALIB_EPSILON, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /** Bollinger Bands arrays, each of the input's length (NaN before index period - 1). */
@@ -40,10 +40,32 @@ export function bbands(real: Numbers, period = 5, nbdevup = 2, nbdevdn = 2): Bba
     sum += value;
     sumOfSquares += value * value;
   }
-  for (let i = period - 1, trailing = 0; i < length; i++, trailing++) {
+  const sums = Float64Array.of(sum, sumOfSquares);
+  const bands = { upper, middle, lower };
+  for (let from = period - 1; from < length; from += CHUNK_LENGTH) {
+    bbandsChunk(input, bands, period, nbdevup, nbdevdn, sums, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return bands;
+}
+
+/** Writes the bands at [from, to); `sums` holds [Σx, Σx²] of the period - 1 values before `from`, updated in place. */
+function bbandsChunk(
+  input: Float64Array,
+  bands: BbandsResult,
+  period: number,
+  nbdevup: number,
+  nbdevdn: number,
+  sums: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const { upper, middle, lower } = bands;
+  let sum = sums[0]!;
+  let sumOfSquares = sums[1]!;
+  for (let i = from; i < to; i++) {
     const value = input[i]!;
     const windowSum = sum + value;
-    const old = input[trailing]!;
+    const old = input[i - period + 1]!;
     sum = windowSum - old;
     const mean = windowSum / period;
     sumOfSquares += value * value;
@@ -54,7 +76,8 @@ export function bbands(real: Numbers, period = 5, nbdevup = 2, nbdevdn = 2): Bba
     upper[i] = mean + deviation * nbdevup;
     lower[i] = mean - deviation * nbdevdn;
   }
-  return { upper, middle, lower };
+  sums[0] = sum;
+  sums[1] = sumOfSquares;
 }
 
 /** Streaming BBANDS: `update(close)` returns the same bands as `bbands` at that bar. */

@@ -2,6 +2,7 @@
  * TA-Lib's EMA arithmetic shared by EMA and the MACD stream (not part of the public index, which re-exports ema.ts).
  * Seed: the SMA of the first `period` values; then value = (x - value) * k + value with k = 2 / (period + 1).
  */
+import { CHUNK_LENGTH } from "./talib-conventions.js";
 
 /**
  * Writes TA-Lib's EMA of input[from .. to - 1] into out[from + period - 1 .. to - 1], seeding with the mean of
@@ -14,10 +15,18 @@ export function emaInto(input: Float64Array, from: number, to: number, period: n
   for (let i = from; i < from + period; i++) sum += input[i]!;
   let value = sum / period;
   out[from + period - 1] = value;
-  for (let i = from + period; i < to; i++) {
+  for (let start = from + period; start < to; start += CHUNK_LENGTH) {
+    value = emaChunk(input, out, k, value, start, Math.min(to, start + CHUNK_LENGTH));
+  }
+}
+
+/** Writes out[from .. to - 1] continuing from the EMA `value` at from - 1; returns the EMA at to - 1. */
+function emaChunk(input: Float64Array, out: Float64Array, k: number, value: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     value = (input[i]! - value) * k + value;
     out[i] = value;
   }
+  return value;
 }
 
 /** One TA-Lib EMA fed value by value; NaN until `period` values were seen. Accepts period 1 (MACD signal). */

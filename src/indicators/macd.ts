@@ -1,5 +1,5 @@
 import { ExponentialAverage } from "./ema-core.js";
-import { warmupArray } from "./talib-conventions.js";
+import { CHUNK_LENGTH, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /** MACD arrays, each of the input's length (NaN before index slowPeriod + signalPeriod - 2). */
@@ -54,22 +54,49 @@ export function macd(real: Numbers, fastPeriod = 12, slowPeriod = 26, signalPeri
     slow = (value - slow) * slowK + slow;
     signalSum += fast - slow;
   }
-  let average = signalSum / signalPeriod;
-  let difference = fast - slow;
+  const average = signalSum / signalPeriod;
+  const difference = fast - slow;
   line[first] = difference;
   signal[first] = average;
   histogram[first] = difference - average;
-  for (let i = first + 1; i < length; i++) {
+  const result = { macd: line, signal, histogram };
+  const state = Float64Array.of(fast, slow, average);
+  const factors = Float64Array.of(fastK, slowK, signalK);
+  for (let from = first + 1; from < length; from += CHUNK_LENGTH) {
+    macdChunk(input, result, factors, state, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return result;
+}
+
+/** Writes [from, to) of the three series; `state` holds [fast EMA, slow EMA, signal] at from - 1, updated in place. */
+function macdChunk(
+  input: Float64Array,
+  result: MacdResult,
+  factors: Float64Array,
+  state: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const { macd: line, signal, histogram } = result;
+  const fastK = factors[0]!;
+  const slowK = factors[1]!;
+  const signalK = factors[2]!;
+  let fast = state[0]!;
+  let slow = state[1]!;
+  let average = state[2]!;
+  for (let i = from; i < to; i++) {
     const value = input[i]!;
     fast = (value - fast) * fastK + fast;
     slow = (value - slow) * slowK + slow;
-    difference = fast - slow;
+    const difference = fast - slow;
     average = (difference - average) * signalK + average;
     line[i] = difference;
     signal[i] = average;
     histogram[i] = difference - average;
   }
-  return { macd: line, signal, histogram };
+  state[0] = fast;
+  state[1] = slow;
+  state[2] = average;
 }
 
 /** Streaming MACD: `update(close)` returns the same values as `macd` at that bar. */

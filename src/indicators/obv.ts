@@ -21,8 +21,8 @@ export function obv(close: Numbers, volume: Numbers): Float64Array {
   out[0] = total;
   for (let i = 1; i < length; i++) {
     const value = closes[i]!;
-    if (value > previous) total += volumes[i]!;
-    else if (value < previous) total -= volumes[i]!;
+    // Branch-free: the direction of the close is a coin flip to the CPU. Adding ±volume or 0 is exact.
+    total += volumes[i]! * (+(value > previous) - +(value < previous));
     out[i] = total;
     previous = value;
   }

@@ -1,4 +1,4 @@
-import { isZero, warmupArray } from "./talib-conventions.js";
+import { CHUNK_LENGTH, isZero, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /**
@@ -14,7 +14,6 @@ export function rsi(real: Numbers, period = 14): Float64Array {
   const length = input.length;
   const out = warmupArray(length, period);
   if (length <= period) return out;
-  const previousWeight = period - 1;
   let gain = 0;
   let loss = 0;
   let previous = input[0]!;
@@ -28,18 +27,37 @@ export function rsi(real: Numbers, period = 14): Float64Array {
   loss /= period;
   gain /= period;
   out[period] = rsiOf(gain, loss);
-  for (let i = period + 1; i < length; i++) {
-    const value = input[i]!;
-    const change = value - previous;
-    previous = value;
+  const state = Float64Array.of(gain, loss);
+  for (let from = period + 1; from < length; from += CHUNK_LENGTH) {
+    rsiChunk(input, out, period, state, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return out;
+}
+
+/** Writes out[from .. to - 1]; `state` holds the [average gain, average loss] at from - 1, updated in place. */
+function rsiChunk(
+  input: Float64Array,
+  out: Float64Array,
+  period: number,
+  state: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const previousWeight = period - 1;
+  let gain = state[0]!;
+  let loss = state[1]!;
+  for (let i = from; i < to; i++) {
+    const change = input[i]! - input[i - 1]!;
     // Branch-free form of TA-Lib's `if (change < 0) loss -= change; else gain += change;`: adding change × 0
-    // leaves a sum bit-identical, and up/down bars alternate too randomly for branch prediction.
+    // leaves a sum bit-identical, and up/down bars alternate too randomly for branch prediction. (A NaN change
+    // poisons both averages where TA-Lib poisons one; every later RSI is NaN either way.)
     const falling = +(change < 0);
     loss = (loss * previousWeight - change * falling) / period;
     gain = (gain * previousWeight + change * (1 - falling)) / period;
     out[i] = rsiOf(gain, loss);
   }
-  return out;
+  state[0] = gain;
+  state[1] = loss;
 }
 
 function rsiOf(gain: number, loss: number): number {

@@ -1,4 +1,4 @@
-import { warmupArray } from "./talib-conventions.js";
+import { CHUNK_LENGTH, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /**
@@ -16,12 +16,27 @@ export function sma(real: Numbers, period = 30): Float64Array {
   if (length < period) return out;
   let total = 0;
   for (let i = 0; i < period - 1; i++) total += input[i]!;
-  for (let i = period - 1, trailing = 0; i < length; i++, trailing++) {
-    const sum = total + input[i]!;
-    out[i] = sum / period;
-    total = sum - input[trailing]!;
+  for (let from = period - 1; from < length; from += CHUNK_LENGTH) {
+    total = smaChunk(input, out, period, total, from, Math.min(length, from + CHUNK_LENGTH));
   }
   return out;
+}
+
+/** Writes out[from .. to - 1] given the sum of the period - 1 values before `from`; returns that sum for `to`. */
+function smaChunk(
+  input: Float64Array,
+  out: Float64Array,
+  period: number,
+  total: number,
+  from: number,
+  to: number,
+): number {
+  for (let i = from; i < to; i++) {
+    const sum = total + input[i]!;
+    out[i] = sum / period;
+    total = sum - input[i - period + 1]!;
+  }
+  return total;
 }
 
 /** Streaming SMA: `update(close)` returns the same value as `sma` at that bar (NaN for the first period - 1). */

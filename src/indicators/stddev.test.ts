@@ -14,6 +14,12 @@ describe.skipIf(talib === undefined || btc === undefined)("stddev against TA-Lib
       expectClose(stddev(btc!.close!, period, nbdev), expected.outReal!, 1e-9, `STDDEV ${period} ×${nbdev}`);
     }
   });
+
+  it("equals TA-Lib across the batch kernel's 4096-bar chunk boundaries (10,000 bars)", () => {
+    const closes = loadBtcHourly(10_000)!.close!;
+    const expected = talibRun("STDDEV", { inReal: closes }, { optInTimePeriod: 20, optInNbDev: 2 }).outReal!;
+    expectClose(stddev(closes, 20, 2), expected, 1e-9, "STDDEV 20 on 10,000 bars");
+  });
 });
 
 describe.skipIf(btc === undefined)("StddevStream", () => {

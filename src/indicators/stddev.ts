@@ -1,4 +1,4 @@
-import { assertFinite, TALIB_EPSILON, warmupArray } from "./talib-conventions.js";
+import { assertFinite, CHUNK_LENGTH, TALIB_EPSILON, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /**
@@ -24,19 +24,39 @@ export function stddev(real: Numbers, period = 5, nbdev = 1): Float64Array {
     sum += value;
     sumOfSquares += value * value;
   }
-  for (let i = period - 1, trailing = 0; i < length; i++, trailing++) {
+  const sums = Float64Array.of(sum, sumOfSquares);
+  for (let from = period - 1; from < length; from += CHUNK_LENGTH) {
+    stddevChunk(input, out, period, nbdev, sums, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return out;
+}
+
+/** Writes out[from .. to - 1]; `sums` holds [Σx, Σx²] of the period - 1 values before `from`, updated in place. */
+function stddevChunk(
+  input: Float64Array,
+  out: Float64Array,
+  period: number,
+  nbdev: number,
+  sums: Float64Array,
+  from: number,
+  to: number,
+): void {
+  let sum = sums[0]!;
+  let sumOfSquares = sums[1]!;
+  for (let i = from; i < to; i++) {
     const value = input[i]!;
     sum += value;
     sumOfSquares += value * value;
     const mean = sum / period;
     const meanOfSquares = sumOfSquares / period;
-    const old = input[trailing]!;
+    const old = input[i - period + 1]!;
     sum -= old;
     sumOfSquares -= old * old;
     const variance = meanOfSquares - mean * mean;
     out[i] = variance < TALIB_EPSILON ? 0 : Math.sqrt(variance) * nbdev;
   }
-  return out;
+  sums[0] = sum;
+  sums[1] = sumOfSquares;
 }
 
 /** Streaming STDDEV: `update(close)` returns the same value as `stddev` at that bar (NaN for the first period - 1). */

@@ -52,9 +52,6 @@ export function stoch(
   const k = warmupArray(length, first);
   const d = warmupArray(length, first);
   if (length <= first) return { k, d };
-  // k and d hold the highest high and lowest low until each index is overwritten with its own output.
-  rollingMaxInto(highs, fastKPeriod, k);
-  rollingMinInto(lows, fastKPeriod, d);
   // Two running means inlined (same arithmetic as RunningMean, which the stream uses).
   const kWindow = new Float64Array(slowKPeriod);
   const dWindow = new Float64Array(slowDPeriod);
@@ -63,6 +60,9 @@ export function stoch(
   let kTotal = 0;
   let dTotal = 0;
   const kSeed = fastKPeriod - 1 + slowKPeriod - 1;
+  // k and d hold the highest high and lowest low until each index is overwritten with its own output.
+  rollingMaxInto(highs, fastKPeriod, k);
+  rollingMinInto(lows, fastKPeriod, d);
   for (let i = fastKPeriod - 1; i < length; i++) {
     const fastK = fastKOf(closes[i]!, k[i]!, d[i]!);
     kWindow[kPosition] = fastK;

@@ -14,11 +14,30 @@ export function volumeRatio(volume: Numbers, period = 20): Float64Array {
   const volumes = toFloat64(volume);
   const length = volumes.length;
   const out = warmupArray(length, period - 1);
-  const window = new WindowSum(period);
+  // WindowSum inlined (the stream uses the class; same operations in the same order, so equal results).
+  const window = new Float64Array(period);
+  let sum = 0;
+  let nonZero = 0;
+  let position = 0;
   for (let i = 0; i < length; i++) {
     const v = volumes[i]!;
-    window.add(v);
-    if (i >= period - 1) out[i] = window.allZero ? Number.NaN : v / (window.sum / period);
+    if (i >= period) {
+      const leaving = window[position]!;
+      sum -= leaving;
+      if (leaving !== 0) nonZero--;
+    }
+    window[position] = v;
+    sum += v;
+    if (v !== 0) nonZero++;
+    if (position + 1 === period) {
+      position = 0;
+      let total = 0;
+      for (let j = 0; j < period; j++) total += window[j]!;
+      sum = total;
+    } else {
+      position++;
+    }
+    if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : v / (sum / period);
   }
   return out;
 }

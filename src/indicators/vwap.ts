@@ -40,13 +40,41 @@ export function vwap(high: Numbers, low: Numbers, close: Numbers, volume: Number
   const [highs, lows, closes, volumes] = ohlcvArrays("vwap", high, low, close, volume);
   const length = highs.length;
   const out = warmupArray(length, period - 1);
-  const priceVolume = new WindowSum(period);
-  const volumeSum = new WindowSum(period);
+  // Two WindowSums inlined (the stream uses the class; same operations in the same order, so equal results).
+  const priceVolumes = new Float64Array(period);
+  const windowVolumes = new Float64Array(period);
+  let priceVolumeSum = 0;
+  let volumeSum = 0;
+  let nonZero = 0;
+  let position = 0;
   for (let i = 0; i < length; i++) {
     const v = volumes[i]!;
-    priceVolume.add(((highs[i]! + lows[i]! + closes[i]!) / 3) * v);
-    volumeSum.add(v);
-    if (i >= period - 1) out[i] = volumeSum.allZero ? Number.NaN : priceVolume.sum / volumeSum.sum;
+    const priceVolume = ((highs[i]! + lows[i]! + closes[i]!) / 3) * v;
+    if (i >= period) {
+      const leaving = windowVolumes[position]!;
+      priceVolumeSum -= priceVolumes[position]!;
+      volumeSum -= leaving;
+      if (leaving !== 0) nonZero--;
+    }
+    priceVolumes[position] = priceVolume;
+    windowVolumes[position] = v;
+    priceVolumeSum += priceVolume;
+    volumeSum += v;
+    if (v !== 0) nonZero++;
+    if (position + 1 === period) {
+      position = 0;
+      let pv = 0;
+      let vs = 0;
+      for (let j = 0; j < period; j++) {
+        pv += priceVolumes[j]!;
+        vs += windowVolumes[j]!;
+      }
+      priceVolumeSum = pv;
+      volumeSum = vs;
+    } else {
+      position++;
+    }
+    if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : priceVolumeSum / volumeSum;
   }
   return out;
 }

@@ -20,6 +20,7 @@ export function willr(high: Numbers, low: Numbers, close: Numbers, period = 14):
   const length = highs.length;
   const out = warmupArray(length, period - 1);
   if (length < period) return out;
+  // out holds the highest high until each index is overwritten with %R.
   const lowest = new Float64Array(length);
   rollingMaxInto(highs, period, out);
   rollingMinInto(lows, period, lowest);

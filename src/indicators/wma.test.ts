@@ -12,6 +12,12 @@ describe.skipIf(talib === undefined || btc === undefined)("wma against TA-Lib C 
     const expected = talibRun("WMA", { inReal: btc!.close! }, { optInTimePeriod: period }).outReal!;
     expectClose(wma(btc!.close!, period), expected, 1e-9, `WMA ${period}`);
   });
+
+  it("equals TA-Lib across the batch kernel's 4096-bar chunk boundaries (10,000 bars)", () => {
+    const closes = loadBtcHourly(10_000)!.close!;
+    const expected = talibRun("WMA", { inReal: closes }, { optInTimePeriod: 20 }).outReal!;
+    expectClose(wma(closes, 20), expected, 1e-9, "WMA 20 on 10,000 bars");
+  });
 });
 
 describe.skipIf(btc === undefined)("WmaStream", () => {

@@ -1,4 +1,4 @@
-import { warmupArray } from "./talib-conventions.js";
+import { CHUNK_LENGTH, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /**
@@ -22,17 +22,38 @@ export function wma(real: Numbers, period = 30): Float64Array {
     plainSum += value;
     weightedSum += value * (i + 1);
   }
-  let trailingValue = 0;
-  for (let i = period - 1, trailing = 0; i < length; i++, trailing++) {
+  const state = Float64Array.of(weightedSum, plainSum, 0);
+  for (let from = period - 1; from < length; from += CHUNK_LENGTH) {
+    wmaChunk(input, out, period, divider, state, from, Math.min(length, from + CHUNK_LENGTH));
+  }
+  return out;
+}
+
+/** Writes out[from .. to - 1]; `state` holds [weighted sum, plain sum, trailing value] in and out. */
+function wmaChunk(
+  input: Float64Array,
+  out: Float64Array,
+  period: number,
+  divider: number,
+  state: Float64Array,
+  from: number,
+  to: number,
+): void {
+  let weightedSum = state[0]!;
+  let plainSum = state[1]!;
+  let trailingValue = state[2]!;
+  for (let i = from; i < to; i++) {
     const value = input[i]!;
     plainSum += value;
     plainSum -= trailingValue;
     weightedSum += value * period;
-    trailingValue = input[trailing]!;
+    trailingValue = input[i - period + 1]!;
     out[i] = weightedSum / divider;
     weightedSum -= plainSum;
   }
-  return out;
+  state[0] = weightedSum;
+  state[1] = plainSum;
+  state[2] = trailingValue;
 }
 
 /** Streaming WMA: `update(close)` returns the same value as `wma` at that bar (NaN for the first period - 1). */

@@ -1,11 +1,13 @@
 import type { Instrument } from "../domain/instrument.js";
-import type { OrderSide, PortfolioView } from "../domain/order.js";
+import type { Fill, OrderSide, PortfolioView } from "../domain/order.js";
+import type { ClosedTrade } from "../domain/trade.js";
+import type { MarketSnapshot } from "./market-snapshot.js";
 
 /** An order the engine wants to send, as the risk shield sees it. */
 export interface ProposedOrder {
   readonly symbol: string;
   readonly side: OrderSide;
-  /** Base quantity before any scaling by the shield. */
+  /** Base quantity as the strategy's sizing asked for it, before any layer scaled it. */
   readonly quantity: number;
   /** Price the quantity was sized at (the decision bar's close). */
   readonly price: number;
@@ -21,6 +23,8 @@ export interface RiskContext {
   readonly portfolio: PortfolioView;
   readonly instrument: Instrument;
   readonly time: number;
+  /** What the engine knows about the symbol's market at the decision bar. */
+  readonly market: MarketSnapshot;
 }
 
 export type Verdict = "allow" | "scale" | "deny" | "halt";
@@ -29,17 +33,26 @@ export interface RiskCheckResult {
   readonly layer: string;
   readonly verdict: Verdict;
   readonly reason: string;
+  /** Multiplier of the quantity when verdict is "scale". Adjusters may go above 1; limits only below. */
   readonly scale?: number;
 }
 
 /**
- * One independent layer of the risk shield: a pure function of (proposed order, portfolio, market context) to a
- * verdict with a reason. `observe` lets a layer watch equity on every bar (kill switch, drawdown).
+ * One independent layer of the risk shield: a function of (proposed order, portfolio, market context) to a verdict
+ * with a reason. A layer may also watch equity on every time step (kill switch, daily loss) and every fill
+ * (trade counts, protections after stop-losses).
+ *
+ * Phase "adjust" layers (market-context multipliers, sizing by regime) run first and multiply the size, up or
+ * down; phase "limit" layers (max position, exposure, kill switch…) then see the adjusted order and may only cut
+ * it, deny it or halt trading. So final size = base × risk × sentiment × whale, capped by the limits.
  */
 export interface RiskLayer {
   readonly name: string;
+  readonly phase?: "adjust" | "limit";
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult;
-  observe?(time: number, equity: number): void;
+  /** Once per time step, after every slot of that step; returning a "halt" trips the engine's halt. */
+  observe?(time: number, equity: number): RiskCheckResult | undefined;
+  onFill?(fill: Fill, trade: ClosedTrade | undefined): void;
 }
 
 export interface ShieldDecision {
@@ -60,24 +73,35 @@ export interface ShieldDecision {
  */
 export class RiskShield {
   readonly layers: readonly RiskLayer[];
+  readonly #adjusters: readonly RiskLayer[];
+  readonly #limits: readonly RiskLayer[];
 
   constructor(layers: readonly RiskLayer[] = []) {
     this.layers = layers;
+    this.#adjusters = layers.filter((l) => l.phase === "adjust");
+    this.#limits = layers.filter((l) => l.phase !== "adjust");
   }
 
   evaluate(order: ProposedOrder, context: RiskContext): ShieldDecision {
     const verdicts: RiskCheckResult[] = [];
+    let adjust = 1;
+    for (const layer of this.#adjusters) {
+      const result = layer.check(order, context);
+      verdicts.push(result);
+      if (result.verdict === "scale") adjust *= Math.max(0, result.scale ?? 1);
+    }
+    const adjusted = adjust === 1 ? order : { ...order, quantity: order.quantity * adjust };
     let scale = 1;
     let denied: RiskCheckResult | undefined;
     let halted = false;
-    for (const layer of this.layers) {
-      const result = layer.check(order, context);
+    for (const layer of this.#limits) {
+      const result = layer.check(adjusted, context);
       verdicts.push(result);
       if (result.verdict === "halt") {
         halted = true;
         denied ??= result;
       } else if (result.verdict === "deny") denied ??= result;
-      else if (result.verdict === "scale") scale *= Math.max(0, Math.min(1, result.scale ?? 1));
+      else if (result.verdict === "scale") scale = Math.min(scale, Math.max(0, Math.min(1, result.scale ?? 1)));
     }
     if (order.reduceOnly) {
       return {
@@ -89,18 +113,29 @@ export class RiskShield {
       };
     }
     if (denied) return { quantity: 0, verdicts, approved: false, halted, reason: `${denied.layer}: ${denied.reason}` };
-    const quantity = order.quantity * scale;
+    const quantity = adjusted.quantity * scale;
+    const total = adjust * scale;
     return {
       quantity,
       verdicts,
       approved: quantity > 0,
       halted,
-      reason: scale < 1 ? `scaled to ${(scale * 100).toFixed(1)} %` : "allowed",
+      reason: total !== 1 ? `size × ${total.toFixed(4)}` : "allowed",
     };
   }
 
-  observe(time: number, equity: number): void {
-    for (const layer of this.layers) layer.observe?.(time, equity);
+  /** Returns the first halt a layer calls for on this time step, if any. */
+  observe(time: number, equity: number): RiskCheckResult | undefined {
+    let halt: RiskCheckResult | undefined;
+    for (const layer of this.layers) {
+      const result = layer.observe?.(time, equity);
+      if (result?.verdict === "halt") halt ??= result;
+    }
+    return halt;
+  }
+
+  onFill(fill: Fill, trade: ClosedTrade | undefined): void {
+    for (const layer of this.layers) layer.onFill?.(fill, trade);
   }
 }
 

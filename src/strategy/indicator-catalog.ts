@@ -117,6 +117,11 @@ export const INDICATOR_CATALOG: Readonly<Record<IndicatorDeclaration["type"], In
     (i, p) => ind.min(i.real, n(p, "period")),
     (p) => adapt(new ind.MinStream(n(p, "period")), real, one, 1),
   ),
+  volatility: single(
+    { period: 20 },
+    (i, p) => ind.logReturnVolatility(i.real, n(p, "period")),
+    (p) => adapt(new ind.LogReturnVolatilityStream(n(p, "period")), real, one, 1),
+  ),
   atr: single(
     { period: 14 },
     (i, p) => ind.atr(i.high, i.low, i.close, n(p, "period")),

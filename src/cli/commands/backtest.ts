@@ -6,33 +6,13 @@ import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { summarize } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
-import { parseSlippage } from "../../execution/slippage.js";
-import { parseSize } from "../../risk/sizing.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
-import { loadMarketData } from "../market-data.js";
-import { numberOption, parseParams, positive, positiveInteger, timeOption } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
-import { UsageError } from "../usage-error.js";
+import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 
-export interface BacktestCliOptions {
+export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
-  data?: string[];
-  exchange?: string;
-  symbol: string;
-  timeframe?: string;
-  from?: string;
-  to?: string;
-  cash?: string;
-  fee?: string;
-  slippage?: string;
-  participation?: string;
-  size?: string;
-  leverage: string;
-  param?: string[];
-  bars: string;
-  seed?: string;
-  policy: string;
   out?: string;
   json?: boolean;
   progress: boolean;
@@ -40,43 +20,9 @@ export interface BacktestCliOptions {
 
 export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
   const { config } = loadConfig({ file: globals.config });
-  const defaults = config.backtest;
-  const cash = numberOption("cash", options.cash, positive) ?? defaults.cash;
-  const fee =
-    numberOption("fee", options.fee, (n) =>
-      n >= 0 && n < 0.1 ? undefined : "must be a fraction in [0, 0.1), e.g. 0.001",
-    ) ?? defaults.fee;
-  const participation = numberOption("participation", options.participation, (n) =>
-    n > 0 && n <= 1 ? undefined : "must be in (0, 1]",
-  );
-  const leverage =
-    numberOption("leverage", options.leverage, (n) => (n >= 1 && n <= 125 ? undefined : "must be in [1, 125]")) ?? 1;
-  const seed =
-    numberOption("seed", options.seed, (n) => (Number.isInteger(n) ? undefined : "must be a whole number")) ??
-    defaults.seed;
-  const bars = numberOption("bars", options.bars, positiveInteger) ?? 20_000;
-  const slippageText = options.slippage ?? String(defaults.slippageBps);
-  const slippage = wrap("--slippage", () => parseSlippage(slippageText));
-  const sizeText = options.size;
-  const size = sizeText === undefined ? undefined : wrap("--size", () => parseSize(sizeText));
-  const params = parseParams(options.param);
-  const strategy = loadStrategy(options.strategy, params);
-  const symbols = options.symbol
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  const data = await loadMarketData({
-    files: options.data,
-    exchange: options.exchange,
-    symbols,
-    timeframe: options.timeframe,
-    from: timeOption("from", options.from),
-    to: timeOption("to", options.to),
-    policy: options.policy,
-    dataDir: config.dataDir,
-    simulated: { bars, seed },
-  });
-  for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const run = await resolveRunOptions(options, config);
+  const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
+  const strategy = loadStrategy(options.strategy, run.params);
 
   const progress = new ProgressBar("backtest", options.progress && !options.json);
   const result = runBacktest({
@@ -150,16 +96,6 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   if (options.out)
     lines.push("", `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,summary.json,report.html}`);
   process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function wrap<T>(option: string, f: () => T): T {
-  try {
-    return f();
-  } catch (error) {
-    throw new UsageError(
-      (error as Error).message.startsWith(option) ? (error as Error).message : `${option}: ${(error as Error).message}`,
-    );
-  }
 }
 
 function formatParams(params: Readonly<Record<string, number>>): string {

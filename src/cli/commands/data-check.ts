@@ -26,7 +26,11 @@ export async function dataCheckCommand(
         (report.dropped > 0 ? `; dropped ${report.dropped}` : "") +
         (report.filled > 0 ? `; filled ${report.filled}` : ""),
       ...report.issues.slice(0, 30).map((issue) => `  ${issue.severity}: ${issue.message}`),
-      ...(report.issues.length > 30 ? [`  … and ${report.issues.length - 30} more (use --json)`] : []),
+      ...(report.errors + report.warnings > 30
+        ? [
+            `  … and ${report.errors + report.warnings - Math.min(30, report.issues.length)} more (--json lists up to 100 per kind)`,
+          ]
+        : []),
       ...report.notes.map((note) => `note: ${note}`),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -35,6 +35,7 @@ export const INDICATOR_TYPES = [
   "donchian",
   "max",
   "min",
+  "volatility",
 ] as const;
 
 export const PRICE_FIELDS = ["open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4"] as const;

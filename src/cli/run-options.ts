@@ -1,0 +1,116 @@
+import type { Command } from "commander";
+import type { AegisConfig } from "../config/schema.js";
+import { parseSlippage, type SlippageModel } from "../execution/slippage.js";
+import { parseSize, type SizeRule } from "../risk/sizing.js";
+import { type LoadedMarketData, loadMarketData } from "./market-data.js";
+import { numberOption, parseParams, positive, positiveInteger, timeOption } from "./parse-options.js";
+import { UsageError } from "./usage-error.js";
+
+/** Options every command that runs backtests shares (backtest, grid, walkforward, stress). */
+export interface RunCliOptions {
+  data?: string[];
+  exchange?: string;
+  symbol: string;
+  timeframe?: string;
+  from?: string;
+  to?: string;
+  cash?: string;
+  fee?: string;
+  slippage?: string;
+  participation?: string;
+  size?: string;
+  leverage: string;
+  param?: string[];
+  bars: string;
+  seed?: string;
+  policy: string;
+}
+
+export interface RunSettings {
+  cash: number;
+  fee: number;
+  slippageText: string;
+  slippage: SlippageModel;
+  sizeText: string | undefined;
+  size: SizeRule | undefined;
+  leverage: number;
+  participation: number | undefined;
+  seed: number;
+  params: Record<string, number>;
+  data: LoadedMarketData;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Declares the shared data and cost options on `command`. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option("-d, --data <file>", "CSV file (.csv or .csv.gz) of OHLCV bars; repeat for a portfolio", collect)
+    .option("--exchange <id>", "read bars downloaded from this exchange (see `aegis download`)")
+    .option("--symbol <symbol>", "symbol(s) for --exchange or the simulated market, comma-separated", "")
+    .option("-t, --timeframe <tf>", "bar timeframe; resamples CSV data to it when higher than the file's")
+    .option("--from <date>", "first bar to trade (ISO date or Unix ms)")
+    .option("--to <date>", "last bar to trade (ISO date or Unix ms)")
+    .option("--cash <amount>", "starting cash in quote currency")
+    .option("--fee <fraction>", "maker and taker fee as a fraction of notional (0.001 = 0.1 %)")
+    .option("--slippage <model>", "slippage: 5bps (fixed), vol:0.1 (× previous bar range), 0 (none)")
+    .option("--participation <fraction>", "max share of a bar's volume one order may take (partial fills)")
+    .option("--size <size>", "position size: 1 (base units), 1000USDT (quote amount), 10% (of equity)")
+    .option("--leverage <x>", "leverage for new positions", "1")
+    .option("-p, --param <key=value>", "strategy parameter, repeatable (e.g. --param fast=10)", collect)
+    .option("--bars <n>", "simulated market: number of bars", "20000")
+    .option("--seed <n>", "simulated market and any randomness: seed")
+    .option("--policy <policy>", "bad rows in CSV data: reject | drop | ffill", "reject");
+}
+
+/** Validates the shared options (each error names its option) and loads the data they point at. */
+export async function resolveRunOptions(options: RunCliOptions, config: AegisConfig): Promise<RunSettings> {
+  const defaults = config.backtest;
+  const cash = numberOption("cash", options.cash, positive) ?? defaults.cash;
+  const fee =
+    numberOption("fee", options.fee, (n) =>
+      n >= 0 && n < 0.1 ? undefined : "must be a fraction in [0, 0.1), e.g. 0.001",
+    ) ?? defaults.fee;
+  const participation = numberOption("participation", options.participation, (n) =>
+    n > 0 && n <= 1 ? undefined : "must be in (0, 1]",
+  );
+  const leverage =
+    numberOption("leverage", options.leverage, (n) => (n >= 1 && n <= 125 ? undefined : "must be in [1, 125]")) ?? 1;
+  const seed =
+    numberOption("seed", options.seed, (n) => (Number.isInteger(n) ? undefined : "must be a whole number")) ??
+    defaults.seed;
+  const bars = numberOption("bars", options.bars, positiveInteger) ?? 20_000;
+  const slippageText = options.slippage ?? String(defaults.slippageBps);
+  const slippage = asUsage("--slippage", () => parseSlippage(slippageText));
+  const sizeText = options.size;
+  const size = sizeText === undefined ? undefined : asUsage("--size", () => parseSize(sizeText));
+  const params = parseParams(options.param);
+  const symbols = options.symbol
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const data = await loadMarketData({
+    files: options.data,
+    exchange: options.exchange,
+    symbols,
+    timeframe: options.timeframe,
+    from: timeOption("from", options.from),
+    to: timeOption("to", options.to),
+    policy: options.policy,
+    dataDir: config.dataDir,
+    simulated: { bars, seed },
+  });
+  for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
+  return { cash, fee, slippageText, slippage, sizeText, size, leverage, participation, seed, params, data };
+}
+
+function asUsage<T>(option: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new UsageError(message.startsWith(option) ? message : `${option}: ${message}`);
+  }
+}

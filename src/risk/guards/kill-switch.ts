@@ -1,0 +1,225 @@
+import { z } from "zod";
+import { money, parseJson, pct } from "../limits/common.js";
+import type { ProposedOrder, RiskCheckResult, RiskLayer } from "../shield.js";
+import type { RiskStateStore } from "../state-store.js";
+import { recordRiskEvent } from "./risk-event-log.js";
+
+export const killSwitchSchema = z
+  .object({
+    rollingDrop: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Equity drop, in % of the highest equity seen within the window, that halts trading. */
+        pct: z.number().positive().max(100).default(3),
+        windowMinutes: z.number().positive().max(10_080).default(60),
+      })
+      .strict()
+      .prefault({}),
+    maxDrawdown: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Drawdown from peak equity, in %, that halts trading. */
+        pct: z.number().positive().max(100).default(25),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type KillSwitchConfig = z.infer<typeof killSwitchSchema>;
+
+/** Store key of the latch. Present = trading is halted until a person resets it. */
+export const KILL_SWITCH_KEY = "kill-switch";
+/** Store key of the peak equity the drawdown switch measures from, so a restart does not forget the peak. */
+export const KILL_SWITCH_PEAK_KEY = "kill-switch.peak-equity";
+/** Store key of the last reset: who and when. */
+export const KILL_SWITCH_LAST_RESET_KEY = "kill-switch.last-reset";
+
+/** What the latch records: which rule tripped, when, and the numbers that tripped it. */
+export interface KillSwitchLatch {
+  readonly rule: "rolling-drop" | "max-drawdown" | "unknown";
+  readonly time: number;
+  readonly reason: string;
+  readonly equity: number;
+  /** The equity the drop was measured from (window high or peak). */
+  readonly reference: number;
+}
+
+const latchSchema = z.object({
+  rule: z.enum(["rolling-drop", "max-drawdown"]),
+  time: z.number(),
+  reason: z.string(),
+  equity: z.number(),
+  reference: z.number(),
+});
+
+/**
+ * Reads the kill-switch latch from `store`. A value that cannot be read still counts as latched — a damaged latch
+ * must not silently re-enable trading — and says so in its reason.
+ */
+export function readKillSwitchLatch(store: RiskStateStore): KillSwitchLatch | undefined {
+  const raw = store.get(KILL_SWITCH_KEY);
+  if (raw === undefined) return undefined;
+  const parsed = latchSchema.safeParse(parseJson(raw));
+  if (parsed.success) return parsed.data;
+  return {
+    rule: "unknown",
+    time: Number.NaN,
+    reason: `latch value unreadable: ${raw.slice(0, 200)}`,
+    equity: 0,
+    reference: 0,
+  };
+}
+
+/**
+ * The kill switch, a risk layer driven by `observe` (equity once per time step):
+ * - rolling drop: equity `pct` % or more below the highest equity observed within the last `windowMinutes`
+ *   (the window includes an observation exactly `windowMinutes` old, so one 1h bar close-to-close counts);
+ * - max drawdown: equity `pct` % or more below the peak equity (persisted in the store).
+ * Either one sets a latch in the store and halts: from then on `check` answers "halt" for every order and
+ * `observe` keeps reporting the halt. The latch lives in the store, so a new KillSwitch on a store that holds it
+ * starts halted — a restart does not clear it. Only `resetKillSwitch` (a person, through the CLI) does.
+ */
+export class KillSwitch implements RiskLayer {
+  readonly name = "kill-switch";
+  readonly phase = "limit";
+  readonly #store: RiskStateStore;
+  readonly #config: KillSwitchConfig;
+  readonly #windowMs: number;
+  /** Rolling-window maximum: observations with decreasing equity, oldest (= highest) first. */
+  #window: { time: number; equity: number }[] = [];
+  #head = 0;
+  #peak: number | undefined;
+  /** Whether this instance has seen the latch set; its disappearance then means a person reset it. */
+  #sawLatch = false;
+
+  constructor(store: RiskStateStore, config: KillSwitchConfig = killSwitchSchema.parse({})) {
+    this.#store = store;
+    this.#config = config;
+    this.#windowMs = config.rollingDrop.windowMinutes * 60_000;
+    this.#peak = this.#loadPeak();
+  }
+
+  /** The latch, if the switch is tripped. */
+  latch(): KillSwitchLatch | undefined {
+    return readKillSwitchLatch(this.#store);
+  }
+
+  /** "halt" for every order while latched, reduce-only ones included (the shield still lets those through). */
+  check(_order?: ProposedOrder): RiskCheckResult {
+    const latch = this.latch();
+    if (latch) {
+      this.#sawLatch = true;
+      return this.#halt(latch);
+    }
+    return { layer: this.name, verdict: "allow", reason: "kill switch not tripped" };
+  }
+
+  observe(time: number, equity: number): RiskCheckResult | undefined {
+    const latch = this.latch();
+    if (latch) {
+      this.#sawLatch = true;
+      return this.#halt(latch);
+    }
+    if (this.#sawLatch) {
+      // A person reset the switch while this instance ran: measure afresh from now.
+      this.#sawLatch = false;
+      this.#window = [];
+      this.#head = 0;
+      this.#peak = this.#loadPeak();
+    }
+    const tripped = this.#rollingDrop(time, equity) ?? this.#maxDrawdown(time, equity);
+    if (!tripped) return undefined;
+    this.#store.set(KILL_SWITCH_KEY, JSON.stringify(tripped));
+    recordRiskEvent(this.#store, { time, kind: "kill-switch.set", detail: { ...tripped } });
+    this.#sawLatch = true;
+    return this.#halt(tripped);
+  }
+
+  #rollingDrop(time: number, equity: number): KillSwitchLatch | undefined {
+    const rule = this.#config.rollingDrop;
+    if (!rule.enabled) return undefined;
+    const w = this.#window;
+    while (this.#head < w.length && (w[this.#head] as { time: number }).time < time - this.#windowMs) this.#head++;
+    if (this.#head > 64 && this.#head * 2 > w.length) {
+      this.#window = w.slice(this.#head);
+      this.#head = 0;
+    }
+    const window = this.#window;
+    const high = this.#head < window.length ? (window[this.#head] as { equity: number }).equity : equity;
+    while (window.length > this.#head && (window[window.length - 1] as { equity: number }).equity <= equity) {
+      window.pop();
+    }
+    window.push({ time, equity });
+    if (!(high > 0)) return undefined;
+    const drop = (high - equity) / high;
+    if (drop * 100 < rule.pct - 1e-9) return undefined;
+    const minutes = rule.windowMinutes;
+    return {
+      rule: "rolling-drop",
+      time,
+      equity,
+      reference: high,
+      reason: `equity down ${pct(drop)} within ${minutes} min (${money(high)} → ${money(equity)}), limit ${rule.pct} %`,
+    };
+  }
+
+  #maxDrawdown(time: number, equity: number): KillSwitchLatch | undefined {
+    const rule = this.#config.maxDrawdown;
+    if (!rule.enabled) return undefined;
+    if (this.#peak === undefined || equity > this.#peak) {
+      this.#peak = equity;
+      this.#store.set(KILL_SWITCH_PEAK_KEY, String(equity));
+    }
+    const peak = this.#peak;
+    if (!(peak > 0)) return undefined;
+    const drawdown = (peak - equity) / peak;
+    if (drawdown * 100 < rule.pct - 1e-9) return undefined;
+    return {
+      rule: "max-drawdown",
+      time,
+      equity,
+      reference: peak,
+      reason: `drawdown ${pct(drawdown)} from peak equity (${money(peak)} → ${money(equity)}), limit ${rule.pct} %`,
+    };
+  }
+
+  #halt(latch: KillSwitchLatch): RiskCheckResult {
+    const since = Number.isFinite(latch.time) ? ` since ${new Date(latch.time).toISOString()}` : "";
+    return {
+      layer: this.name,
+      verdict: "halt",
+      reason: `kill switch tripped${since}: ${latch.reason}; a person must reset it (aegis risk reset)`,
+    };
+  }
+
+  #loadPeak(): number | undefined {
+    const raw = this.#store.get(KILL_SWITCH_PEAK_KEY);
+    if (raw === undefined) return undefined;
+    const peak = Number(raw);
+    if (!Number.isFinite(peak)) throw new RangeError(`risk state ${KILL_SWITCH_PEAK_KEY} is not a number: ${raw}`);
+    return peak;
+  }
+}
+
+/** Factory from the parsed config section; undefined when both rules are switched off. */
+export function createKillSwitch(config: KillSwitchConfig, store: RiskStateStore): KillSwitch | undefined {
+  if (!config.rollingDrop.enabled && !config.maxDrawdown.enabled) return undefined;
+  return new KillSwitch(store, config);
+}
+
+/**
+ * Clears the kill switch: what `aegis risk reset` calls on behalf of a person. `by` names that person and `time`
+ * is when they acted (the CLI passes the wall clock); both go to the store and its audit trail. The drawdown peak
+ * is cleared too, otherwise the switch would trip again on the next bar. Returns the latch it cleared, if any.
+ */
+export function resetKillSwitch(store: RiskStateStore, by: string, time: number): KillSwitchLatch | undefined {
+  const who = by.trim();
+  if (who.length === 0) throw new RangeError("resetting the kill switch needs the name of the person doing it");
+  if (!Number.isFinite(time)) throw new RangeError(`reset time ${time} is not a valid Unix ms time`);
+  const latch = readKillSwitchLatch(store);
+  store.delete(KILL_SWITCH_KEY);
+  store.delete(KILL_SWITCH_PEAK_KEY);
+  store.set(KILL_SWITCH_LAST_RESET_KEY, JSON.stringify({ by: who, time, cleared: latch ?? null }));
+  recordRiskEvent(store, { time, kind: "kill-switch.reset", detail: { by: who, cleared: latch ?? null } });
+  return latch;
+}

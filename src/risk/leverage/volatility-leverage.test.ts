@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { defaultInstrument } from "../../domain/instrument.js";
+import type { PortfolioView, PositionSnapshot } from "../../domain/order.js";
+import { EMPTY_SNAPSHOT } from "../market-snapshot.js";
+import type { ProposedOrder, RiskContext } from "../shield.js";
+import { createLeverageGuard, createLeverageLayers, leverageGuardSchema } from "./volatility-leverage.js";
+
+/** Per-bar volatility whose annualised value over 8760 bars a year is `annual`. */
+const perBar = (annual: number) => annual / Math.sqrt(8760);
+
+const order = (overrides: Partial<ProposedOrder> = {}): ProposedOrder => ({
+  symbol: "BTC/USDT",
+  side: "buy",
+  quantity: 100,
+  price: 100,
+  reduceOnly: false,
+  leverage: 1,
+  confidence: 1,
+  time: 0,
+  strategy: "test",
+  ...overrides,
+});
+
+function context(volatility: number, held = 0, gross = Math.abs(held) * 100): RiskContext {
+  const position = held === 0 ? undefined : ({ markPrice: 100 } as PositionSnapshot);
+  const portfolio: PortfolioView = {
+    cash: 10_000,
+    equity: () => 10_000,
+    positionQuantity: () => held,
+    position: () => position,
+    grossExposure: () => gross,
+    openPositionCount: () => (held === 0 ? 0 : 1),
+  };
+  return {
+    portfolio,
+    instrument: defaultInstrument("BTC/USDT"),
+    time: 0,
+    market: { ...EMPTY_SNAPSHOT, volatility, periodsPerYear: 8760 },
+  };
+}
+
+const guard = (overrides: Record<string, unknown> = {}) => createLeverageGuard(leverageGuardSchema.parse(overrides));
+
+describe("volatility-adjusted leverage guard", () => {
+  it("allows 2× exposure when 50 % volatility gives a maximum of 100 % / 50 % = 2×", () => {
+    const result = guard().check(order({ quantity: 200, leverage: 2 }), context(perBar(0.5)));
+    expect(result).toEqual({
+      layer: "volatility-leverage",
+      verdict: "allow",
+      reason: "exposure after the order 2.00× equity, max 2.00× = target 100.0% / annualised volatility 50.0%",
+    });
+  });
+
+  it("scales an order down to the maximum exposure, counting what is already open", () => {
+    // Max 1.25× at 80 % volatility: 12 500 of exposure; 5 000 already open leaves 7 500 of the 10 000 asked.
+    const result = guard().check(order({ quantity: 100 }), context(perBar(0.8), 50));
+    expect(result.verdict).toBe("scale");
+    expect(result.scale).toBeCloseTo(0.75, 12);
+    expect(result.reason).toMatch(/exposure after the order 1.50× equity, max 1.25×.*size × 0.7500/);
+  });
+
+  it("does not count the position the order reverses", () => {
+    const result = guard().check(order({ side: "sell", quantity: 100 }), context(perBar(0.8), 50));
+    expect(result.verdict).toBe("allow");
+  });
+
+  it("denies instead of scaling with action deny, and when no room is left", () => {
+    expect(guard({ action: "deny" }).check(order({ quantity: 150 }), context(perBar(0.8))).verdict).toBe("deny");
+    expect(guard().check(order({ quantity: 10 }), context(perBar(0.8), 0, 12_500)).verdict).toBe("deny");
+  });
+
+  it("denies an order whose leverage setting is above the maximum, whatever its size", () => {
+    const result = guard().check(order({ quantity: 1, leverage: 3 }), context(perBar(0.5)));
+    expect(result.verdict).toBe("deny");
+    expect(result.reason).toMatch(/order leverage 3× above the volatility-adjusted max 2.00×/);
+    expect(guard({ checkOrderLeverage: false }).check(order({ quantity: 1, leverage: 3 }), context(perBar(0.5))).verdict).toBe(
+      "allow",
+    );
+  });
+
+  it("never goes below 1× nor above the cap, and falls back while volatility is unknown", () => {
+    expect(guard().check(order({ quantity: 100 }), context(perBar(5))).verdict).toBe("allow");
+    expect(guard().check(order({ quantity: 1000, leverage: 10 }), context(perBar(0.01))).reason).toMatch(/max 10.00×/);
+    const warmup = guard().check(order({ quantity: 150, leverage: 1 }), context(Number.NaN));
+    expect(warmup.reason).toMatch(/max 1× while the volatility is unknown/);
+    expect(warmup.scale).toBeCloseTo(100 / 150, 12);
+  });
+
+  it("lets reduce-only orders through and is built only when enabled", () => {
+    expect(guard().check(order({ reduceOnly: true, leverage: 50 }), context(perBar(3))).verdict).toBe("allow");
+    expect(createLeverageLayers(leverageGuardSchema.parse({ enabled: false }))).toEqual([]);
+    expect(createLeverageLayers(leverageGuardSchema.parse({})).map((l) => [l.name, l.phase])).toEqual([
+      ["volatility-leverage", "limit"],
+    ]);
+    expect(() => leverageGuardSchema.parse({ targetVol: 1 })).toThrow(/targetVol/);
+  });
+});

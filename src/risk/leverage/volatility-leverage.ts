@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { RiskCheckResult, RiskLayer } from "../shield.js";
+
+export const leverageGuardSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /**
+     * Annualised volatility the account may carry per unit of equity: max leverage = targetVolatility /
+     * (volatility × sqrt(bars per year)), clamped to [1, cap]. 1.0 lets a 60 %-volatility market take 1.67×.
+     */
+    targetVolatility: z.number().gt(0).max(20).default(1),
+    /** Highest leverage however calm the market. */
+    cap: z.number().min(1).max(200).default(10),
+    /** Maximum leverage while the volatility is not known yet (warm-up). */
+    unknownVolatilityLeverage: z.number().min(1).max(200).default(1),
+    /** An order that would take gross exposure / equity above the maximum: "scale" it down to fit, or "deny" it. */
+    action: z.enum(["scale", "deny"]).default("scale"),
+    /**
+     * Also deny an order whose own leverage setting is above the maximum: its isolated liquidation price (about
+     * 1/leverage from entry) is too close for the market's volatility, whatever its size.
+     */
+    checkOrderLeverage: z.boolean().default(true),
+  })
+  .strict();
+
+export type LeverageGuardConfig = z.infer<typeof leverageGuardSchema>;
+
+/**
+ * Volatility-adjusted maximum leverage: max = clamp(targetVolatility / annualised volatility, 1, cap), from the
+ * decision bar's MarketSnapshot (std of 20 per-bar log returns × sqrt(bars per year)). A "limit"-phase layer:
+ * - an order whose leverage setting exceeds the maximum is denied (checkOrderLeverage);
+ * - an order that would take the account's effective leverage (gross exposure after the order / equity) above the
+ *   maximum is scaled down to fit, or denied (action). The position the order reverses is not counted: the engine
+ *   closes it with a reduce-only order first.
+ * Orders that only reduce a position are never limited. Margin-ratio limits are the pre-trade limits' job.
+ */
+export function createLeverageGuard(config: LeverageGuardConfig): RiskLayer {
+  const name = "volatility-leverage";
+  const verdict = (v: "allow" | "deny", reason: string): RiskCheckResult => ({ layer: name, verdict: v, reason });
+  return {
+    name,
+    phase: "limit",
+    check(order, context) {
+      if (order.reduceOnly) return verdict("allow", "reduce-only order: does not add leverage");
+      const { market, portfolio } = context;
+      const annual = market.volatility * Math.sqrt(market.periodsPerYear);
+      const known = annual > 0 && Number.isFinite(annual);
+      const maximum = known
+        ? Math.min(config.cap, Math.max(1, config.targetVolatility / annual))
+        : config.unknownVolatilityLeverage;
+      const basis = known
+        ? `max ${maximum.toFixed(2)}× = target ${pct(config.targetVolatility)} / annualised volatility ${pct(annual)}`
+        : `max ${maximum}× while the volatility is unknown`;
+      if (config.checkOrderLeverage && order.leverage > maximum * (1 + 1e-9)) {
+        return verdict("deny", `order leverage ${order.leverage}× above the volatility-adjusted ${basis}`);
+      }
+      const equity = portfolio.equity();
+      if (!(equity > 0)) return verdict("deny", `equity ${equity} leaves no room for leverage`);
+      const held = portfolio.positionQuantity(order.symbol);
+      const reversing = held !== 0 && held > 0 !== (order.side === "buy");
+      const reversed = reversing ? Math.abs(held) * (portfolio.position(order.symbol)?.markPrice ?? order.price) : 0;
+      const existing = Math.max(0, portfolio.grossExposure() - reversed);
+      const notional = order.quantity * order.price;
+      const after = (existing + notional) / equity;
+      const words = `exposure after the order ${after.toFixed(2)}× equity, ${basis}`;
+      if (after <= maximum * (1 + 1e-9)) return verdict("allow", words);
+      const room = maximum * equity - existing;
+      if (config.action === "deny" || !(room > 0)) return verdict("deny", words);
+      const scale = room / notional;
+      return { layer: name, verdict: "scale", scale, reason: `${words}: size × ${scale.toFixed(4)}` };
+    },
+  };
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** The layers of a parsed `leverage` section: the guard when enabled, else none. */
+export function createLeverageLayers(config: LeverageGuardConfig): RiskLayer[] {
+  return config.enabled ? [createLeverageGuard(config)] : [];
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { formatZodIssues } from "../../domain/zod-issues.js";
+import { MemoryStateStore } from "../state-store.js";
+import { createLimitLayers, limitSectionsSchema } from "./config.js";
+
+describe("limit config", () => {
+  it("fills every default from an empty section", () => {
+    const c = limitSectionsSchema.parse({});
+    expect(c.limits).toEqual({
+      positionSize: { enabled: true, maxPct: 10 },
+      exposure: { enabled: true, maxPct: 30 },
+      dailyLoss: { enabled: true, maxPct: 2 },
+      tradesPerDay: { enabled: true, max: 10 },
+      confidence: { enabled: true, min: 0.7 },
+      leverage: { enabled: true, max: 10 },
+      exchangeConstraints: { enabled: true },
+      orderRate: { enabled: true, maxPerMinute: 60 },
+      marginRatio: { enabled: true, max: 0.8 },
+    });
+    expect(c.killSwitch).toEqual({
+      rollingDrop: { enabled: true, pct: 3, windowMinutes: 60 },
+      maxDrawdown: { enabled: true, pct: 25 },
+    });
+    expect(c.stabilityLock).toEqual({ enabled: true, minHours: 12 });
+  });
+
+  it("keeps the other defaults of a section when one key is given", () => {
+    const c = limitSectionsSchema.parse({ limits: { positionSize: { maxPct: 5 } } });
+    expect(c.limits.positionSize).toEqual({ enabled: true, maxPct: 5 });
+    expect(c.limits.exposure.maxPct).toBe(30);
+  });
+
+  it("rejects unknown keys and out-of-range values, naming each path", () => {
+    const r = limitSectionsSchema.safeParse({
+      limits: { positionSize: { maxPcent: 5 }, confidence: { min: 1.5 } },
+      killSwitch: { rollingDrop: { pct: -1 } },
+    });
+    expect(r.success).toBe(false);
+    const text = formatZodIssues((r as { error: Parameters<typeof formatZodIssues>[0] }).error);
+    expect(text).toContain("unknown key limits.positionSize.maxPcent");
+    expect(text).toContain("limits.confidence.min");
+    expect(text).toContain("killSwitch.rollingDrop.pct");
+  });
+
+  it("builds every layer in order, kill switch first", () => {
+    const layers = createLimitLayers(limitSectionsSchema.parse({}), new MemoryStateStore());
+    expect(layers.map((l) => l.name)).toEqual([
+      "kill-switch",
+      "max-leverage",
+      "min-confidence",
+      "exchange-constraints",
+      "max-daily-loss",
+      "max-trades-per-day",
+      "max-order-rate",
+      "max-position-size",
+      "max-exposure",
+      "max-margin-ratio",
+    ]);
+    expect(layers.every((l) => l.phase === "limit")).toBe(true);
+  });
+
+  it("leaves out a layer switched off", () => {
+    const config = limitSectionsSchema.parse({
+      limits: { confidence: { enabled: false }, orderRate: { enabled: false } },
+      killSwitch: { rollingDrop: { enabled: false }, maxDrawdown: { enabled: false } },
+    });
+    const names = createLimitLayers(config, new MemoryStateStore()).map((l) => l.name);
+    expect(names).not.toContain("min-confidence");
+    expect(names).not.toContain("max-order-rate");
+    expect(names).not.toContain("kill-switch");
+    expect(names).toHaveLength(7);
+  });
+});

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { floorToStep, roundToStep } from "../../domain/instrument.js";
+import type { RiskLayer } from "../shield.js";
+import { allow, deny, money, num, reduceOnlyAllowed } from "./common.js";
+
+export const exchangeConstraintsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ExchangeConstraintsConfig = z.infer<typeof exchangeConstraintsSchema>;
+
+/**
+ * Exchange constraints: denies, with the precise number and rule, an opening order the venue would reject — the
+ * quantity rounded down to the lot size below the minimum quantity, a price that the tick size cannot express,
+ * an order value below the minimum notional — instead of letting the broker reject it. The checks mirror the
+ * simulated broker's, which are Binance's filters (LOT_SIZE, PRICE_FILTER, MIN_NOTIONAL).
+ *
+ * It sees the order before the other limits scale it; an order they shrink below a minimum is still caught by
+ * the broker.
+ */
+export function exchangeConstraints(): RiskLayer {
+  const name = "exchange-constraints";
+  return {
+    name,
+    phase: "limit",
+    check(order, { instrument }) {
+      if (order.reduceOnly) return reduceOnlyAllowed(name);
+      const of = `of ${instrument.symbol}`;
+      const quantity = floorToStep(order.quantity, instrument.lotSize);
+      if (!(quantity > 0)) {
+        return deny(name, `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} ${of}`);
+      }
+      if (quantity < instrument.minQuantity) {
+        return deny(name, `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} ${of}`);
+      }
+      if (!(roundToStep(order.price, instrument.tickSize) > 0)) {
+        return deny(name, `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} ${of}`);
+      }
+      const notional = quantity * order.price;
+      if (notional < instrument.minNotional) {
+        return deny(name, `notional ${money(notional)} below minimum ${num(instrument.minNotional)} ${of}`);
+      }
+      return allow(name, `quantity ${num(quantity)}, notional ${money(notional)} within the limits ${of}`);
+    },
+  };
+}

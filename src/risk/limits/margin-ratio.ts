@@ -1,0 +1,99 @@
+import { z } from "zod";
+import type { Fill, PortfolioView } from "../../domain/order.js";
+import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
+import { AwaitingFills, capQuantity, deny, direction, money, reduceOnlyAllowed } from "./common.js";
+
+export const marginRatioSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Largest used margin / equity after the order (0.8 = 80 % of equity locked as margin). */
+    max: z.number().positive().max(1).default(0.8),
+  })
+  .strict();
+export type MarginRatioConfig = z.infer<typeof marginRatioSchema>;
+
+/**
+ * Margin-ratio limit: used margin / equity after the order may be at most `max`; a larger order is scaled down to
+ * fit, denied when nothing fits. Used margin is Σ |quantity| × entry / leverage over open positions; the new part
+ * of the order needs quantity × price / order leverage. Orders of other symbols this layer let through whose fills
+ * have not arrived yet count as used margin too (several symbols decide at the same instant).
+ *
+ * PortfolioView cannot list its positions, so this layer learns symbols from the orders and fills it sees. Any
+ * exposure it cannot attribute to a known symbol (a position opened before a restart) is counted as margin at
+ * leverage 1 — the most it could be — so the estimate errs on the safe side.
+ */
+export class MaxMarginRatio implements RiskLayer {
+  readonly name = "max-margin-ratio";
+  readonly phase = "limit";
+  readonly #max: number;
+  readonly #symbols = new Set<string>();
+  readonly #awaiting = new AwaitingFills();
+
+  constructor(config: Pick<MarginRatioConfig, "max">) {
+    this.#max = config.max;
+  }
+
+  check(order: ProposedOrder, { portfolio }: RiskContext): RiskCheckResult {
+    this.#symbols.add(order.symbol);
+    if (order.reduceOnly) return reduceOnlyAllowed(this.name);
+    this.#awaiting.clear(order.symbol);
+    const equity = portfolio.equity();
+    if (!(equity > 0)) return deny(this.name, `equity ${money(equity)} is not positive`);
+    const leverage = Math.max(1, order.leverage);
+    const awaiting = this.#awaiting.totalExcept(order.symbol);
+    const used = this.usedMargin(portfolio) + awaiting;
+    const position = portfolio.position(order.symbol);
+    const held = portfolio.positionQuantity(order.symbol);
+    const own = position ? (position.quantity * position.entryPrice) / position.leverage : 0;
+    const others = used - own;
+    const cap = this.#max * equity;
+    const s = direction(order);
+    const perUnit = order.price / leverage;
+    let after: number;
+    let maxQuantity: number;
+    if (s * held >= 0) {
+      after = used + order.quantity * perUnit;
+      maxQuantity = (cap - used) / perUnit;
+    } else {
+      // A reversal: the engine's separate reduce-only order closes the position and frees its margin.
+      after = others + order.quantity * perUnit;
+      maxQuantity = (cap - others) / perUnit;
+    }
+    const pending = awaiting > 0 ? ` incl. ${money(awaiting)} for orders awaiting fill` : "";
+    const describe =
+      maxQuantity > 0
+        ? `margin ratio after the order ${(after / equity).toFixed(3)} (used margin ${money(after)}${pending} / equity ${money(equity)}), max ${this.#max}`
+        : `margin ratio already ${(used / equity).toFixed(3)} (used margin ${money(used)}${pending} / equity ${money(equity)}), max ${this.#max}`;
+    const result = capQuantity(this.name, order.quantity, maxQuantity, describe);
+    if (result.verdict !== "deny") {
+      const added = order.quantity * (result.scale ?? 1) * perUnit - (s * held >= 0 ? 0 : own);
+      this.#awaiting.set(order.symbol, Math.max(0, added));
+    }
+    return result;
+  }
+
+  onFill(fill: Fill): void {
+    this.#symbols.add(fill.symbol);
+    this.#awaiting.clear(fill.symbol);
+  }
+
+  /** Margin locked by open positions, as far as this layer can tell (see the class comment). */
+  usedMargin(portfolio: PortfolioView): number {
+    let used = 0;
+    let attributed = 0;
+    for (const symbol of this.#symbols) {
+      const p = portfolio.position(symbol);
+      if (!p) continue;
+      used += (p.quantity * p.entryPrice) / p.leverage;
+      attributed += p.quantity * p.markPrice;
+    }
+    const unattributed = portfolio.grossExposure() - attributed;
+    // Float noise on the subtraction is not a position.
+    return unattributed > 1e-9 * Math.max(1, attributed) ? used + unattributed : used;
+  }
+}
+
+/** Factory from the parsed config section. */
+export function maxMarginRatio(config: Pick<MarginRatioConfig, "max">): MaxMarginRatio {
+  return new MaxMarginRatio(config);
+}

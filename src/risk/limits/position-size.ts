@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { RiskLayer } from "../shield.js";
+import { capQuantity, deny, money, pct, positionAfter, reduceOnlyAllowed } from "./common.js";
+
+export const positionSizeSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Largest position in one symbol, as a percentage of equity (notional at the order price). */
+    maxPct: z.number().positive().max(10_000).default(10),
+  })
+  .strict();
+export type PositionSizeConfig = z.infer<typeof positionSizeSchema>;
+
+/**
+ * Max position size: the position in the order's symbol after the order — existing plus new, valued at the order
+ * price — may be at most `maxPct` % of equity. A larger order is scaled down to fit; one that cannot fit at all
+ * (the position is already at the cap) is denied. An order against the position is measured on its own, since the
+ * engine closes the old position with a separate reduce-only order (see `positionAfter`).
+ */
+export function maxPositionSize(config: Pick<PositionSizeConfig, "maxPct">): RiskLayer {
+  const name = "max-position-size";
+  return {
+    name,
+    phase: "limit",
+    check(order, { portfolio }) {
+      if (order.reduceOnly) return reduceOnlyAllowed(name);
+      const equity = portfolio.equity();
+      if (!(equity > 0)) return deny(name, `equity ${money(equity)} is not positive`);
+      const cap = (config.maxPct / 100) * equity;
+      const held = portfolio.positionQuantity(order.symbol);
+      const { after: units, maxQuantity } = positionAfter(order, held, cap / order.price);
+      const after = units * order.price;
+      const describe =
+        maxQuantity > 0
+          ? `position in ${order.symbol} after the order ${money(after)} = ${pct(after / equity)} of equity, max ${config.maxPct} %`
+          : `position in ${order.symbol} already ${money(Math.abs(held) * order.price)} = ${pct((Math.abs(held) * order.price) / equity)} of equity, max ${config.maxPct} %`;
+      return capQuantity(name, order.quantity, maxQuantity, describe);
+    },
+  };
+}
