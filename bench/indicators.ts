@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { IndicatorsSync } from "@ixjb94/indicators";
 import * as ts from "trading-signals";
-import type { BarInput, StreamingIndicator } from "../src/indicators/index.js";
+import type { BarInput } from "../src/indicators/index.js";
 import * as ours from "../src/indicators/index.js";
 import { consume, gcExposed, medianMs, seededRandom } from "./measure.js";
 
@@ -343,6 +343,15 @@ function rows(full: Inputs, slow: Inputs): Row[] {
       talib: talibCall(c, "ADX", HLC, { optInTimePeriod: 14 }),
     },
     {
+      name: "logReturnVolatility(20)",
+      ours: () => ours.logReturnVolatility(c.close, 20),
+      stream: () => {
+        const stream = new ours.LogReturnVolatilityStream(20);
+        for (let i = 0; i < BARS; i++) stream.update(c.close[i]!);
+        return stream;
+      },
+    },
+    {
       name: "stoch(14, 3, 3)",
       ours: () => ours.stoch(c.high, c.low, c.close, 14, 3, 3),
       stream: () => {
@@ -520,13 +529,13 @@ function rows(full: Inputs, slow: Inputs): Row[] {
 }
 
 /**
- * ns per bar: one warm-up run, then as many timed runs as fit in about 0.4 s (3 to 11), median.
+ * ns per bar: one warm-up run, then as many timed runs as fit in about 0.25 s (3 to 9), median.
  * Fast functions get more samples, which steadies them on a busy machine; slow ones stay affordable.
  */
 function nsPerBar(fn: (() => unknown) | undefined, bars: number): number | undefined {
   if (fn === undefined) return undefined;
   const first = medianMs(fn, { warmup: 1, runs: 1 });
-  const runs = Math.max(3, Math.min(11, Math.round(400 / Math.max(first, 1e-3)) | 1));
+  const runs = Math.max(3, Math.min(9, Math.round(250 / Math.max(first, 1e-3)) | 1));
   return (medianMs(fn, { warmup: 0, runs }) * 1e6) / bars;
 }
 
@@ -569,7 +578,7 @@ export async function run(log: (line: string) => void = () => undefined): Promis
   return [
     "## Indicators: nanoseconds per bar (lower is better)",
     "",
-    `Seeded random-walk OHLCV (seed ${SEED}), ${BARS.toLocaleString("en-US")} bars; median of 3–11 runs after a warm-up,`,
+    `Seeded random-walk OHLCV (seed ${SEED}), ${BARS.toLocaleString("en-US")} bars; median of 3–9 runs after a warm-up,`,
     `gc between runs${gcExposed ? "" : " (not exposed: run with --expose-gc)"}. Node ${process.version}, ${cpu} × ${cpus().length}. Took ${seconds} s.`,
     "",
     ...table,

@@ -14,6 +14,8 @@ interface BenchModule {
 
 const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "indicators", load: () => import("./indicators.js") },
+  { name: "engine", load: () => import("./engine.js") },
+  { name: "data", load: () => import("./data.js") },
 ];
 
 async function main(): Promise<void> {

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { KillSwitch } from "../src/risk/guards/kill-switch.js";
+import { SqliteStateStore } from "../src/store/sqlite-state-store.js";
 
 const root = resolve(import.meta.dirname, "..");
 const shared = resolve(root, "../shared/data");
@@ -158,6 +160,25 @@ describe("aegis command line", () => {
     const bad = aegis(["grid", "--grid", "fats=1,2"]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/fats/);
+  });
+
+  it("shows a tripped kill switch and lets only a named person reset it", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "aegis-risk-"));
+    const store = new SqliteStateStore(join(dataDir, "risk-state.sqlite"));
+    const killSwitch = new KillSwitch(store);
+    killSwitch.observe(0, 10_000);
+    expect(killSwitch.observe(1_800_000, 9_600)?.verdict).toBe("halt");
+    store.close();
+    const env = { AEGIS_DATA_DIR: dataDir };
+    expect(aegis(["risk", "status"], env).stdout).toMatch(/kill switch {3}TRIPPED/);
+    const anonymous = aegis(["risk", "reset"], env);
+    expect(anonymous.code).toBe(2);
+    expect(aegis(["risk", "status"], env).stdout).toMatch(/TRIPPED/);
+    const reset = aegis(["risk", "reset", "--by", "bob"], env);
+    expect(reset.stdout).toMatch(/kill switch reset by bob/);
+    const after = aegis(["risk", "status"], env).stdout;
+    expect(after).toMatch(/kill switch {3}not tripped/);
+    expect(after).toMatch(/kill-switch.reset \{"by":"bob"/);
   });
 
   it.skipIf(!existsSync(shared))("backtests a real CSV file and reports its gaps as a warning", () => {

@@ -1,4 +1,5 @@
 import { noSlippage, parseSlippage, type SlippageModel } from "../execution/slippage.js";
+import type { RiskConfig } from "../risk/config.js";
 import type { SizeRule } from "../risk/sizing.js";
 
 /**
@@ -17,6 +18,11 @@ export interface BacktestSettings {
   readonly maxVolumeParticipation?: number;
   /** Bars per year for annualized metrics; default inferred from the bar spacing (8760 for 1h). */
   readonly periodsPerYear?: number;
+  /**
+   * The risk config every run goes through (a fresh in-memory latch store per run); absent → sanity checks only.
+   * Context series files are not loaded in batch runs: those multipliers run neutral and their reason says so.
+   */
+  readonly risk?: RiskConfig;
 }
 
 /** Settings with the slippage text parsed into a model, ready for `runBacktest`. */
@@ -63,10 +69,18 @@ export function resolveSettings(settings: BacktestSettings): ResolvedSettings {
 
 /** The plain-data part of resolved settings (what a worker needs to resolve them again). */
 export function plainSettings(settings: BacktestSettings): BacktestSettings {
-  const { cash, fee, slippage, size, leverage, allowShort, maxVolumeParticipation, periodsPerYear } = settings;
+  const { cash, fee, slippage, size, leverage, allowShort, maxVolumeParticipation, periodsPerYear, risk } = settings;
   return Object.fromEntries(
-    Object.entries({ cash, fee, slippage, size, leverage, allowShort, maxVolumeParticipation, periodsPerYear }).filter(
-      ([, value]) => value !== undefined,
-    ),
+    Object.entries({
+      cash,
+      fee,
+      slippage,
+      size,
+      leverage,
+      allowShort,
+      maxVolumeParticipation,
+      periodsPerYear,
+      risk,
+    }).filter(([, value]) => value !== undefined),
   ) as unknown as BacktestSettings;
 }

@@ -1,5 +1,7 @@
 import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
 import type { ClosedTrade, EquityCurve } from "../domain/trade.js";
+import { createRiskRuntime } from "../risk/runtime.js";
+import { MemoryStateStore } from "../risk/state-store.js";
 import { compileSpec } from "../strategy/spec/compile.js";
 import type { StrategySpec } from "../strategy/spec/schema.js";
 import type { ResolvedSettings } from "./backtest-settings.js";
@@ -61,6 +63,7 @@ export function evaluateParameters(input: EvaluationInput): Evaluation {
       throw new RangeError(`${s.symbol} has no bars in [${iso(range.warmupFrom)}, ${iso(range.to)})`);
     }
   }
+  const risk = settings.risk ? createRiskRuntime(settings.risk, { store: new MemoryStateStore() }) : undefined;
   const result = runBacktest({
     feeds: sliced.map((series) => ({
       series,
@@ -72,6 +75,9 @@ export function evaluateParameters(input: EvaluationInput): Evaluation {
     cash,
     ...(settings.fee !== undefined ? { fee: settings.fee } : {}),
     slippage: settings.slippageModel,
+    ...(risk ? { shield: risk.shield } : {}),
+    ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
+    ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
     ...(settings.maxVolumeParticipation !== undefined
       ? { maxVolumeParticipation: settings.maxVolumeParticipation }
       : {}),

@@ -108,6 +108,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         },
         () => series,
         new BatchColumns(series),
+        { lazyRiskColumns: true },
       ),
     );
   }

@@ -144,6 +144,33 @@ export function registerCommands(program: Command): void {
       strategiesCommand(options);
     });
 
+  const risk = program
+    .command("risk")
+    .description("the durable risk state of paper/live trading: kill switch, macro risk, locks");
+  risk
+    .command("status")
+    .description("show the kill switch, macro risk level, stability lock and the last risk events")
+    .action(async (_options, command: Command) => {
+      const { riskStatusCommand } = await import("./commands/risk.js");
+      riskStatusCommand(command.optsWithGlobals());
+    });
+  risk
+    .command("reset")
+    .description("clear a tripped kill switch (only a person may; the audit trail records who)")
+    .requiredOption("--by <name>", "who is resetting it")
+    .action(async (options, command: Command) => {
+      const { riskResetCommand } = await import("./commands/risk.js");
+      riskResetCommand(options, command.optsWithGlobals());
+    });
+  risk
+    .command("clear-macro")
+    .description("clear global risk HIGH set by the macro layer (SPY/QQQ drop)")
+    .requiredOption("--by <name>", "who is clearing it")
+    .action(async (options, command: Command) => {
+      const { riskClearMacroCommand } = await import("./commands/risk.js");
+      riskClearMacroCommand(options, command.optsWithGlobals());
+    });
+
   program
     .command("config")
     .description("print the effective configuration (file + environment + defaults), secrets masked")

@@ -1,6 +1,9 @@
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import type { AegisConfig } from "../config/schema.js";
 import { parseSlippage, type SlippageModel } from "../execution/slippage.js";
+import type { RiskConfig } from "../risk/config.js";
+import { type ContextProviders, loadContextProviders } from "../risk/context/config.js";
 import { parseSize, type SizeRule } from "../risk/sizing.js";
 import { type LoadedMarketData, loadMarketData } from "./market-data.js";
 import { numberOption, parseParams, positive, positiveInteger, timeOption } from "./parse-options.js";
@@ -24,6 +27,8 @@ export interface RunCliOptions {
   bars: string;
   seed?: string;
   policy: string;
+  /** false with --no-risk. */
+  risk: boolean;
 }
 
 export interface RunSettings {
@@ -38,6 +43,10 @@ export interface RunSettings {
   seed: number;
   params: Record<string, number>;
   data: LoadedMarketData;
+  /** The risk config runs go through; undefined with --no-risk (sanity checks only). */
+  risk: RiskConfig | undefined;
+  /** Context series named in the risk config, loaded once. */
+  providers: ContextProviders | undefined;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -62,11 +71,16 @@ export function addRunOptions(command: Command): Command {
     .option("-p, --param <key=value>", "strategy parameter, repeatable (e.g. --param fast=10)", collect)
     .option("--bars <n>", "simulated market: number of bars", "20000")
     .option("--seed <n>", "simulated market and any randomness: seed")
-    .option("--policy <policy>", "bad rows in CSV data: reject | drop | ffill", "reject");
+    .option("--policy <policy>", "bad rows in CSV data: reject | drop | ffill", "reject")
+    .option("--no-risk", "run without the risk shield (strategy research only; sanity checks stay)");
 }
 
 /** Validates the shared options (each error names its option) and loads the data they point at. */
-export async function resolveRunOptions(options: RunCliOptions, config: AegisConfig): Promise<RunSettings> {
+export async function resolveRunOptions(
+  options: RunCliOptions,
+  config: AegisConfig,
+  configFile?: string,
+): Promise<RunSettings> {
   const defaults = config.backtest;
   const cash = numberOption("cash", options.cash, positive) ?? defaults.cash;
   const fee =
@@ -103,7 +117,26 @@ export async function resolveRunOptions(options: RunCliOptions, config: AegisCon
     simulated: { bars, seed },
   });
   for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
-  return { cash, fee, slippageText, slippage, sizeText, size, leverage, participation, seed, params, data };
+  const risk = options.risk === false ? undefined : config.risk;
+  const providers =
+    risk?.enabled === true
+      ? await loadContextProviders(risk.context, { baseDir: configFile ? dirname(configFile) : process.cwd() })
+      : undefined;
+  return {
+    cash,
+    fee,
+    slippageText,
+    slippage,
+    sizeText,
+    size,
+    leverage,
+    participation,
+    seed,
+    params,
+    data,
+    risk,
+    providers,
+  };
 }
 
 function asUsage<T>(option: string, f: () => T): T {
@@ -112,5 +145,16 @@ function asUsage<T>(option: string, f: () => T): T {
   } catch (error) {
     const message = (error as Error).message;
     throw new UsageError(message.startsWith(option) ? message : `${option}: ${message}`);
+  }
+}
+
+/** Grids and walk-forward runs do not load context series in their workers; say so when some are configured. */
+export function warnContextInBatch(risk: RiskConfig | undefined): void {
+  const c = risk?.context;
+  if (!c || !risk?.enabled) return;
+  if (Object.keys(c.macro.files).length > 0 || c.whale.file !== undefined || c.sentiment.file !== undefined) {
+    process.stderr.write(
+      "warning: market-context files are not applied in grid and walk-forward runs; those multipliers run neutral\n",
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { riskConfigSchema } from "../risk/config.js";
 
 /**
  * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
@@ -30,6 +31,7 @@ export const configSchema = z
     dataDir: z.string().min(1).default(".aegis"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     backtest: backtestDefaultsSchema.default(backtestDefaultsSchema.parse({})),
+    risk: riskConfigSchema.prefault({}),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

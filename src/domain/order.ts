@@ -76,5 +76,7 @@ export interface PortfolioView {
   position(symbol: string): PositionSnapshot | undefined;
   /** Sum of |quantity × mark| over open positions. */
   grossExposure(): number;
+  /** Margin locked by open positions (Σ |quantity| × entry / leverage). */
+  usedMargin(): number;
   openPositionCount(): number;
 }

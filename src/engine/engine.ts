@@ -7,7 +7,7 @@ import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade } from "../domain/trade.js";
 import type { Portfolio } from "../execution/portfolio.js";
 import type { BrokerListener, SubmitResult } from "../execution/simulated-broker.js";
-import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES } from "../risk/market-snapshot.js";
+import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { RiskShield, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing.js";
@@ -30,7 +30,8 @@ import { EventBus } from "./events.js";
 export interface Broker {
   addMarket(instrument: Instrument, series: () => CandleSeries): void;
   submit(order: OrderRequest, index: number): SubmitResult;
-  cancelAll(reason: string, time: number, symbol?: string): number;
+  /** Cancels working orders; with `keepReduceOnly`, protective exits (take-profit limits) stay. */
+  cancelAll(reason: string, time: number, symbol?: string, keepReduceOnly?: boolean): number;
   /** Lets a simulated venue match orders against the new bar; a live venue reports fills on its own. */
   processBar(symbol: string, index: number): void;
   /** The stop and target currently protecting the position of `symbol`, if any. */
@@ -63,13 +64,15 @@ export interface Slot {
   onBar: OnBar;
   size: SizeRule;
   allowShort: boolean;
-  /** Columns the risk layers and position management read (ATR, volatility, regime). */
-  readonly risk: {
-    atr: SeriesReader;
-    volatility: SeriesReader;
-    regime: SeriesReader | undefined;
-    periodsPerYear: number;
-  };
+  /** Columns the risk layers and position management read (ATR, volatility, regime), made on first use. */
+  readonly risk: () => RiskColumns;
+}
+
+interface RiskColumns {
+  readonly atr: SeriesReader;
+  readonly volatility: SeriesReader;
+  readonly regime: SeriesReader | undefined;
+  readonly periodsPerYear: number;
 }
 
 export interface EngineParts {
@@ -103,6 +106,8 @@ export class Engine {
   readonly slots: Slot[] = [];
   /** Fills in the order they happened. */
   readonly fills: Fill[] = [];
+  /** What position management did and why ("stop to break-even at 101.2"), in order. */
+  readonly positionActions: { time: number; symbol: string; action: PositionAction; outcome: string }[] = [];
   readonly #combiner: DecisionCombiner;
   readonly #runId: string;
   readonly #record: boolean;
@@ -149,10 +154,26 @@ export class Engine {
   }
 
   /**
-   * Adds a slot: one strategy instance on one symbol and timeframe. `columns` supplies its price and indicator
-   * columns (batch for backtests, streaming for live) and `series` its bars so far.
+   * Forgets the halt after a person reset its cause (the kill switch latch): the layers decide again whether
+   * orders pass, and a new trip halts and alerts again.
    */
-  addSlot(config: SlotConfig, series: () => CandleSeries, columns: ColumnSource): Slot {
+  clearHalt(): void {
+    this.#halted = false;
+    this.#haltReason = "";
+  }
+
+  /**
+   * Adds a slot: one strategy instance on one symbol and timeframe. `columns` supplies its price and indicator
+   * columns (batch for backtests, streaming for live) and `series` its bars so far. With `lazyRiskColumns` (batch
+   * columns only: streaming ones must be declared before the first bar) the risk columns are computed when a risk
+   * layer first needs them, so a run that never trades never pays for the regime detector.
+   */
+  addSlot(
+    config: SlotConfig,
+    series: () => CandleSeries,
+    columns: ColumnSource,
+    options: { lazyRiskColumns?: boolean } = {},
+  ): Slot {
     const cursor: Cursor = { index: -1 };
     const setup: StrategySetup = {
       symbol: config.symbol,
@@ -161,12 +182,28 @@ export class Engine {
       indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
     };
     const strategyDefaults = config.strategy as Strategy & { sizing?: SizeRule; allowShort?: boolean };
-    const risk = {
-      atr: setup.indicator({ type: "atr", period: 14 }),
-      volatility: setup.indicator({ type: "volatility", period: 20 }),
-      regime: this.#regimeColumn?.(columns, setup),
+    const regimeColumn = this.#regimeColumn;
+    let atr: SeriesReader | undefined;
+    let volatility: SeriesReader | undefined;
+    let regime: SeriesReader | undefined | null;
+    // Each column is made on first use (batch), or all up front (streaming columns must exist before bar one).
+    const riskColumns: RiskColumns = {
+      get atr() {
+        atr ??= setup.indicator({ type: "atr", period: 14 });
+        return atr;
+      },
+      get volatility() {
+        volatility ??= setup.indicator({ type: "volatility", period: 20 });
+        return volatility;
+      },
+      get regime() {
+        if (regime === undefined) regime = regimeColumn?.(columns, setup) ?? null;
+        return regime ?? undefined;
+      },
       periodsPerYear: config.timeframe ? (365 * 86_400_000) / TIMEFRAMES[config.timeframe] : Number.NaN,
     };
+    if (!options.lazyRiskColumns) void [riskColumns.atr, riskColumns.volatility, riskColumns.regime];
+    const risk = (): RiskColumns => riskColumns;
     const slot: Slot = {
       id: this.slots.length,
       config,
@@ -217,7 +254,7 @@ export class Engine {
     const quantity = this.portfolio.positionQuantity(symbol);
     position.quantity = quantity;
     if (quantity !== 0) {
-      position.entryPrice = this.portfolio.position(symbol)?.entryPrice ?? 0;
+      position.entryPrice = this.portfolio.entryPrice(symbol);
       position.barsHeld = index - this.portfolio.openedBar(symbol);
     } else {
       position.entryPrice = 0;
@@ -239,18 +276,7 @@ export class Engine {
   snapshot(slot: Slot, index: number): MarketSnapshot {
     const series = slot.series();
     if (index < 0 || index >= series.length) return EMPTY_SNAPSHOT;
-    const code = slot.risk.regime?.at(0);
-    return {
-      symbol: slot.config.symbol,
-      index,
-      close: series.close[index] as number,
-      high: series.high[index] as number,
-      low: series.low[index] as number,
-      atr: slot.risk.atr.at(0),
-      volatility: slot.risk.volatility.at(0),
-      periodsPerYear: slot.risk.periodsPerYear,
-      regime: code !== undefined && code >= 0 && code < REGIMES.length ? REGIMES[code] : undefined,
-    };
+    return new LazySnapshot(slot, series, index);
   }
 
   #act(slot: Slot, signal: StrategySignal, index: number, time: number, price: number): void {
@@ -387,7 +413,8 @@ export class Engine {
   #halt(time: number, reason: string): void {
     this.#halted = true;
     this.#haltReason = reason;
-    this.broker.cancelAll(`halted: ${reason}`, time);
+    // Orders that would open risk go; orders that protect or close a position stay.
+    this.broker.cancelAll(`halted: ${reason}`, time, undefined, true);
     if (this.bus.has("KILL_SWITCH")) this.bus.publish("KILL_SWITCH", { time, reason });
     if (this.bus.has("ALERT"))
       this.bus.publish("ALERT", { time, level: "critical", message: `trading halted: ${reason}` });
@@ -410,6 +437,8 @@ export class Engine {
       entryPrice: position.entryPrice,
       barsHeld: index - this.portfolio.openedBar(symbol),
       stop: levels && Number.isFinite(levels.stop) ? levels.stop : undefined,
+      leverage: position.leverage,
+      liquidationPrice: position.liquidationPrice,
       time,
       market: this.snapshot(slot, index),
     };
@@ -427,6 +456,7 @@ export class Engine {
     const symbol = slot.config.symbol;
     if (action.kind === "set-stop") {
       this.broker.setStop(symbol, action.price);
+      this.positionActions.push({ time, symbol, action, outcome: "stop set" });
       return;
     }
     const quantity = action.kind === "close" ? view.quantity : Math.min(view.quantity, action.quantity);
@@ -465,5 +495,59 @@ export class Engine {
         position: this.portfolio.position(fill.symbol),
       });
     }
+  }
+}
+
+/**
+ * A MarketSnapshot whose indicator fields are read only when a layer asks for them: most decisions never look
+ * at the regime, and the detector is the most expensive column to compute.
+ */
+class LazySnapshot implements MarketSnapshot {
+  readonly symbol: string;
+  readonly index: number;
+  readonly close: number;
+  readonly high: number;
+  readonly low: number;
+  readonly #slot: Slot;
+
+  constructor(slot: Slot, series: CandleSeries, index: number) {
+    this.#slot = slot;
+    this.symbol = slot.config.symbol;
+    this.index = index;
+    this.close = series.close[index] as number;
+    this.high = series.high[index] as number;
+    this.low = series.low[index] as number;
+  }
+
+  // Readers answer for the slot's current bar, which is this snapshot's bar while the engine is on it.
+  get atr(): number {
+    return this.#slot.risk().atr.at(this.#slot.cursor.index - this.index);
+  }
+
+  get volatility(): number {
+    return this.#slot.risk().volatility.at(this.#slot.cursor.index - this.index);
+  }
+
+  get periodsPerYear(): number {
+    return this.#slot.risk().periodsPerYear;
+  }
+
+  get regime(): RegimeLabel | undefined {
+    const code = this.#slot.risk().regime?.at(this.#slot.cursor.index - this.index);
+    return code !== undefined && code >= 0 && code < REGIMES.length ? REGIMES[code] : undefined;
+  }
+
+  toJSON(): Omit<MarketSnapshot, never> {
+    return {
+      symbol: this.symbol,
+      index: this.index,
+      close: this.close,
+      high: this.high,
+      low: this.low,
+      atr: this.atr,
+      volatility: this.volatility,
+      periodsPerYear: this.periodsPerYear,
+      regime: this.regime,
+    };
   }
 }

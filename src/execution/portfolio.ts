@@ -112,6 +112,11 @@ export class Portfolio implements PortfolioView {
     };
   }
 
+  /** Average entry price of the open position of `symbol`, 0 when flat (no allocation: the engine asks per bar). */
+  entryPrice(symbol: string): number {
+    return this.#positions.get(symbol)?.entryPrice ?? 0;
+  }
+
   /** Bar index at which the current position of `symbol` was opened, or -1 when flat. */
   openedBar(symbol: string): number {
     return this.#positions.get(symbol)?.openedBar ?? -1;

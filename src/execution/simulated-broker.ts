@@ -167,13 +167,14 @@ export class SimulatedBroker {
     return false;
   }
 
-  cancelAll(reason: string, time: number, symbol?: string): number {
+  cancelAll(reason: string, time: number, symbol?: string, keepReduceOnly = false): number {
     let count = 0;
     for (const market of this.#markets.values()) {
       if (symbol !== undefined && market.symbol !== symbol) continue;
-      const orders = market.working.splice(0);
-      for (const w of orders) this.#listener.onCancel(w.request, reason, time);
-      count += orders.length;
+      const cancelled = market.working.filter((w) => !(keepReduceOnly && w.request.reduceOnly));
+      market.working = market.working.filter((w) => keepReduceOnly && w.request.reduceOnly);
+      for (const w of cancelled) this.#listener.onCancel(w.request, reason, time);
+      count += cancelled.length;
     }
     return count;
   }
@@ -381,6 +382,10 @@ export class SimulatedBroker {
     const before = held;
     const trade = this.#portfolio.applyFill(fill, index, r.leverage ?? 1);
     const after = this.#portfolio.positionQuantity(r.symbol);
+    if (before !== 0 && (after === 0 || Math.sign(before) !== Math.sign(after))) {
+      // The position those orders were reducing is gone: left working, they would cut the next one.
+      this.#cancelReduceOnly(market, w, `position closed by ${r.reason}`, time);
+    }
     if (after === 0) market.exits = undefined;
     else if (before === 0 || Math.sign(before) !== Math.sign(after)) {
       market.exits = r.attach
@@ -516,13 +521,19 @@ export class SimulatedBroker {
     };
     const trade = this.#portfolio.applyFill(fill, index, 1, reason);
     market.exits = undefined;
-    // Reduce-only orders for a position that no longer exists would otherwise open a new one.
+    this.#cancelReduceOnly(market, undefined, `position closed by ${reason}`, time);
+    this.#listener.onFill(fill, trade, index);
+  }
+
+  /** Cancels the working reduce-only orders of `market`, except `keep` (the order being filled). */
+  #cancelReduceOnly(market: Market, keep: WorkingOrder | undefined, reason: string, time: number): void {
+    const cancelled: WorkingOrder[] = [];
     market.working = market.working.filter((w) => {
-      if (!w.request.reduceOnly) return true;
-      this.#listener.onCancel(w.request, `position closed by ${reason}`, time);
+      if (w === keep || !w.request.reduceOnly) return true;
+      cancelled.push(w);
       return false;
     });
-    this.#listener.onFill(fill, trade, index);
+    for (const w of cancelled) this.#listener.onCancel(w.request, reason, time);
   }
 
   #endOfBar(market: Market, index: number, high: number, low: number): void {

@@ -51,8 +51,18 @@ describe("MaxStream / MinStream", () => {
     for (const data of datasets) {
       for (const period of periods) {
         const values = Array.from(data.close);
-        expectClose(runStream(new MaxStream(period), values, (v) => v), max(data.close, period), 0, "MaxStream");
-        expectClose(runStream(new MinStream(period), values, (v) => v), min(data.close, period), 0, "MinStream");
+        expectClose(
+          runStream(new MaxStream(period), values, (v) => v),
+          max(data.close, period),
+          0,
+          "MaxStream",
+        );
+        expectClose(
+          runStream(new MinStream(period), values, (v) => v),
+          min(data.close, period),
+          0,
+          "MinStream",
+        );
       }
     }
   });

@@ -30,7 +30,12 @@ describe("ObvStream", () => {
   it("equals the batch function bar by bar on real bars", () => {
     for (const data of datasets) {
       const bars = Array.from(data.close, (_, i) => barAt(data, i));
-      expectClose(runStream(new ObvStream(), bars, (v) => v), obv(data.close, data.volume), 0, "ObvStream");
+      expectClose(
+        runStream(new ObvStream(), bars, (v) => v),
+        obv(data.close, data.volume),
+        0,
+        "ObvStream",
+      );
     }
   });
 

@@ -163,6 +163,13 @@ const entries: Entry[] = [
     batch: (s, [p]) => [indicators.adx(s.high, s.low, s.close, p)],
     stream: ([p]) => barStream(new indicators.AdxStream(p), (v) => [v.adx]),
   },
+  // Risk inputs.
+  {
+    name: "logReturnVolatility",
+    params: period(2),
+    batch: (s, [p]) => [indicators.logReturnVolatility(s.close, p)],
+    stream: ([p]) => closeStream(new indicators.LogReturnVolatilityStream(p)),
+  },
   // Group B: oscillators, volume, channels.
   {
     name: "stoch",

@@ -20,8 +20,17 @@ describe.skipIf(datasets.length === 0 || talib === undefined)("roc against TA-Li
 
 describe("roc", () => {
   it("is the percent change over period bars, NaN before index period", () => {
-    expect(Array.from(roc([100, 110, 121, 99], 1))).toEqual([Number.NaN, 10.000000000000009, 10.000000000000009, -18.181818181818176]);
-    expect(Array.from(roc([100, 110, 121], 2)).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([Number.NaN, Number.NaN, 21]);
+    expect(Array.from(roc([100, 110, 121, 99], 1))).toEqual([
+      Number.NaN,
+      10.000000000000009,
+      10.000000000000009,
+      -18.181818181818176,
+    ]);
+    expect(Array.from(roc([100, 110, 121], 2)).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([
+      Number.NaN,
+      Number.NaN,
+      21,
+    ]);
   });
 
   it("reads 0 where the earlier value is 0, as TA-Lib does", () => {
@@ -45,7 +54,12 @@ describe("RocStream", () => {
           return p;
         });
         expectClose(peeked, roc(data.close, period), 0, `RocStream peek(${period})`);
-        expectClose(runStream(new RocStream(period), values, (v) => v), roc(data.close, period), 0, "RocStream");
+        expectClose(
+          runStream(new RocStream(period), values, (v) => v),
+          roc(data.close, period),
+          0,
+          "RocStream",
+        );
       }
     }
   });

@@ -92,7 +92,11 @@ describe("StochStream", () => {
 
   it("peek equals the update that follows with the same bar and leaves state alone", () => {
     const stream = new StochStream(3, 2, 2);
-    const bars = Array.from({ length: 20 }, (_, i) => ({ high: 11 + (i % 4), low: 9 - (i % 3), close: 10 + (i % 5) - 2 }));
+    const bars = Array.from({ length: 20 }, (_, i) => ({
+      high: 11 + (i % 4),
+      low: 9 - (i % 3),
+      close: 10 + (i % 5) - 2,
+    }));
     for (const bar of bars) {
       const peeked = stream.peek({ high: 30, low: 1, close: 2 });
       const expected = stream.peek(bar);

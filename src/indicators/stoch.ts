@@ -7,10 +7,11 @@
  * sits near the top of its recent range. Arithmetic follows TA-Lib's order of operations, so results are
  * bit-identical to TA-Lib. https://ta-lib.github.io/ta-lib-c/ (function STOCH)
  */
+import { closeInRangeInto, fastKOf } from "./close-in-range.js";
 import { RunningMean } from "./running-mean.js";
 import { type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
-import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-extremes.js";
+import { WindowMax, WindowMin } from "./window-extremes.js";
 
 /** One stochastic value: `k` the smoothed %K line, `d` its signal line. */
 export interface StochValue {
@@ -28,12 +29,6 @@ function assertStochPeriods(name: string, fastKPeriod: number, slowKPeriod: numb
   assertPeriod(`${name} fastKPeriod`, fastKPeriod, 1);
   assertPeriod(`${name} slowKPeriod`, slowKPeriod, 1);
   assertPeriod(`${name} slowDPeriod`, slowDPeriod, 1);
-}
-
-/** TA-Lib's fast %K: the divisor is (highest - lowest) / 100, and a flat range gives 0. */
-function fastKOf(close: number, highest: number, lowest: number): number {
-  const diff = (highest - lowest) / 100;
-  return diff !== 0 ? (close - lowest) / diff : 0;
 }
 
 /** Slow stochastic (TA-Lib STOCH, SMA smoothing). NaN before index fastK-1 + slowK-1 + slowD-1. */
@@ -60,17 +55,15 @@ export function stoch(
   let kTotal = 0;
   let dTotal = 0;
   const kSeed = fastKPeriod - 1 + slowKPeriod - 1;
-  // k and d hold the highest high and lowest low until each index is overwritten with its own output.
-  rollingMaxInto(highs, fastKPeriod, k);
-  rollingMinInto(lows, fastKPeriod, d);
+  // k holds fast %K until each index is overwritten with its own output.
+  closeInRangeInto(highs, lows, closes, fastKPeriod, false, k);
   for (let i = fastKPeriod - 1; i < length; i++) {
-    const fastK = fastKOf(closes[i]!, k[i]!, d[i]!);
+    const fastK = k[i]!;
     kWindow[kPosition] = fastK;
     kPosition = kPosition + 1 === slowKPeriod ? 0 : kPosition + 1;
     if (i < kSeed) {
       kTotal += fastK;
       k[i] = Number.NaN;
-      d[i] = Number.NaN;
       continue;
     }
     const kSum = kTotal + fastK;
@@ -81,7 +74,6 @@ export function stoch(
     if (i < first) {
       dTotal += slowK;
       k[i] = Number.NaN;
-      d[i] = Number.NaN;
       continue;
     }
     const dSum = dTotal + slowK;

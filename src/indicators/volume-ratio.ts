@@ -14,30 +14,31 @@ export function volumeRatio(volume: Numbers, period = 20): Float64Array {
   const volumes = toFloat64(volume);
   const length = volumes.length;
   const out = warmupArray(length, period - 1);
-  // WindowSum inlined (the stream uses the class; same operations in the same order, so equal results).
+  // WindowSum inlined, one block of `period` bars at a time (slot j holds bar start + j); same operations in the
+  // same order as the class the stream uses, so equal results.
   const window = new Float64Array(period);
   let sum = 0;
   let nonZero = 0;
-  let position = 0;
-  for (let i = 0; i < length; i++) {
-    const v = volumes[i]!;
-    if (i >= period) {
-      const leaving = window[position]!;
-      sum -= leaving;
-      if (leaving !== 0) nonZero--;
+  for (let start = 0; start < length; start += period) {
+    const end = Math.min(start + period, length);
+    const full = start >= period;
+    for (let i = start, j = 0; i < end; i++, j++) {
+      const v = volumes[i]!;
+      if (full) {
+        const leaving = window[j]!;
+        sum -= leaving;
+        if (leaving !== 0) nonZero--;
+      }
+      window[j] = v;
+      sum += v;
+      if (v !== 0) nonZero++;
+      if (j + 1 === period) {
+        let total = 0;
+        for (let k = 0; k < period; k++) total += window[k]!;
+        sum = total;
+      }
+      if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : v / (sum / period);
     }
-    window[position] = v;
-    sum += v;
-    if (v !== 0) nonZero++;
-    if (position + 1 === period) {
-      position = 0;
-      let total = 0;
-      for (let j = 0; j < period; j++) total += window[j]!;
-      sum = total;
-    } else {
-      position++;
-    }
-    if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : v / (sum / period);
   }
   return out;
 }

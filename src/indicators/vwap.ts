@@ -40,41 +40,42 @@ export function vwap(high: Numbers, low: Numbers, close: Numbers, volume: Number
   const [highs, lows, closes, volumes] = ohlcvArrays("vwap", high, low, close, volume);
   const length = highs.length;
   const out = warmupArray(length, period - 1);
-  // Two WindowSums inlined (the stream uses the class; same operations in the same order, so equal results).
+  // Two WindowSums inlined, one block of `period` bars at a time (slot j holds bar start + j); same operations in
+  // the same order as the class the stream uses, so equal results.
   const priceVolumes = new Float64Array(period);
   const windowVolumes = new Float64Array(period);
   let priceVolumeSum = 0;
   let volumeSum = 0;
   let nonZero = 0;
-  let position = 0;
-  for (let i = 0; i < length; i++) {
-    const v = volumes[i]!;
-    const priceVolume = ((highs[i]! + lows[i]! + closes[i]!) / 3) * v;
-    if (i >= period) {
-      const leaving = windowVolumes[position]!;
-      priceVolumeSum -= priceVolumes[position]!;
-      volumeSum -= leaving;
-      if (leaving !== 0) nonZero--;
-    }
-    priceVolumes[position] = priceVolume;
-    windowVolumes[position] = v;
-    priceVolumeSum += priceVolume;
-    volumeSum += v;
-    if (v !== 0) nonZero++;
-    if (position + 1 === period) {
-      position = 0;
-      let pv = 0;
-      let vs = 0;
-      for (let j = 0; j < period; j++) {
-        pv += priceVolumes[j]!;
-        vs += windowVolumes[j]!;
+  for (let start = 0; start < length; start += period) {
+    const end = Math.min(start + period, length);
+    const full = start >= period;
+    for (let i = start, j = 0; i < end; i++, j++) {
+      const v = volumes[i]!;
+      const priceVolume = ((highs[i]! + lows[i]! + closes[i]!) / 3) * v;
+      if (full) {
+        const leaving = windowVolumes[j]!;
+        priceVolumeSum -= priceVolumes[j]!;
+        volumeSum -= leaving;
+        if (leaving !== 0) nonZero--;
       }
-      priceVolumeSum = pv;
-      volumeSum = vs;
-    } else {
-      position++;
+      priceVolumes[j] = priceVolume;
+      windowVolumes[j] = v;
+      priceVolumeSum += priceVolume;
+      volumeSum += v;
+      if (v !== 0) nonZero++;
+      if (j + 1 === period) {
+        let pv = 0;
+        let vs = 0;
+        for (let k = 0; k < period; k++) {
+          pv += priceVolumes[k]!;
+          vs += windowVolumes[k]!;
+        }
+        priceVolumeSum = pv;
+        volumeSum = vs;
+      }
+      if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : priceVolumeSum / volumeSum;
     }
-    if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : priceVolumeSum / volumeSum;
   }
   return out;
 }

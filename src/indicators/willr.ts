@@ -4,14 +4,10 @@
  * range is flat (TA-Lib's convention). Same arithmetic as TA-Lib, so bit-identical to it.
  * https://ta-lib.github.io/ta-lib-c/ (function WILLR)
  */
+import { closeInRangeInto, williamsROf } from "./close-in-range.js";
 import { type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
-import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-extremes.js";
-
-function willrOf(close: number, highest: number, lowest: number): number {
-  const diff = (highest - lowest) / -100;
-  return diff !== 0 ? (highest - close) / diff : 0;
-}
+import { WindowMax, WindowMin } from "./window-extremes.js";
 
 /** Williams %R over `period` bars (period >= 2, TA-Lib's range). NaN before index `period - 1`. */
 export function willr(high: Numbers, low: Numbers, close: Numbers, period = 14): Float64Array {
@@ -19,12 +15,7 @@ export function willr(high: Numbers, low: Numbers, close: Numbers, period = 14):
   const [highs, lows, closes] = hlcArrays("willr", high, low, close);
   const length = highs.length;
   const out = warmupArray(length, period - 1);
-  if (length < period) return out;
-  // out holds the highest high until each index is overwritten with %R.
-  const lowest = new Float64Array(length);
-  rollingMaxInto(highs, period, out);
-  rollingMinInto(lows, period, lowest);
-  for (let i = period - 1; i < length; i++) out[i] = willrOf(closes[i]!, out[i]!, lowest[i]!);
+  closeInRangeInto(highs, lows, closes, period, true, out);
   return out;
 }
 
@@ -42,13 +33,13 @@ export class WillrStream implements StreamingIndicator<HighLowClose, number> {
   update(bar: HighLowClose): number {
     const highest = this.highest.update(bar.high);
     const lowest = this.lowest.update(bar.low);
-    return Number.isNaN(highest) ? Number.NaN : willrOf(bar.close, highest, lowest);
+    return Number.isNaN(highest) ? Number.NaN : williamsROf(bar.close, highest, lowest);
   }
 
   peek(bar: HighLowClose): number {
     const highest = this.highest.peek(bar.high);
     const lowest = this.lowest.peek(bar.low);
-    return Number.isNaN(highest) ? Number.NaN : willrOf(bar.close, highest, lowest);
+    return Number.isNaN(highest) ? Number.NaN : williamsROf(bar.close, highest, lowest);
   }
 
   reset(): void {

@@ -1,6 +1,7 @@
 /**
- * Rolling extremes over the last `period` values: the shared engine of MAX/MIN, Donchian channels, the stochastic
- * and Williams %R. Not exported from the package index. Inputs are expected to be finite.
+ * Rolling extremes over the last `period` values: batch for MAX/MIN and Donchian channels (close-in-range.ts fuses
+ * the same batch algorithm into the stochastic and Williams %R), streaming for all five. Not exported from the
+ * package index. Inputs are expected to be finite.
  *
  * TA-Lib rescans the window whenever its extreme leaves it: O(period) per bar in the worst case (a steady downtrend
  * for MAX). Both forms here are O(1) per bar and give TA-Lib's values exactly (a window's extreme is unique):
@@ -41,7 +42,7 @@ export function rollingMaxInto(src: Float64Array, period: number, out: Float64Ar
       tail = Math.max(tail, src[previous + k]!);
       suffix[k] = tail;
     }
-    const end = start + period < n ? start + period : n;
+    const end = Math.min(start + period, n);
     running = src[start]!;
     for (let i = start, k = 1; i < end; i++, k++) {
       running = Math.max(running, src[i]!);
@@ -68,7 +69,7 @@ export function rollingMinInto(src: Float64Array, period: number, out: Float64Ar
       tail = Math.min(tail, src[previous + k]!);
       suffix[k] = tail;
     }
-    const end = start + period < n ? start + period : n;
+    const end = Math.min(start + period, n);
     running = src[start]!;
     for (let i = start, k = 1; i < end; i++, k++) {
       running = Math.min(running, src[i]!);
@@ -125,7 +126,7 @@ export class WindowMax {
     }
     if (size === 0) return x;
     const front = this.values[head]!;
-    return front >= x ? front : x;
+    return Math.max(front, x);
   }
 
   reset(): void {

@@ -1,6 +1,6 @@
-/** Market regimes as the regime detector names them (algo-trading-lab seed). */
-export const REGIMES = ["bull", "bear", "crash", "sideways", "highVolatility"] as const;
-export type RegimeLabel = (typeof REGIMES)[number];
+import type { RegimeLabel } from "../domain/regime.js";
+
+export { REGIMES, type RegimeLabel } from "../domain/regime.js";
 
 /**
  * What the engine knows about one symbol's market at the decision bar, computed from closed bars only. Fields are

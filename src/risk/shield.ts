@@ -44,11 +44,12 @@ export interface RiskCheckResult {
  *
  * Phase "adjust" layers (market-context multipliers, sizing by regime) run first and multiply the size, up or
  * down; phase "limit" layers (max position, exposure, kill switch…) then see the adjusted order and may only cut
- * it, deny it or halt trading. So final size = base × risk × sentiment × whale, capped by the limits.
+ * it, deny it or halt trading. So final size = base × risk × sentiment × whale, capped by the limits. Phase
+ * "final" layers (exchange constraints) see the order as it would be sent, after every cut.
  */
 export interface RiskLayer {
   readonly name: string;
-  readonly phase?: "adjust" | "limit";
+  readonly phase?: "adjust" | "limit" | "final";
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult;
   /** Once per time step, after every slot of that step; returning a "halt" trips the engine's halt. */
   observe?(time: number, equity: number): RiskCheckResult | undefined;
@@ -75,24 +76,36 @@ export class RiskShield {
   readonly layers: readonly RiskLayer[];
   readonly #adjusters: readonly RiskLayer[];
   readonly #limits: readonly RiskLayer[];
+  readonly #finals: readonly RiskLayer[];
+  readonly #observers: readonly RiskLayer[];
 
   constructor(layers: readonly RiskLayer[] = []) {
     this.layers = layers;
     this.#adjusters = layers.filter((l) => l.phase === "adjust");
-    this.#limits = layers.filter((l) => l.phase !== "adjust");
+    this.#limits = layers.filter((l) => l.phase === undefined || l.phase === "limit");
+    this.#finals = layers.filter((l) => l.phase === "final");
+    this.#observers = layers.filter((l) => l.observe !== undefined);
   }
 
   evaluate(order: ProposedOrder, context: RiskContext): ShieldDecision {
     const verdicts: RiskCheckResult[] = [];
     let adjust = 1;
+    let denied: RiskCheckResult | undefined;
     for (const layer of this.#adjusters) {
       const result = layer.check(order, context);
       verdicts.push(result);
       if (result.verdict === "scale") adjust *= Math.max(0, result.scale ?? 1);
+      // An adjuster that sizes to nothing (Kelly sees no edge) is a denial, and says why.
+      if (
+        result.verdict === "deny" ||
+        result.verdict === "halt" ||
+        (result.verdict === "scale" && !((result.scale ?? 1) > 0))
+      ) {
+        denied ??= result;
+      }
     }
     const adjusted = adjust === 1 ? order : { ...order, quantity: order.quantity * adjust };
     let scale = 1;
-    let denied: RiskCheckResult | undefined;
     let halted = false;
     for (const layer of this.#limits) {
       const result = layer.check(adjusted, context);
@@ -102,6 +115,14 @@ export class RiskShield {
         denied ??= result;
       } else if (result.verdict === "deny") denied ??= result;
       else if (result.verdict === "scale") scale = Math.min(scale, Math.max(0, Math.min(1, result.scale ?? 1)));
+    }
+    if (!denied && this.#finals.length > 0) {
+      const final = scale === 1 ? adjusted : { ...adjusted, quantity: adjusted.quantity * scale };
+      for (const layer of this.#finals) {
+        const result = layer.check(final, context);
+        verdicts.push(result);
+        if (result.verdict === "deny" || result.verdict === "halt") denied ??= result;
+      }
     }
     if (order.reduceOnly) {
       return {
@@ -127,7 +148,7 @@ export class RiskShield {
   /** Returns the first halt a layer calls for on this time step, if any. */
   observe(time: number, equity: number): RiskCheckResult | undefined {
     let halt: RiskCheckResult | undefined;
-    for (const layer of this.layers) {
+    for (const layer of this.#observers) {
       const result = layer.observe?.(time, equity);
       if (result?.verdict === "halt") halt ??= result;
     }

@@ -1,5 +1,7 @@
 import * as ind from "../indicators/index.js";
 import type { BarInput, StreamingIndicator } from "../indicators/types.js";
+import { RegimeStream, regimeColumn } from "./regime/detect-regimes.js";
+import { regimeOptionsFromParameters, regimeParameters } from "./regime/regime-config.js";
 import type { IndicatorDeclaration } from "./spec/schema.js";
 
 /** Columns an indicator may read. `real` is the declaration's `source` field (close by default). */
@@ -121,6 +123,12 @@ export const INDICATOR_CATALOG: Readonly<Record<IndicatorDeclaration["type"], In
     { period: 20 },
     (i, p) => ind.logReturnVolatility(i.real, n(p, "period")),
     (p) => adapt(new ind.LogReturnVolatilityStream(n(p, "period")), real, one, 1),
+  ),
+  // Codes index REGIMES (src/domain/regime.ts): 0 bull … 4 highVolatility, -1 while warming up.
+  regime: single(
+    regimeParameters(),
+    (i, p) => regimeColumn(i.high, i.low, i.close, regimeOptionsFromParameters(p)),
+    (p) => adapt(new RegimeStream(regimeOptionsFromParameters(p)), asBar, one, 1),
   ),
   atr: single(
     { period: 14 },

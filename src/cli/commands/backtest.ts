@@ -3,9 +3,12 @@ import { join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
 import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
-import { runBacktest } from "../../backtest/run-backtest.js";
+import { type BacktestResult, runBacktest } from "../../backtest/run-backtest.js";
 import { summarize } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import type { RiskConfig } from "../../risk/config.js";
+import { createRiskRuntime } from "../../risk/runtime.js";
+import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { ProgressBar } from "../progress.js";
@@ -20,12 +23,21 @@ export interface BacktestCliOptions extends RunCliOptions {
 
 export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
   const { config } = loadConfig({ file: globals.config });
-  const run = await resolveRunOptions(options, config);
+  const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = loadStrategy(options.strategy, run.params);
 
+  const risk = run.risk
+    ? createRiskRuntime(run.risk, {
+        store: new MemoryStateStore(),
+        ...(run.providers ? { providers: run.providers } : {}),
+      })
+    : undefined;
   const progress = new ProgressBar("backtest", options.progress && !options.json);
   const result = runBacktest({
+    ...(risk ? { shield: risk.shield } : {}),
+    ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
+    ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
     feeds: data.series.map((series) => ({
       series,
       strategy,
@@ -53,6 +65,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     leverage,
     participation: participation ?? null,
     seed,
+    risk: run.risk ?? "off (--no-risk)",
   };
   const summary = summarize(result, data.series, {
     strategy: strategy.name,
@@ -89,6 +102,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${iso(m.dataRange.from)} → ${iso(m.dataRange.to)}, ${m.bars} bars`,
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
+    `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
     "",
     formatMetrics(summary.metrics),
@@ -96,6 +110,16 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   if (options.out)
     lines.push("", `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,summary.json,report.html}`);
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function riskLine(config: RiskConfig | undefined, layers: number, result: BacktestResult): string {
+  if (!config) return "shield off (--no-risk): sanity checks only";
+  if (!config.enabled) return "shield disabled in the config (risk.enabled: false): sanity checks only";
+  const denied = result.decisions.filter((d) => d.outcome === "rejected").length;
+  const scaled = result.decisions.filter((d) =>
+    d.risk.some((r) => r.approved && r.verdicts.some((v) => v.verdict === "scale")),
+  ).length;
+  return `shield on (${layers} layers${config.positionManagement.enabled ? ", position management" : ""}): ${scaled} order(s) resized, ${denied} decision(s) rejected${result.halted ? "; TRADING HALTED" : ""}`;
 }
 
 function formatParams(params: Readonly<Record<string, number>>): string {

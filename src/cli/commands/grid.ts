@@ -6,7 +6,7 @@ import { resolveSpec } from "../../strategy/registry.js";
 import { parseGridOptions } from "../parse-grid.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
-import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
+import { type RunCliOptions, resolveRunOptions, warnContextInBatch } from "../run-options.js";
 import { UsageError } from "../usage-error.js";
 
 export interface GridCliOptions extends RunCliOptions {
@@ -34,7 +34,8 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
   const workers = numberOption("workers", options.workers, positiveInteger);
   const grid = parseGridOptions(options.grid);
   const spec = resolveSpec(options.strategy);
-  const run = await resolveRunOptions(options, config);
+  const run = await resolveRunOptions(options, config, globals.config);
+  warnContextInBatch(run.risk);
   const progress = new ProgressBar("grid", options.progress);
   const started = performance.now();
   const rows = await runGrid({
@@ -47,6 +48,7 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
     slippage: run.slippageText,
     ...(run.size ? { size: run.size } : {}),
     leverage: run.leverage,
+    ...(run.risk ? { risk: run.risk } : {}),
     ...(run.participation !== undefined ? { maxVolumeParticipation: run.participation } : {}),
     ...(workers !== undefined ? { workers } : {}),
     onProgress: (done, total) => progress.update(done, total),

@@ -2,6 +2,10 @@ import { formatStressReport } from "../../backtest/stress/format-report.js";
 import { runStressTest, type StressReport } from "../../backtest/stress/stress-test.js";
 import { loadConfig } from "../../config/load-config.js";
 import { DataError } from "../../data/data-error.js";
+import type { RiskConfig } from "../../risk/config.js";
+import type { PositionManager } from "../../risk/position/types.js";
+import { createRiskRuntime } from "../../risk/runtime.js";
+import { MemoryStateStore } from "../../risk/state-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { SpecError } from "../../strategy/spec/compile.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
@@ -44,7 +48,12 @@ export async function stressCommand(options: StressCliOptions, globals: { config
     Number.isInteger(n) && n >= 0 ? undefined : "must be a whole number >= 0",
   );
   const strategyName = options.strategy;
-  const run = await asUsageAsync("--data", () => resolveRunOptions(options, config));
+  const run = await asUsageAsync("--data", () => resolveRunOptions(options, config, globals.config));
+  const riskConfig = run.risk;
+  const providers = run.providers;
+  // Each injection gets its own latch store: a stress run must never trip the real, persisted kill switch.
+  const runtime = () =>
+    createRiskRuntime(riskConfig as RiskConfig, { store: new MemoryStateStore(), ...(providers ? { providers } : {}) });
   const { cash, fee, slippage, size, sizeText, leverage, data } = run;
   const strategy = asUsage("--strategy", () => loadStrategy(strategyName, run.params));
   if (data.series.length !== 1)
@@ -70,6 +79,15 @@ export async function stressCommand(options: StressCliOptions, globals: { config
       slippage,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
+      ...(riskConfig
+        ? {
+            shield: () => runtime().shield,
+            ...(riskConfig.enabled && riskConfig.positionManagement.enabled
+              ? { positionManager: () => runtime().positionManager as PositionManager }
+              : {}),
+            ...(riskConfig.enabled && riskConfig.regime.enabled ? { regimeColumn: runtime().regimeColumn } : {}),
+          }
+        : {}),
     }),
   );
   if (!report.passed) process.exitCode = 1;

@@ -8,7 +8,7 @@ import { resolveSpec } from "../../strategy/registry.js";
 import { parseGridOptions } from "../parse-grid.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
-import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
+import { type RunCliOptions, resolveRunOptions, warnContextInBatch } from "../run-options.js";
 import { UsageError } from "../usage-error.js";
 import { metricKey } from "./grid.js";
 
@@ -39,7 +39,8 @@ export async function walkForwardCommand(options: WalkForwardCliOptions, globals
   const objective = metricKey(options.objective, "--objective");
   const grid = parseGridOptions(options.grid);
   const spec = resolveSpec(options.strategy);
-  const run = await resolveRunOptions(options, config);
+  const run = await resolveRunOptions(options, config, globals.config);
+  warnContextInBatch(run.risk);
   const progress = new ProgressBar("walk-forward", options.progress && !options.json);
   const result = await walkForward({
     series: run.data.series,
@@ -56,6 +57,7 @@ export async function walkForwardCommand(options: WalkForwardCliOptions, globals
     slippage: run.slippageText,
     ...(run.size ? { size: run.size } : {}),
     leverage: run.leverage,
+    ...(run.risk ? { risk: run.risk } : {}),
     ...(workers !== undefined ? { workers } : {}),
     onProgress: (done, total) => progress.update(done, total),
   });

@@ -13,6 +13,7 @@ const FLAT_PORTFOLIO: PortfolioView = {
   positionQuantity: () => 0,
   position: () => undefined,
   grossExposure: () => 0,
+  usedMargin: () => 0,
   openPositionCount: () => 0,
 };
 

@@ -79,16 +79,26 @@ export function readKillSwitchLatch(store: RiskStateStore): KillSwitchLatch | un
  * `observe` keeps reporting the halt. The latch lives in the store, so a new KillSwitch on a store that holds it
  * starts halted — a restart does not clear it. Only `resetKillSwitch` (a person, through the CLI) does.
  */
+/** Relative rise of the peak equity that makes the kill switch write it to the store again (0.1 %). */
+const PEAK_WRITE_STEP = 0.001;
+
 export class KillSwitch implements RiskLayer {
   readonly name = "kill-switch";
   readonly phase = "limit";
   readonly #store: RiskStateStore;
   readonly #config: KillSwitchConfig;
   readonly #windowMs: number;
-  /** Rolling-window maximum: observations with decreasing equity, oldest (= highest) first. */
-  #window: { time: number; equity: number }[] = [];
+  /**
+   * Rolling-window maximum as a monotonic deque in two growable typed arrays (observations with decreasing
+   * equity, oldest = highest first): O(1) amortised per observation and no allocation per bar.
+   */
+  #times = new Float64Array(64);
+  #equities = new Float64Array(64);
   #head = 0;
+  #tail = 0;
   #peak: number | undefined;
+  /** The peak as last written to the store; rewritten only when it rises by more than PEAK_WRITE_STEP. */
+  #storedPeak: number | undefined;
   /** Whether this instance has seen the latch set; its disappearance then means a person reset it. */
   #sawLatch = false;
 
@@ -97,11 +107,26 @@ export class KillSwitch implements RiskLayer {
     this.#config = config;
     this.#windowMs = config.rollingDrop.windowMinutes * 60_000;
     this.#peak = this.#loadPeak();
+    this.#storedPeak = this.#peak;
   }
 
-  /** The latch, if the switch is tripped. */
+  #latchRaw: string | undefined;
+  #latchParsed: KillSwitchLatch | undefined;
+  #haltResult: RiskCheckResult | undefined;
+
+  /**
+   * The latch, if the switch is tripped. Read from the store every time (another process may reset it), parsed
+   * only when its text changed: once tripped, every bar asks.
+   */
   latch(): KillSwitchLatch | undefined {
-    return readKillSwitchLatch(this.#store);
+    const raw = this.#store.get(KILL_SWITCH_KEY);
+    if (raw === undefined) return undefined;
+    if (raw !== this.#latchRaw) {
+      this.#latchRaw = raw;
+      this.#latchParsed = readKillSwitchLatch(this.#store);
+      this.#haltResult = undefined;
+    }
+    return this.#latchParsed;
   }
 
   /** "halt" for every order while latched, reduce-only ones included (the shield still lets those through). */
@@ -123,9 +148,10 @@ export class KillSwitch implements RiskLayer {
     if (this.#sawLatch) {
       // A person reset the switch while this instance ran: measure afresh from now.
       this.#sawLatch = false;
-      this.#window = [];
       this.#head = 0;
+      this.#tail = 0;
       this.#peak = this.#loadPeak();
+      this.#storedPeak = this.#peak;
     }
     const tripped = this.#rollingDrop(time, equity) ?? this.#maxDrawdown(time, equity);
     if (!tripped) return undefined;
@@ -138,18 +164,11 @@ export class KillSwitch implements RiskLayer {
   #rollingDrop(time: number, equity: number): KillSwitchLatch | undefined {
     const rule = this.#config.rollingDrop;
     if (!rule.enabled) return undefined;
-    const w = this.#window;
-    while (this.#head < w.length && (w[this.#head] as { time: number }).time < time - this.#windowMs) this.#head++;
-    if (this.#head > 64 && this.#head * 2 > w.length) {
-      this.#window = w.slice(this.#head);
-      this.#head = 0;
-    }
-    const window = this.#window;
-    const high = this.#head < window.length ? (window[this.#head] as { equity: number }).equity : equity;
-    while (window.length > this.#head && (window[window.length - 1] as { equity: number }).equity <= equity) {
-      window.pop();
-    }
-    window.push({ time, equity });
+    const from = time - this.#windowMs;
+    while (this.#head < this.#tail && (this.#times[this.#head] as number) < from) this.#head++;
+    const high = this.#head < this.#tail ? (this.#equities[this.#head] as number) : equity;
+    while (this.#tail > this.#head && (this.#equities[this.#tail - 1] as number) <= equity) this.#tail--;
+    this.#push(time, equity);
     if (!(high > 0)) return undefined;
     const drop = (high - equity) / high;
     if (drop * 100 < rule.pct - 1e-9) return undefined;
@@ -168,7 +187,12 @@ export class KillSwitch implements RiskLayer {
     if (!rule.enabled) return undefined;
     if (this.#peak === undefined || equity > this.#peak) {
       this.#peak = equity;
-      this.#store.set(KILL_SWITCH_PEAK_KEY, String(equity));
+      // Persisting every new high would write the store on most bars of a rising market; a peak stored up to
+      // PEAK_WRITE_STEP low only makes a restarted switch measure drawdown that much more leniently.
+      if (this.#storedPeak === undefined || equity > this.#storedPeak * (1 + PEAK_WRITE_STEP)) {
+        this.#storedPeak = equity;
+        this.#store.set(KILL_SWITCH_PEAK_KEY, String(equity));
+      }
     }
     const peak = this.#peak;
     if (!(peak > 0)) return undefined;
@@ -183,13 +207,39 @@ export class KillSwitch implements RiskLayer {
     };
   }
 
+  #push(time: number, equity: number): void {
+    if (this.#tail === this.#times.length) {
+      // Compact first; grow only when the live part fills the array.
+      const live = this.#tail - this.#head;
+      if (this.#head > 0 && live < this.#times.length / 2) {
+        this.#times.copyWithin(0, this.#head, this.#tail);
+        this.#equities.copyWithin(0, this.#head, this.#tail);
+      } else {
+        const times = new Float64Array(this.#times.length * 2);
+        const equities = new Float64Array(this.#times.length * 2);
+        times.set(this.#times.subarray(this.#head, this.#tail));
+        equities.set(this.#equities.subarray(this.#head, this.#tail));
+        this.#times = times;
+        this.#equities = equities;
+      }
+      this.#head = 0;
+      this.#tail = live;
+    }
+    this.#times[this.#tail] = time;
+    this.#equities[this.#tail] = equity;
+    this.#tail++;
+  }
+
   #halt(latch: KillSwitchLatch): RiskCheckResult {
+    if (this.#haltResult && latch === this.#latchParsed) return this.#haltResult;
     const since = Number.isFinite(latch.time) ? ` since ${new Date(latch.time).toISOString()}` : "";
-    return {
+    const result: RiskCheckResult = {
       layer: this.name,
       verdict: "halt",
       reason: `kill switch tripped${since}: ${latch.reason}; a person must reset it (aegis risk reset)`,
     };
+    if (latch === this.#latchParsed) this.#haltResult = result;
+    return result;
   }
 
   #loadPeak(): number | undefined {

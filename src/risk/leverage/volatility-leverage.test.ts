@@ -29,6 +29,7 @@ function context(volatility: number, held = 0, gross = Math.abs(held) * 100): Ri
     positionQuantity: () => held,
     position: () => position,
     grossExposure: () => gross,
+    usedMargin: () => gross,
     openPositionCount: () => (held === 0 ? 0 : 1),
   };
   return {
@@ -73,9 +74,9 @@ describe("volatility-adjusted leverage guard", () => {
     const result = guard().check(order({ quantity: 1, leverage: 3 }), context(perBar(0.5)));
     expect(result.verdict).toBe("deny");
     expect(result.reason).toMatch(/order leverage 3× above the volatility-adjusted max 2.00×/);
-    expect(guard({ checkOrderLeverage: false }).check(order({ quantity: 1, leverage: 3 }), context(perBar(0.5))).verdict).toBe(
-      "allow",
-    );
+    expect(
+      guard({ checkOrderLeverage: false }).check(order({ quantity: 1, leverage: 3 }), context(perBar(0.5))).verdict,
+    ).toBe("allow");
   });
 
   it("never goes below 1× nor above the cap, and falls back while volatility is unknown", () => {

@@ -23,7 +23,11 @@ export function direction(order: ProposedOrder): 1 | -1 {
  * closes the old one with a separate reduce-only order in the same decision (a reversal is close + open), so the
  * opening order is never netted against it.
  */
-export function positionAfter(order: ProposedOrder, held: number, capUnits: number): { after: number; maxQuantity: number } {
+export function positionAfter(
+  order: ProposedOrder,
+  held: number,
+  capUnits: number,
+): { after: number; maxQuantity: number } {
   const s = direction(order);
   if (s * held >= 0) {
     return { after: Math.abs(held) + order.quantity, maxQuantity: capUnits - Math.abs(held) };

@@ -56,7 +56,7 @@ describe("limit config", () => {
       "max-exposure",
       "max-margin-ratio",
     ]);
-    expect(layers.every((l) => l.phase === "limit")).toBe(true);
+    expect(layers.every((l) => l.phase === (l.name === "exchange-constraints" ? "final" : "limit"))).toBe(true);
   });
 
   it("leaves out a layer switched off", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RiskCheckResult, RiskLayer } from "../shield.js";
+import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
 import { allow, DAY_MS, dayLabel, deny, money, parseJson, pct, reduceOnlyAllowed, utcDay } from "./common.js";
 
@@ -55,7 +55,7 @@ export class MaxDailyLoss implements RiskLayer {
     return undefined;
   }
 
-  check(order: Parameters<RiskLayer["check"]>[0], context: Parameters<RiskLayer["check"]>[1]): RiskCheckResult {
+  check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
     if (order.reduceOnly) return reduceOnlyAllowed(this.name);
     this.#roll(order.time);
     const start = this.#start;

@@ -16,14 +16,13 @@ export type ExchangeConstraintsConfig = z.infer<typeof exchangeConstraintsSchema
  * an order value below the minimum notional — instead of letting the broker reject it. The checks mirror the
  * simulated broker's, which are Binance's filters (LOT_SIZE, PRICE_FILTER, MIN_NOTIONAL).
  *
- * It sees the order before the other limits scale it; an order they shrink below a minimum is still caught by
- * the broker.
+ * It runs in the shield's final phase, so it sees the quantity after every other layer cut it.
  */
 export function exchangeConstraints(): RiskLayer {
   const name = "exchange-constraints";
   return {
     name,
-    phase: "limit",
+    phase: "final",
     check(order, { instrument }) {
       if (order.reduceOnly) return reduceOnlyAllowed(name);
       const of = `of ${instrument.symbol}`;

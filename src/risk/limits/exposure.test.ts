@@ -60,7 +60,10 @@ describe("maxExposure", () => {
     expect(layer.check(order({ symbol: "C/USDT", quantity: 30 }), flat).verdict).toBe("allow");
   });
   it("measures an order against the position on its own: the engine closes the old position separately", () => {
-    const p = new FakePortfolio(10_000, { "TEST/USDT": { quantity: 25, entry: 100 }, "A/USDT": { quantity: 10, entry: 100 } });
+    const p = new FakePortfolio(10_000, {
+      "TEST/USDT": { quantity: 25, entry: 100 },
+      "A/USDT": { quantity: 10, entry: 100 },
+    });
     // A keeps 1000; the reversal may open 2000 on its own.
     expect(layer.check(order({ side: "sell", quantity: 40 }), context(p)).scale).toBeCloseTo(0.5, 12);
   });

@@ -10,6 +10,12 @@ const atrMultiple = (fallback: number) => z.number().gt(0).max(20).default(fallb
 export const positionManagementSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /**
+     * The "best price since entry" that break-even and the trailing stop measure from: "close" (bar closes, as a
+     * bot acting on closed bars sees profit; a stop never lands beyond the last close) or "extreme" (bar highs of
+     * a long, lows of a short, as the broker's attached trailing stop does).
+     */
+    bestPrice: z.enum(["close", "extreme"]).default("close"),
     stopLoss: z
       .object({
         enabled: z.boolean().default(true),

@@ -18,6 +18,8 @@ const view = (overrides: Overrides = {}): ManagedPositionView => {
     entryPrice: 100,
     barsHeld: 0,
     stop: undefined,
+    leverage: 1,
+    liquidationPrice: undefined,
     time: 0,
     market: { ...EMPTY_SNAPSHOT, symbol: "BTC/USDT", close: 100, high: 100, low: 100, atr: 1, ...market },
     ...rest,
@@ -54,7 +56,9 @@ describe("initial stop", () => {
 
   it("uses 2 ATR when the regime is unknown, and sits above a short's entry", () => {
     const actions = manager({ stopLoss: {} }).onOpen(view({ side: "short", market: { atr: 2 } }));
-    expect(actions).toEqual([{ kind: "set-stop", price: 104, reason: "initial stop: 2 ATR (regime unknown, ATR 2.0000)" }]);
+    expect(actions).toEqual([
+      { kind: "set-stop", price: 104, reason: "initial stop: 2 ATR (regime unknown, ATR 2.0000)" },
+    ]);
   });
 
   it("takes a fixed share of entry with method percent, or while the ATR is unknown", () => {
@@ -73,7 +77,11 @@ describe("initial stop", () => {
     const m = manager({ stopLoss: {} }, { stopTightening: (time) => (time === 5 ? 0.5 : 1) });
     const actions = m.onOpen(view({ time: 5, market: { atr: 2 } }));
     expect(actions).toEqual([
-      { kind: "set-stop", price: 98, reason: "initial stop: 2 ATR (regime unknown, ATR 2.0000), × 0.5 stop tightening" },
+      {
+        kind: "set-stop",
+        price: 98,
+        reason: "initial stop: 2 ATR (regime unknown, ATR 2.0000), × 0.5 stop tightening",
+      },
     ]);
     expect(stops(m.onOpen(view({ time: 6, market: { atr: 2 } })))).toEqual([96]);
     // It also tightens the strategy's own stop when the manager's stop is off.
@@ -112,45 +120,57 @@ describe("take-profit and partial take-profit", () => {
 });
 
 describe("break-even and trailing stop", () => {
-  it("moves the stop to entry + 0.05 % once the best price is +0.5 % away, and not before", () => {
+  it("moves the stop to entry + 0.05 % once the best close is +0.5 % away, and not before", () => {
     const m = manager({ stopLoss: {}, breakEven: {} });
     m.onOpen(view());
-    expect(m.onBar(view({ stop: 98, market: { high: 100.4 } }))).toEqual([]);
-    const actions = m.onBar(view({ stop: 98, market: { high: 100.5 } }));
+    expect(m.onBar(view({ stop: 98, market: { close: 100.4 } }))).toEqual([]);
+    const actions = m.onBar(view({ stop: 98, market: { close: 100.5 } }));
     expect(stops(actions)).toEqual([100.05]);
   });
 
   it("mirrors break-even for a short", () => {
     const m = manager({ breakEven: {} });
     m.onOpen(view({ side: "short" }));
-    expect(stops(m.onBar(view({ side: "short", market: { low: 99.5 } })))).toEqual([99.95]);
+    expect(stops(m.onBar(view({ side: "short", market: { close: 99.5 } })))).toEqual([99.95]);
   });
 
-  it("trails 0.5 % behind the best price once it is +1 % away, and never moves back", () => {
+  it("trails 0.5 % behind the best close once it is +1 % away, and never moves back", () => {
     const m = manager({ trailingStop: {} });
     m.onOpen(view());
-    expect(m.onBar(view({ market: { high: 100.9 } }))).toEqual([]);
-    expect(stops(m.onBar(view({ market: { high: 102 } })))).toEqual([101.49]);
-    // A lower high keeps the best price; the broker's current stop is already there: nothing to do.
-    expect(m.onBar(view({ stop: 101.49, market: { high: 101 } }))).toEqual([]);
-    expect(stops(m.onBar(view({ stop: 101.49, market: { high: 104 } })))).toEqual([103.48]);
+    expect(m.onBar(view({ market: { close: 100.9 } }))).toEqual([]);
+    expect(stops(m.onBar(view({ market: { close: 102 } })))).toEqual([101.49]);
+    // A lower close keeps the best price; the broker's current stop is already there: nothing to do.
+    expect(m.onBar(view({ stop: 101.49, market: { close: 101 } }))).toEqual([]);
+    expect(stops(m.onBar(view({ stop: 101.49, market: { close: 104 } })))).toEqual([103.48]);
   });
 
   it("trails 1.5 ATR with method atr, mirrored for a short", () => {
     const m = manager({ trailingStop: { method: "atr" } });
     m.onOpen(view({ side: "short" }));
-    expect(stops(m.onBar(view({ side: "short", market: { low: 98, atr: 0.4 } })))).toEqual([98.6]);
+    expect(stops(m.onBar(view({ side: "short", market: { close: 98, atr: 0.4 } })))).toEqual([98.6]);
   });
 
   it("prefers the tighter of break-even and trail, and leaves a tighter broker stop alone", () => {
     const m = manager({ breakEven: {}, trailingStop: {} });
     m.onOpen(view());
-    expect(stops(m.onBar(view({ market: { high: 101 } })))).toEqual([100.495]);
-    expect(m.onBar(view({ stop: 100.6, market: { high: 101 } }))).toEqual([]);
+    expect(stops(m.onBar(view({ market: { close: 101 } })))).toEqual([100.495]);
+    expect(m.onBar(view({ stop: 100.6, market: { close: 101 } }))).toEqual([]);
   });
 
-  it("counts the entry bar's own high (a market entry fills at its open)", () => {
-    expect(stops(manager({ breakEven: {} }).onOpen(view({ market: { high: 100.6 } })))).toEqual([100.05]);
+  it("counts the entry bar's own close (a market entry fills at its open)", () => {
+    expect(stops(manager({ breakEven: {} }).onOpen(view({ market: { close: 100.6 } })))).toEqual([100.05]);
+  });
+
+  it("measures from bar highs (lows of a short) with bestPrice extreme, as the broker's trailing stop does", () => {
+    const m = manager({ bestPrice: "extreme", trailingStop: {} });
+    m.onOpen(view());
+    expect(stops(m.onBar(view({ market: { high: 102, close: 100.5 } })))).toEqual([101.49]);
+    const closes = manager({ trailingStop: {} });
+    closes.onOpen(view());
+    expect(closes.onBar(view({ market: { high: 102, close: 100.5 } }))).toEqual([]);
+    const short = manager({ bestPrice: "extreme", breakEven: {} });
+    short.onOpen(view({ side: "short" }));
+    expect(stops(short.onBar(view({ side: "short", market: { low: 99.5, close: 100 } })))).toEqual([99.95]);
   });
 });
 
@@ -191,13 +211,14 @@ describe("time exit and liquidation guard", () => {
     expect(manager({ liquidationGuard: {} }).onBar(view({ market: { close: 1 } }))).toEqual([]);
     const off = createPositionManager(positionManagementSchema.parse({ enabled: false }));
     expect(off.onOpen(view())).toEqual([]);
-    expect(off.onBar(view({ barsHeld: 1000, market: { high: 200 } }))).toEqual([]);
+    expect(off.onBar(view({ barsHeld: 1000, market: { close: 200 } }))).toEqual([]);
   });
 });
 
 describe("position management config", () => {
   it("has the seed's defaults", () => {
     const c = positionManagementSchema.parse({});
+    expect(c.bestPrice).toBe("close");
     expect(c.stopLoss).toMatchObject({ enabled: true, method: "atr", atrMultiples: { bull: 2.5, unknown: 2 } });
     expect(c.trailingStop).toMatchObject({ enabled: true, activation: 0.01, percent: 0.005, atrMultiple: 1.5 });
     expect(c.breakEven).toEqual({ enabled: true, activation: 0.005, offset: 0.0005 });
@@ -209,8 +230,8 @@ describe("position management config", () => {
 
   it("rejects unknown keys and partial targets over 100 %", () => {
     expect(() => positionManagementSchema.parse({ trailingStop: { activaton: 0.01 } })).toThrow(/activaton/);
-    expect(() => positionManagementSchema.parse({ partialTakeProfit: { fraction: 0.5, rMultiples: [1, 2, 3] } })).toThrow(
-      /fraction × number of targets/,
-    );
+    expect(() =>
+      positionManagementSchema.parse({ partialTakeProfit: { fraction: 0.5, rMultiples: [1, 2, 3] } }),
+    ).toThrow(/fraction × number of targets/);
   });
 });

@@ -30,7 +30,7 @@ interface ManagedState {
   direction: Direction;
   /** Initial risk per unit: the initial stop distance, or the default risk share of entry without a stop. */
   risk: number;
-  /** Best price since entry (highest high of a long, lowest low of a short), bar closes only. */
+  /** Best price since entry (highest close of a long, or highest high with bestPrice "extreme"; mirrored). */
   best: number;
   /** False after a reduction inside the liquidation danger zone, until the mark leaves it. */
   liquidationArmed: boolean;
@@ -44,8 +44,8 @@ interface ManagedState {
  * Stops are checked by the broker from the next bar on. Disabled parts (config `enabled: false`) do nothing; the
  * whole manager does nothing when `config.enabled` is false.
  *
- * Assumption, stated once: the best price since entry includes the entry bar's high (low), as the broker's
- * trailing stop does, since a market entry fills at that bar's open.
+ * Assumption, stated once: the best price since entry includes the entry bar (its close, or its high/low with
+ * bestPrice "extreme", as the broker's own trailing stop does), since a market entry fills at that bar's open.
  */
 export function createPositionManager(
   config: PositionManagementConfig,
@@ -70,7 +70,8 @@ export function createPositionManager(
   }
 
   function advanceBest(state: ManagedState, view: ManagedPositionView): void {
-    const extreme = state.direction === 1 ? view.market.high : view.market.low;
+    const market = view.market;
+    const extreme = config.bestPrice === "close" ? market.close : state.direction === 1 ? market.high : market.low;
     if (Number.isFinite(extreme) && isTighter(state.direction, extreme, state.best)) state.best = extreme;
   }
 

@@ -107,19 +107,19 @@ describe("take-profits in the engine", () => {
   });
 
   it("closes the whole position at a 3R take-profit limit, and not when the high stops short of it", () => {
-    expect(exits(scenario(climb, { stopLoss: {}, takeProfit: { enabled: true } }))).toEqual([["take-profit at 3R", 103]]);
-    const short: Row[] = [[100, 102.9, 99.9, 102]];
-    expect(exits(scenario(short, { stopLoss: {}, takeProfit: { enabled: true } }))).toEqual([
-      ["end of backtest", 102],
+    expect(exits(scenario(climb, { stopLoss: {}, takeProfit: { enabled: true } }))).toEqual([
+      ["take-profit at 3R", 103],
     ]);
+    const short: Row[] = [[100, 102.9, 99.9, 102]];
+    expect(exits(scenario(short, { stopLoss: {}, takeProfit: { enabled: true } }))).toEqual([["end of backtest", 102]]);
   });
 });
 
 describe("break-even and trailing stop in the engine", () => {
-  it("moves the stop to entry + 0.05 % after +0.5 %, so the fall back to entry exits at 100.05", () => {
+  it("moves the stop to entry + 0.05 % after a +0.5 % close, so the fall back to entry exits at 100.05", () => {
     const result = scenario(
       [
-        [100, 100.6, 99.9, 100.4],
+        [100, 100.6, 99.9, 100.5],
         [100.4, 100.5, 99.5, 99.6],
       ],
       { breakEven: {} },
@@ -138,10 +138,10 @@ describe("break-even and trailing stop in the engine", () => {
     expect(exits(result)).toEqual([["end of backtest", 99.6]]);
   });
 
-  it("trails 0.5 % behind the best price after +1 %: best 102 → exits at 101.49", () => {
+  it("trails 0.5 % behind the best close after +1 %: best 102 → exits at 101.49", () => {
     const result = scenario(
       [
-        [100, 102, 99.9, 101.8],
+        [100, 102.2, 99.9, 102],
         [101.8, 101.9, 101, 101.2],
       ],
       { trailingStop: {} },
@@ -149,10 +149,10 @@ describe("break-even and trailing stop in the engine", () => {
     expect(exits(result)).toEqual([["stop-loss", 101.49]]);
   });
 
-  it("does not trail before +1 %", () => {
+  it("does not trail before a +1 % close, even when the high got there", () => {
     const result = scenario(
       [
-        [100, 100.9, 99.9, 100.8],
+        [100, 101.5, 99.9, 100.8],
         [100.8, 100.85, 100, 100.1],
       ],
       { trailingStop: {} },
@@ -197,8 +197,8 @@ describe("time exit and liquidation guard in the engine", () => {
 describe("position manager through runBacktest", () => {
   it("gives the same trades as the engine harness (same Engine path)", () => {
     const after: Row[] = [
-      [100, 102, 99.9, 101.8],
-      [101.8, 101.9, 101, 101.2],
+      [100, 102.2, 99.9, 102],
+      [102, 102.1, 101, 101.2],
     ];
     const series = bars([...quietBars(21), ...after]);
     const manager = createPositionManager(positionManagementSchema.parse({ liquidationGuard: { enabled: false } }));
@@ -230,7 +230,7 @@ describe("targets left from a closed position (engine change needed)", () => {
   // A strategy exit (market order) flattens the first long while its 1R/2R/3R limits still rest at the broker;
   // they then sell the second long. The broker cancels reduce-only orders when a stop closes a position, but not
   // when an order does. Remove `.fails` once a fill that flattens a position cancels its resting reduce-only orders.
-  it.fails("cancels the partial take-profits of a position the strategy closed before the next one opens", () => {
+  it("cancels the partial take-profits of a position the strategy closed before the next one opens", () => {
     const series = bars([...quietBars(24), [100, 100.5, 99.9, 100.2], [100.2, 102.5, 100, 102]]);
     const result = runScenario({
       series,

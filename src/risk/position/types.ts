@@ -10,6 +10,9 @@ export interface ManagedPositionView {
   readonly barsHeld: number;
   /** The stop-loss the broker currently holds for the position (trailing included), if any. */
   readonly stop: number | undefined;
+  readonly leverage: number;
+  /** Where the venue would liquidate the position (isolated margin), if it can be liquidated. */
+  readonly liquidationPrice: number | undefined;
   readonly time: number;
   readonly market: MarketSnapshot;
 }

@@ -12,7 +12,11 @@ const verdictOf = (result: Result, layer: string, decision = 0) =>
   result.decisions[decision]?.risk[0]?.verdicts.find((v) => v.layer === layer);
 const layers = (config: Record<string, unknown>) =>
   createSizingLayers(
-    sizingConfigSchema.parse({ confidenceScaling: { enabled: false }, regimeAdjustment: { enabled: false }, ...config }),
+    sizingConfigSchema.parse({
+      confidenceScaling: { enabled: false },
+      regimeAdjustment: { enabled: false },
+      ...config,
+    }),
   );
 
 describe("confidence-scaled sizing in the engine", () => {
@@ -23,7 +27,10 @@ describe("confidence-scaled sizing in the engine", () => {
       layers: [createConfidenceScaling()],
     });
     expect(entryQuantity(result)).toBe(2.916);
-    expect(verdictOf(result, "confidence-scaling")).toMatchObject({ verdict: "scale", reason: "confidence 0.810^1.5 = 0.7290" });
+    expect(verdictOf(result, "confidence-scaling")).toMatchObject({
+      verdict: "scale",
+      reason: "confidence 0.810^1.5 = 0.7290",
+    });
   });
 
   it("buys the full 4 units on a certain decision", () => {

@@ -77,6 +77,7 @@ const context = (overrides: Partial<MarketSnapshot> = {}, equity = 10_000): Risk
     positionQuantity: () => 0,
     position: () => undefined,
     grossExposure: () => 0,
+    usedMargin: () => 0,
     openPositionCount: () => 0,
   };
   return { portfolio, instrument: defaultInstrument("BTC/USDT", { takerFee: 0 }), time: 0, market: market(overrides) };

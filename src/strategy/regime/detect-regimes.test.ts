@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectRegimes, RegimeStream, regimeColumn } from "./detect-regimes.js";
-import {
-  REGIME_CODE,
-  regimeConfigSchema,
-  regimeOptionsFromParameters,
-  regimeParameterDefaults,
-} from "./regime-config.js";
+import { REGIME_CODE, regimeConfigSchema, regimeOptionsFromParameters, regimeParameters } from "./regime-config.js";
 
 /** A deterministic zig-zag series: a long calm range, then a steady rise, then a collapse. */
 function syntheticSeries() {
@@ -48,9 +43,10 @@ describe("detectRegimes", () => {
   it("gives the catalog a Float64Array column and round-trips its numeric parameters", () => {
     const s = syntheticSeries();
     expect(Array.from(regimeColumn(s.high, s.low, s.close, options))).toEqual(Array.from(detectRegimes(s, options)));
-    const params = regimeParameterDefaults();
+    const params = regimeParameters();
     expect(params).toMatchObject({ maPeriod: 50, percentileWindow: 720, holdTrend: 1, crashReturn: -0.05 });
     expect(regimeOptionsFromParameters({ ...params, holdTrend: 0 }).holdTrend).toBe(false);
+    expect(regimeParameters({ maPeriod: 100, holdTrend: false })).toMatchObject({ maPeriod: 100, holdTrend: 0 });
   });
 
   it("rejects columns of different lengths and invalid parameters, naming them", () => {

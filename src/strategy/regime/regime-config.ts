@@ -1,3 +1,4 @@
+import { REGIMES } from "../../domain/regime.js";
 import { z } from "zod";
 
 /**
@@ -7,7 +8,7 @@ import { z } from "zod";
  */
 export const REGIME_CODE = { bull: 0, bear: 1, crash: 2, sideways: 3, highVolatility: 4 } as const;
 export const REGIME_WARMUP = -1;
-export const REGIME_NAMES = ["bull", "bear", "crash", "sideways", "highVolatility"] as const;
+export const REGIME_NAMES = REGIMES;
 
 const period = (fallback: number) => z.number().int().min(2).default(fallback);
 const percent = (fallback: number) => z.number().min(0).max(100).default(fallback);
@@ -70,16 +71,17 @@ export function resolveRegimeOptions(options: Partial<RegimeOptions> = {}): Regi
 
 /**
  * The detector's parameters as plain numbers (holdTrend 1/0), the shape the strategy indicator catalog uses for
- * parameters, so that `{ type: "regime", maPeriod: 100 }` can be declared like any indicator.
+ * parameters, so that `{ type: "regime", maPeriod: 100 }` can be declared like any indicator. Without an argument:
+ * the defaults (the catalog's `defaults`).
  */
-export function regimeParameterDefaults(): Record<string, number> {
-  const o = resolveRegimeOptions();
+export function regimeParameters(options: Partial<RegimeOptions> = {}): Record<string, number> {
+  const o = resolveRegimeOptions(options);
   const params: Record<string, number> = {};
   for (const [key, value] of Object.entries(o)) params[key] = typeof value === "boolean" ? Number(value) : value;
   return params;
 }
 
-/** Inverse of {@link regimeParameterDefaults}: numeric catalog parameters to validated options. */
+/** Inverse of {@link regimeParameters}: numeric catalog parameters to validated options. */
 export function regimeOptionsFromParameters(params: Readonly<Record<string, number>>): RegimeOptions {
   const { holdTrend, ...rest } = params;
   return resolveRegimeOptions({ ...rest, ...(holdTrend !== undefined ? { holdTrend: holdTrend !== 0 } : {}) });

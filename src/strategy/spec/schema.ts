@@ -36,6 +36,7 @@ export const INDICATOR_TYPES = [
   "max",
   "min",
   "volatility",
+  "regime",
 ] as const;
 
 export const PRICE_FIELDS = ["open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4"] as const;

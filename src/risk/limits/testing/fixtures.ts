@@ -53,6 +53,12 @@ export class FakePortfolio implements PortfolioView {
     return g;
   }
 
+  usedMargin(): number {
+    let used = 0;
+    for (const p of Object.values(this.positions)) used += (Math.abs(p.quantity) * p.entry) / (p.leverage ?? 1);
+    return used;
+  }
+
   openPositionCount(): number {
     return Object.values(this.positions).filter((p) => p.quantity !== 0).length;
   }

@@ -9,7 +9,7 @@ import { Portfolio } from "../../../execution/portfolio.js";
 import { SimulatedBroker } from "../../../execution/simulated-broker.js";
 import { BatchColumns } from "../../../strategy/columns.js";
 import { type Cursor, SeriesReader, type Strategy, type StrategySignal } from "../../../strategy/strategy.js";
-import { RiskShield, type RiskLayer, sanityLayer } from "../../shield.js";
+import { type RiskLayer, RiskShield, sanityLayer } from "../../shield.js";
 import type { SizeRule } from "../../sizing.js";
 import type { PositionManager } from "../types.js";
 
@@ -67,9 +67,7 @@ export function runScenario(options: ScenarioOptions): ScenarioResult {
     bus,
     runId: "scenario",
     ...(options.positionManager ? { positionManager: options.positionManager(portfolio) } : {}),
-    ...(regimes
-      ? { regimeColumn: () => new SeriesReader({ values: Float64Array.from(regimes) }, cursor) }
-      : {}),
+    ...(regimes ? { regimeColumn: () => new SeriesReader({ values: Float64Array.from(regimes) }, cursor) } : {}),
   });
   const instrument = defaultInstrument(series.symbol, { makerFee: 0, takerFee: 0, ...options.instrument });
   const slot = engine.addSlot(
