@@ -1,5 +1,5 @@
-import { REGIMES } from "../../domain/regime.js";
 import { z } from "zod";
+import { REGIMES } from "../../domain/regime.js";
 
 /**
  * Regime codes as the detector writes them, in the order of `REGIMES` in src/risk/market-snapshot.ts (the engine
