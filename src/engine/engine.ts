@@ -9,7 +9,7 @@ import type { Portfolio } from "../execution/portfolio.js";
 import type { BrokerListener, SubmitResult } from "../execution/simulated-broker.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
-import { RiskShield, sanityLayer } from "../risk/shield.js";
+import { type RiskContext, RiskShield, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing.js";
 import type { ColumnSource } from "../strategy/columns.js";
 import {
@@ -25,6 +25,8 @@ import {
 import { DecisionCombiner } from "./combiner.js";
 import type { DecisionRecord } from "./decision.js";
 import { EventBus } from "./events.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The broker as the engine uses it: simulated in backtest and paper, a venue adapter when live. */
 export interface Broker {
@@ -320,6 +322,11 @@ export class Engine {
     const orders: OrderRequest[] = [];
     const risk: DecisionRecord["risk"][number][] = [];
     let rejected = false;
+    // Every order of one decision is checked against the same market: one context serves them all.
+    const context: RiskContext | undefined =
+      wanted.length > 0
+        ? { portfolio: this.portfolio, instrument: slot.config.instrument, time, market: this.snapshot(slot, index) }
+        : undefined;
     for (const w of wanted) {
       const leverage = slot.config.leverage ?? 1;
       const verdict = this.shield.evaluate(
@@ -334,7 +341,7 @@ export class Engine {
           time,
           strategy: slot.config.strategy.name,
         },
-        { portfolio: this.portfolio, instrument: slot.config.instrument, time, market: this.snapshot(slot, index) },
+        context as RiskContext,
       );
       risk.push({
         order: `${w.side} ${w.quantity}`,
@@ -343,7 +350,7 @@ export class Engine {
         verdicts: verdict.verdicts,
       });
       if (verdict.halted && !this.#halted) this.#halt(time, verdict.reason);
-      const request: OrderRequest = {
+      const request: Mutable<OrderRequest> = {
         clientOrderId: `${this.#runId}-${++this.#orderSeq}`,
         symbol,
         side: w.side,
@@ -351,9 +358,9 @@ export class Engine {
         quantity: verdict.quantity,
         reduceOnly: w.reduceOnly,
         leverage,
-        reason: w.reduceOnly ? `${decision.reason}` : decision.reason,
-        ...(!w.reduceOnly && signal.exits ? { attach: signal.exits } : {}),
+        reason: decision.reason,
       };
+      if (!w.reduceOnly && signal.exits) request.attach = signal.exits;
       if (this.bus.has("RISK_CHECK")) {
         this.bus.publish("RISK_CHECK", {
           time,

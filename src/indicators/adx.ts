@@ -1,4 +1,18 @@
-import { directionalPass } from "./directional-movement.js";
+import {
+  ADX_OUTPUT,
+  DX_OUTPUT,
+  diOf,
+  directionalPass,
+  dxOf,
+  MINUS_DI_OUTPUT,
+  minusMoveOf,
+  movementPass,
+  PLUS_DI_OUTPUT,
+  plusMoveOf,
+  SKIPPED_DX,
+  type WilderFactors,
+  wilderFactors,
+} from "./directional-movement.js";
 import {
   assertSameLength,
   type HighLowClose,
@@ -57,7 +71,7 @@ export function dx(high: Numbers, low: Numbers, close: Numbers, period = 14): Fl
   assertPeriod("dx", period, 2);
   const [highs, lows, closes] = hlcArrays("dx", high, low, close);
   const out = warmupArray(highs.length, period);
-  directionalPass(highs, lows, closes, period, null, null, out, null);
+  directionalPass(highs, lows, closes, period, DX_OUTPUT, out);
   return out;
 }
 
@@ -72,7 +86,7 @@ export function adx(high: Numbers, low: Numbers, close: Numbers, period = 14): F
   assertPeriod("adx", period, 2);
   const [highs, lows, closes] = hlcArrays("adx", high, low, close);
   const out = warmupArray(highs.length, 2 * period - 1);
-  directionalPass(highs, lows, closes, period, null, null, null, out);
+  directionalPass(highs, lows, closes, period, ADX_OUTPUT, out);
   return out;
 }
 
@@ -82,24 +96,16 @@ function directionalMovement(name: string, high: Numbers, low: Numbers, period: 
   const highs = toFloat64(high);
   const lows = toFloat64(low);
   const length = highs.length;
-  const first = period === 1 ? 1 : period - 1;
-  const out = warmupArray(length, first);
-  if (length <= first) return out;
-  let sum = 0;
+  const out = warmupArray(length, period === 1 ? 1 : period - 1);
+  if (period > 1) {
+    movementPass(highs, lows, period, plus, out);
+    return out;
+  }
   for (let i = 1; i < length; i++) {
     const up = highs[i]! - highs[i - 1]!;
     const down = lows[i - 1]! - lows[i]!;
     const counts = plus ? up > 0 && up > down : down > 0 && up < down;
-    const movement = counts ? (plus ? up : down) : 0;
-    if (period === 1) {
-      out[i] = movement;
-    } else if (i < period) {
-      if (counts) sum += movement;
-      if (i === period - 1) out[i] = sum;
-    } else {
-      sum = counts ? sum - sum / period + movement : sum - sum / period;
-      out[i] = sum;
-    }
+    out[i] = counts ? (plus ? up : down) : 0;
   }
   return out;
 }
@@ -117,7 +123,7 @@ function directionalIndicator(
   const length = highs.length;
   const out = warmupArray(length, period);
   if (period > 1) {
-    directionalPass(highs, lows, closes, period, plus ? out : null, plus ? null : out, null, null);
+    directionalPass(highs, lows, closes, period, plus ? PLUS_DI_OUTPUT : MINUS_DI_OUTPUT, out);
     return out;
   }
   for (let i = 1; i < length; i++) {
@@ -140,6 +146,7 @@ function directionalIndicator(
  */
 export class AdxStream implements StreamingIndicator<HighLowClose, AdxValue> {
   readonly period: number;
+  private readonly factors: WilderFactors;
   private count = 0;
   private previousHigh = Number.NaN;
   private previousLow = Number.NaN;
@@ -153,6 +160,7 @@ export class AdxStream implements StreamingIndicator<HighLowClose, AdxValue> {
   constructor(period = 14) {
     assertPeriod("AdxStream", period, 2);
     this.period = period;
+    this.factors = wilderFactors(period);
   }
 
   update(bar: HighLowClose): AdxValue {
@@ -189,27 +197,20 @@ export class AdxStream implements StreamingIndicator<HighLowClose, AdxValue> {
       const up = bar.high - this.previousHigh;
       const down = this.previousLow - bar.low;
       const trueRange = trueRangeOf(bar.high, bar.low, this.previousClose);
+      const { keep, share } = this.factors;
+      const smoothing = index >= period ? keep : 1;
+      plusDm = plusDm * smoothing + plusMoveOf(up, down);
+      minusDm = minusDm * smoothing + minusMoveOf(up, down);
+      range = range * smoothing + trueRange;
       if (index >= period) {
-        minusDm -= minusDm / period;
-        plusDm -= plusDm / period;
-      }
-      if (down > 0 && up < down) minusDm += down;
-      else if (up > 0 && up > down) plusDm += up;
-      range = index < period ? range + trueRange : range - range / period + trueRange;
-      if (index >= period) {
-        let plusDi = 0;
-        let minusDi = 0;
-        if (!isZero(range)) {
-          minusDi = 100 * (minusDm / range);
-          plusDi = 100 * (plusDm / range);
-          const sum = minusDi + plusDi;
-          if (!isZero(sum)) {
-            const dx = 100 * (Math.abs(minusDi - plusDi) / sum);
-            if (index <= 2 * period - 1) sumDx += dx;
-            else adx = (adx * (period - 1) + dx) / period;
-          }
+        const dx = dxOf(plusDm, minusDm, range);
+        if (dx !== SKIPPED_DX) {
+          if (index <= 2 * period - 1) sumDx += dx;
+          else adx = adx * keep + dx * share;
         }
         if (index === 2 * period - 1) adx = sumDx / period;
+        const plusDi = diOf(plusDm, range);
+        const minusDi = diOf(minusDm, range);
         result = { adx: index >= 2 * period - 1 ? adx : Number.NaN, plusDi, minusDi };
       }
     }

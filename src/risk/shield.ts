@@ -88,12 +88,14 @@ export class RiskShield {
   }
 
   evaluate(order: ProposedOrder, context: RiskContext): ShieldDecision {
-    const verdicts: RiskCheckResult[] = [];
+    // Sized for every layer up front (records keep this array); trimmed below when the final phase is skipped.
+    const verdicts: RiskCheckResult[] = new Array(this.layers.length);
+    let n = 0;
     let adjust = 1;
     let denied: RiskCheckResult | undefined;
     for (const layer of this.#adjusters) {
       const result = layer.check(order, context);
-      verdicts.push(result);
+      verdicts[n++] = result;
       if (result.verdict === "scale") adjust *= Math.max(0, result.scale ?? 1);
       // An adjuster that sizes to nothing (Kelly sees no edge) is a denial, and says why.
       if (
@@ -109,7 +111,7 @@ export class RiskShield {
     let halted = false;
     for (const layer of this.#limits) {
       const result = layer.check(adjusted, context);
-      verdicts.push(result);
+      verdicts[n++] = result;
       if (result.verdict === "halt") {
         halted = true;
         denied ??= result;
@@ -120,10 +122,11 @@ export class RiskShield {
       const final = scale === 1 ? adjusted : { ...adjusted, quantity: adjusted.quantity * scale };
       for (const layer of this.#finals) {
         const result = layer.check(final, context);
-        verdicts.push(result);
+        verdicts[n++] = result;
         if (result.verdict === "deny" || result.verdict === "halt") denied ??= result;
       }
     }
+    if (n !== verdicts.length) verdicts.length = n;
     if (order.reduceOnly) {
       return {
         quantity: order.quantity,
@@ -170,6 +173,8 @@ export const sanityLayer: RiskLayer = {
     if (!(order.price > 0) || !Number.isFinite(order.price)) {
       return { layer: "sanity", verdict: "deny", reason: `price ${order.price} is not a positive number` };
     }
-    return { layer: "sanity", verdict: "allow", reason: "numbers are valid" };
+    return SANE;
   },
 };
+
+const SANE: RiskCheckResult = Object.freeze({ layer: "sanity", verdict: "allow", reason: "numbers are valid" });

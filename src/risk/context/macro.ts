@@ -51,6 +51,15 @@ export class MacroRiskLayer implements RiskLayer {
   readonly #scale: number;
   readonly #note: string;
   #scannedThrough = Number.NaN;
+  /** Verdicts whose reason cannot change, built on first use (without index series, every reason is fixed). */
+  #highReducing: RiskCheckResult | undefined;
+  #neutral: RiskCheckResult | undefined;
+  #neutralReducing: RiskCheckResult | undefined;
+  #latchedVerdict: { latch: MacroRiskLatch; result: RiskCheckResult } | undefined;
+  /** The stored latch and clearing as last parsed, by their text: once set, every check and bar reads them. */
+  readonly #latchReader = new LatchReader();
+  #clearedText: string | undefined;
+  #clearedThrough = Number.NEGATIVE_INFINITY;
 
   constructor(options: MacroRiskOptions) {
     this.#providers = Object.entries(options.providers);
@@ -68,7 +77,8 @@ export class MacroRiskLayer implements RiskLayer {
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
     const asOf = decisionInstant(context.time, context.market);
     this.#scan(asOf);
-    const latch = readMacroRisk(this.#store);
+    const latch = this.#latchReader.read(this.#store);
+    if (this.#providers.length === 0) return this.#checkWithoutSeries(order, latch);
     const now = this.#describeNow(asOf);
     if (order.reduceOnly) return reduceOnlyVerdict(this.name, latch ? "macro risk HIGH" : now.text);
     if (latch) {
@@ -80,6 +90,34 @@ export class MacroRiskLayer implements RiskLayer {
     }
     if (!now.anyData) return adjustment(this.name, 1, `no macro data (${now.text}) → neutral ${formatScale(1)}`);
     return adjustment(this.name, 1, `${now.text} → risk normal ${formatScale(1)}`);
+  }
+
+  /**
+   * `check` when no index series is configured: nothing can trip the latch here (another process still can), and
+   * every reason is fixed, so each verdict is built once.
+   */
+  #checkWithoutSeries(order: ProposedOrder, latch: MacroRiskLatch | undefined): RiskCheckResult {
+    if (order.reduceOnly) {
+      if (latch) {
+        this.#highReducing ??= Object.freeze(reduceOnlyVerdict(this.name, "macro risk HIGH"));
+        return this.#highReducing;
+      }
+      this.#neutralReducing ??= Object.freeze(reduceOnlyVerdict(this.name, this.#note));
+      return this.#neutralReducing;
+    }
+    if (latch) {
+      if (this.#latchedVerdict?.latch !== latch) {
+        const result = adjustment(
+          this.name,
+          this.#scale,
+          `${latch.reason} → risk HIGH ${formatScale(this.#scale)} (latched until a person clears it; now: ${this.#note})`,
+        );
+        this.#latchedVerdict = { latch, result: Object.freeze(result) };
+      }
+      return this.#latchedVerdict.result;
+    }
+    this.#neutral ??= Object.freeze(adjustment(this.name, 1, `no macro data (${this.#note}) → neutral ${formatScale(1)}`));
+    return this.#neutral;
   }
 
   /** Examines the closes known by each time step (the bar's open: never later than what was known). */
@@ -99,8 +137,10 @@ export class MacroRiskLayer implements RiskLayer {
     // On the first look only recent closes count: a drop long before the session started is history, not news.
     const from = Number.isNaN(this.#scannedThrough) ? asOf - this.#windowMs : this.#scannedThrough;
     this.#scannedThrough = asOf;
-    if (readMacroRisk(this.#store)) return;
-    const cleared = readClearedThrough(this.#store);
+    // Without series there are no closes to look at.
+    if (this.#providers.length === 0) return;
+    if (this.#latchReader.read(this.#store)) return;
+    const cleared = this.#readClearedThrough();
     for (const [symbol, provider] of this.#providers) {
       for (const point of newPoints(provider, from, asOf)) {
         if (point.time <= cleared) continue;
@@ -118,6 +158,16 @@ export class MacroRiskLayer implements RiskLayer {
         return;
       }
     }
+  }
+
+  /** `readClearedThrough`, parsing the stored text only when it changed. */
+  #readClearedThrough(): number {
+    const text = this.#store.get(MACRO_CLEARED_KEY);
+    if (text !== this.#clearedText) {
+      this.#clearedText = text;
+      this.#clearedThrough = readClearedThrough(this.#store);
+    }
+    return this.#clearedThrough;
   }
 
   /** Change of the close `point` against the close known one window earlier; undefined when that one is missing. */
@@ -172,6 +222,25 @@ export function readMacroRisk(store: RiskStateStore): MacroRiskLatch | undefined
     observedAt: Number.NaN,
     reason: `macro risk latch "${MACRO_RISK_KEY}" holds an unreadable value ${JSON.stringify(text.slice(0, 80))}`,
   };
+}
+
+/**
+ * `readMacroRisk` that parses the stored text only when it changed, and so returns the same latch object while the
+ * text stays the same.
+ */
+class LatchReader {
+  #text: string | undefined;
+  #latch: MacroRiskLatch | undefined;
+
+  read(store: RiskStateStore): MacroRiskLatch | undefined {
+    const text = store.get(MACRO_RISK_KEY);
+    if (text === undefined) return undefined;
+    if (text !== this.#text) {
+      this.#text = text;
+      this.#latch = readMacroRisk(store);
+    }
+    return this.#latch;
+  }
 }
 
 /**

@@ -74,6 +74,9 @@ export class SentimentLayer implements RiskLayer {
   readonly #mapping: SentimentMapping;
   readonly #mirror: boolean;
   readonly #note: string;
+  /** Without a series every verdict is neutral with a fixed reason: built once each. */
+  #neutral: RiskCheckResult | undefined;
+  #neutralReducing: RiskCheckResult | undefined;
 
   constructor(options: SentimentOptions = {}) {
     this.#provider = options.provider;
@@ -87,6 +90,14 @@ export class SentimentLayer implements RiskLayer {
   }
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
+    if (this.#provider === undefined) {
+      if (order.reduceOnly) {
+        this.#neutralReducing ??= Object.freeze(reduceOnlyVerdict(this.name, this.#withoutData(this.#note)));
+        return this.#neutralReducing;
+      }
+      this.#neutral ??= Object.freeze(adjustment(this.name, 1, this.#withoutData(this.#note)));
+      return this.#neutral;
+    }
     const asOf = decisionInstant(context.time, context.market);
     const point = this.#provider?.at(asOf);
     if (point === undefined) {
@@ -94,7 +105,7 @@ export class SentimentLayer implements RiskLayer {
         this.#provider === undefined
           ? this.#note
           : (this.#provider.missing?.(asOf) ?? `no value at ${formatInstant(asOf)}`);
-      const reason = `no sentiment data (${why}) → neutral ${formatScale(1)}`;
+      const reason = this.#withoutData(why);
       return order.reduceOnly ? reduceOnlyVerdict(this.name, reason) : adjustment(this.name, 1, reason);
     }
     const index = point.value;
@@ -106,5 +117,9 @@ export class SentimentLayer implements RiskLayer {
     const mirrored = mirror ? `, read as ${read} for a short` : "";
     const reason = `fear-and-greed ${index} (${sentimentBand(index).label}) at ${formatInstant(point.time)}${mirrored} → ${mode} ${shape} ${formatScale(scale)}`;
     return order.reduceOnly ? reduceOnlyVerdict(this.name, reason) : adjustment(this.name, scale, reason);
+  }
+
+  #withoutData(why: string): string {
+    return `no sentiment data (${why}) → neutral ${formatScale(1)}`;
   }
 }

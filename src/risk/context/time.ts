@@ -1,3 +1,4 @@
+import { dayLabel } from "../limits/common.js";
 import type { MarketSnapshot } from "../market-snapshot.js";
 
 const YEAR_MS = 365 * 86_400_000;
@@ -24,9 +25,33 @@ export function decisionInstant(time: number, market: Pick<MarketSnapshot, "peri
 /** Unix ms as "2024-03-05 15:00" (UTC; seconds only when they are not zero). */
 export function formatInstant(ms: number): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return String(ms);
+  // Reasons of locks and context layers format instants on hot paths: whole milliseconds in years 0–9999 are
+  // written with integer arithmetic; anything else goes through Date.
+  if (Number.isInteger(ms) && ms >= MIN_FAST_MS && ms <= MAX_FAST_MS) {
+    const day = Math.floor(ms / DAY_MS);
+    let rest = ms - day * DAY_MS;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const clock = `${dayLabel(day)} ${twoDigits(hours)}:${twoDigits(minutes)}`;
+    if (rest === 0) return clock;
+    const seconds = Math.floor(rest / 1000);
+    const millis = rest - seconds * 1000;
+    return `${clock}:${twoDigits(seconds)}${millis === 0 ? "" : `.${String(millis).padStart(3, "0")}`}`;
+  }
   const iso = new Date(ms).toISOString();
   const seconds = iso.slice(17, 23);
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${seconds === "00.000" ? "" : `:${seconds.replace(/\.000$/, "")}`}`;
+}
+
+const DAY_MS = 86_400_000;
+/** 0000-01-01T00:00 and the last millisecond of 9999-12-31: where `toISOString` writes a four-digit year. */
+const MIN_FAST_MS = -62_167_219_200_000;
+const MAX_FAST_MS = 253_402_300_799_999;
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** A length of time as "45m", "2h", "1h30m", "3d", "2d6h". */

@@ -53,6 +53,10 @@ export class WhaleInflowLayer implements RiskLayer, StopTightener {
   readonly #note: string;
   /** For providers without history: the last event seen through `at`. */
   #lastEvent: Observation<number> | undefined;
+  /** Without a series the status and both verdicts are fixed: built once each. */
+  #noData: WhaleStatus | undefined;
+  #neutral: RiskCheckResult | undefined;
+  #neutralReducing: RiskCheckResult | undefined;
 
   constructor(options: WhaleInflowOptions = {}) {
     this.#provider = options.provider;
@@ -71,6 +75,14 @@ export class WhaleInflowLayer implements RiskLayer, StopTightener {
   }
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
+    if (this.#provider === undefined) {
+      if (order.reduceOnly) {
+        this.#neutralReducing ??= Object.freeze(reduceOnlyVerdict(this.name, this.#statusWithoutData().reason));
+        return this.#neutralReducing;
+      }
+      this.#neutral ??= Object.freeze(adjustment(this.name, 1, this.#statusWithoutData().reason));
+      return this.#neutral;
+    }
     const status = this.status(decisionInstant(context.time, context.market));
     if (order.reduceOnly) return reduceOnlyVerdict(this.name, status.reason);
     return adjustment(this.name, status.active ? this.#scale : 1, status.reason);
@@ -83,14 +95,7 @@ export class WhaleInflowLayer implements RiskLayer, StopTightener {
   /** Whether a whale event is active at instant `asOf` (already a decision instant), and why. */
   status(asOf: number): WhaleStatus {
     const provider = this.#provider;
-    if (provider === undefined) {
-      return {
-        active: false,
-        event: undefined,
-        expiresAt: undefined,
-        reason: `no whale data (${this.#note}) → neutral ${formatScale(1)}`,
-      };
-    }
+    if (provider === undefined) return this.#statusWithoutData();
     const latest = provider.at(asOf);
     const event = this.#latestEvent(provider, asOf, latest);
     if (event !== undefined) {
@@ -117,6 +122,16 @@ export class WhaleInflowLayer implements RiskLayer, StopTightener {
       expiresAt: undefined,
       reason: `BTC exchange inflow ${latest.value} BTC at ${formatInstant(latest.time)}, none ≥ ${this.#threshold} in the last ${formatSpan(this.#expiryMs)} → ${formatScale(1)}`,
     };
+  }
+
+  #statusWithoutData(): WhaleStatus {
+    this.#noData ??= Object.freeze({
+      active: false,
+      event: undefined,
+      expiresAt: undefined,
+      reason: `no whale data (${this.#note}) → neutral ${formatScale(1)}`,
+    });
+    return this.#noData;
   }
 
   /** The latest inflow at or above the threshold known in (asOf − expiry, asOf]. */

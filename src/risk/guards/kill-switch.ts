@@ -34,6 +34,9 @@ export const KILL_SWITCH_PEAK_KEY = "kill-switch.peak-equity";
 /** Store key of the last reset: who and when. */
 export const KILL_SWITCH_LAST_RESET_KEY = "kill-switch.last-reset";
 
+/** The verdict of every check while the switch is not tripped, shared by all records. */
+const NOT_TRIPPED: RiskCheckResult = Object.freeze({ layer: "kill-switch", verdict: "allow", reason: "kill switch not tripped" });
+
 /** What the latch records: which rule tripped, when, and the numbers that tripped it. */
 export interface KillSwitchLatch {
   readonly rule: "rolling-drop" | "max-drawdown" | "unknown";
@@ -136,7 +139,7 @@ export class KillSwitch implements RiskLayer {
       this.#sawLatch = true;
       return this.#halt(latch);
     }
-    return { layer: this.name, verdict: "allow", reason: "kill switch not tripped" };
+    return NOT_TRIPPED;
   }
 
   observe(time: number, equity: number): RiskCheckResult | undefined {
@@ -168,7 +171,10 @@ export class KillSwitch implements RiskLayer {
     while (this.#head < this.#tail && (this.#times[this.#head] as number) < from) this.#head++;
     const high = this.#head < this.#tail ? (this.#equities[this.#head] as number) : equity;
     while (this.#tail > this.#head && (this.#equities[this.#tail - 1] as number) <= equity) this.#tail--;
-    this.#push(time, equity);
+    if (this.#tail === this.#times.length) this.#makeRoom();
+    this.#times[this.#tail] = time;
+    this.#equities[this.#tail] = equity;
+    this.#tail++;
     if (!(high > 0)) return undefined;
     const drop = (high - equity) / high;
     if (drop * 100 < rule.pct - 1e-9) return undefined;
@@ -207,27 +213,22 @@ export class KillSwitch implements RiskLayer {
     };
   }
 
-  #push(time: number, equity: number): void {
-    if (this.#tail === this.#times.length) {
-      // Compact first; grow only when the live part fills the array.
-      const live = this.#tail - this.#head;
-      if (this.#head > 0 && live < this.#times.length / 2) {
-        this.#times.copyWithin(0, this.#head, this.#tail);
-        this.#equities.copyWithin(0, this.#head, this.#tail);
-      } else {
-        const times = new Float64Array(this.#times.length * 2);
-        const equities = new Float64Array(this.#times.length * 2);
-        times.set(this.#times.subarray(this.#head, this.#tail));
-        equities.set(this.#equities.subarray(this.#head, this.#tail));
-        this.#times = times;
-        this.#equities = equities;
-      }
-      this.#head = 0;
-      this.#tail = live;
+  /** Frees the end of the full deque arrays: compacts first, grows only when the live part fills them. */
+  #makeRoom(): void {
+    const live = this.#tail - this.#head;
+    if (this.#head > 0 && live < this.#times.length / 2) {
+      this.#times.copyWithin(0, this.#head, this.#tail);
+      this.#equities.copyWithin(0, this.#head, this.#tail);
+    } else {
+      const times = new Float64Array(this.#times.length * 2);
+      const equities = new Float64Array(this.#times.length * 2);
+      times.set(this.#times.subarray(this.#head, this.#tail));
+      equities.set(this.#equities.subarray(this.#head, this.#tail));
+      this.#times = times;
+      this.#equities = equities;
     }
-    this.#times[this.#tail] = time;
-    this.#equities[this.#tail] = equity;
-    this.#tail++;
+    this.#head = 0;
+    this.#tail = live;
   }
 
   #halt(latch: KillSwitchLatch): RiskCheckResult {

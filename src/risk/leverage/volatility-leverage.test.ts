@@ -48,8 +48,15 @@ describe("volatility-adjusted leverage guard", () => {
     expect(result).toEqual({
       layer: "volatility-leverage",
       verdict: "allow",
-      reason: "exposure after the order 2.00× equity, max 2.00× = target 100.0% / annualised volatility 50.0%",
+      reason:
+        "exposure after the order within the volatility-adjusted max leverage (target 100.0% / annualised volatility, between 1× and 10×; 1× while the volatility is unknown)",
     });
+    // Just above the maximum the order is cut, and the reason shows how the maximum was found.
+    const over = guard().check(order({ quantity: 202, leverage: 2 }), context(perBar(0.5)));
+    expect(over.verdict).toBe("scale");
+    expect(over.reason).toMatch(
+      /^exposure after the order 2\.02× equity, max 2\.00× = target 100\.0% \/ annualised volatility 50\.0%/,
+    );
   });
 
   it("scales an order down to the maximum exposure, counting what is already open", () => {
@@ -81,7 +88,8 @@ describe("volatility-adjusted leverage guard", () => {
 
   it("never goes below 1× nor above the cap, and falls back while volatility is unknown", () => {
     expect(guard().check(order({ quantity: 100 }), context(perBar(5))).verdict).toBe("allow");
-    expect(guard().check(order({ quantity: 1000, leverage: 10 }), context(perBar(0.01))).reason).toMatch(/max 10.00×/);
+    expect(guard().check(order({ quantity: 1000, leverage: 10 }), context(perBar(0.01))).verdict).toBe("allow");
+    expect(guard().check(order({ quantity: 1010, leverage: 10 }), context(perBar(0.01))).reason).toMatch(/max 10.00×/);
     const warmup = guard().check(order({ quantity: 150, leverage: 1 }), context(Number.NaN));
     expect(warmup.reason).toMatch(/max 1× while the volatility is unknown/);
     expect(warmup.scale).toBeCloseTo(100 / 150, 12);

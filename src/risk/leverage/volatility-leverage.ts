@@ -37,22 +37,31 @@ export type LeverageGuardConfig = z.infer<typeof leverageGuardSchema>;
 export function createLeverageGuard(config: LeverageGuardConfig): RiskLayer {
   const name = "volatility-leverage";
   const verdict = (v: "allow" | "deny", reason: string): RiskCheckResult => ({ layer: name, verdict: v, reason });
+  const reducing = Object.freeze(verdict("allow", "reduce-only order: does not add leverage"));
+  // An order that fits says so with the rule rather than this bar's numbers, so the verdict is built once; a cut or
+  // a denial shows the numbers.
+  const fits = Object.freeze(
+    verdict(
+      "allow",
+      `exposure after the order within the volatility-adjusted max leverage (target ${pct(config.targetVolatility)} / annualised volatility, between 1× and ${config.cap}×; ${config.unknownVolatilityLeverage}× while the volatility is unknown)`,
+    ),
+  );
   return {
     name,
     phase: "limit",
     check(order, context) {
-      if (order.reduceOnly) return verdict("allow", "reduce-only order: does not add leverage");
+      if (order.reduceOnly) return reducing;
       const { market, portfolio } = context;
       const annual = market.volatility * Math.sqrt(market.periodsPerYear);
       const known = annual > 0 && Number.isFinite(annual);
       const maximum = known
         ? Math.min(config.cap, Math.max(1, config.targetVolatility / annual))
         : config.unknownVolatilityLeverage;
-      const basis = known
-        ? `max ${maximum.toFixed(2)}× = target ${pct(config.targetVolatility)} / annualised volatility ${pct(annual)}`
-        : `max ${maximum}× while the volatility is unknown`;
       if (config.checkOrderLeverage && order.leverage > maximum * (1 + 1e-9)) {
-        return verdict("deny", `order leverage ${order.leverage}× above the volatility-adjusted ${basis}`);
+        return verdict(
+          "deny",
+          `order leverage ${order.leverage}× above the volatility-adjusted ${basis(known, maximum, config, annual)}`,
+        );
       }
       const equity = portfolio.equity();
       if (!(equity > 0)) return verdict("deny", `equity ${equity} leaves no room for leverage`);
@@ -62,14 +71,21 @@ export function createLeverageGuard(config: LeverageGuardConfig): RiskLayer {
       const existing = Math.max(0, portfolio.grossExposure() - reversed);
       const notional = order.quantity * order.price;
       const after = (existing + notional) / equity;
-      const words = `exposure after the order ${after.toFixed(2)}× equity, ${basis}`;
-      if (after <= maximum * (1 + 1e-9)) return verdict("allow", words);
+      if (after <= maximum * (1 + 1e-9)) return fits;
+      const words = `exposure after the order ${after.toFixed(2)}× equity, ${basis(known, maximum, config, annual)}`;
       const room = maximum * equity - existing;
       if (config.action === "deny" || !(room > 0)) return verdict("deny", words);
       const scale = room / notional;
       return { layer: name, verdict: "scale", scale, reason: `${words}: size × ${scale.toFixed(4)}` };
     },
   };
+}
+
+/** How the maximum was found, for a reason. */
+function basis(known: boolean, maximum: number, config: LeverageGuardConfig, annual: number): string {
+  return known
+    ? `max ${maximum.toFixed(2)}× = target ${pct(config.targetVolatility)} / annualised volatility ${pct(annual)}`
+    : `max ${maximum}× while the volatility is unknown`;
 }
 
 function pct(fraction: number): string {

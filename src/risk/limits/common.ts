@@ -7,10 +7,29 @@ export function utcDay(time: number): number {
   return Math.floor(time / DAY_MS);
 }
 
-/** `2024-01-02` for a day number from `utcDay`. */
+/**
+ * `2024-01-02` for a day number from `utcDay`. Integer calendar arithmetic (Hinnant's days → civil date) for years
+ * 0–9999, which daily limits format on every day change; other days go through Date, which also rejects NaN.
+ */
 export function dayLabel(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (!(Number.isInteger(day) && day >= MIN_FAST_DAY && day <= MAX_FAST_DAY)) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
+  const date = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year < 1000 ? String(year).padStart(4, "0") : year}-${month < 10 ? "0" : ""}${month}-${date < 10 ? "0" : ""}${date}`;
 }
+
+/** 0000-01-01 and 9999-12-31 as day numbers: the range where `toISOString` writes a plain four-digit year. */
+const MIN_FAST_DAY = -719_528;
+const MAX_FAST_DAY = 2_932_896;
 
 /** +1 for a buy, −1 for a sell: the sign the order adds to the signed position. */
 export function direction(order: ProposedOrder): 1 | -1 {
@@ -39,22 +58,74 @@ export function allow(layer: string, reason: string): RiskCheckResult {
   return { layer, verdict: "allow", reason };
 }
 
+/**
+ * A frozen "allow" verdict for a layer to build once and return every time its reason is the same: records share
+ * it instead of each holding a fresh object and string (the shield checks every layer on every order).
+ */
+export function constantAllow(layer: string, reason: string): RiskCheckResult {
+  return Object.freeze({ layer, verdict: "allow", reason });
+}
+
+/**
+ * Frozen "allow" verdicts keyed by what varies in their reason (a count, a symbol, a leverage setting), so that each
+ * distinct reason is built once while the keys repeat: `find(key) ?? add(key, reason)`. Bounded: keys that never
+ * repeat (a continuous confidence) cost one entry each until the next clear, never unbounded memory.
+ */
+export class AllowCache<K> {
+  readonly #layer: string;
+  readonly #byKey = new Map<K, RiskCheckResult>();
+
+  constructor(layer: string) {
+    this.#layer = layer;
+  }
+
+  find(key: K): RiskCheckResult | undefined {
+    return this.#byKey.get(key);
+  }
+
+  add(key: K, reason: string): RiskCheckResult {
+    if (this.#byKey.size >= ALLOW_CACHE_SIZE) this.#byKey.clear();
+    const result = constantAllow(this.#layer, reason);
+    this.#byKey.set(key, result);
+    return result;
+  }
+}
+
+const ALLOW_CACHE_SIZE = 256;
+
 export function deny(layer: string, reason: string): RiskCheckResult {
   return { layer, verdict: "deny", reason };
 }
 
 /** Limits never block an order that only reduces a position; the record says why they let it pass. */
 export function reduceOnlyAllowed(layer: string): RiskCheckResult {
-  return allow(layer, "reduce-only order: does not add risk");
+  let result = reduceOnlyByLayer.get(layer);
+  if (result === undefined) {
+    result = constantAllow(layer, "reduce-only order: does not add risk");
+    reduceOnlyByLayer.set(layer, result);
+  }
+  return result;
 }
+
+const reduceOnlyByLayer = new Map<string, RiskCheckResult>();
 
 /**
  * The verdict of a cap on the size of an order: allow when `quantity` fits under `maxQuantity`, scale down to it
  * when part of it fits, deny when nothing does. `describe` says what was measured, for the reason.
  */
 export function capQuantity(layer: string, quantity: number, maxQuantity: number, describe: string): RiskCheckResult {
+  if (fitsUnderCap(quantity, maxQuantity)) return allow(layer, describe);
+  return cutToCap(layer, quantity, maxQuantity, describe);
+}
+
+/** Whether `quantity` fits under `maxQuantity`: the allow case of `capQuantity`, tested before any reason is built. */
+export function fitsUnderCap(quantity: number, maxQuantity: number): boolean {
   // A relative tolerance so that an order sized exactly at the cap is not scaled by 0.9999999999.
-  if (quantity <= maxQuantity * (1 + 1e-9)) return allow(layer, describe);
+  return quantity <= maxQuantity * (1 + 1e-9);
+}
+
+/** The verdict of `capQuantity` for an order that does not fit (`fitsUnderCap` false): scaled to the cap, or denied. */
+export function cutToCap(layer: string, quantity: number, maxQuantity: number, describe: string): RiskCheckResult {
   if (!(maxQuantity > 0)) return deny(layer, `${describe}: no room for a new order`);
   const scale = maxQuantity / quantity;
   return { layer, verdict: "scale", scale, reason: `${describe}: size × ${scale.toFixed(4)}` };

@@ -27,7 +27,7 @@ describe("MaxDailyLoss", () => {
     layer.observe(T0, 10_000);
     const r = layer.check(order({ time: T0 + H }), context(new FakePortfolio(9_850)));
     expect(r.verdict).toBe("allow");
-    expect(r.reason).toContain("down 1.50 % today");
+    expect(r.reason).toBe("loss since the start of the UTC day below the max daily loss 2 %");
   });
 
   it("allows an order before any equity was observed and says so", () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
-import { allow, DAY_MS, dayLabel, deny, money, parseJson, pct, reduceOnlyAllowed, utcDay } from "./common.js";
+import { allow, constantAllow, DAY_MS, dayLabel, deny, money, parseJson, pct, reduceOnlyAllowed, utcDay } from "./common.js";
 
 export const dailyLossSchema = z
   .object({
@@ -30,10 +30,14 @@ export class MaxDailyLoss implements RiskLayer {
   #day = Number.NEGATIVE_INFINITY;
   #start: number | undefined;
   #last: number | undefined;
+  readonly #noEquityYet: RiskCheckResult;
+  readonly #withinLimit: RiskCheckResult;
 
   constructor(config: Pick<DailyLossConfig, "maxPct">, store?: RiskStateStore) {
     this.#maxPct = config.maxPct;
     this.#store = store;
+    this.#noEquityYet = constantAllow(this.name, "no equity observed yet today");
+    this.#withinLimit = constantAllow(this.name, `loss since the start of the UTC day below the max daily loss ${config.maxPct} %`);
     const saved = store?.get(DAILY_LOSS_KEY);
     if (saved !== undefined) {
       const parsed = savedSchema.safeParse(parseJson(saved));
@@ -59,18 +63,18 @@ export class MaxDailyLoss implements RiskLayer {
     if (order.reduceOnly) return reduceOnlyAllowed(this.name);
     this.#roll(order.time);
     const start = this.#start;
-    if (start === undefined) return allow(this.name, "no equity observed yet today");
+    if (start === undefined) return this.#noEquityYet;
     if (!(start > 0)) return deny(this.name, `equity at the start of the day ${money(start)} is not positive`);
     const equity = context.portfolio.equity();
     const loss = (start - equity) / start;
+    if (loss * 100 < this.#maxPct - 1e-9) return this.#withinLimit;
     const measured = `${loss >= 0 ? "down" : "up"} ${pct(Math.abs(loss))} today (${money(start)} → ${money(equity)})`;
-    if (loss * 100 >= this.#maxPct - 1e-9) {
-      return deny(
-        this.name,
-        `${measured}, max daily loss ${this.#maxPct} %: no new positions until ${dayLabel(this.#day + 1)} 00:00 UTC`,
-      );
-    }
-    return allow(this.name, `${measured}, max daily loss ${this.#maxPct} %`);
+    // A loss that is not a number (equity NaN) is not at the limit either: allowed, with the numbers shown.
+    if (!(loss * 100 >= this.#maxPct - 1e-9)) return allow(this.name, `${measured}, max daily loss ${this.#maxPct} %`);
+    return deny(
+      this.name,
+      `${measured}, max daily loss ${this.#maxPct} %: no new positions until ${dayLabel(this.#day + 1)} 00:00 UTC`,
+    );
   }
 
   #roll(time: number): void {
@@ -83,8 +87,14 @@ export class MaxDailyLoss implements RiskLayer {
 
   #setStart(equity: number): void {
     this.#start = equity;
-    this.#store?.set(DAILY_LOSS_KEY, JSON.stringify({ day: dayLabel(this.#day), startEquity: equity }));
+    // The same text as JSON.stringify({ day, startEquity }), without building the object on every day change.
+    this.#store?.set(DAILY_LOSS_KEY, `{"day":"${dayLabel(this.#day)}","startEquity":${jsonNumber(equity)}}`);
   }
+}
+
+/** A number as JSON.stringify writes it: non-finite values become null. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
 }
 
 const savedSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), startEquity: z.number() });

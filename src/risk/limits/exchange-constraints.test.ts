@@ -44,7 +44,7 @@ describe("exchangeConstraints", () => {
   it("allows an order within every constraint", () => {
     const r = layer.check(btcOrder(0.01), ctx);
     expect(r.verdict).toBe("allow");
-    expect(r.reason).toContain("notional 400.00");
+    expect(r.reason).toContain("within the limits of BTC/USDT");
   });
 
   it("lets a reduce-only order through (the venue does not apply min notional to it)", () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { floorToStep, roundToStep } from "../../domain/instrument.js";
-import type { RiskLayer } from "../shield.js";
-import { allow, deny, money, num, reduceOnlyAllowed } from "./common.js";
+import { floorToStep, type Instrument, roundToStep } from "../../domain/instrument.js";
+import type { RiskCheckResult, RiskLayer } from "../shield.js";
+import { constantAllow, deny, money, num, reduceOnlyAllowed } from "./common.js";
 
 export const exchangeConstraintsSchema = z
   .object({
@@ -20,27 +20,39 @@ export type ExchangeConstraintsConfig = z.infer<typeof exchangeConstraintsSchema
  */
 export function exchangeConstraints(): RiskLayer {
   const name = "exchange-constraints";
+  // The allow reason names the venue's rules rather than this order's numbers, so it is built once per instrument.
+  const allowed = new WeakMap<Instrument, RiskCheckResult>();
+  const withinLimits = (instrument: Instrument): RiskCheckResult => {
+    let result = allowed.get(instrument);
+    if (result === undefined) {
+      result = constantAllow(
+        name,
+        `quantity and notional within the limits of ${instrument.symbol} (lot size ${num(instrument.lotSize)}, min quantity ${num(instrument.minQuantity)}, min notional ${num(instrument.minNotional)})`,
+      );
+      allowed.set(instrument, result);
+    }
+    return result;
+  };
   return {
     name,
     phase: "final",
     check(order, { instrument }) {
       if (order.reduceOnly) return reduceOnlyAllowed(name);
-      const of = `of ${instrument.symbol}`;
       const quantity = floorToStep(order.quantity, instrument.lotSize);
       if (!(quantity > 0)) {
-        return deny(name, `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} ${of}`);
+        return deny(name, `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} of ${instrument.symbol}`);
       }
       if (quantity < instrument.minQuantity) {
-        return deny(name, `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} ${of}`);
+        return deny(name, `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} of ${instrument.symbol}`);
       }
       if (!(roundToStep(order.price, instrument.tickSize) > 0)) {
-        return deny(name, `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} ${of}`);
+        return deny(name, `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} of ${instrument.symbol}`);
       }
       const notional = quantity * order.price;
       if (notional < instrument.minNotional) {
-        return deny(name, `notional ${money(notional)} below minimum ${num(instrument.minNotional)} ${of}`);
+        return deny(name, `notional ${money(notional)} below minimum ${num(instrument.minNotional)} of ${instrument.symbol}`);
       }
-      return allow(name, `quantity ${num(quantity)}, notional ${money(notional)} within the limits ${of}`);
+      return withinLimits(instrument);
     },
   };
 }

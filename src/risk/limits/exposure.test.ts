@@ -10,7 +10,9 @@ describe("maxExposure", () => {
     const p = new FakePortfolio(10_000, { "A/USDT": { quantity: 10, entry: 100 } });
     const r = layer.check(order({ quantity: 20 }), context(p));
     expect(r.verdict).toBe("allow");
-    expect(r.reason).toContain("3000.00 = 30.00 % of equity");
+    expect(r.reason).toBe("gross exposure after the order within max 30 % of equity");
+    // One unit more is cut, and the reason shows the numbers.
+    expect(layer.check(order({ quantity: 21 }), context(p)).reason).toContain("3100.00 = 31.00 % of equity");
   });
 
   it("scales an order down to the room other positions leave", () => {

@@ -1,7 +1,18 @@
 import { z } from "zod";
 import type { Fill } from "../../domain/order.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
-import { AwaitingFills, capQuantity, deny, direction, money, pct, positionAfter, reduceOnlyAllowed } from "./common.js";
+import {
+  AwaitingFills,
+  constantAllow,
+  cutToCap,
+  deny,
+  direction,
+  fitsUnderCap,
+  money,
+  pct,
+  positionAfter,
+  reduceOnlyAllowed,
+} from "./common.js";
 
 export const exposureSchema = z
   .object({
@@ -22,9 +33,12 @@ export class MaxExposure implements RiskLayer {
   readonly phase = "limit";
   readonly #maxPct: number;
   readonly #awaiting = new AwaitingFills();
+  /** An order that fits says so without its numbers; a cut or a denial shows them. */
+  readonly #fits: RiskCheckResult;
 
   constructor(config: Pick<ExposureConfig, "maxPct">) {
     this.#maxPct = config.maxPct;
+    this.#fits = constantAllow(this.name, `gross exposure after the order within max ${config.maxPct} % of equity`);
   }
 
   check(order: ProposedOrder, { portfolio }: RiskContext): RiskCheckResult {
@@ -39,14 +53,17 @@ export class MaxExposure implements RiskLayer {
     const awaiting = this.#awaiting.totalExcept(order.symbol);
     const others = Math.max(0, portfolio.grossExposure() - own) + awaiting;
     const { after: units, maxQuantity } = positionAfter(order, held, Math.max(0, cap - others) / order.price);
-    const after = others + units * order.price;
-    const pending = awaiting > 0 ? ` (incl. ${money(awaiting)} of orders awaiting fill)` : "";
-    const now = others + Math.abs(held) * order.price;
-    const describe =
-      maxQuantity > 0
-        ? `gross exposure after the order ${money(after)}${pending} = ${pct(after / equity)} of equity, max ${this.#maxPct} %`
-        : `gross exposure already ${money(now)}${pending} = ${pct(now / equity)} of equity, max ${this.#maxPct} %`;
-    const result = capQuantity(this.name, order.quantity, maxQuantity, describe);
+    let result = this.#fits;
+    if (!fitsUnderCap(order.quantity, maxQuantity)) {
+      const after = others + units * order.price;
+      const pending = awaiting > 0 ? ` (incl. ${money(awaiting)} of orders awaiting fill)` : "";
+      const now = others + Math.abs(held) * order.price;
+      const describe =
+        maxQuantity > 0
+          ? `gross exposure after the order ${money(after)}${pending} = ${pct(after / equity)} of equity, max ${this.#maxPct} %`
+          : `gross exposure already ${money(now)}${pending} = ${pct(now / equity)} of equity, max ${this.#maxPct} %`;
+      result = cutToCap(this.name, order.quantity, maxQuantity, describe);
+    }
     if (result.verdict !== "deny") {
       // Only what the order adds to this symbol's exposure is awaited.
       const quantity = order.quantity * (result.scale ?? 1);

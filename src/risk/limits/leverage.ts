@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RiskLayer } from "../shield.js";
-import { allow, deny, reduceOnlyAllowed } from "./common.js";
+import { AllowCache, deny, reduceOnlyAllowed } from "./common.js";
 
 export const leverageSchema = z
   .object({
@@ -14,6 +14,8 @@ export type LeverageConfig = z.infer<typeof leverageSchema>;
 /** Max leverage: an opening order with leverage above `max` (or below 1, or not a number) is denied. */
 export function maxLeverage(config: Pick<LeverageConfig, "max">): RiskLayer {
   const name = "max-leverage";
+  // Orders of a run share one or a few leverage settings: each allow reason is built once.
+  const allowed = new AllowCache<number>(name);
   return {
     name,
     phase: "limit",
@@ -22,7 +24,7 @@ export function maxLeverage(config: Pick<LeverageConfig, "max">): RiskLayer {
       const l = order.leverage;
       if (!(l >= 1) || !Number.isFinite(l)) return deny(name, `leverage ${l} is not a number ≥ 1`);
       if (l > config.max) return deny(name, `leverage ${l}× above the maximum ${config.max}×`);
-      return allow(name, `leverage ${l}×, max ${config.max}×`);
+      return allowed.find(l) ?? allowed.add(l, `leverage ${l}×, max ${config.max}×`);
     },
   };
 }

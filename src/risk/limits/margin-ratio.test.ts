@@ -23,7 +23,13 @@ describe("MaxMarginRatio", () => {
     );
     // 40 × 100 / 5 = 800 of 1000.
     expect(r.verdict).toBe("allow");
-    expect(r.reason).toContain("margin ratio after the order 0.800");
+    expect(r.reason).toBe("margin ratio after the order within max 0.8");
+    // One unit more is cut, and the reason shows the numbers: 41 × 100 / 5 = 820.
+    const over = new MaxMarginRatio({ max: 0.8 }).check(
+      order({ quantity: 41, leverage: 5 }),
+      context(new FakePortfolio(1000)),
+    );
+    expect(over.reason).toContain("margin ratio after the order 0.820");
   });
 
   it("scales an order to the margin left", () => {

@@ -1,7 +1,16 @@
 import { z } from "zod";
 import type { Fill, PortfolioView } from "../../domain/order.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
-import { AwaitingFills, capQuantity, deny, direction, money, reduceOnlyAllowed } from "./common.js";
+import {
+  AwaitingFills,
+  constantAllow,
+  cutToCap,
+  deny,
+  direction,
+  fitsUnderCap,
+  money,
+  reduceOnlyAllowed,
+} from "./common.js";
 
 export const marginRatioSchema = z
   .object({
@@ -28,9 +37,12 @@ export class MaxMarginRatio implements RiskLayer {
   readonly #max: number;
   readonly #symbols = new Set<string>();
   readonly #awaiting = new AwaitingFills();
+  /** An order that fits says so without its numbers; a cut or a denial shows them. */
+  readonly #fits: RiskCheckResult;
 
   constructor(config: Pick<MarginRatioConfig, "max">) {
     this.#max = config.max;
+    this.#fits = constantAllow(this.name, `margin ratio after the order within max ${config.max}`);
   }
 
   check(order: ProposedOrder, { portfolio }: RiskContext): RiskCheckResult {
@@ -59,12 +71,15 @@ export class MaxMarginRatio implements RiskLayer {
       after = others + order.quantity * perUnit;
       maxQuantity = (cap - others) / perUnit;
     }
-    const pending = awaiting > 0 ? ` incl. ${money(awaiting)} for orders awaiting fill` : "";
-    const describe =
-      maxQuantity > 0
-        ? `margin ratio after the order ${(after / equity).toFixed(3)} (used margin ${money(after)}${pending} / equity ${money(equity)}), max ${this.#max}`
-        : `margin ratio already ${(used / equity).toFixed(3)} (used margin ${money(used)}${pending} / equity ${money(equity)}), max ${this.#max}`;
-    const result = capQuantity(this.name, order.quantity, maxQuantity, describe);
+    let result = this.#fits;
+    if (!fitsUnderCap(order.quantity, maxQuantity)) {
+      const pending = awaiting > 0 ? ` incl. ${money(awaiting)} for orders awaiting fill` : "";
+      const describe =
+        maxQuantity > 0
+          ? `margin ratio after the order ${(after / equity).toFixed(3)} (used margin ${money(after)}${pending} / equity ${money(equity)}), max ${this.#max}`
+          : `margin ratio already ${(used / equity).toFixed(3)} (used margin ${money(used)}${pending} / equity ${money(equity)}), max ${this.#max}`;
+      result = cutToCap(this.name, order.quantity, maxQuantity, describe);
+    }
     if (result.verdict !== "deny") {
       const added = order.quantity * (result.scale ?? 1) * perUnit - (s * held >= 0 ? 0 : own);
       this.#awaiting.set(order.symbol, Math.max(0, added));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ProposedOrder, RiskCheckResult, RiskLayer } from "../shield.js";
-import { allow, deny } from "./common.js";
+import { AllowCache, deny } from "./common.js";
 
 export const orderRateSchema = z
   .object({
@@ -23,7 +23,10 @@ export class MaxOrderRate implements RiskLayer {
   readonly phase = "limit";
   readonly #max: number;
   /** Times of counted orders, sorted; those that can no longer be in any window are dropped. */
-  #times: number[] = [];
+  readonly #times: number[] = [];
+  /** Allow verdicts by the count in the window, for opening and for reduce-only orders. */
+  readonly #allowed = new AllowCache<number>(this.name);
+  readonly #allowedReducing = new AllowCache<number>(this.name);
 
   constructor(config: Pick<OrderRateConfig, "maxPerMinute">) {
     this.#max = config.maxPerMinute;
@@ -34,14 +37,29 @@ export class MaxOrderRate implements RiskLayer {
     const times = this.#times;
     // Order times come from bars, so slots of different timeframes may arrive slightly out of order: the window
     // (t − 60 s, t] is counted by search rather than assumed to be the tail.
-    const recent = upperBound(times, t) - upperBound(times, t - WINDOW_MS);
-    const measured = `${recent} orders in the last 60 s, max ${this.#max}`;
-    if (recent >= this.#max && !order.reduceOnly) return deny(this.name, measured);
-    times.splice(upperBound(times, t), 0, t);
+    const end = upperBound(times, t);
+    const recent = end - upperBound(times, t - WINDOW_MS);
+    if (recent >= this.#max && !order.reduceOnly) return deny(this.name, this.#measured(recent));
+    if (end === times.length) times.push(t);
+    else times.splice(end, 0, t);
     const newest = times[times.length - 1] as number;
-    if ((times[0] as number) <= newest - 2 * WINDOW_MS)
-      this.#times = times.slice(upperBound(times, newest - 2 * WINDOW_MS));
-    return allow(this.name, order.reduceOnly ? `reduce-only order: never refused (${measured})` : measured);
+    if ((times[0] as number) <= newest - 2 * WINDOW_MS) {
+      // Drops the times no window can reach any more, in place.
+      const keep = upperBound(times, newest - 2 * WINDOW_MS);
+      times.copyWithin(0, keep);
+      times.length -= keep;
+    }
+    if (order.reduceOnly) {
+      return (
+        this.#allowedReducing.find(recent) ??
+        this.#allowedReducing.add(recent, `reduce-only order: never refused (${this.#measured(recent)})`)
+      );
+    }
+    return this.#allowed.find(recent) ?? this.#allowed.add(recent, this.#measured(recent));
+  }
+
+  #measured(recent: number): string {
+    return `${recent} orders in the last 60 s, max ${this.#max}`;
   }
 }
 

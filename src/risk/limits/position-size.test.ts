@@ -8,7 +8,11 @@ describe("maxPositionSize", () => {
   it("allows an order whose position stays within 10 % of equity", () => {
     const r = layer.check(order({ quantity: 9, price: 100 }), context(new FakePortfolio(10_000)));
     expect(r.verdict).toBe("allow");
-    expect(r.reason).toContain("900.00 = 9.00 % of equity");
+    expect(r.reason).toBe("position in TEST/USDT after the order within max 10 % of equity");
+    // More than fits is cut, and the reason shows the numbers.
+    expect(layer.check(order({ quantity: 11, price: 100 }), context(new FakePortfolio(10_000))).reason).toContain(
+      "1100.00 = 11.00 % of equity",
+    );
   });
 
   it("allows an order sized exactly at the cap", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RiskLayer } from "../shield.js";
-import { capQuantity, deny, money, pct, positionAfter, reduceOnlyAllowed } from "./common.js";
+import { AllowCache, cutToCap, deny, fitsUnderCap, money, pct, positionAfter, reduceOnlyAllowed } from "./common.js";
 
 export const positionSizeSchema = z
   .object({
@@ -19,6 +19,8 @@ export type PositionSizeConfig = z.infer<typeof positionSizeSchema>;
  */
 export function maxPositionSize(config: Pick<PositionSizeConfig, "maxPct">): RiskLayer {
   const name = "max-position-size";
+  // An order that fits says so without its numbers (built once per symbol); a cut or a denial shows them.
+  const allowed = new AllowCache<string>(name);
   return {
     name,
     phase: "limit",
@@ -29,12 +31,18 @@ export function maxPositionSize(config: Pick<PositionSizeConfig, "maxPct">): Ris
       const cap = (config.maxPct / 100) * equity;
       const held = portfolio.positionQuantity(order.symbol);
       const { after: units, maxQuantity } = positionAfter(order, held, cap / order.price);
+      if (fitsUnderCap(order.quantity, maxQuantity)) {
+        return (
+          allowed.find(order.symbol) ??
+          allowed.add(order.symbol, `position in ${order.symbol} after the order within max ${config.maxPct} % of equity`)
+        );
+      }
       const after = units * order.price;
       const describe =
         maxQuantity > 0
           ? `position in ${order.symbol} after the order ${money(after)} = ${pct(after / equity)} of equity, max ${config.maxPct} %`
           : `position in ${order.symbol} already ${money(Math.abs(held) * order.price)} = ${pct((Math.abs(held) * order.price) / equity)} of equity, max ${config.maxPct} %`;
-      return capQuantity(name, order.quantity, maxQuantity, describe);
+      return cutToCap(name, order.quantity, maxQuantity, describe);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Fill, OrderSide } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { ProposedOrder, RiskCheckResult, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
-import { allow, DAY_MS, dayLabel, deny, parseJson, reduceOnlyAllowed, utcDay } from "./common.js";
+import { AllowCache, DAY_MS, dayLabel, deny, parseJson, reduceOnlyAllowed, utcDay } from "./common.js";
 
 export const tradesPerDaySchema = z
   .object({
@@ -38,6 +38,8 @@ export class MaxTradesPerDay implements RiskLayer {
   readonly #awaiting = new Map<string, OrderSide>();
   /** Client order ids already counted today (partial fills of one order count once). */
   readonly #counted = new Set<string>();
+  /** Allow verdicts by count and orders awaiting fill: the same few numbers recur every day. */
+  readonly #allowed = new AllowCache<number>(this.name);
 
   constructor(config: Pick<TradesPerDayConfig, "max">, store?: RiskStateStore) {
     this.#max = config.max;
@@ -62,12 +64,17 @@ export class MaxTradesPerDay implements RiskLayer {
     // The symbol's previous order has filled by now (counted in onFill) or never will.
     this.#awaiting.delete(order.symbol);
     const awaiting = this.#awaiting.size;
-    const used = `${this.#count} opening orders filled today${awaiting > 0 ? ` + ${awaiting} awaiting fill` : ""}`;
-    if (this.#count + awaiting >= this.#max) {
-      return deny(this.name, `${used}, max ${this.#max} per day: no new positions until ${dayLabel(this.#day + 1)}`);
+    const count = this.#count;
+    if (count + awaiting >= this.#max) {
+      return deny(
+        this.name,
+        `${used(count, awaiting)}, max ${this.#max} per day: no new positions until ${dayLabel(this.#day + 1)}`,
+      );
     }
     this.#awaiting.set(order.symbol, order.side);
-    return allow(this.name, `${used}, max ${this.#max} per day`);
+    // Both numbers are below `max` here, so one key holds them both.
+    const key = count * this.#max + awaiting;
+    return this.#allowed.find(key) ?? this.#allowed.add(key, `${used(count, awaiting)}, max ${this.#max} per day`);
   }
 
   onFill(fill: Fill, trade: ClosedTrade | undefined): void {
@@ -78,7 +85,8 @@ export class MaxTradesPerDay implements RiskLayer {
     this.#roll(fill.time);
     this.#counted.add(fill.clientOrderId);
     this.#count++;
-    this.#store?.set(TRADES_PER_DAY_KEY, JSON.stringify({ day: dayLabel(this.#day), count: this.#count }));
+    // The same text as JSON.stringify({ day, count }) without building the object.
+    this.#store?.set(TRADES_PER_DAY_KEY, `{"day":"${dayLabel(this.#day)}","count":${this.#count}}`);
   }
 
   #roll(time: number): void {
@@ -88,6 +96,11 @@ export class MaxTradesPerDay implements RiskLayer {
     this.#count = 0;
     this.#counted.clear();
   }
+}
+
+/** How much of the day's allowance is used, for a reason. */
+function used(count: number, awaiting: number): string {
+  return `${count} opening orders filled today${awaiting > 0 ? ` + ${awaiting} awaiting fill` : ""}`;
 }
 
 const savedSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), count: z.number().int().min(0) });

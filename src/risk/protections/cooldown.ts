@@ -32,6 +32,9 @@ export class CooldownProtection implements RiskLayer {
   readonly #barMs = new Map<string, number>();
   /** Stop exits whose bar length was not known yet: resolved at the symbol's next check. */
   readonly #pending = new Map<string, ClosedTrade>();
+  /** "No cooldown" verdicts by symbol, built once each. */
+  readonly #allowed = new Map<string, RiskCheckResult>();
+  readonly #reducing: RiskCheckResult = Object.freeze({ layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE });
 
   constructor(options: CooldownOptions = {}) {
     this.#durationMs = options.durationMs ?? 60 * 60_000;
@@ -47,16 +50,23 @@ export class CooldownProtection implements RiskLayer {
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
     const symbol = order.symbol;
     const length = barLengthMs(context.market);
-    if (!Number.isNaN(length)) this.#barMs.set(symbol, length);
-    const pending = this.#pending.get(symbol);
-    if (pending !== undefined) {
-      this.#pending.delete(symbol);
-      this.#lockAfter(pending);
+    if (!Number.isNaN(length) && this.#barMs.get(symbol) !== length) this.#barMs.set(symbol, length);
+    if (this.#pending.size > 0) {
+      const pending = this.#pending.get(symbol);
+      if (pending !== undefined) {
+        this.#pending.delete(symbol);
+        this.#lockAfter(pending);
+      }
     }
-    if (order.reduceOnly) return { layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE };
+    if (order.reduceOnly) return this.#reducing;
     const lock = this.#locks.active(symbol, context.time);
     if (lock !== undefined) return { layer: this.name, verdict: "deny", reason: lock.reason };
-    return { layer: this.name, verdict: "allow", reason: `no cooldown running on ${symbol}` };
+    let allowed = this.#allowed.get(symbol);
+    if (allowed === undefined) {
+      allowed = Object.freeze({ layer: this.name, verdict: "allow", reason: `no cooldown running on ${symbol}` });
+      this.#allowed.set(symbol, allowed);
+    }
+    return allowed;
   }
 
   onFill(_fill: Fill, trade: ClosedTrade | undefined): void {

@@ -15,6 +15,8 @@ export class LockBook {
   readonly #rule: string;
   readonly #store: RiskStateStore | undefined;
   readonly #locks = new Map<string, ProtectionLock>();
+  /** Store keys by scope: every check of an unlocked scope asks the store, with the same key each time. */
+  readonly #keys = new Map<string, string>();
 
   constructor(rule: string, store?: RiskStateStore) {
     this.#rule = rule;
@@ -56,6 +58,11 @@ export class LockBook {
   }
 
   #key(scope: string): string {
-    return `protection-lock:${this.#rule}:${scope}`;
+    let key = this.#keys.get(scope);
+    if (key === undefined) {
+      key = `protection-lock:${this.#rule}:${scope}`;
+      this.#keys.set(scope, key);
+    }
+    return key;
   }
 }

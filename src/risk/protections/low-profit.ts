@@ -38,7 +38,13 @@ export class LowProfitLock implements RiskLayer {
   readonly #minProfit: number;
   readonly #lockMs: number;
   readonly #locks: LockBook;
-  #closed: Closed[] = [];
+  readonly #closed: Closed[] = [];
+  /** The last allow verdict per symbol: rebuilt only when the trades it sums changed. */
+  readonly #allowed = new Map<string, { count: number; sum: number; result: RiskCheckResult }>();
+  readonly #reducing: RiskCheckResult = Object.freeze({ layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE });
+  /** The fixed parts of the allow reason. */
+  readonly #window: string;
+  readonly #rule: string;
 
   constructor(options: LowProfitOptions = {}) {
     this.#windowMs = options.windowMs ?? 7 * 86_400_000;
@@ -46,6 +52,8 @@ export class LowProfitLock implements RiskLayer {
     this.#minProfit = options.minProfit ?? -0.05;
     this.#lockMs = options.lockMs ?? 12 * 3_600_000;
     this.#locks = new LockBook(this.name, options.store);
+    this.#window = `closed in the last ${formatSpan(this.#windowMs)} sum to `;
+    this.#rule = ` (lock below ${pct(this.#minProfit)} with ≥ ${this.#minTrades} trades)`;
     if (!(this.#windowMs > 0)) throw new RangeError(`low-profit window must be > 0 ms, got ${this.#windowMs}`);
     if (!(Number.isInteger(this.#minTrades) && this.#minTrades >= 1)) {
       throw new RangeError(`low-profit minTrades must be a whole number >= 1, got ${this.#minTrades}`);
@@ -56,22 +64,31 @@ export class LowProfitLock implements RiskLayer {
   }
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
-    if (order.reduceOnly) return { layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE };
-    const lock = this.#locks.active(order.symbol, context.time);
+    if (order.reduceOnly) return this.#reducing;
+    const symbol = order.symbol;
+    const lock = this.#locks.active(symbol, context.time);
     if (lock !== undefined) return { layer: this.name, verdict: "deny", reason: lock.reason };
-    const { count, sum } = this.#tally(order.symbol, context.time);
-    return {
+    const { count, sum } = this.#tally(symbol, context.time);
+    const last = this.#allowed.get(symbol);
+    if (last !== undefined && last.count === count && last.sum === sum) return last.result;
+    const result: RiskCheckResult = Object.freeze({
       layer: this.name,
       verdict: "allow",
-      reason: `${order.symbol}: ${count} trade${count === 1 ? "" : "s"} closed in the last ${formatSpan(this.#windowMs)} sum to ${pct(sum)} (lock below ${pct(this.#minProfit)} with ≥ ${this.#minTrades} trades)`,
-    };
+      reason: `${symbol}: ${count} trade${count === 1 ? "" : "s"} ${this.#window}${pct(sum)}${this.#rule}`,
+    });
+    this.#allowed.set(symbol, { count, sum, result });
+    return result;
   }
 
   onFill(_fill: Fill, trade: ClosedTrade | undefined): void {
     if (trade === undefined) return;
     const time = trade.exitTime;
-    this.#closed = this.#closed.filter((closed) => closed.time > time - this.#windowMs);
-    this.#closed.push({ symbol: trade.symbol, time, returnPct: trade.returnPct });
+    // Keeps the trades still in the window, in place: a trade closes on most decisions.
+    const closed = this.#closed;
+    let kept = 0;
+    for (const c of closed) if (c.time > time - this.#windowMs) closed[kept++] = c;
+    closed.length = kept;
+    closed.push({ symbol: trade.symbol, time, returnPct: trade.returnPct });
     const { count, sum } = this.#tally(trade.symbol, time);
     if (count < this.#minTrades || !(sum < this.#minProfit)) return;
     const until = time + this.#lockMs;

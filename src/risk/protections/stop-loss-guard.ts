@@ -42,6 +42,10 @@ export class StopLossGuard implements RiskLayer {
   readonly #reasons: readonly string[];
   readonly #locks: LockBook;
   #exits: StopExit[] = [];
+  /** Allow verdicts by scope and count of recent stop-losses, built once each. */
+  readonly #allowed = new Map<string, RiskCheckResult[]>();
+  readonly #reducing: RiskCheckResult = Object.freeze({ layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE });
+  readonly #windowText: string;
 
   constructor(options: StopLossGuardOptions = {}) {
     this.#limit = options.stopLosses ?? 3;
@@ -50,6 +54,7 @@ export class StopLossGuard implements RiskLayer {
     this.#scope = options.scope ?? "global";
     this.#reasons = options.stopReasons ?? DEFAULT_STOP_REASONS;
     this.#locks = new LockBook(this.name, options.store);
+    this.#windowText = formatSpan(this.#windowMs);
     if (!(Number.isInteger(this.#limit) && this.#limit >= 1)) {
       throw new RangeError(`stop-loss guard needs a whole number of stop-losses >= 1, got ${this.#limit}`);
     }
@@ -58,19 +63,29 @@ export class StopLossGuard implements RiskLayer {
   }
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
-    if (order.reduceOnly) return { layer: this.name, verdict: "allow", reason: REDUCE_ONLY_NOTE };
+    if (order.reduceOnly) return this.#reducing;
     const scope = this.#scopeOf(order.symbol);
     const lock = this.#locks.active(scope, context.time);
     if (lock !== undefined) {
       return { layer: this.name, verdict: "deny", reason: `${lock.reason}; no new position on ${order.symbol}` };
     }
-    const recent = this.#recent(scope, context.time).length;
-    const where = this.#scope === "global" ? "across all symbols" : `on ${order.symbol}`;
-    return {
-      layer: this.name,
-      verdict: "allow",
-      reason: `${recent} stop-loss${recent === 1 ? "" : "es"} ${where} in the last ${formatSpan(this.#windowMs)}, limit ${this.#limit}`,
-    };
+    const recent = this.#countRecent(scope, context.time);
+    let byCount = this.#allowed.get(scope);
+    if (byCount === undefined) {
+      byCount = [];
+      this.#allowed.set(scope, byCount);
+    }
+    let allowed = byCount[recent];
+    if (allowed === undefined) {
+      const where = this.#scope === "global" ? "across all symbols" : `on ${order.symbol}`;
+      allowed = Object.freeze({
+        layer: this.name,
+        verdict: "allow",
+        reason: `${recent} stop-loss${recent === 1 ? "" : "es"} ${where} in the last ${this.#windowText}, limit ${this.#limit}`,
+      });
+      byCount[recent] = allowed;
+    }
+    return allowed;
   }
 
   onFill(_fill: Fill, trade: ClosedTrade | undefined): void {
@@ -93,6 +108,15 @@ export class StopLossGuard implements RiskLayer {
 
   #scopeOf(symbol: string): string {
     return this.#scope === "global" ? ALL : symbol;
+  }
+
+  /** How many stop exits `#recent` would list, without listing them. */
+  #countRecent(scope: string, time: number): number {
+    let count = 0;
+    for (const exit of this.#exits) {
+      if (exit.time > time - this.#windowMs && exit.time <= time && (scope === ALL || exit.symbol === scope)) count++;
+    }
+    return count;
   }
 
   /** Stop exits in (time − window, time] within `scope`. */

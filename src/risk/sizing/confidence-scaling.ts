@@ -1,4 +1,4 @@
-import type { RiskLayer } from "../shield.js";
+import type { RiskCheckResult, RiskLayer } from "../shield.js";
 
 /**
  * Confidence-scaled sizing (algo-trading-lab seed): size × confidence^exponent (default 1.5), so a 0.8-confident
@@ -10,19 +10,34 @@ export function createConfidenceScaling(exponent = 1.5): RiskLayer {
     throw new RangeError(`confidence scaling: exponent must be a finite number >= 0, got ${exponent}`);
   }
   const name = "confidence-scaling";
+  const reducing: RiskCheckResult = Object.freeze({ layer: name, verdict: "allow", reason: "reduces a position: not scaled" });
+  const unknown: RiskCheckResult = Object.freeze({
+    layer: name,
+    verdict: "allow",
+    reason: "confidence unknown: size unchanged (neutral)",
+  });
+  // The verdict depends on the confidence alone, and decisions repeat a few confidences (1 for plain rules): the
+  // verdict of the last one is kept.
+  let lastConfidence = Number.NaN;
+  let lastResult: RiskCheckResult = unknown;
   return {
     name,
     phase: "adjust",
     check(order) {
-      if (order.reduceOnly) return { layer: name, verdict: "allow", reason: "reduces a position: not scaled" };
-      if (Number.isNaN(order.confidence)) {
-        return { layer: name, verdict: "allow", reason: "confidence unknown: size unchanged (neutral)" };
-      }
+      if (order.reduceOnly) return reducing;
+      if (Number.isNaN(order.confidence)) return unknown;
+      if (order.confidence === lastConfidence) return lastResult;
       const confidence = Math.min(1, Math.max(0, order.confidence));
       const scale = confidence ** exponent;
       const words = `confidence ${confidence.toFixed(3)}^${exponent} = ${scale.toFixed(4)}`;
-      if (scale === 1) return { layer: name, verdict: "allow", reason: `${words}: size unchanged` };
-      return { layer: name, verdict: "scale", scale, reason: words };
+      const result: RiskCheckResult = Object.freeze(
+        scale === 1
+          ? { layer: name, verdict: "allow", reason: `${words}: size unchanged` }
+          : { layer: name, verdict: "scale", scale, reason: words },
+      );
+      lastConfidence = order.confidence;
+      lastResult = result;
+      return result;
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { RegimeLabel } from "../market-snapshot.js";
-import type { RiskLayer } from "../shield.js";
+import { type RegimeLabel, REGIMES } from "../market-snapshot.js";
+import type { RiskCheckResult, RiskLayer } from "../shield.js";
 
 /** Size multiplier per regime, and for a bar whose regime is not known. */
 export type RegimeMultipliers = Readonly<Record<RegimeLabel, number>> & { readonly unknown: number };
@@ -26,19 +26,20 @@ export function createRegimeSizing(multipliers: RegimeMultipliers = DEFAULT_REGI
     }
   }
   const name = "regime-sizing";
+  const reducing: RiskCheckResult = Object.freeze({ layer: name, verdict: "allow", reason: "reduces a position: not scaled" });
+  const verdict = (scale: number, words: string): RiskCheckResult =>
+    Object.freeze(scale === 1 ? { layer: name, verdict: "allow", reason: words } : { layer: name, verdict: "scale", scale, reason: words });
+  // One verdict per regime, built once: the multipliers are fixed.
+  const unknown = verdict(multipliers.unknown, `regime unknown: size × ${multipliers.unknown} (neutral default)`);
+  const byRegime = new Map<string, RiskCheckResult>();
+  for (const regime of REGIMES) byRegime.set(regime, verdict(multipliers[regime], `regime ${regime}: size × ${multipliers[regime]}`));
   return {
     name,
     phase: "adjust",
     check(order, context) {
-      if (order.reduceOnly) return { layer: name, verdict: "allow", reason: "reduces a position: not scaled" };
+      if (order.reduceOnly) return reducing;
       const regime = context.market.regime;
-      const scale = regime === undefined ? multipliers.unknown : multipliers[regime];
-      const words =
-        regime === undefined
-          ? `regime unknown: size × ${scale} (neutral default)`
-          : `regime ${regime}: size × ${scale}`;
-      if (scale === 1) return { layer: name, verdict: "allow", reason: words };
-      return { layer: name, verdict: "scale", scale, reason: words };
+      return (regime === undefined ? undefined : byRegime.get(regime)) ?? unknown;
     },
   };
 }
