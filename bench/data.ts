@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const here = fileURLToPath(new URL(".", import.meta.url));
 
 function runScript(name: string): string {
-  const result = spawnSync(process.execPath, ["--import", "tsx", `${here}${name}`], {
+  const result = spawnSync(process.execPath, ["--import", "tsx/esm", `${here}${name}`], {
     encoding: "utf8",
     cwd: `${here}..`,
   });

@@ -327,7 +327,8 @@ export class Engine {
       wanted.length > 0
         ? { portfolio: this.portfolio, instrument: slot.config.instrument, time, market: this.snapshot(slot, index) }
         : undefined;
-    for (const w of wanted) {
+    for (let k = 0; k < wanted.length; k++) {
+      const w = wanted[k] as (typeof wanted)[number];
       const leverage = slot.config.leverage ?? 1;
       const verdict = this.shield.evaluate(
         {
@@ -515,6 +516,8 @@ class LazySnapshot implements MarketSnapshot {
   readonly close: number;
   readonly high: number;
   readonly low: number;
+  /** A constant of the slot (no column behind it), so read at once: several layers ask for it. */
+  readonly periodsPerYear: number;
   readonly #slot: Slot;
 
   constructor(slot: Slot, series: CandleSeries, index: number) {
@@ -524,6 +527,7 @@ class LazySnapshot implements MarketSnapshot {
     this.close = series.close[index] as number;
     this.high = series.high[index] as number;
     this.low = series.low[index] as number;
+    this.periodsPerYear = slot.risk().periodsPerYear;
   }
 
   // Readers answer for the slot's current bar, which is this snapshot's bar while the engine is on it.
@@ -533,10 +537,6 @@ class LazySnapshot implements MarketSnapshot {
 
   get volatility(): number {
     return this.#slot.risk().volatility.at(this.#slot.cursor.index - this.index);
-  }
-
-  get periodsPerYear(): number {
-    return this.#slot.risk().periodsPerYear;
   }
 
   get regime(): RegimeLabel | undefined {

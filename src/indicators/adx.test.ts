@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AdxStream, adx, dx, minusDi, minusDm, plusDi, plusDm } from "./adx.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
 import { loadBtcHourly, loadReference } from "./testing/reference-data.js";
 import { formingBar, outputColumn, runStreamWithPeeks, toBars } from "./testing/stream-contract.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
@@ -160,5 +161,34 @@ describe("directional movement edge cases", () => {
     const out = adx(withNaN, low, close, 2);
     expect(Number.isNaN(out[7]!)).toBe(false);
     expect(Array.from(out.subarray(8)).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe("directional movement batch kernels", () => {
+  const bars = randomBars(20_011);
+  const hlc = { high: bars.high, low: bars.low, close: bars.close };
+
+  it("equal AdxStream bar by bar across chunk boundaries and flat stretches", () => {
+    for (const period of [2, 14, 33]) {
+      const stream = new AdxStream(period);
+      const values = toBars(bars.high, bars.low, bars.close).map((bar) => stream.update(bar));
+      expectClose(outputColumn(values, "adx"), adx(bars.high, bars.low, bars.close, period), 0, `adx(${period})`);
+      expectClose(outputColumn(values, "plusDi"), plusDi(bars.high, bars.low, bars.close, period), 0, "plusDi");
+      expectClose(outputColumn(values, "minusDi"), minusDi(bars.high, bars.low, bars.close, period), 0, "minusDi");
+    }
+  });
+
+  it.skipIf(talib === undefined)("equal TA-Lib C on the same series", () => {
+    for (const period of [2, 14, 33]) {
+      const options = { optInTimePeriod: period };
+      const [high, low, close] = [bars.high, bars.low, bars.close];
+      expectClose(adx(high, low, close, period), talibRun("ADX", hlc, options).outReal!, 1e-9, `ADX(${period})`);
+      expectClose(dx(high, low, close, period), talibRun("DX", hlc, options).outReal!, 1e-9, `DX(${period})`);
+      expectClose(plusDi(high, low, close, period), talibRun("PLUS_DI", hlc, options).outReal!, 1e-9, "PLUS_DI");
+      expectClose(minusDi(high, low, close, period), talibRun("MINUS_DI", hlc, options).outReal!, 1e-9, "MINUS_DI");
+      const hl = { high, low };
+      expectClose(plusDm(high, low, period), talibRun("PLUS_DM", hl, options).outReal!, 1e-9, "PLUS_DM");
+      expectClose(minusDm(high, low, period), talibRun("MINUS_DM", hl, options).outReal!, 1e-9, "MINUS_DM");
+    }
   });
 });

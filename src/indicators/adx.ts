@@ -1,25 +1,13 @@
-import {
-  ADX_OUTPUT,
-  DX_OUTPUT,
-  diOf,
-  directionalPass,
-  dxOf,
-  MINUS_DI_OUTPUT,
-  minusMoveOf,
-  movementPass,
-  PLUS_DI_OUTPUT,
-  plusMoveOf,
-  SKIPPED_DX,
-  type WilderFactors,
-  wilderFactors,
-} from "./directional-movement.js";
+import { diOf, directionalPass, dxOf, hasDx, minusMoveOf, movementPass, plusMoveOf } from "./directional-movement.js";
 import {
   assertSameLength,
   type HighLowClose,
   hlcArrays,
   isZero,
   trueRangeOf,
+  type WilderFactors,
   warmupArray,
+  wilderFactors,
 } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
@@ -36,8 +24,8 @@ export interface AdxValue {
 /**
  * Plus directional movement (TA-Lib PLUS_DM): up = high − previous high counts when up > 0 and up > down
  * (down = previous low − low). Period 1: the raw value from index 1. Period n > 1: at index n − 1 the sum over bars
- * 1..n−1, then Wilder smoothing dm = dm − dm / n + up.
- * https://ta-lib.github.io/ta-lib-c/ (function PLUS_DM)
+ * 1..n−1, then Wilder smoothing dm = dm − dm / n + up (as dm × (n − 1) / n + up: equal to TA-Lib within a few ulps,
+ * see directional-movement.ts). https://ta-lib.github.io/ta-lib-c/ (function PLUS_DM)
  */
 export function plusDm(high: Numbers, low: Numbers, period = 14): Float64Array {
   return directionalMovement("plusDm", high, low, period, true);
@@ -71,7 +59,7 @@ export function dx(high: Numbers, low: Numbers, close: Numbers, period = 14): Fl
   assertPeriod("dx", period, 2);
   const [highs, lows, closes] = hlcArrays("dx", high, low, close);
   const out = warmupArray(highs.length, period);
-  directionalPass(highs, lows, closes, period, DX_OUTPUT, out);
+  directionalPass(highs, lows, closes, period, "dx", out);
   return out;
 }
 
@@ -86,7 +74,7 @@ export function adx(high: Numbers, low: Numbers, close: Numbers, period = 14): F
   assertPeriod("adx", period, 2);
   const [highs, lows, closes] = hlcArrays("adx", high, low, close);
   const out = warmupArray(highs.length, 2 * period - 1);
-  directionalPass(highs, lows, closes, period, ADX_OUTPUT, out);
+  directionalPass(highs, lows, closes, period, "adx", out);
   return out;
 }
 
@@ -123,7 +111,7 @@ function directionalIndicator(
   const length = highs.length;
   const out = warmupArray(length, period);
   if (period > 1) {
-    directionalPass(highs, lows, closes, period, plus ? PLUS_DI_OUTPUT : MINUS_DI_OUTPUT, out);
+    directionalPass(highs, lows, closes, period, plus ? "plusDi" : "minusDi", out);
     return out;
   }
   for (let i = 1; i < length; i++) {
@@ -203,8 +191,8 @@ export class AdxStream implements StreamingIndicator<HighLowClose, AdxValue> {
       minusDm = minusDm * smoothing + minusMoveOf(up, down);
       range = range * smoothing + trueRange;
       if (index >= period) {
-        const dx = dxOf(plusDm, minusDm, range);
-        if (dx !== SKIPPED_DX) {
+        if (hasDx(plusDm, minusDm, range)) {
+          const dx = dxOf(plusDm, minusDm);
           if (index <= 2 * period - 1) sumDx += dx;
           else adx = adx * keep + dx * share;
         }

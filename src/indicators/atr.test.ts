@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AtrStream, atr, TrangeStream, trange } from "./atr.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
 import { loadBtcHourly, loadReference } from "./testing/reference-data.js";
 import { formingBar, outputColumn, runStreamWithPeeks, toBars } from "./testing/stream-contract.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
@@ -94,5 +95,16 @@ describe("atr edge cases", () => {
     expect(out[1]).toBe(1.5);
     expect(Number.isNaN(out[2]!)).toBe(true);
     expect(Array.from(atr([10, 11, 12, Number.NaN, 13], low, close, 2).subarray(3)).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe.skipIf(talib === undefined)("atr batch kernel", () => {
+  it("equals TA-Lib C across chunk boundaries and flat stretches", () => {
+    const bars = randomBars(20_011);
+    const hlc = { high: bars.high, low: bars.low, close: bars.close };
+    for (const period of [2, 14, 33]) {
+      const expected = talibRun("ATR", hlc, { optInTimePeriod: period }).outReal!;
+      expectClose(atr(bars.high, bars.low, bars.close, period), expected, 1e-9, `ATR(${period})`);
+    }
   });
 });

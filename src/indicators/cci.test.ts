@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CciStream, cci } from "./cci.js";
 import { barAt, marketDatasets, runStream } from "./testing/datasets.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
 
 const datasets = marketDatasets();
@@ -62,6 +63,32 @@ describe("CciStream", () => {
       const updated = stream.update(bar);
       expect(Object.is(peeked, updated)).toBe(true);
       expect(Object.is(updated, reference.update(bar))).toBe(true);
+    }
+  });
+});
+
+describe("cci batch kernel", () => {
+  const bars = randomBars(20_011);
+  const periods = [2, 3, 4, 5, 7, 14, 20, 33, 200];
+
+  it("equals CciStream (bar by bar) exactly across chunk and block boundaries and flat stretches", () => {
+    const input = Array.from(bars.close, (close, i) => ({ high: bars.high[i]!, low: bars.low[i]!, close }));
+    for (const period of periods) {
+      const streamed = runStream(new CciStream(period), input, (v) => v);
+      expectClose(streamed, cci(bars.high, bars.low, bars.close, period), 0, `CCI(${period})`);
+    }
+  });
+
+  // On flat windows TA-Lib's mean can miss the price by an ulp and its CCI is then a ratio of ulps (e.g. ±66.67):
+  // only a mean summed in TA-Lib's exact order reproduces it.
+  it.skipIf(talib === undefined)("equals TA-Lib C on the same series, flat windows included", () => {
+    for (const period of periods) {
+      const expected = talibRun(
+        "CCI",
+        { high: bars.high, low: bars.low, close: bars.close },
+        { optInTimePeriod: period },
+      ).outReal!;
+      expectClose(cci(bars.high, bars.low, bars.close, period), expected, 1e-9, `CCI(${period})`);
     }
   });
 });

@@ -2,56 +2,36 @@
  * Commodity Channel Index (TA-Lib CCI): how far the typical price (high + low + close) / 3 sits from its
  * `period`-bar mean, in units of 0.015 × the mean absolute deviation. Readings beyond ±100 are the classic
  * overbought/oversold zones. NaN before index `period - 1`; 0 when the price equals its mean or the window is flat.
+ * https://ta-lib.github.io/ta-lib-c/ (function CCI)
  *
- * The typical prices live in a ring summed in TA-Lib's order, so results are bit-identical to TA-Lib (including
- * TA-Lib's rounding on perfectly flat windows, where the mean can miss the price by one ulp). O(period) per bar:
- * the mean absolute deviation has no O(1) update. https://ta-lib.github.io/ta-lib-c/ (function CCI)
+ * TA-Lib keeps the typical prices in a ring (bar i in slot i mod period) and sums the mean over the slots from slot
+ * 0. The mean here is summed in exactly that order, so it is bit-identical to TA-Lib's. That matters: on a flat or
+ * nearly flat window TA-Lib's mean can miss the price by an ulp, the deviation is then a few ulps too, and the CCI is
+ * their ratio, so another summation order would give another number there. The deviation, a sum of non-negative
+ * terms, is summed oldest bar first instead (within 1e-15 relative of TA-Lib's slot order; 0 exactly when every
+ * term is 0). O(period) per bar: the mean absolute deviation has no O(1) update.
  */
+import { cciBlocks, cciOf } from "./cci-blocks.js";
 import { type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
 
-/**
- * CCI of the window held in `ring` (all `period` slots filled, `last` being the newest typical price).
- * Sums run over the ring from slot 0, as TA-Lib does; unrolled by four with the same left-to-right order.
- */
-function cciOfRing(ring: Float64Array, period: number, last: number): number {
-  const quads = period & ~3;
+/** CCI of the full ring whose newest typical price `last` sits in slot `newest`. */
+function cciOfRing(ring: Float64Array, period: number, last: number, newest: number): number {
   let sum = 0;
-  let j = 0;
-  for (; j < quads; j += 4) sum = sum + ring[j]! + ring[j + 1]! + ring[j + 2]! + ring[j + 3]!;
-  for (; j < period; j++) sum += ring[j]!;
+  for (let j = 0; j < period; j++) sum += ring[j]!;
   const mean = sum / period;
   let deviation = 0;
-  j = 0;
-  for (; j < quads; j += 4) {
-    deviation =
-      deviation +
-      Math.abs(ring[j]! - mean) +
-      Math.abs(ring[j + 1]! - mean) +
-      Math.abs(ring[j + 2]! - mean) +
-      Math.abs(ring[j + 3]! - mean);
-  }
-  for (; j < period; j++) deviation += Math.abs(ring[j]! - mean);
-  const distance = last - mean;
-  return distance !== 0 && deviation !== 0 ? distance / (0.015 * (deviation / period)) : 0;
+  for (let j = newest + 1; j < period; j++) deviation += Math.abs(ring[j]! - mean);
+  for (let j = 0; j <= newest; j++) deviation += Math.abs(ring[j]! - mean);
+  return cciOf(last, mean, deviation, 0.015 / period);
 }
 
 /** Commodity Channel Index over `period` bars (period >= 2, TA-Lib's range). NaN before index `period - 1`. */
 export function cci(high: Numbers, low: Numbers, close: Numbers, period = 14): Float64Array {
   assertPeriod("cci", period, 2);
   const [highs, lows, closes] = hlcArrays("cci", high, low, close);
-  const length = highs.length;
-  const out = warmupArray(length, period - 1);
-  if (length < period) return out;
-  const ring = new Float64Array(period);
-  for (let i = 0; i < period - 1; i++) ring[i] = (highs[i]! + lows[i]! + closes[i]!) / 3;
-  let position = period - 1;
-  for (let i = period - 1; i < length; i++) {
-    const typical = (highs[i]! + lows[i]! + closes[i]!) / 3;
-    ring[position] = typical;
-    out[i] = cciOfRing(ring, period, typical);
-    position = position + 1 === period ? 0 : position + 1;
-  }
+  const out = warmupArray(highs.length, period - 1);
+  if (highs.length >= period) cciBlocks(highs, lows, closes, period, out);
   return out;
 }
 
@@ -75,7 +55,7 @@ export class CciStream implements StreamingIndicator<HighLowClose, number> {
       this.count++;
       return Number.NaN;
     }
-    return cciOfRing(this.ring, this.period, typical);
+    return cciOfRing(this.ring, this.period, typical, position);
   }
 
   peek(bar: HighLowClose): number {
@@ -84,7 +64,7 @@ export class CciStream implements StreamingIndicator<HighLowClose, number> {
     // Borrow the slot the bar would take, then restore it: state is unchanged when peek returns.
     const saved = this.ring[this.position]!;
     this.ring[this.position] = typical;
-    const value = cciOfRing(this.ring, this.period, typical);
+    const value = cciOfRing(this.ring, this.period, typical, this.position);
     this.ring[this.position] = saved;
     return value;
   }

@@ -1,22 +1,32 @@
 /**
  * Where the close sits in its rolling high-low range, in TA-Lib's two flavours: the stochastic's fast %K
  * (0 at the lowest low, 100 at the highest high) and Williams %R (-100 at the lowest low, 0 at the highest high).
- * Both read 0 on a flat range, as in TA-Lib, and use TA-Lib's exact arithmetic. Not exported from the package index.
+ * Both read 0 on a flat range, as in TA-Lib. Not exported from the package index.
  *
- * One pass: the highest high and lowest low come from the van Herk / Gil-Werman block algorithm (see
- * window-extremes.ts) fused with the formula, so no full-length temporary arrays are written.
+ * TA-Lib divides by (highest − lowest) / ±100; here the 100 multiplies the numerator instead, one division instead
+ * of two, a few ulps from TA-Lib's value (the streams use the same functions, so batch and stream agree exactly).
+ *
+ * Batch: the highest high and lowest low come from the block algorithm of rolling-extremes.ts, fused with the
+ * formula so no full-length temporary arrays are written. Per chunk, one pass finds the suffix extremes of every
+ * block, a second the running (prefix) extremes and the output; each scans four blocks side by side, eight
+ * independent select chains, which measured ~1.1× faster than two blocks and ~1.7× faster than branchy scans.
  */
+import { extremesChunk, larger } from "./rolling-extremes.js";
 
-/** TA-Lib STOCH's fast %K: the divisor is (highest - lowest) / 100. */
+/** Fast %K: 100 × (close − lowest) / (highest − lowest), 0 on a flat range. */
 export function fastKOf(close: number, highest: number, lowest: number): number {
-  const diff = (highest - lowest) / 100;
-  return diff !== 0 ? (close - lowest) / diff : 0;
+  const range = highest - lowest;
+  return range !== 0 ? ((close - lowest) * 100) / range : 0;
 }
 
-/** TA-Lib WILLR: the divisor is (highest - lowest) / -100. */
+/** Williams %R: −100 × (highest − close) / (highest − lowest), 0 on a flat range. */
 export function williamsROf(close: number, highest: number, lowest: number): number {
-  const diff = (highest - lowest) / -100;
-  return diff !== 0 ? (highest - close) / diff : 0;
+  const range = highest - lowest;
+  return range !== 0 ? ((highest - close) * -100) / range : 0;
+}
+
+function inRangeOf(williams: boolean, close: number, highest: number, lowest: number): number {
+  return williams ? williamsROf(close, highest, lowest) : fastKOf(close, highest, lowest);
 }
 
 /**
@@ -39,34 +49,138 @@ export function closeInRangeInto(
     top = Math.max(top, high[i]!);
     bottom = Math.min(bottom, low[i]!);
   }
-  const first = period - 1;
-  out[first] = williams ? williamsROf(close[first]!, top, bottom) : fastKOf(close[first]!, top, bottom);
-  // suffix*[k]: extreme of the previous block from its k-th bar on; index `period` is a neutral sentinel.
-  const suffixHigh = new Float64Array(period + 1);
-  const suffixLow = new Float64Array(period + 1);
-  suffixHigh[period] = Number.NEGATIVE_INFINITY;
-  suffixLow[period] = Number.POSITIVE_INFINITY;
-  for (let start = period; start < length; start += period) {
-    const previous = start - period;
-    top = high[start - 1]!;
-    bottom = low[start - 1]!;
-    suffixHigh[period - 1] = top;
-    suffixLow[period - 1] = bottom;
-    for (let k = period - 2; k > 0; k--) {
-      top = Math.max(top, high[previous + k]!);
-      bottom = Math.min(bottom, low[previous + k]!);
-      suffixHigh[k] = top;
-      suffixLow[k] = bottom;
+  out[period - 1] = inRangeOf(williams, close[period - 1]!, top, bottom);
+  const chunk = extremesChunk(period);
+  // suffix[j − from]: the extreme of j's block from j on, as in rolling-extremes.ts; the low one holds −(lowest low),
+  // found as the highest negated low.
+  const suffixHigh = new Float64Array(chunk + period);
+  const suffixLow = new Float64Array(chunk + period);
+  for (let from = period; from < length; from += chunk) {
+    const to = Math.min(length, from + chunk);
+    suffixPass(high, low, period, suffixHigh, suffixLow, from - period, to);
+    rangePass(high, low, close, period, williams, suffixHigh, suffixLow, out, from, to);
+  }
+}
+
+/** Suffix extremes of the blocks [from, to) (from a multiple of period). */
+function suffixPass(
+  high: Float64Array,
+  low: Float64Array,
+  period: number,
+  suffixHigh: Float64Array,
+  suffixLow: Float64Array,
+  from: number,
+  to: number,
+): void {
+  let start = from;
+  for (; start + 4 * period <= to; start += 4 * period) {
+    const b = start + period;
+    const c = b + period;
+    const d = c + period;
+    const at = start - from;
+    let topA = high[b - 1]!;
+    let floorA = -low[b - 1]!;
+    let topB = high[c - 1]!;
+    let floorB = -low[c - 1]!;
+    let topC = high[d - 1]!;
+    let floorC = -low[d - 1]!;
+    let topD = high[d + period - 1]!;
+    let floorD = -low[d + period - 1]!;
+    for (let k = period - 1; k >= 0; k--) {
+      topA = larger(topA, high[start + k]!);
+      floorA = larger(floorA, -low[start + k]!);
+      topB = larger(topB, high[b + k]!);
+      floorB = larger(floorB, -low[b + k]!);
+      topC = larger(topC, high[c + k]!);
+      floorC = larger(floorC, -low[c + k]!);
+      topD = larger(topD, high[d + k]!);
+      floorD = larger(floorD, -low[d + k]!);
+      suffixHigh[at + k] = topA;
+      suffixLow[at + k] = floorA;
+      suffixHigh[at + period + k] = topB;
+      suffixLow[at + period + k] = floorB;
+      suffixHigh[at + 2 * period + k] = topC;
+      suffixLow[at + 2 * period + k] = floorC;
+      suffixHigh[at + 3 * period + k] = topD;
+      suffixLow[at + 3 * period + k] = floorD;
     }
-    const end = Math.min(start + period, length);
-    top = high[start]!;
-    bottom = low[start]!;
-    for (let i = start, k = 1; i < end; i++, k++) {
-      top = Math.max(top, high[i]!);
-      bottom = Math.min(bottom, low[i]!);
-      const highest = Math.max(suffixHigh[k]!, top);
-      const lowest = Math.min(suffixLow[k]!, bottom);
-      out[i] = williams ? williamsROf(close[i]!, highest, lowest) : fastKOf(close[i]!, highest, lowest);
+  }
+  for (; start < to; start += period) {
+    const end = Math.min(start + period, to);
+    let top = high[end - 1]!;
+    let floor = -low[end - 1]!;
+    for (let j = end - 1; j >= start; j--) {
+      top = larger(top, high[j]!);
+      floor = larger(floor, -low[j]!);
+      suffixHigh[j - from] = top;
+      suffixLow[j - from] = floor;
+    }
+  }
+}
+
+/**
+ * Writes out[from .. to − 1] (from a multiple of period; suffixes filled from from − period on): each window's
+ * extremes are the larger of the previous block's suffix extreme and the running extreme of its own block.
+ */
+function rangePass(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  williams: boolean,
+  suffixHigh: Float64Array,
+  suffixLow: Float64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+): void {
+  let start = from;
+  for (; start + 4 * period <= to; start += 4 * period) {
+    const b = start + period;
+    const c = b + period;
+    const d = c + period;
+    let topA = high[start]!;
+    let floorA = -low[start]!;
+    let topB = high[b]!;
+    let floorB = -low[b]!;
+    let topC = high[c]!;
+    let floorC = -low[c]!;
+    let topD = high[d]!;
+    let floorD = -low[d]!;
+    for (let k = 0; k < period; k++) {
+      topA = larger(topA, high[start + k]!);
+      floorA = larger(floorA, -low[start + k]!);
+      topB = larger(topB, high[b + k]!);
+      floorB = larger(floorB, -low[b + k]!);
+      topC = larger(topC, high[c + k]!);
+      floorC = larger(floorC, -low[c + k]!);
+      topD = larger(topD, high[d + k]!);
+      floorD = larger(floorD, -low[d + k]!);
+      // The window's split moves once per block, so the branches of Math.max here are predictable.
+      const at = start + k + 1 - from;
+      const highestA = Math.max(suffixHigh[at]!, topA);
+      const highestB = Math.max(suffixHigh[at + period]!, topB);
+      const highestC = Math.max(suffixHigh[at + 2 * period]!, topC);
+      const highestD = Math.max(suffixHigh[at + 3 * period]!, topD);
+      const lowestA = -Math.max(suffixLow[at]!, floorA);
+      const lowestB = -Math.max(suffixLow[at + period]!, floorB);
+      const lowestC = -Math.max(suffixLow[at + 2 * period]!, floorC);
+      const lowestD = -Math.max(suffixLow[at + 3 * period]!, floorD);
+      out[start + k] = inRangeOf(williams, close[start + k]!, highestA, lowestA);
+      out[b + k] = inRangeOf(williams, close[b + k]!, highestB, lowestB);
+      out[c + k] = inRangeOf(williams, close[c + k]!, highestC, lowestC);
+      out[d + k] = inRangeOf(williams, close[d + k]!, highestD, lowestD);
+    }
+  }
+  for (; start < to; start += period) {
+    const end = Math.min(start + period, to);
+    let top = high[start]!;
+    let floor = -low[start]!;
+    for (let i = start; i < end; i++) {
+      top = larger(top, high[i]!);
+      floor = larger(floor, -low[i]!);
+      const at = i + 1 - from;
+      out[i] = inRangeOf(williams, close[i]!, Math.max(suffixHigh[at]!, top), -Math.max(suffixLow[at]!, floor));
     }
   }
 }

@@ -3,9 +3,11 @@
  * midpoint. TA-Lib has no DONCHIAN; upper equals TA-Lib MAX(high) and lower equals MIN(low) over the same period.
  * https://www.investopedia.com/terms/d/donchianchannels.asp
  */
+
+import { rollingExtremeInto } from "./rolling-extremes.js";
 import { assertSameLength, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type BarInput, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
-import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-extremes.js";
+import { WindowMax, WindowMin } from "./window-extremes.js";
 
 /** One Donchian channel value: `upper` highest high, `lower` lowest low, `middle` their midpoint. */
 export interface DonchianValue {
@@ -35,8 +37,8 @@ export function donchian(high: Numbers, low: Numbers, period = 20): DonchianResu
   const upper = warmupArray(length, period - 1);
   const middle = warmupArray(length, period - 1);
   const lower = warmupArray(length, period - 1);
-  rollingMaxInto(highs, period, upper);
-  rollingMinInto(lows, period, lower);
+  rollingExtremeInto(highs, period, 1, upper);
+  rollingExtremeInto(lows, period, -1, lower);
   for (let i = period - 1; i < length; i++) middle[i] = (upper[i]! + lower[i]!) / 2;
   return { upper, middle, lower };
 }

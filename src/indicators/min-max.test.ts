@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MaxStream, MinStream, max, min } from "./min-max.js";
 import { marketDatasets, runStream } from "./testing/datasets.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomSeries } from "./testing/random-bars.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
 
 const datasets = marketDatasets();
@@ -87,5 +88,26 @@ describe("MaxStream / MinStream", () => {
     stream.reset();
     expect(stream.update(10)).toBeNaN();
     expect(stream.update(11)).toBe(10);
+  });
+});
+
+describe("max/min batch kernel", () => {
+  /** Independent reference: scan every window. */
+  function scanned(values: Float64Array, period: number, sign: number): Float64Array {
+    const out = new Float64Array(values.length).fill(Number.NaN);
+    for (let i = period - 1; i < values.length; i++) {
+      let extreme = values[i]!;
+      for (let j = i - period + 1; j < i; j++) if (sign * values[j]! > sign * extreme) extreme = values[j]!;
+      out[i] = extreme;
+    }
+    return out;
+  }
+
+  it("equals a window-scanning reference across its chunk and block boundaries, for values crossing zero", () => {
+    const values = randomSeries(20_011);
+    for (const period of [2, 3, 4, 5, 7, 13, 30, 64, 257, 1500]) {
+      expectClose(max(values, period), scanned(values, period, 1), 0, `max(${period})`);
+      expectClose(min(values, period), scanned(values, period, -1), 0, `min(${period})`);
+    }
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Rolling highest and lowest value over the last `period` bars (TA-Lib MAX / MIN), batch and streaming.
- * O(1) amortised per bar through a monotonic deque (see window-extremes.ts); inputs are expected to be finite.
+ * O(1) per bar: blocks for the batch (rolling-extremes.ts), a monotonic deque for the streams (window-extremes.ts);
+ * inputs are expected to be finite.
  */
-import { assertPeriod, type Numbers, nanArray, type StreamingIndicator, toFloat64 } from "./types.js";
-import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-extremes.js";
+import { rollingExtremeInto } from "./rolling-extremes.js";
+import { warmupArray } from "./talib-conventions.js";
+import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
+import { WindowMax, WindowMin } from "./window-extremes.js";
 
 /**
  * Highest value of `real` over the last `period` bars, current bar included (TA-Lib MAX).
@@ -12,8 +15,8 @@ import { rollingMaxInto, rollingMinInto, WindowMax, WindowMin } from "./window-e
 export function max(real: Numbers, period = 30): Float64Array {
   assertPeriod("max", period, 2);
   const src = toFloat64(real);
-  const out = nanArray(src.length);
-  rollingMaxInto(src, period, out);
+  const out = warmupArray(src.length, period - 1);
+  rollingExtremeInto(src, period, 1, out);
   return out;
 }
 
@@ -24,8 +27,8 @@ export function max(real: Numbers, period = 30): Float64Array {
 export function min(real: Numbers, period = 30): Float64Array {
   assertPeriod("min", period, 2);
   const src = toFloat64(real);
-  const out = nanArray(src.length);
-  rollingMinInto(src, period, out);
+  const out = warmupArray(src.length, period - 1);
+  rollingExtremeInto(src, period, -1, out);
   return out;
 }
 

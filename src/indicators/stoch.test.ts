@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { StochStream, stoch } from "./stoch.js";
 import { barAt, marketDatasets, runStream } from "./testing/datasets.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
+import { outputColumn } from "./testing/stream-contract.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
 
 const datasets = marketDatasets();
@@ -106,5 +108,43 @@ describe("StochStream", () => {
     }
     stream.reset();
     expect(runStream(stream, bars, (v) => v.k)).toEqual(runStream(new StochStream(3, 2, 2), bars, (v) => v.k));
+  });
+});
+
+describe("stoch batch kernel", () => {
+  const bars = randomBars(20_011);
+  const sets: [number, number, number][] = [
+    [14, 3, 3],
+    [1, 1, 1],
+    [5, 4, 2],
+    [33, 3, 7],
+  ];
+
+  it("equals StochStream (an independent deque) across chunk and block boundaries and flat stretches", () => {
+    const input = Array.from(bars.close, (close, i) => ({ high: bars.high[i]!, low: bars.low[i]!, close }));
+    for (const [fastK, slowK, slowD] of sets) {
+      const stream = new StochStream(fastK, slowK, slowD);
+      const streamed = input.map((bar) => stream.update(bar));
+      const batch = stoch(bars.high, bars.low, bars.close, fastK, slowK, slowD);
+      const label = `(${fastK}, ${slowK}, ${slowD})`;
+      expectClose(outputColumn(streamed, "k"), batch.k, 0, `%K${label}`);
+      expectClose(outputColumn(streamed, "d"), batch.d, 0, `%D${label}`);
+    }
+  });
+
+  it.skipIf(talib === undefined)("equals TA-Lib C on the same series", () => {
+    for (const [fastK, slowK, slowD] of sets) {
+      const options = {
+        optInFastK_Period: fastK,
+        optInSlowK_Period: slowK,
+        optInSlowK_MAType: 0,
+        optInSlowD_Period: slowD,
+        optInSlowD_MAType: 0,
+      };
+      const expected = talibRun("STOCH", { high: bars.high, low: bars.low, close: bars.close }, options);
+      const actual = stoch(bars.high, bars.low, bars.close, fastK, slowK, slowD);
+      expectClose(actual.k, expected.outSlowK!, 1e-9, `slow %K(${fastK}, ${slowK}, ${slowD})`);
+      expectClose(actual.d, expected.outSlowD!, 1e-9, `slow %D(${fastK}, ${slowK}, ${slowD})`);
+    }
   });
 });

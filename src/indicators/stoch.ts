@@ -4,12 +4,13 @@
  * fast %K = 100 * (close - lowest low) / (highest high - lowest low) over `fastKPeriod` bars (0 when the range is 0),
  * %K = SMA(fast %K, slowKPeriod), %D = SMA(%K, slowDPeriod). Both lines start at index
  * (fastKPeriod - 1) + (slowKPeriod - 1) + (slowDPeriod - 1), as in TA-Lib, and read 0..100: high when the close
- * sits near the top of its recent range. Arithmetic follows TA-Lib's order of operations, so results are
- * bit-identical to TA-Lib. https://ta-lib.github.io/ta-lib-c/ (function STOCH)
+ * sits near the top of its recent range. The smoothing follows TA-Lib's order of operations; fast %K takes one
+ * division where TA-Lib has two (close-in-range.ts), so results equal TA-Lib within a few ulps, and StochStream
+ * gives the batch values exactly. https://ta-lib.github.io/ta-lib-c/ (function STOCH)
  */
 import { closeInRangeInto, fastKOf } from "./close-in-range.js";
 import { RunningMean } from "./running-mean.js";
-import { type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
+import { chunkEnd, type HighLowClose, hlcArrays, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator } from "./types.js";
 import { WindowMax, WindowMin } from "./window-extremes.js";
 
@@ -47,17 +48,52 @@ export function stoch(
   const k = warmupArray(length, first);
   const d = warmupArray(length, first);
   if (length <= first) return { k, d };
-  // Two running means inlined (same arithmetic as RunningMean, which the stream uses).
-  const kWindow = new Float64Array(slowKPeriod);
-  const dWindow = new Float64Array(slowDPeriod);
-  let kPosition = 0;
-  let dPosition = 0;
-  let kTotal = 0;
-  let dTotal = 0;
-  const kSeed = fastKPeriod - 1 + slowKPeriod - 1;
   // k holds fast %K until each index is overwritten with its own output.
   closeInRangeInto(highs, lows, closes, fastKPeriod, false, k);
-  for (let i = fastKPeriod - 1; i < length; i++) {
+  const smoothing: Smoothing = {
+    kWindow: new Float64Array(slowKPeriod),
+    dWindow: new Float64Array(slowDPeriod),
+    kPosition: 0,
+    dPosition: 0,
+    kTotal: 0,
+    dTotal: 0,
+  };
+  for (let from = fastKPeriod - 1, end = from; from < length; from = end) {
+    end = chunkEnd(fastKPeriod - 1, from, length);
+    smoothChunk(k, d, first, smoothing, from, end);
+  }
+  return { k, d };
+}
+
+/** Two running means, %K of fast %K and %D of %K, carried from chunk to chunk. */
+interface Smoothing {
+  kWindow: Float64Array;
+  dWindow: Float64Array;
+  kPosition: number;
+  dPosition: number;
+  kTotal: number;
+  dTotal: number;
+}
+
+/**
+ * Replaces fast %K in k[from .. to − 1] by %K (NaN before index `first`) and writes %D: RunningMean's arithmetic
+ * (TA-Lib's), inlined, so the stream agrees bit for bit.
+ */
+function smoothChunk(
+  k: Float64Array,
+  d: Float64Array,
+  first: number,
+  state: Smoothing,
+  from: number,
+  to: number,
+): void {
+  const { kWindow, dWindow } = state;
+  const slowKPeriod = kWindow.length;
+  const slowDPeriod = dWindow.length;
+  // Fast %K starts at index first − (slowKPeriod − 1) − (slowDPeriod − 1); %K at first − (slowDPeriod − 1).
+  const kSeed = first - (slowDPeriod - 1);
+  let { kPosition, dPosition, kTotal, dTotal } = state;
+  for (let i = from; i < to; i++) {
     const fastK = k[i]!;
     kWindow[kPosition] = fastK;
     kPosition = kPosition + 1 === slowKPeriod ? 0 : kPosition + 1;
@@ -81,7 +117,7 @@ export function stoch(
     k[i] = slowK;
     d[i] = dSum / slowDPeriod;
   }
-  return { k, d };
+  Object.assign(state, { kPosition, dPosition, kTotal, dTotal });
 }
 
 /** Streaming {@link stoch}: `update(bar)` reads high, low and close and returns `{ k, d }` at that bar. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { barAt, marketDatasets, runStream } from "./testing/datasets.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
 import { SessionVwapStream, sessionVwap, VwapStream, vwap } from "./vwap.js";
 
 const datasets = marketDatasets();
@@ -90,6 +91,29 @@ describe("VwapStream", () => {
         });
         expectClose(peeked, vwap(data.high, data.low, data.close, data.volume, period), 0, `VwapStream(${period})`);
       }
+    }
+  });
+});
+
+describe("vwap batch kernel", () => {
+  it("equals VwapStream and the reference across chunk boundaries, volume bursts and zero-volume stretches", () => {
+    const bars = randomBars(20_011);
+    const input = Array.from(bars.close, (close, i) => ({
+      high: bars.high[i]!,
+      low: bars.low[i]!,
+      close,
+      volume: bars.volume[i]!,
+    }));
+    for (const period of [1, 2, 7, 20, 33]) {
+      const batch = vwap(bars.high, bars.low, bars.close, bars.volume, period);
+      expectClose(
+        runStream(new VwapStream(period), input, (v) => v),
+        batch,
+        0,
+        `VwapStream(${period})`,
+      );
+      const expected = naiveVwap(bars.high, bars.low, bars.close, bars.volume, period);
+      expectClose(batch, expected, 1e-9, `VWAP(${period})`);
     }
   });
 });

@@ -6,7 +6,7 @@
  * Where the volume in the window (or session so far) is all zero, the price is undefined and the output is NaN.
  * TA-Lib has no VWAP. https://en.wikipedia.org/wiki/Volume-weighted_average_price
  */
-import { assertSameLength, warmupArray } from "./talib-conventions.js";
+import { assertSameLength, CHUNK_LENGTH, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type BarInput, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 import { WindowSum } from "./window-sum.js";
 
@@ -40,44 +40,86 @@ export function vwap(high: Numbers, low: Numbers, close: Numbers, volume: Number
   const [highs, lows, closes, volumes] = ohlcvArrays("vwap", high, low, close, volume);
   const length = highs.length;
   const out = warmupArray(length, period - 1);
-  // Two WindowSums inlined, one block of `period` bars at a time (slot j holds bar start + j); same operations in
-  // the same order as the class the stream uses, so equal results.
-  const priceVolumes = new Float64Array(period);
-  const windowVolumes = new Float64Array(period);
-  let priceVolumeSum = 0;
-  let volumeSum = 0;
-  let nonZero = 0;
-  for (let start = 0; start < length; start += period) {
-    const end = Math.min(start + period, length);
-    const full = start >= period;
-    for (let i = start, j = 0; i < end; i++, j++) {
-      const v = volumes[i]!;
-      const priceVolume = ((highs[i]! + lows[i]! + closes[i]!) / 3) * v;
-      if (full) {
-        const leaving = windowVolumes[j]!;
-        priceVolumeSum -= priceVolumes[j]!;
-        volumeSum -= leaving;
-        if (leaving !== 0) nonZero--;
-      }
-      priceVolumes[j] = priceVolume;
-      windowVolumes[j] = v;
-      priceVolumeSum += priceVolume;
-      volumeSum += v;
-      if (v !== 0) nonZero++;
-      if (j + 1 === period) {
-        let pv = 0;
-        let vs = 0;
-        for (let k = 0; k < period; k++) {
-          pv += priceVolumes[k]!;
-          vs += windowVolumes[k]!;
-        }
-        priceVolumeSum = pv;
-        volumeSum = vs;
-      }
-      if (i >= period - 1) out[i] = nonZero === 0 ? Number.NaN : priceVolumeSum / volumeSum;
-    }
+  const sums: WindowSums = { priceVolumes: new Float64Array(period), priceVolume: 0, volume: 0, nonZero: 0 };
+  if (length < period) return out;
+  // The first block fills the window: nothing leaves it, and only its last bar has a value, taken after WindowSum's
+  // re-addition of the slots (each sum from 0, in order).
+  for (let i = 0; i < period; i++) {
+    const v = volumes[i]!;
+    sums.priceVolumes[i] = (highs[i]! + lows[i]! + closes[i]!) * v;
+    sums.priceVolume += sums.priceVolumes[i]!;
+    sums.volume += v;
+    if (v !== 0) sums.nonZero++;
+  }
+  out[period - 1] = sums.nonZero === 0 ? Number.NaN : sums.priceVolume / (3 * sums.volume);
+  // Whole blocks per chunk; the first chunk is one block, so that vwapChunk runs to its end before V8 optimizes it
+  // (see chunkEnd in talib-conventions.ts).
+  const chunk = Math.max(1, Math.floor(CHUNK_LENGTH / period)) * period;
+  for (let from = period, end = from; from < length; from = end) {
+    end = Math.min(length, from + (from === period ? period : chunk));
+    vwapChunk(highs, lows, closes, volumes, sums, out, from, end);
   }
   return out;
+}
+
+/**
+ * Two WindowSums inlined, over Σ (high + low + close) × volume and Σ volume (slot j holds bar block start + j), with
+ * the count of non-zero volumes; the same operations in the same order as the class the stream uses, so equal
+ * results. The typical price's division by 3 is taken once, out of the sum: Σ(h + l + c)·v / (3·Σv), one division
+ * per bar instead of two (a few ulps from dividing each price).
+ */
+interface WindowSums {
+  priceVolumes: Float64Array;
+  priceVolume: number;
+  volume: number;
+  nonZero: number;
+}
+
+/** Writes out[from .. to − 1] for whole blocks after the first (`from` a multiple of the period). */
+function vwapChunk(
+  highs: Float64Array,
+  lows: Float64Array,
+  closes: Float64Array,
+  volumes: Float64Array,
+  sums: WindowSums,
+  out: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const { priceVolumes } = sums;
+  const period = priceVolumes.length;
+  let { priceVolume, volume, nonZero } = sums;
+  // Read before the loop: a global read first met mid-loop (an all-zero-volume window) would deoptimize.
+  const nan = Number.NaN;
+  for (let start = from; start < to; start += period) {
+    const count = Math.min(period, to - start);
+    // The slots hold this block's bars once it is complete, so WindowSum's re-addition of the slots in order is this
+    // block's running sum from 0: kept as we go, instead of a chain of `period` additions at the block's end.
+    let blockPriceVolume = 0;
+    let blockVolume = 0;
+    for (let j = 0; j < count; j++) {
+      const i = start + j;
+      const v = volumes[i]!;
+      // The volume leaving the window is read from the input (the same value WindowSum keeps in its slot).
+      const leaving = volumes[i - period]!;
+      priceVolume -= priceVolumes[j]!;
+      volume -= leaving;
+      // Flags, not branches: WindowSum's `if (leaving !== 0) nonZero--; if (v !== 0) nonZero++` as arithmetic.
+      nonZero += Number(v !== 0) - Number(leaving !== 0);
+      const weighted = (highs[i]! + lows[i]! + closes[i]!) * v;
+      priceVolumes[j] = weighted;
+      priceVolume += weighted;
+      volume += v;
+      blockPriceVolume += weighted;
+      blockVolume += v;
+      if (j + 1 === period) {
+        priceVolume = blockPriceVolume;
+        volume = blockVolume;
+      }
+      out[i] = nonZero === 0 ? nan : priceVolume / (3 * volume);
+    }
+  }
+  Object.assign(sums, { priceVolume, volume, nonZero });
 }
 
 /** Streaming {@link vwap}: `update(bar)` reads high, low, close and volume and returns the rolling VWAP. */
@@ -92,16 +134,16 @@ export class VwapStream implements StreamingIndicator<BarInput, number> {
   }
 
   update(bar: BarInput): number {
-    this.priceVolume.add(((bar.high + bar.low + bar.close) / 3) * bar.volume);
+    this.priceVolume.add((bar.high + bar.low + bar.close) * bar.volume);
     this.volumeSum.add(bar.volume);
     if (!this.volumeSum.full || this.volumeSum.allZero) return Number.NaN;
-    return this.priceVolume.sum / this.volumeSum.sum;
+    return this.priceVolume.sum / (3 * this.volumeSum.sum);
   }
 
   peek(bar: BarInput): number {
     if (this.volumeSum.peekAllZero(bar.volume)) return Number.NaN;
-    const priceVolume = this.priceVolume.peekSum(((bar.high + bar.low + bar.close) / 3) * bar.volume);
-    return priceVolume / this.volumeSum.peekSum(bar.volume);
+    const priceVolume = this.priceVolume.peekSum((bar.high + bar.low + bar.close) * bar.volume);
+    return priceVolume / (3 * this.volumeSum.peekSum(bar.volume));
   }
 
   reset(): void {

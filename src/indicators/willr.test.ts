@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { barAt, marketDatasets, runStream } from "./testing/datasets.js";
 import { expectClose } from "./testing/expect-close.js";
+import { randomBars } from "./testing/random-bars.js";
 import { talib, talibRun } from "./testing/talib-reference.js";
 import { WillrStream, willr } from "./willr.js";
 
@@ -52,6 +53,29 @@ describe("WillrStream", () => {
       const bar = { high: 11 + (i % 4), low: 9 - (i % 3), close: 10 + (i % 5) - 2 };
       stream.peek({ high: 50, low: 1, close: 2 });
       expect(Object.is(stream.peek(bar), stream.update(bar))).toBe(true);
+    }
+  });
+});
+
+describe("willr batch kernel", () => {
+  const bars = randomBars(20_011);
+
+  it("equals WillrStream (an independent deque) across chunk and block boundaries and flat stretches", () => {
+    const input = Array.from(bars.close, (close, i) => ({ high: bars.high[i]!, low: bars.low[i]!, close }));
+    for (const period of [2, 3, 4, 5, 14, 33, 200]) {
+      const streamed = runStream(new WillrStream(period), input, (v) => v);
+      expectClose(streamed, willr(bars.high, bars.low, bars.close, period), 0, `WILLR(${period})`);
+    }
+  });
+
+  it.skipIf(talib === undefined)("equals TA-Lib C on the same series", () => {
+    for (const period of [2, 14, 33]) {
+      const expected = talibRun(
+        "WILLR",
+        { high: bars.high, low: bars.low, close: bars.close },
+        { optInTimePeriod: period },
+      ).outReal!;
+      expectClose(willr(bars.high, bars.low, bars.close, period), expected, 1e-9, `WILLR(${period})`);
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Williams %R (TA-Lib WILLR): -100 × (highest high - close) / (highest high - lowest low) over `period` bars,
  * from -100 (close at the low of the range) to 0 (close at the high). NaN before index `period - 1`; 0 when the
- * range is flat (TA-Lib's convention). Same arithmetic as TA-Lib, so bit-identical to it.
+ * range is flat (TA-Lib's convention). Equal to TA-Lib within a few ulps (one division where TA-Lib has two; see
+ * close-in-range.ts); WillrStream gives the batch values exactly.
  * https://ta-lib.github.io/ta-lib-c/ (function WILLR)
  */
 import { closeInRangeInto, williamsROf } from "./close-in-range.js";

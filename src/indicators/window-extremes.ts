@@ -1,15 +1,11 @@
 /**
- * Rolling extremes over the last `period` values: batch for MAX/MIN and Donchian channels (close-in-range.ts fuses
- * the same batch algorithm into the stochastic and Williams %R), streaming for all five. Not exported from the
- * package index. Inputs are expected to be finite.
+ * Streaming rolling extremes over the last `period` values, for MaxStream/MinStream and the Donchian, stochastic and
+ * Williams %R streams (the batch forms are in rolling-extremes.ts). Not exported from the package index. Inputs are
+ * expected to be finite.
  *
  * TA-Lib rescans the window whenever its extreme leaves it: O(period) per bar in the worst case (a steady downtrend
- * for MAX). Both forms here are O(1) per bar and give TA-Lib's values exactly (a window's extreme is unique):
- * - batch: the van Herk / Gil-Werman block algorithm. The series is cut into blocks of `period` values; a window
- *   ending at i is the suffix of the previous block plus the prefix of i's block, so its extreme is the larger of a
- *   suffix extreme and a running prefix extreme: three comparisons per value and no data-dependent loop. Measured
- *   about 1.5× faster than a monotonic deque, whose pop loop branches on the data (mispredicts on price series).
- * - streaming: a monotonic deque in typed-array rings (O(1) amortised), which also answers `peek` in O(1).
+ * for MAX). Here a monotonic deque in typed-array rings gives O(1) amortised per bar and TA-Lib's values exactly (a
+ * window's extreme is unique), and answers `peek` in O(1).
  */
 import { assertPeriod } from "./types.js";
 
@@ -18,64 +14,6 @@ export function ringCapacity(n: number): number {
   let capacity = 1;
   while (capacity < n) capacity *= 2;
   return capacity;
-}
-
-/**
- * Writes the rolling maximum of `src` over `period` values into `out` from index `period - 1` on; earlier indices
- * are left untouched. `out` must not alias `src`.
- */
-export function rollingMaxInto(src: Float64Array, period: number, out: Float64Array): void {
-  const n = src.length;
-  if (n < period) return;
-  let running = src[0]!;
-  for (let i = 1; i < period; i++) running = Math.max(running, src[i]!);
-  out[period - 1] = running;
-  // suffix[period] is a neutral sentinel for the window that is exactly the current block.
-  const suffix = new Float64Array(period + 1);
-  suffix[period] = Number.NEGATIVE_INFINITY;
-  for (let start = period; start < n; start += period) {
-    // suffix[k] = max of the previous block from its k-th value to its end.
-    const previous = start - period;
-    let tail = src[start - 1]!;
-    suffix[period - 1] = tail;
-    for (let k = period - 2; k > 0; k--) {
-      tail = Math.max(tail, src[previous + k]!);
-      suffix[k] = tail;
-    }
-    const end = Math.min(start + period, n);
-    running = src[start]!;
-    for (let i = start, k = 1; i < end; i++, k++) {
-      running = Math.max(running, src[i]!);
-      out[i] = Math.max(suffix[k]!, running);
-    }
-  }
-}
-
-/** Like {@link rollingMaxInto}, for the rolling minimum. */
-export function rollingMinInto(src: Float64Array, period: number, out: Float64Array): void {
-  const n = src.length;
-  if (n < period) return;
-  let running = src[0]!;
-  for (let i = 1; i < period; i++) running = Math.min(running, src[i]!);
-  out[period - 1] = running;
-  // suffix[period] is a neutral sentinel for the window that is exactly the current block.
-  const suffix = new Float64Array(period + 1);
-  suffix[period] = Number.POSITIVE_INFINITY;
-  for (let start = period; start < n; start += period) {
-    const previous = start - period;
-    let tail = src[start - 1]!;
-    suffix[period - 1] = tail;
-    for (let k = period - 2; k > 0; k--) {
-      tail = Math.min(tail, src[previous + k]!);
-      suffix[k] = tail;
-    }
-    const end = Math.min(start + period, n);
-    running = src[start]!;
-    for (let i = start, k = 1; i < end; i++, k++) {
-      running = Math.min(running, src[i]!);
-      out[i] = Math.min(suffix[k]!, running);
-    }
-  }
 }
 
 /**

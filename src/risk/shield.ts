@@ -53,6 +53,11 @@ export interface RiskLayer {
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult;
   /** Once per time step, after every slot of that step; returning a "halt" trips the engine's halt. */
   observe?(time: number, equity: number): RiskCheckResult | undefined;
+  /**
+   * False when this layer's `observe` has nothing to look at (a context layer without data): the shield then skips
+   * it on every time step. Read once, when the shield is built.
+   */
+  readonly observesSteps?: boolean;
   onFill?(fill: Fill, trade: ClosedTrade | undefined): void;
 }
 
@@ -78,23 +83,28 @@ export class RiskShield {
   readonly #limits: readonly RiskLayer[];
   readonly #finals: readonly RiskLayer[];
   readonly #observers: readonly RiskLayer[];
+  readonly #fillListeners: readonly RiskLayer[];
 
   constructor(layers: readonly RiskLayer[] = []) {
     this.layers = layers;
     this.#adjusters = layers.filter((l) => l.phase === "adjust");
     this.#limits = layers.filter((l) => l.phase === undefined || l.phase === "limit");
     this.#finals = layers.filter((l) => l.phase === "final");
-    this.#observers = layers.filter((l) => l.observe !== undefined);
+    this.#observers = layers.filter((l) => l.observe !== undefined && l.observesSteps !== false);
+    this.#fillListeners = layers.filter((l) => l.onFill !== undefined);
   }
 
+  // The loops below are indexed rather than for…of: a backtest's first decisions run before the optimizing compiler
+  // has looked at this code, and there an iterator costs an allocation per layer.
   evaluate(order: ProposedOrder, context: RiskContext): ShieldDecision {
     // Sized for every layer up front (records keep this array); trimmed below when the final phase is skipped.
     const verdicts: RiskCheckResult[] = new Array(this.layers.length);
     let n = 0;
     let adjust = 1;
     let denied: RiskCheckResult | undefined;
-    for (const layer of this.#adjusters) {
-      const result = layer.check(order, context);
+    const adjusters = this.#adjusters;
+    for (let i = 0; i < adjusters.length; i++) {
+      const result = (adjusters[i] as RiskLayer).check(order, context);
       verdicts[n++] = result;
       if (result.verdict === "scale") adjust *= Math.max(0, result.scale ?? 1);
       // An adjuster that sizes to nothing (Kelly sees no edge) is a denial, and says why.
@@ -109,8 +119,9 @@ export class RiskShield {
     const adjusted = adjust === 1 ? order : { ...order, quantity: order.quantity * adjust };
     let scale = 1;
     let halted = false;
-    for (const layer of this.#limits) {
-      const result = layer.check(adjusted, context);
+    const limits = this.#limits;
+    for (let i = 0; i < limits.length; i++) {
+      const result = (limits[i] as RiskLayer).check(adjusted, context);
       verdicts[n++] = result;
       if (result.verdict === "halt") {
         halted = true;
@@ -118,10 +129,11 @@ export class RiskShield {
       } else if (result.verdict === "deny") denied ??= result;
       else if (result.verdict === "scale") scale = Math.min(scale, Math.max(0, Math.min(1, result.scale ?? 1)));
     }
-    if (!denied && this.#finals.length > 0) {
+    const finals = this.#finals;
+    if (!denied && finals.length > 0) {
       const final = scale === 1 ? adjusted : { ...adjusted, quantity: adjusted.quantity * scale };
-      for (const layer of this.#finals) {
-        const result = layer.check(final, context);
+      for (let i = 0; i < finals.length; i++) {
+        const result = (finals[i] as RiskLayer).check(final, context);
         verdicts[n++] = result;
         if (result.verdict === "deny" || result.verdict === "halt") denied ??= result;
       }
@@ -151,15 +163,17 @@ export class RiskShield {
   /** Returns the first halt a layer calls for on this time step, if any. */
   observe(time: number, equity: number): RiskCheckResult | undefined {
     let halt: RiskCheckResult | undefined;
-    for (const layer of this.#observers) {
-      const result = layer.observe?.(time, equity);
-      if (result?.verdict === "halt") halt ??= result;
+    const observers = this.#observers;
+    for (let i = 0; i < observers.length; i++) {
+      const result = (observers[i] as RiskLayer).observe?.(time, equity);
+      if (result !== undefined && result.verdict === "halt") halt ??= result;
     }
     return halt;
   }
 
   onFill(fill: Fill, trade: ClosedTrade | undefined): void {
-    for (const layer of this.layers) layer.onFill?.(fill, trade);
+    const listeners = this.#fillListeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as RiskLayer).onFill?.(fill, trade);
   }
 }
 

@@ -75,10 +75,10 @@ export class MacroRiskLayer implements RiskLayer {
   }
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
+    if (this.#providers.length === 0) return this.#checkWithoutSeries(order, this.#latchReader.read(this.#store));
     const asOf = decisionInstant(context.time, context.market);
     this.#scan(asOf);
     const latch = this.#latchReader.read(this.#store);
-    if (this.#providers.length === 0) return this.#checkWithoutSeries(order, latch);
     const now = this.#describeNow(asOf);
     if (order.reduceOnly) return reduceOnlyVerdict(this.name, latch ? "macro risk HIGH" : now.text);
     if (latch) {
@@ -116,8 +116,15 @@ export class MacroRiskLayer implements RiskLayer {
       }
       return this.#latchedVerdict.result;
     }
-    this.#neutral ??= Object.freeze(adjustment(this.name, 1, `no macro data (${this.#note}) → neutral ${formatScale(1)}`));
+    this.#neutral ??= Object.freeze(
+      adjustment(this.name, 1, `no macro data (${this.#note}) → neutral ${formatScale(1)}`),
+    );
     return this.#neutral;
+  }
+
+  /** Without index series there is nothing to examine on each time step. */
+  get observesSteps(): boolean {
+    return this.#providers.length > 0;
   }
 
   /** Examines the closes known by each time step (the bar's open: never later than what was known). */

@@ -195,6 +195,26 @@ describe("KillSwitch latch", () => {
     ).toBeUndefined();
   });
 
+  it("notices a latch another writer puts in the store between two time steps", () => {
+    const latch = JSON.stringify({ rule: "max-drawdown", time: T0, reason: "set elsewhere", equity: 1, reference: 2 });
+    // A memory store counts its changes, so the switch may skip reading while nothing changed; a store without a
+    // count (one that other processes write) is read on every step.
+    const counting = new MemoryStateStore();
+    const plain = new Map<string, string>();
+    const notCounting = {
+      get: (key: string) => plain.get(key),
+      set: (key: string, value: string) => void plain.set(key, value),
+      delete: (key: string) => void plain.delete(key),
+    };
+    for (const store of [counting, notCounting]) {
+      const ks = new KillSwitch(store, defaults);
+      expect(ks.observe(T0, 10_000)).toBeUndefined();
+      expect(ks.observe(T0 + M, 10_000)).toBeUndefined();
+      store.set(KILL_SWITCH_KEY, latch);
+      expect(ks.observe(T0 + 2 * M, 10_000)?.reason).toContain("set elsewhere");
+    }
+  });
+
   it("refuses a reset without a person's name", () => {
     expect(() => resetKillSwitch(new MemoryStateStore(), "  ", T0)).toThrow(/name of the person/);
   });

@@ -35,7 +35,11 @@ export const KILL_SWITCH_PEAK_KEY = "kill-switch.peak-equity";
 export const KILL_SWITCH_LAST_RESET_KEY = "kill-switch.last-reset";
 
 /** The verdict of every check while the switch is not tripped, shared by all records. */
-const NOT_TRIPPED: RiskCheckResult = Object.freeze({ layer: "kill-switch", verdict: "allow", reason: "kill switch not tripped" });
+const NOT_TRIPPED: RiskCheckResult = Object.freeze({
+  layer: "kill-switch",
+  verdict: "allow",
+  reason: "kill switch not tripped",
+});
 
 /** What the latch records: which rule tripped, when, and the numbers that tripped it. */
 export interface KillSwitchLatch {
@@ -91,6 +95,11 @@ export class KillSwitch implements RiskLayer {
   readonly #store: RiskStateStore;
   readonly #config: KillSwitchConfig;
   readonly #windowMs: number;
+  /** The two rules' switches and limits, read once: `observe` runs on every time step. */
+  readonly #rollingOn: boolean;
+  readonly #rollingPct: number;
+  readonly #drawdownOn: boolean;
+  readonly #drawdownPct: number;
   /**
    * Rolling-window maximum as a monotonic deque in two growable typed arrays (observations with decreasing
    * equity, oldest = highest first): O(1) amortised per observation and no allocation per bar.
@@ -109,10 +118,16 @@ export class KillSwitch implements RiskLayer {
     this.#store = store;
     this.#config = config;
     this.#windowMs = config.rollingDrop.windowMinutes * 60_000;
+    this.#rollingOn = config.rollingDrop.enabled;
+    this.#rollingPct = config.rollingDrop.pct;
+    this.#drawdownOn = config.maxDrawdown.enabled;
+    this.#drawdownPct = config.maxDrawdown.pct;
     this.#peak = this.#loadPeak();
     this.#storedPeak = this.#peak;
   }
 
+  /** The store revision at which the latch was last read and found absent (NaN: not known). */
+  #absentAt = Number.NaN;
   #latchRaw: string | undefined;
   #latchParsed: KillSwitchLatch | undefined;
   #haltResult: RiskCheckResult | undefined;
@@ -143,12 +158,16 @@ export class KillSwitch implements RiskLayer {
   }
 
   observe(time: number, equity: number): RiskCheckResult | undefined {
-    const latch = this.latch();
-    if (latch) {
-      this.#sawLatch = true;
-      return this.#halt(latch);
-    }
+    // Runs on every time step, so the usual case (no latch, nothing trips) stays in this one function; a store that
+    // counts its changes is not asked again while nothing in it changed since the latch was last seen absent.
+    const revision = this.#store.revision;
+    if (revision === undefined || revision !== this.#absentAt || this.#sawLatch) this.#pollLatch(revision);
     if (this.#sawLatch) {
+      const latch = this.latch();
+      if (latch) {
+        this.#sawLatch = true;
+        return this.#halt(latch);
+      }
       // A person reset the switch while this instance ran: measure afresh from now.
       this.#sawLatch = false;
       this.#head = 0;
@@ -156,7 +175,38 @@ export class KillSwitch implements RiskLayer {
       this.#peak = this.#loadPeak();
       this.#storedPeak = this.#peak;
     }
-    const tripped = this.#rollingDrop(time, equity) ?? this.#maxDrawdown(time, equity);
+    let tripped: KillSwitchLatch | undefined;
+    if (this.#rollingOn) {
+      // The window's high is the head of a deque of observations with decreasing equity.
+      const times = this.#times;
+      const equities = this.#equities;
+      const from = time - this.#windowMs;
+      let head = this.#head;
+      let tail = this.#tail;
+      while (head < tail && (times[head] as number) < from) head++;
+      const high = head < tail ? (equities[head] as number) : equity;
+      while (tail > head && (equities[tail - 1] as number) <= equity) tail--;
+      this.#head = head;
+      this.#tail = tail;
+      if (tail === times.length) this.#makeRoom();
+      this.#times[this.#tail] = time;
+      this.#equities[this.#tail] = equity;
+      this.#tail++;
+      // Written as "not below" so that an equity that is not a number trips it.
+      if (high > 0 && !(((high - equity) / high) * 100 < this.#rollingPct - 1e-9)) {
+        tripped = this.#rollingDrop(time, equity, high);
+      }
+    }
+    if (tripped === undefined && this.#drawdownOn) {
+      let peak = this.#peak;
+      if (peak === undefined || equity > peak) {
+        this.#raisePeak(equity);
+        peak = equity;
+      }
+      if (peak > 0 && !(((peak - equity) / peak) * 100 < this.#drawdownPct - 1e-9)) {
+        tripped = this.#maxDrawdown(time, equity, peak);
+      }
+    }
     if (!tripped) return undefined;
     this.#store.set(KILL_SWITCH_KEY, JSON.stringify(tripped));
     recordRiskEvent(this.#store, { time, kind: "kill-switch.set", detail: { ...tripped } });
@@ -164,46 +214,29 @@ export class KillSwitch implements RiskLayer {
     return this.#halt(tripped);
   }
 
-  #rollingDrop(time: number, equity: number): KillSwitchLatch | undefined {
+  /** Reads the latch (`observe`): notes a latch as seen, or the revision at which it was absent. */
+  #pollLatch(revision: number | undefined): void {
+    if (this.#store.get(KILL_SWITCH_KEY) !== undefined) this.#sawLatch = true;
+    else if (!this.#sawLatch && revision !== undefined) this.#absentAt = revision;
+  }
+
+  /** The latch of a rolling drop from `high` to `equity` that reached the limit. */
+  #rollingDrop(time: number, equity: number, high: number): KillSwitchLatch {
     const rule = this.#config.rollingDrop;
-    if (!rule.enabled) return undefined;
-    const from = time - this.#windowMs;
-    while (this.#head < this.#tail && (this.#times[this.#head] as number) < from) this.#head++;
-    const high = this.#head < this.#tail ? (this.#equities[this.#head] as number) : equity;
-    while (this.#tail > this.#head && (this.#equities[this.#tail - 1] as number) <= equity) this.#tail--;
-    if (this.#tail === this.#times.length) this.#makeRoom();
-    this.#times[this.#tail] = time;
-    this.#equities[this.#tail] = equity;
-    this.#tail++;
-    if (!(high > 0)) return undefined;
     const drop = (high - equity) / high;
-    if (drop * 100 < rule.pct - 1e-9) return undefined;
-    const minutes = rule.windowMinutes;
     return {
       rule: "rolling-drop",
       time,
       equity,
       reference: high,
-      reason: `equity down ${pct(drop)} within ${minutes} min (${money(high)} → ${money(equity)}), limit ${rule.pct} %`,
+      reason: `equity down ${pct(drop)} within ${rule.windowMinutes} min (${money(high)} → ${money(equity)}), limit ${rule.pct} %`,
     };
   }
 
-  #maxDrawdown(time: number, equity: number): KillSwitchLatch | undefined {
+  /** The latch of a drawdown from `peak` to `equity` that reached the limit. */
+  #maxDrawdown(time: number, equity: number, peak: number): KillSwitchLatch {
     const rule = this.#config.maxDrawdown;
-    if (!rule.enabled) return undefined;
-    if (this.#peak === undefined || equity > this.#peak) {
-      this.#peak = equity;
-      // Persisting every new high would write the store on most bars of a rising market; a peak stored up to
-      // PEAK_WRITE_STEP low only makes a restarted switch measure drawdown that much more leniently.
-      if (this.#storedPeak === undefined || equity > this.#storedPeak * (1 + PEAK_WRITE_STEP)) {
-        this.#storedPeak = equity;
-        this.#store.set(KILL_SWITCH_PEAK_KEY, String(equity));
-      }
-    }
-    const peak = this.#peak;
-    if (!(peak > 0)) return undefined;
     const drawdown = (peak - equity) / peak;
-    if (drawdown * 100 < rule.pct - 1e-9) return undefined;
     return {
       rule: "max-drawdown",
       time,
@@ -211,6 +244,16 @@ export class KillSwitch implements RiskLayer {
       reference: peak,
       reason: `drawdown ${pct(drawdown)} from peak equity (${money(peak)} → ${money(equity)}), limit ${rule.pct} %`,
     };
+  }
+
+  #raisePeak(equity: number): void {
+    this.#peak = equity;
+    // Persisting every new high would write the store on most bars of a rising market; a peak stored up to
+    // PEAK_WRITE_STEP low only makes a restarted switch measure drawdown that much more leniently.
+    if (this.#storedPeak === undefined || equity > this.#storedPeak * (1 + PEAK_WRITE_STEP)) {
+      this.#storedPeak = equity;
+      this.#store.set(KILL_SWITCH_PEAK_KEY, String(equity));
+    }
   }
 
   /** Frees the end of the full deque arrays: compacts first, grows only when the live part fills them. */

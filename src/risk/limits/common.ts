@@ -15,17 +15,34 @@ export function dayLabel(day: number): string {
   if (!(Number.isInteger(day) && day >= MIN_FAST_DAY && day <= MAX_FAST_DAY)) {
     return new Date(day * DAY_MS).toISOString().slice(0, 10);
   }
+  // The daily limits ask for the same day over and over (each fill of the day): the last label is kept.
+  if (day === lastLabel.day) return lastLabel.text;
+  const text = civilDate(day);
+  lastLabel.day = day;
+  lastLabel.text = text;
+  return text;
+}
+
+const lastLabel = { day: Number.NaN, text: "" };
+
+/** `dayLabel` for days of years 0–9999. */
+function civilDate(day: number): string {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const shifted = Math.floor((5 * dayOfYear + 2) / 153);
   const date = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
   const month = shifted < 10 ? shifted + 3 : shifted - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year < 1000 ? String(year).padStart(4, "0") : year}-${month < 10 ? "0" : ""}${month}-${date < 10 ? "0" : ""}${date}`;
+  return `${year < 1000 ? String(year).padStart(4, "0") : year}-${TWO_DIGITS[month]}-${TWO_DIGITS[date]}`;
 }
+
+/** "00" … "31": months and days of a date label. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 32 }, (_, i) => String(i).padStart(2, "0"));
 
 /** 0000-01-01 and 9999-12-31 as day numbers: the range where `toISOString` writes a plain four-digit year. */
 const MIN_FAST_DAY = -719_528;
@@ -163,20 +180,46 @@ export function parseJson(text: string): unknown {
  * is on the safe side and lasts one bar of that symbol.
  */
 export class AwaitingFills {
-  readonly #bySymbol = new Map<string, number>();
+  // Two small parallel arrays in the order a Map would keep (a cleared symbol that comes back goes last), so sums
+  // add up in the same order; cheaper than a Map for the handful of symbols a run has, set and cleared per order.
+  // Entries live in the first `#count` slots; the arrays never shrink, so setting and clearing allocate nothing.
+  readonly #symbols: string[] = [];
+  readonly #amounts: number[] = [];
+  #count = 0;
 
   set(symbol: string, amount: number): void {
-    this.#bySymbol.set(symbol, amount);
+    const i = this.#indexOf(symbol);
+    if (i >= 0) {
+      this.#amounts[i] = amount;
+      return;
+    }
+    this.#symbols[this.#count] = symbol;
+    this.#amounts[this.#count] = amount;
+    this.#count++;
   }
 
   clear(symbol: string): void {
-    this.#bySymbol.delete(symbol);
+    const i = this.#indexOf(symbol);
+    if (i < 0) return;
+    const symbols = this.#symbols;
+    const amounts = this.#amounts;
+    for (let k = i + 1; k < this.#count; k++) {
+      symbols[k - 1] = symbols[k] as string;
+      amounts[k - 1] = amounts[k] as number;
+    }
+    this.#count--;
   }
 
   /** Sum over every symbol except `symbol`. */
   totalExcept(symbol: string): number {
     let total = 0;
-    for (const [s, amount] of this.#bySymbol) if (s !== symbol) total += amount;
+    const symbols = this.#symbols;
+    for (let i = 0; i < this.#count; i++) if (symbols[i] !== symbol) total += this.#amounts[i] as number;
     return total;
+  }
+
+  #indexOf(symbol: string): number {
+    for (let i = 0; i < this.#count; i++) if (this.#symbols[i] === symbol) return i;
+    return -1;
   }
 }

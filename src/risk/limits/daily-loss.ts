@@ -1,7 +1,18 @@
 import { z } from "zod";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
-import { allow, constantAllow, DAY_MS, dayLabel, deny, money, parseJson, pct, reduceOnlyAllowed, utcDay } from "./common.js";
+import {
+  allow,
+  constantAllow,
+  DAY_MS,
+  dayLabel,
+  deny,
+  money,
+  parseJson,
+  pct,
+  reduceOnlyAllowed,
+  utcDay,
+} from "./common.js";
 
 export const dailyLossSchema = z
   .object({
@@ -30,6 +41,9 @@ export class MaxDailyLoss implements RiskLayer {
   #day = Number.NEGATIVE_INFINITY;
   #start: number | undefined;
   #last: number | undefined;
+  /** The start equity as last written, and its text: flat days start where the last one did. */
+  #writtenEquity = Number.NaN;
+  #writtenText = "null";
   readonly #noEquityYet: RiskCheckResult;
   readonly #withinLimit: RiskCheckResult;
 
@@ -37,7 +51,10 @@ export class MaxDailyLoss implements RiskLayer {
     this.#maxPct = config.maxPct;
     this.#store = store;
     this.#noEquityYet = constantAllow(this.name, "no equity observed yet today");
-    this.#withinLimit = constantAllow(this.name, `loss since the start of the UTC day below the max daily loss ${config.maxPct} %`);
+    this.#withinLimit = constantAllow(
+      this.name,
+      `loss since the start of the UTC day below the max daily loss ${config.maxPct} %`,
+    );
     const saved = store?.get(DAILY_LOSS_KEY);
     if (saved !== undefined) {
       const parsed = savedSchema.safeParse(parseJson(saved));
@@ -53,8 +70,11 @@ export class MaxDailyLoss implements RiskLayer {
   }
 
   observe(time: number, equity: number): undefined {
-    this.#roll(time);
-    if (this.#start === undefined) this.#setStart(equity);
+    // Called on every time step: only a new day or a missing start needs more than remembering the equity.
+    if (Math.floor(time / DAY_MS) > this.#day || this.#start === undefined) {
+      this.#roll(time);
+      if (this.#start === undefined) this.#setStart(equity);
+    }
     this.#last = equity;
     return undefined;
   }
@@ -87,8 +107,14 @@ export class MaxDailyLoss implements RiskLayer {
 
   #setStart(equity: number): void {
     this.#start = equity;
-    // The same text as JSON.stringify({ day, startEquity }), without building the object on every day change.
-    this.#store?.set(DAILY_LOSS_KEY, `{"day":"${dayLabel(this.#day)}","startEquity":${jsonNumber(equity)}}`);
+    if (this.#store === undefined) return;
+    // The same text as JSON.stringify({ day, startEquity }), written on every day change: the number's text is
+    // reused while equity stays put (no position), since writing a number out is the costly part.
+    if (!Object.is(equity, this.#writtenEquity)) {
+      this.#writtenEquity = equity;
+      this.#writtenText = jsonNumber(equity);
+    }
+    this.#store.set(DAILY_LOSS_KEY, `{"day":"${dayLabel(this.#day)}","startEquity":${this.#writtenText}}`);
   }
 }
 

@@ -40,17 +40,29 @@ export function exchangeConstraints(): RiskLayer {
       if (order.reduceOnly) return reduceOnlyAllowed(name);
       const quantity = floorToStep(order.quantity, instrument.lotSize);
       if (!(quantity > 0)) {
-        return deny(name, `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} of ${instrument.symbol}`);
+        return deny(
+          name,
+          `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} of ${instrument.symbol}`,
+        );
       }
       if (quantity < instrument.minQuantity) {
-        return deny(name, `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} of ${instrument.symbol}`);
+        return deny(
+          name,
+          `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} of ${instrument.symbol}`,
+        );
       }
       if (!(roundToStep(order.price, instrument.tickSize) > 0)) {
-        return deny(name, `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} of ${instrument.symbol}`);
+        return deny(
+          name,
+          `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} of ${instrument.symbol}`,
+        );
       }
       const notional = quantity * order.price;
       if (notional < instrument.minNotional) {
-        return deny(name, `notional ${money(notional)} below minimum ${num(instrument.minNotional)} of ${instrument.symbol}`);
+        return deny(
+          name,
+          `notional ${money(notional)} below minimum ${num(instrument.minNotional)} of ${instrument.symbol}`,
+        );
       }
       return withinLimits(instrument);
     },

@@ -35,7 +35,9 @@ export class MaxMarginRatio implements RiskLayer {
   readonly name = "max-margin-ratio";
   readonly phase = "limit";
   readonly #max: number;
-  readonly #symbols = new Set<string>();
+  /** Symbols seen, in the order first seen (an array: `usedMargin` walks it on every opening order). */
+  readonly #symbols: string[] = [];
+  readonly #known = new Set<string>();
   readonly #awaiting = new AwaitingFills();
   /** An order that fits says so without its numbers; a cut or a denial shows them. */
   readonly #fits: RiskCheckResult;
@@ -46,7 +48,7 @@ export class MaxMarginRatio implements RiskLayer {
   }
 
   check(order: ProposedOrder, { portfolio }: RiskContext): RiskCheckResult {
-    this.#symbols.add(order.symbol);
+    this.#learn(order.symbol);
     if (order.reduceOnly) return reduceOnlyAllowed(this.name);
     this.#awaiting.clear(order.symbol);
     const equity = portfolio.equity();
@@ -88,16 +90,23 @@ export class MaxMarginRatio implements RiskLayer {
   }
 
   onFill(fill: Fill): void {
-    this.#symbols.add(fill.symbol);
+    this.#learn(fill.symbol);
     this.#awaiting.clear(fill.symbol);
+  }
+
+  #learn(symbol: string): void {
+    if (this.#known.has(symbol)) return;
+    this.#known.add(symbol);
+    this.#symbols.push(symbol);
   }
 
   /** Margin locked by open positions, as far as this layer can tell (see the class comment). */
   usedMargin(portfolio: PortfolioView): number {
     let used = 0;
     let attributed = 0;
-    for (const symbol of this.#symbols) {
-      const p = portfolio.position(symbol);
+    const symbols = this.#symbols;
+    for (let i = 0; i < symbols.length; i++) {
+      const p = portfolio.position(symbols[i] as string);
       if (!p) continue;
       used += (p.quantity * p.entryPrice) / p.leverage;
       attributed += p.quantity * p.markPrice;

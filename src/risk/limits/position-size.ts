@@ -34,7 +34,10 @@ export function maxPositionSize(config: Pick<PositionSizeConfig, "maxPct">): Ris
       if (fitsUnderCap(order.quantity, maxQuantity)) {
         return (
           allowed.find(order.symbol) ??
-          allowed.add(order.symbol, `position in ${order.symbol} after the order within max ${config.maxPct} % of equity`)
+          allowed.add(
+            order.symbol,
+            `position in ${order.symbol} after the order within max ${config.maxPct} % of equity`,
+          )
         );
       }
       const after = units * order.price;

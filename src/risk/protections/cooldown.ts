@@ -49,8 +49,11 @@ export class CooldownProtection implements RiskLayer {
 
   check(order: ProposedOrder, context: RiskContext): RiskCheckResult {
     const symbol = order.symbol;
-    const length = barLengthMs(context.market);
-    if (!Number.isNaN(length) && this.#barMs.get(symbol) !== length) this.#barMs.set(symbol, length);
+    // Only a cooldown counted in bars needs the bar length.
+    if (this.#bars !== undefined) {
+      const length = barLengthMs(context.market);
+      if (!Number.isNaN(length) && this.#barMs.get(symbol) !== length) this.#barMs.set(symbol, length);
+    }
     if (this.#pending.size > 0) {
       const pending = this.#pending.get(symbol);
       if (pending !== undefined) {

@@ -29,7 +29,11 @@ export class LockBook {
     if (current !== undefined && current.until >= until) return;
     const lock = { until, reason };
     this.#locks.set(scope, lock);
-    this.#store?.set(this.#key(scope), JSON.stringify(lock));
+    // The same text as JSON.stringify(lock), without walking the object.
+    this.#store?.set(
+      this.#key(scope),
+      `{"until":${Number.isFinite(until) ? String(until) : "null"},"reason":${JSON.stringify(reason)}}`,
+    );
   }
 
   /** The lock on `scope` still running at `time`, if any. */

@@ -45,6 +45,8 @@ export class LowProfitLock implements RiskLayer {
   /** The fixed parts of the allow reason. */
   readonly #window: string;
   readonly #rule: string;
+  /** Window, threshold and lock length as a lock reason writes them. */
+  readonly #lockTerms: readonly [string, string, string];
 
   constructor(options: LowProfitOptions = {}) {
     this.#windowMs = options.windowMs ?? 7 * 86_400_000;
@@ -53,6 +55,7 @@ export class LowProfitLock implements RiskLayer {
     this.#lockMs = options.lockMs ?? 12 * 3_600_000;
     this.#locks = new LockBook(this.name, options.store);
     this.#window = `closed in the last ${formatSpan(this.#windowMs)} sum to `;
+    this.#lockTerms = [formatSpan(this.#windowMs), pct(this.#minProfit), formatSpan(this.#lockMs)];
     this.#rule = ` (lock below ${pct(this.#minProfit)} with ≥ ${this.#minTrades} trades)`;
     if (!(this.#windowMs > 0)) throw new RangeError(`low-profit window must be > 0 ms, got ${this.#windowMs}`);
     if (!(Number.isInteger(this.#minTrades) && this.#minTrades >= 1)) {
@@ -86,16 +89,20 @@ export class LowProfitLock implements RiskLayer {
     // Keeps the trades still in the window, in place: a trade closes on most decisions.
     const closed = this.#closed;
     let kept = 0;
-    for (const c of closed) if (c.time > time - this.#windowMs) closed[kept++] = c;
+    for (let i = 0; i < closed.length; i++) {
+      const c = closed[i] as Closed;
+      if (c.time > time - this.#windowMs) closed[kept++] = c;
+    }
     closed.length = kept;
     closed.push({ symbol: trade.symbol, time, returnPct: trade.returnPct });
     const { count, sum } = this.#tally(trade.symbol, time);
     if (count < this.#minTrades || !(sum < this.#minProfit)) return;
     const until = time + this.#lockMs;
+    const [window, threshold, lockSpan] = this.#lockTerms;
     this.#locks.lock(
       trade.symbol,
       until,
-      `low-profit lock: ${trade.symbol}'s ${count} trades closed within ${formatSpan(this.#windowMs)} sum to ${pct(sum)}, below ${pct(this.#minProfit)} → locked for ${formatSpan(this.#lockMs)}, until ${formatInstant(until)}`,
+      `low-profit lock: ${trade.symbol}'s ${count} trades closed within ${window} sum to ${pct(sum)}, below ${threshold} → locked for ${lockSpan}, until ${formatInstant(until)}`,
     );
   }
 
@@ -103,7 +110,9 @@ export class LowProfitLock implements RiskLayer {
   #tally(symbol: string, time: number): { count: number; sum: number } {
     let count = 0;
     let sum = 0;
-    for (const closed of this.#closed) {
+    const all = this.#closed;
+    for (let i = 0; i < all.length; i++) {
+      const closed = all[i] as Closed;
       if (closed.symbol !== symbol || closed.time <= time - this.#windowMs || closed.time > time) continue;
       count++;
       sum += closed.returnPct;

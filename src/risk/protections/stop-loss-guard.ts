@@ -113,7 +113,9 @@ export class StopLossGuard implements RiskLayer {
   /** How many stop exits `#recent` would list, without listing them. */
   #countRecent(scope: string, time: number): number {
     let count = 0;
-    for (const exit of this.#exits) {
+    const exits = this.#exits;
+    for (let i = 0; i < exits.length; i++) {
+      const exit = exits[i] as StopExit;
       if (exit.time > time - this.#windowMs && exit.time <= time && (scope === ALL || exit.symbol === scope)) count++;
     }
     return count;

@@ -10,7 +10,11 @@ export function createConfidenceScaling(exponent = 1.5): RiskLayer {
     throw new RangeError(`confidence scaling: exponent must be a finite number >= 0, got ${exponent}`);
   }
   const name = "confidence-scaling";
-  const reducing: RiskCheckResult = Object.freeze({ layer: name, verdict: "allow", reason: "reduces a position: not scaled" });
+  const reducing: RiskCheckResult = Object.freeze({
+    layer: name,
+    verdict: "allow",
+    reason: "reduces a position: not scaled",
+  });
   const unknown: RiskCheckResult = Object.freeze({
     layer: name,
     verdict: "allow",

@@ -1,4 +1,4 @@
-import { type RegimeLabel, REGIMES } from "../market-snapshot.js";
+import { REGIMES, type RegimeLabel } from "../market-snapshot.js";
 import type { RiskCheckResult, RiskLayer } from "../shield.js";
 
 /** Size multiplier per regime, and for a bar whose regime is not known. */
@@ -26,13 +26,22 @@ export function createRegimeSizing(multipliers: RegimeMultipliers = DEFAULT_REGI
     }
   }
   const name = "regime-sizing";
-  const reducing: RiskCheckResult = Object.freeze({ layer: name, verdict: "allow", reason: "reduces a position: not scaled" });
+  const reducing: RiskCheckResult = Object.freeze({
+    layer: name,
+    verdict: "allow",
+    reason: "reduces a position: not scaled",
+  });
   const verdict = (scale: number, words: string): RiskCheckResult =>
-    Object.freeze(scale === 1 ? { layer: name, verdict: "allow", reason: words } : { layer: name, verdict: "scale", scale, reason: words });
+    Object.freeze(
+      scale === 1
+        ? { layer: name, verdict: "allow", reason: words }
+        : { layer: name, verdict: "scale", scale, reason: words },
+    );
   // One verdict per regime, built once: the multipliers are fixed.
   const unknown = verdict(multipliers.unknown, `regime unknown: size × ${multipliers.unknown} (neutral default)`);
   const byRegime = new Map<string, RiskCheckResult>();
-  for (const regime of REGIMES) byRegime.set(regime, verdict(multipliers[regime], `regime ${regime}: size × ${multipliers[regime]}`));
+  for (const regime of REGIMES)
+    byRegime.set(regime, verdict(multipliers[regime], `regime ${regime}: size × ${multipliers[regime]}`));
   return {
     name,
     phase: "adjust",
