@@ -6,7 +6,9 @@ const root = resolve(import.meta.dirname, "..");
 
 describe("the built package", () => {
   it("compiles to dist/ and serves aegis/indicators, aegis/data, aegis/backtest and aegis/domain", () => {
-    execFileSync(process.execPath, [resolve(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root });
+    execFileSync(process.execPath, [resolve(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+      cwd: root,
+    });
     const script = `
       const ind = await import("aegis/indicators");
       const data = await import("aegis/data");
