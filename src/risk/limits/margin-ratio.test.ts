@@ -47,12 +47,17 @@ describe("MaxMarginRatio", () => {
     expect(r.scale).toBeCloseTo(0.5, 12);
   });
 
-  it("counts exposure it cannot attribute to a known symbol as margin at leverage 1", () => {
+  it("counts an existing position's margin at its own leverage", () => {
     const layer = new MaxMarginRatio({ max: 0.8 });
+    // 2 × 100 at 10× locks 20 of 1000; an order of 7.5 × 100 at 1× would bring the ratio to 0.77.
     const p = new FakePortfolio(1000, { "A/USDT": { quantity: 2, entry: 100, leverage: 10 } });
-    expect(layer.usedMargin(p)).toBe(200);
-    layer.onFill(filled("A/USDT"));
-    expect(layer.usedMargin(p)).toBe(20);
+    expect(layer.check(order({ symbol: "B/USDT", quantity: 7.5 }), context(p)).verdict).toBe("allow");
+    expect(
+      layer.check(
+        order({ symbol: "C/USDT", quantity: 8 }),
+        context(new FakePortfolio(1000, { "A/USDT": { quantity: 2, entry: 100, leverage: 10 } })),
+      ).verdict,
+    ).toBe("scale");
   });
 
   it("denies when the margin is already used up", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Fill, PortfolioView } from "../../domain/order.js";
+import type { Fill } from "../../domain/order.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import {
   AwaitingFills,
@@ -26,18 +26,11 @@ export type MarginRatioConfig = z.infer<typeof marginRatioSchema>;
  * fit, denied when nothing fits. Used margin is Σ |quantity| × entry / leverage over open positions; the new part
  * of the order needs quantity × price / order leverage. Orders of other symbols this layer let through whose fills
  * have not arrived yet count as used margin too (several symbols decide at the same instant).
- *
- * PortfolioView cannot list its positions, so this layer learns symbols from the orders and fills it sees. Any
- * exposure it cannot attribute to a known symbol (a position opened before a restart) is counted as margin at
- * leverage 1 — the most it could be — so the estimate errs on the safe side.
  */
 export class MaxMarginRatio implements RiskLayer {
   readonly name = "max-margin-ratio";
   readonly phase = "limit";
   readonly #max: number;
-  /** Symbols seen, in the order first seen (an array: `usedMargin` walks it on every opening order). */
-  readonly #symbols: string[] = [];
-  readonly #known = new Set<string>();
   readonly #awaiting = new AwaitingFills();
   /** An order that fits says so without its numbers; a cut or a denial shows them. */
   readonly #fits: RiskCheckResult;
@@ -48,14 +41,13 @@ export class MaxMarginRatio implements RiskLayer {
   }
 
   check(order: ProposedOrder, { portfolio }: RiskContext): RiskCheckResult {
-    this.#learn(order.symbol);
     if (order.reduceOnly) return reduceOnlyAllowed(this.name);
     this.#awaiting.clear(order.symbol);
     const equity = portfolio.equity();
     if (!(equity > 0)) return deny(this.name, `equity ${money(equity)} is not positive`);
     const leverage = Math.max(1, order.leverage);
     const awaiting = this.#awaiting.totalExcept(order.symbol);
-    const used = this.usedMargin(portfolio) + awaiting;
+    const used = portfolio.usedMargin() + awaiting;
     const position = portfolio.position(order.symbol);
     const held = portfolio.positionQuantity(order.symbol);
     const own = position ? (position.quantity * position.entryPrice) / position.leverage : 0;
@@ -90,30 +82,7 @@ export class MaxMarginRatio implements RiskLayer {
   }
 
   onFill(fill: Fill): void {
-    this.#learn(fill.symbol);
     this.#awaiting.clear(fill.symbol);
-  }
-
-  #learn(symbol: string): void {
-    if (this.#known.has(symbol)) return;
-    this.#known.add(symbol);
-    this.#symbols.push(symbol);
-  }
-
-  /** Margin locked by open positions, as far as this layer can tell (see the class comment). */
-  usedMargin(portfolio: PortfolioView): number {
-    let used = 0;
-    let attributed = 0;
-    const symbols = this.#symbols;
-    for (let i = 0; i < symbols.length; i++) {
-      const p = portfolio.position(symbols[i] as string);
-      if (!p) continue;
-      used += (p.quantity * p.entryPrice) / p.leverage;
-      attributed += p.quantity * p.markPrice;
-    }
-    const unattributed = portfolio.grossExposure() - attributed;
-    // Float noise on the subtraction is not a position.
-    return unattributed > 1e-9 * Math.max(1, attributed) ? used + unattributed : used;
   }
 }
 
