@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MacroRiskLayer } from "./context/macro.js";
-import { context, FakePortfolio, order } from "./limits/testing/fixtures.js";
 import { type RiskCheckResult, type RiskLayer, RiskShield } from "./shield.js";
 import { MemoryStateStore } from "./state-store.js";
+import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 const verdict = (layer: string, v: RiskCheckResult["verdict"], scale?: number): RiskCheckResult => ({
   layer,

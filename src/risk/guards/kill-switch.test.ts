@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { order, T0 } from "../limits/testing/fixtures.js";
 import { MemoryStateStore } from "../state-store.js";
+import { order, T0 } from "../testing/fixtures.js";
 import {
   KILL_SWITCH_KEY,
   KILL_SWITCH_LAST_RESET_KEY,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { T0 } from "../limits/testing/fixtures.js";
+import { T0 } from "../testing/fixtures.js";
 import { MemoryAuditedStore } from "./risk-event-log.js";
 import { StabilityLock } from "./stability-lock.js";
 

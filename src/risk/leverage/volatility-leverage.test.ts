@@ -1,40 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { defaultInstrument } from "../../domain/instrument.js";
-import type { PortfolioView, PositionSnapshot } from "../../domain/order.js";
 import { EMPTY_SNAPSHOT } from "../market-snapshot.js";
 import type { ProposedOrder, RiskContext } from "../shield.js";
+import { context as baseContext, order as baseOrder, FakePortfolio, type FakePosition } from "../testing/fixtures.js";
 import { createLeverageGuard, createLeverageLayers, leverageGuardSchema } from "./volatility-leverage.js";
 
 /** Per-bar volatility whose annualised value over 8760 bars a year is `annual`. */
 const perBar = (annual: number) => annual / Math.sqrt(8760);
 
-const order = (overrides: Partial<ProposedOrder> = {}): ProposedOrder => ({
-  symbol: "BTC/USDT",
-  side: "buy",
-  quantity: 100,
-  price: 100,
-  reduceOnly: false,
-  leverage: 1,
-  confidence: 1,
-  time: 0,
-  strategy: "test",
-  ...overrides,
-});
+const order = (overrides: Partial<ProposedOrder> = {}): ProposedOrder =>
+  baseOrder({ symbol: "BTC/USDT", quantity: 100, confidence: 1, time: 0, ...overrides });
 
+/** `held` BTC at 100; `gross` beyond that is another symbol's position (exposure that is not this symbol's). */
 function context(volatility: number, held = 0, gross = Math.abs(held) * 100): RiskContext {
-  const position = held === 0 ? undefined : ({ markPrice: 100 } as PositionSnapshot);
-  const portfolio: PortfolioView = {
-    cash: 10_000,
-    equity: () => 10_000,
-    positionQuantity: () => held,
-    position: () => position,
-    grossExposure: () => gross,
-    usedMargin: () => gross,
-    openPositionCount: () => (held === 0 ? 0 : 1),
-  };
+  const positions: Record<string, FakePosition> = {};
+  if (held !== 0) positions["BTC/USDT"] = { quantity: held, entry: 100 };
+  const other = gross - Math.abs(held) * 100;
+  if (other > 0) positions["ETH/USDT"] = { quantity: other / 100, entry: 100 };
   return {
-    portfolio,
-    instrument: defaultInstrument("BTC/USDT"),
+    ...baseContext(new FakePortfolio(10_000, positions), defaultInstrument("BTC/USDT")),
     time: 0,
     market: { ...EMPTY_SNAPSHOT, volatility, periodsPerYear: 8760 },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { minConfidence } from "./confidence.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 describe("minConfidence", () => {
   const layer = minConfidence({ min: 0.7 });

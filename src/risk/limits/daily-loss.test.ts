@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../state-store.js";
+import { context, FakePortfolio, order, T0 } from "../testing/fixtures.js";
 import { DAILY_LOSS_KEY, MaxDailyLoss } from "./daily-loss.js";
-import { context, FakePortfolio, order, T0 } from "./testing/fixtures.js";
 
 const H = 3_600_000;
 

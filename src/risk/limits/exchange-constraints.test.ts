@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultInstrument } from "../../domain/instrument.js";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { exchangeConstraints } from "./exchange-constraints.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 describe("exchangeConstraints", () => {
   const layer = exchangeConstraints();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Fill } from "../../domain/order.js";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { maxExposure } from "./exposure.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 describe("maxExposure", () => {
   const layer = maxExposure({ maxPct: 30 });

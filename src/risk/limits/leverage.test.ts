@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { maxLeverage } from "./leverage.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 describe("maxLeverage", () => {
   const layer = maxLeverage({ max: 10 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Fill } from "../../domain/order.js";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { MaxMarginRatio } from "./margin-ratio.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 const filled = (symbol: string): Fill => ({
   clientOrderId: "x",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { order, T0 } from "../testing/fixtures.js";
 import { MaxOrderRate } from "./order-rate.js";
-import { order, T0 } from "./testing/fixtures.js";
 
 describe("MaxOrderRate", () => {
   it("denies the order that would be the fourth within 60 s at a limit of 3", () => {

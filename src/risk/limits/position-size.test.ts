@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { context, FakePortfolio, order } from "../testing/fixtures.js";
 import { maxPositionSize } from "./position-size.js";
-import { context, FakePortfolio, order } from "./testing/fixtures.js";
 
 describe("maxPositionSize", () => {
   const layer = maxPositionSize({ maxPct: 10 });

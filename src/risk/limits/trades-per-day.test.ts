@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Fill, OrderSide } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import { MemoryStateStore } from "../state-store.js";
-import { order, T0 } from "./testing/fixtures.js";
+import { order, T0 } from "../testing/fixtures.js";
 import { MaxTradesPerDay, TRADES_PER_DAY_KEY } from "./trades-per-day.js";
 
 const H = 3_600_000;

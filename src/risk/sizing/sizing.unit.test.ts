@@ -5,6 +5,7 @@ import type { ClosedTrade } from "../../domain/trade.js";
 import { REGIME_CODE, REGIME_NAMES } from "../../strategy/regime/regime-config.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES } from "../market-snapshot.js";
 import type { ProposedOrder, RiskContext } from "../shield.js";
+import { context as baseContext, order as baseOrder, FakePortfolio } from "../testing/fixtures.js";
 import { createConfidenceScaling } from "./confidence-scaling.js";
 import { kellyEstimate, kellySizer } from "./kelly.js";
 import { createRegimeSizing } from "./regime-sizing.js";
@@ -57,31 +58,14 @@ const edge = (): ClosedTrade[] => [...Array(6)].map(() => trade(0.03)).concat([.
 
 const kellyOptions = { fraction: 0.5, cap: 0.25, minTrades: 10, lookbackTrades: 100, scope: "all" as const };
 
-const order = (overrides: Partial<ProposedOrder> = {}): ProposedOrder => ({
-  symbol: "BTC/USDT",
-  side: "buy",
-  quantity: 100,
-  price: 100,
-  reduceOnly: false,
-  leverage: 1,
-  confidence: 1,
-  time: 0,
-  strategy: "test",
-  ...overrides,
-});
+const order = (overrides: Partial<ProposedOrder> = {}): ProposedOrder =>
+  baseOrder({ symbol: "BTC/USDT", quantity: 100, confidence: 1, time: 0, ...overrides });
 
-const context = (overrides: Partial<MarketSnapshot> = {}, equity = 10_000): RiskContext => {
-  const portfolio: PortfolioView = {
-    cash: equity,
-    equity: () => equity,
-    positionQuantity: () => 0,
-    position: () => undefined,
-    grossExposure: () => 0,
-    usedMargin: () => 0,
-    openPositionCount: () => 0,
-  };
-  return { portfolio, instrument: defaultInstrument("BTC/USDT", { takerFee: 0 }), time: 0, market: market(overrides) };
-};
+const context = (overrides: Partial<MarketSnapshot> = {}, equity = 10_000): RiskContext => ({
+  ...baseContext(new FakePortfolio(equity), defaultInstrument("BTC/USDT", { takerFee: 0 })),
+  time: 0,
+  market: market(overrides),
+});
 
 describe("Kelly", () => {
   it("estimates f* = (p·b − q) / b from win rate and payoff", () => {

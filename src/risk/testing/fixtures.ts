@@ -1,7 +1,7 @@
-import { defaultInstrument, type Instrument } from "../../../domain/instrument.js";
-import type { PortfolioView, PositionSnapshot } from "../../../domain/order.js";
-import { EMPTY_SNAPSHOT } from "../../market-snapshot.js";
-import type { ProposedOrder, RiskContext } from "../../shield.js";
+import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
+import type { PortfolioView, PositionSnapshot } from "../../domain/order.js";
+import { EMPTY_SNAPSHOT } from "../market-snapshot.js";
+import type { ProposedOrder, RiskContext } from "../shield.js";
 
 export const T0 = Date.UTC(2024, 0, 1);
 
