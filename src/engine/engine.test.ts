@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../backtest/run-backtest.js";
+import { resample } from "../data/resample.js";
 import { simulateMarket } from "../data/simulated/sim-market.js";
 import { type CandleSeries, candleAt, sliceSeries } from "../domain/candles.js";
 import { defaultInstrument } from "../domain/instrument.js";
@@ -160,6 +161,29 @@ describe("Engine", () => {
     const aDecisions = both.decisions.filter((d) => d.symbol === "AAA/USDT").map((d) => [d.time, d.action]);
     expect(aDecisions).toEqual(onlyA.decisions.map((d) => [d.time, d.action]));
     expect(both.equity.time.length).toBe(2000);
+  });
+
+  it("runs slots of different timeframes together, each bar processed once at its close", () => {
+    const hourly = market(31, 2000, "AAA/USDT");
+    const fourHourly = resample(market(32, 8000, "BBB/USDT"), "4h").series;
+    const strategy = loadStrategy("sma-cross");
+    const both = runBacktest({
+      feeds: [
+        { series: hourly, strategy },
+        { series: fourHourly, strategy },
+      ],
+      cash: 10_000,
+    });
+    const alone = runBacktest({
+      feeds: [{ series: fourHourly, strategy, size: { type: "percent-equity", value: 50 } }],
+      cash: 10_000,
+    });
+    expect(both.bars).toBe(hourly.length + fourHourly.length);
+    const decisionsOf = (r: typeof both) =>
+      r.decisions.filter((d) => d.symbol === "BBB/USDT").map((d) => [d.time, d.action]);
+    expect(decisionsOf(both)).toEqual(decisionsOf(alone));
+    // Every 4h decision is stamped with a 4h bar's open time.
+    for (const d of both.decisions.filter((x) => x.symbol === "BBB/USDT")) expect(d.time % 14_400_000).toBe(0);
   });
 
   it("replays a paper session (bars one by one, streaming indicators) into the same decisions and trades as the backtest", () => {
