@@ -10,24 +10,37 @@
  * formula so no full-length temporary arrays are written. Per chunk, one pass finds the suffix extremes of every
  * block, a second the running (prefix) extremes and the output; each scans four blocks side by side, eight
  * independent select chains, which measured ~1.1× faster than two blocks and ~1.7× faster than branchy scans.
+ *
+ * The kernels call only module-private `const` functions: V8 reads an imported or exported function through a
+ * module cell and re-checks it at every inlined call, and the kernels' indices are truncated with `| 0` so they
+ * carry no overflow checks; together measured ~5% faster on WILLR(14) over a million bars (same results).
  */
-import { extremesChunk, larger } from "./rolling-extremes.js";
+import { extremesChunk } from "./rolling-extremes.js";
 
-/** Fast %K: 100 × (close − lowest) / (highest − lowest), 0 on a flat range. */
-export function fastKOf(close: number, highest: number, lowest: number): number {
+/** rolling-extremes.ts's branch-free max, private here for the reason above. */
+const larger = (t: number, v: number): number => {
+  const w = Number(v > t);
+  return w * v + (1 - w) * t;
+};
+
+const percentK = (close: number, highest: number, lowest: number): number => {
   const range = highest - lowest;
   return range !== 0 ? ((close - lowest) * 100) / range : 0;
-}
+};
 
-/** Williams %R: −100 × (highest − close) / (highest − lowest), 0 on a flat range. */
-export function williamsROf(close: number, highest: number, lowest: number): number {
+const percentR = (close: number, highest: number, lowest: number): number => {
   const range = highest - lowest;
   return range !== 0 ? ((highest - close) * -100) / range : 0;
-}
+};
 
-function inRangeOf(williams: boolean, close: number, highest: number, lowest: number): number {
-  return williams ? williamsROf(close, highest, lowest) : fastKOf(close, highest, lowest);
-}
+/** Fast %K: 100 × (close − lowest) / (highest − lowest), 0 on a flat range. */
+export const fastKOf: (close: number, highest: number, lowest: number) => number = percentK;
+
+/** Williams %R: −100 × (highest − close) / (highest − lowest), 0 on a flat range. */
+export const williamsROf: (close: number, highest: number, lowest: number) => number = percentR;
+
+const inRangeOf = (williams: boolean, close: number, highest: number, lowest: number): number =>
+  williams ? percentR(close, highest, lowest) : percentK(close, highest, lowest);
 
 /**
  * Writes fast %K (`williams` false) or Williams %R (`williams` true) over `period` bars into `out` from index
@@ -78,42 +91,42 @@ function suffixPass(
     const c = b + period;
     const d = c + period;
     const at = start - from;
-    let topA = high[b - 1]!;
-    let floorA = -low[b - 1]!;
-    let topB = high[c - 1]!;
-    let floorB = -low[c - 1]!;
-    let topC = high[d - 1]!;
-    let floorC = -low[d - 1]!;
-    let topD = high[d + period - 1]!;
-    let floorD = -low[d + period - 1]!;
+    let topA = high[(b - 1) | 0]!;
+    let floorA = -low[(b - 1) | 0]!;
+    let topB = high[(c - 1) | 0]!;
+    let floorB = -low[(c - 1) | 0]!;
+    let topC = high[(d - 1) | 0]!;
+    let floorC = -low[(d - 1) | 0]!;
+    let topD = high[(d + period - 1) | 0]!;
+    let floorD = -low[(d + period - 1) | 0]!;
     for (let k = period - 1; k >= 0; k--) {
-      topA = larger(topA, high[start + k]!);
-      floorA = larger(floorA, -low[start + k]!);
-      topB = larger(topB, high[b + k]!);
-      floorB = larger(floorB, -low[b + k]!);
-      topC = larger(topC, high[c + k]!);
-      floorC = larger(floorC, -low[c + k]!);
-      topD = larger(topD, high[d + k]!);
-      floorD = larger(floorD, -low[d + k]!);
-      suffixHigh[at + k] = topA;
-      suffixLow[at + k] = floorA;
-      suffixHigh[at + period + k] = topB;
-      suffixLow[at + period + k] = floorB;
-      suffixHigh[at + 2 * period + k] = topC;
-      suffixLow[at + 2 * period + k] = floorC;
-      suffixHigh[at + 3 * period + k] = topD;
-      suffixLow[at + 3 * period + k] = floorD;
+      topA = larger(topA, high[(start + k) | 0]!);
+      floorA = larger(floorA, -low[(start + k) | 0]!);
+      topB = larger(topB, high[(b + k) | 0]!);
+      floorB = larger(floorB, -low[(b + k) | 0]!);
+      topC = larger(topC, high[(c + k) | 0]!);
+      floorC = larger(floorC, -low[(c + k) | 0]!);
+      topD = larger(topD, high[(d + k) | 0]!);
+      floorD = larger(floorD, -low[(d + k) | 0]!);
+      suffixHigh[(at + k) | 0] = topA;
+      suffixLow[(at + k) | 0] = floorA;
+      suffixHigh[(at + period + k) | 0] = topB;
+      suffixLow[(at + period + k) | 0] = floorB;
+      suffixHigh[(at + 2 * period + k) | 0] = topC;
+      suffixLow[(at + 2 * period + k) | 0] = floorC;
+      suffixHigh[(at + 3 * period + k) | 0] = topD;
+      suffixLow[(at + 3 * period + k) | 0] = floorD;
     }
   }
   for (; start < to; start += period) {
     const end = Math.min(start + period, to);
-    let top = high[end - 1]!;
-    let floor = -low[end - 1]!;
+    let top = high[(end - 1) | 0]!;
+    let floor = -low[(end - 1) | 0]!;
     for (let j = end - 1; j >= start; j--) {
       top = larger(top, high[j]!);
       floor = larger(floor, -low[j]!);
-      suffixHigh[j - from] = top;
-      suffixLow[j - from] = floor;
+      suffixHigh[(j - from) | 0] = top;
+      suffixLow[(j - from) | 0] = floor;
     }
   }
 }
@@ -148,28 +161,28 @@ function rangePass(
     let topD = high[d]!;
     let floorD = -low[d]!;
     for (let k = 0; k < period; k++) {
-      topA = larger(topA, high[start + k]!);
-      floorA = larger(floorA, -low[start + k]!);
-      topB = larger(topB, high[b + k]!);
-      floorB = larger(floorB, -low[b + k]!);
-      topC = larger(topC, high[c + k]!);
-      floorC = larger(floorC, -low[c + k]!);
-      topD = larger(topD, high[d + k]!);
-      floorD = larger(floorD, -low[d + k]!);
+      topA = larger(topA, high[(start + k) | 0]!);
+      floorA = larger(floorA, -low[(start + k) | 0]!);
+      topB = larger(topB, high[(b + k) | 0]!);
+      floorB = larger(floorB, -low[(b + k) | 0]!);
+      topC = larger(topC, high[(c + k) | 0]!);
+      floorC = larger(floorC, -low[(c + k) | 0]!);
+      topD = larger(topD, high[(d + k) | 0]!);
+      floorD = larger(floorD, -low[(d + k) | 0]!);
       // The window's split moves once per block, so the branches of Math.max here are predictable.
-      const at = start + k + 1 - from;
+      const at = (start + k + 1 - from) | 0;
       const highestA = Math.max(suffixHigh[at]!, topA);
-      const highestB = Math.max(suffixHigh[at + period]!, topB);
-      const highestC = Math.max(suffixHigh[at + 2 * period]!, topC);
-      const highestD = Math.max(suffixHigh[at + 3 * period]!, topD);
+      const highestB = Math.max(suffixHigh[(at + period) | 0]!, topB);
+      const highestC = Math.max(suffixHigh[(at + 2 * period) | 0]!, topC);
+      const highestD = Math.max(suffixHigh[(at + 3 * period) | 0]!, topD);
       const lowestA = -Math.max(suffixLow[at]!, floorA);
-      const lowestB = -Math.max(suffixLow[at + period]!, floorB);
-      const lowestC = -Math.max(suffixLow[at + 2 * period]!, floorC);
-      const lowestD = -Math.max(suffixLow[at + 3 * period]!, floorD);
-      out[start + k] = inRangeOf(williams, close[start + k]!, highestA, lowestA);
-      out[b + k] = inRangeOf(williams, close[b + k]!, highestB, lowestB);
-      out[c + k] = inRangeOf(williams, close[c + k]!, highestC, lowestC);
-      out[d + k] = inRangeOf(williams, close[d + k]!, highestD, lowestD);
+      const lowestB = -Math.max(suffixLow[(at + period) | 0]!, floorB);
+      const lowestC = -Math.max(suffixLow[(at + 2 * period) | 0]!, floorC);
+      const lowestD = -Math.max(suffixLow[(at + 3 * period) | 0]!, floorD);
+      out[(start + k) | 0] = inRangeOf(williams, close[(start + k) | 0]!, highestA, lowestA);
+      out[(b + k) | 0] = inRangeOf(williams, close[(b + k) | 0]!, highestB, lowestB);
+      out[(c + k) | 0] = inRangeOf(williams, close[(c + k) | 0]!, highestC, lowestC);
+      out[(d + k) | 0] = inRangeOf(williams, close[(d + k) | 0]!, highestD, lowestD);
     }
   }
   for (; start < to; start += period) {
