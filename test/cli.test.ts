@@ -54,7 +54,14 @@ describe("aegis command line", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sma-cross/);
     expect(run.stdout).toMatch(/Sharpe ratio/);
-    for (const file of ["trades.csv", "equity.csv", "summary.json", "decisions.jsonl"]) {
+    for (const file of [
+      "trades.csv",
+      "equity.csv",
+      "summary.json",
+      "decisions.jsonl",
+      "position-actions.jsonl",
+      "report.html",
+    ]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const header = readFileSync(join(out, "trades.csv"), "utf8").split("\n")[0] ?? "";

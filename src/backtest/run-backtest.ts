@@ -50,6 +50,8 @@ export interface BacktestResult {
   readonly trades: readonly ClosedTrade[];
   readonly fills: readonly Fill[];
   readonly decisions: readonly DecisionRecord[];
+  /** What position management did and why (stop moves, partial take-profits), in order. */
+  readonly positionActions: Engine["positionActions"];
   readonly portfolio: Portfolio;
   readonly bars: number;
   readonly elapsedMs: number;
@@ -130,6 +132,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     trades: portfolio.trades,
     fills: engine.fills,
     decisions: engine.decisions,
+    positionActions: engine.positionActions,
     portfolio,
     bars,
     elapsedMs: performance.now() - started,

@@ -17,18 +17,21 @@ export interface BacktestOutputs {
 
 /**
  * Writes trades.csv, equity.csv, decisions.jsonl (one decision record per line: votes, risk verdicts, orders),
+ * position-actions.jsonl (what position management did and why),
  * summary.json (metrics with seed, data hash and config hash) and report.html into `dir`.
  */
 export function writeBacktestOutputs(dir: string, outputs: BacktestOutputs): void {
   const { result, summary } = outputs;
   writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades));
   writeFileSync(join(dir, "equity.csv"), equityCsv(result.equity));
-  writeFileSync(
-    join(dir, "decisions.jsonl"),
-    result.decisions.map((d) => JSON.stringify(d)).join("\n") + (result.decisions.length > 0 ? "\n" : ""),
-  );
+  writeFileSync(join(dir, "decisions.jsonl"), jsonLines(result.decisions));
+  writeFileSync(join(dir, "position-actions.jsonl"), jsonLines(result.positionActions));
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(dir, "report.html"), renderBacktestReport(outputs, outputs.generatedAt ?? Date.now()));
+}
+
+function jsonLines(records: readonly unknown[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join("");
 }
 
 /** The HTML report of a run: charts, metrics and the honest context of principle 5. */

@@ -108,7 +108,10 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     formatMetrics(summary.metrics),
   ];
   if (options.out)
-    lines.push("", `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,summary.json,report.html}`);
+    lines.push(
+      "",
+      `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,position-actions.jsonl,summary.json,report.html}`,
+    );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
