@@ -67,7 +67,7 @@ export interface Slot {
   size: SizeRule;
   allowShort: boolean;
   /** Columns the risk layers and position management read (ATR, volatility, regime), made on first use. */
-  readonly risk: () => RiskColumns;
+  readonly risk: RiskColumns;
 }
 
 interface RiskColumns {
@@ -205,7 +205,6 @@ export class Engine {
       periodsPerYear: config.timeframe ? (365 * 86_400_000) / TIMEFRAMES[config.timeframe] : Number.NaN,
     };
     if (!options.lazyRiskColumns) void [riskColumns.atr, riskColumns.volatility, riskColumns.regime];
-    const risk = (): RiskColumns => riskColumns;
     const slot: Slot = {
       id: this.slots.length,
       config,
@@ -215,7 +214,7 @@ export class Engine {
       onBar: config.strategy.init(setup),
       size: config.size ?? strategyDefaults.sizing ?? { type: "percent-equity", value: 100 },
       allowShort: config.allowShort ?? strategyDefaults.allowShort ?? false,
-      risk,
+      risk: riskColumns,
     };
     if (this.#slotsBySymbol.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
     this.#slotsBySymbol.set(config.symbol, slot);
@@ -527,20 +526,20 @@ class LazySnapshot implements MarketSnapshot {
     this.close = series.close[index] as number;
     this.high = series.high[index] as number;
     this.low = series.low[index] as number;
-    this.periodsPerYear = slot.risk().periodsPerYear;
+    this.periodsPerYear = slot.risk.periodsPerYear;
   }
 
   // Readers answer for the slot's current bar, which is this snapshot's bar while the engine is on it.
   get atr(): number {
-    return this.#slot.risk().atr.at(this.#slot.cursor.index - this.index);
+    return this.#slot.risk.atr.at(this.#slot.cursor.index - this.index);
   }
 
   get volatility(): number {
-    return this.#slot.risk().volatility.at(this.#slot.cursor.index - this.index);
+    return this.#slot.risk.volatility.at(this.#slot.cursor.index - this.index);
   }
 
   get regime(): RegimeLabel | undefined {
-    const code = this.#slot.risk().regime?.at(this.#slot.cursor.index - this.index);
+    const code = this.#slot.risk.regime?.at(this.#slot.cursor.index - this.index);
     return code !== undefined && code >= 0 && code < REGIMES.length ? REGIMES[code] : undefined;
   }
 

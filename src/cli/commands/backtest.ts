@@ -11,6 +11,7 @@ import { createRiskRuntime } from "../../risk/runtime.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
+import { isoMinute } from "../format-time.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 
@@ -100,7 +101,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const m = summary.meta;
   const lines = [
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
-    `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${iso(m.dataRange.from)} → ${iso(m.dataRange.to)}, ${m.bars} bars`,
+    `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
@@ -129,8 +130,4 @@ function formatParams(params: Readonly<Record<string, number>>): string {
   // Switched-off standard options (stopLoss=0 …) are noise in a one-line header.
   const shown = Object.entries(params).filter(([k, v]) => !(k in STANDARD_PARAMETERS && v === 0));
   return `(${shown.map(([k, v]) => `${k}=${v}`).join(" ")})`;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(":00.000Z", "Z");
 }

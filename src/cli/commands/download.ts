@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../config/load-config.js";
 import { downloadCandles } from "../../data/exchange/download.js";
 import { CandleStore } from "../../data/store/candle-store.js";
+import { isoMinute } from "../format-time.js";
 import { timeOption } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
 import { UsageError } from "../usage-error.js";
@@ -50,19 +51,16 @@ export async function downloadCommand(options: DownloadCliOptions, globals: { co
         progress.update(fetched, expected, new Date(last).toISOString().slice(0, 16)),
     });
     progress.done();
-    const range = result.from === undefined ? "nothing new" : `${iso(result.from)} → ${iso(result.to as number)}`;
+    const range =
+      result.from === undefined ? "nothing new" : `${isoMinute(result.from)} → ${isoMinute(result.to as number)}`;
     const total = store.count(options.exchange, options.symbol, options.timeframe);
     process.stdout.write(
       `${result.exchange} ${result.symbol} ${result.timeframe}: stored ${result.stored} new bar(s) (${range})` +
-        `${result.resumed ? `, resumed from ${iso(result.resumedFrom as number)}` : ""}; ${result.pages} request(s), ${result.retries} retr${result.retries === 1 ? "y" : "ies"}; ` +
+        `${result.resumed ? `, resumed from ${isoMinute(result.resumedFrom as number)}` : ""}; ${result.pages} request(s), ${result.retries} retr${result.retries === 1 ? "y" : "ies"}; ` +
         `${total} bars in ${storePath}\n`,
     );
   } finally {
     progress.done();
     store.close();
   }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(":00.000Z", "Z");
 }
