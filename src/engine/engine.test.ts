@@ -7,6 +7,10 @@ import { defaultInstrument } from "../domain/instrument.js";
 import { Portfolio } from "../execution/portfolio.js";
 import { SimulatedBroker } from "../execution/simulated-broker.js";
 import { bars } from "../execution/testing/bars.js";
+import { riskConfigSchema } from "../risk/config.js";
+import { createRiskRuntime } from "../risk/runtime.js";
+import { type RiskLayer, RiskShield } from "../risk/shield.js";
+import { MemoryStateStore } from "../risk/state-store.js";
 import { loadStrategy } from "../strategy/registry.js";
 import type { Strategy } from "../strategy/strategy.js";
 import { Engine } from "./engine.js";
@@ -208,6 +212,92 @@ describe("Engine", () => {
     expect(engine.decisions).toEqual(backtest.decisions);
     expect(portfolio.trades).toEqual(backtest.trades);
     expect(Float64Array.from(equity)).toEqual(backtest.equity.equity);
+  });
+
+  it("replays a paper session over several symbols into the backtest's decisions, trades and equity, with the risk layers observing once per time step", () => {
+    const a = market(31, 2500, "AAA/USDT");
+    const b = market(32, 2500, "BBB/USDT");
+    const strategy = loadStrategy("rsi-reversion", { stopLoss: 2 });
+    // The full default shield: its kill switch and daily-loss limit read equity at each observation.
+    const riskConfig = riskConfigSchema.parse({});
+    // A probe layer records what the risk layers observe: once per time step, the same equity in both modes.
+    const build = (seen: [number, number][]) => {
+      const probe: RiskLayer = {
+        name: "probe",
+        check: () => ({ layer: "probe", verdict: "allow", reason: "" }),
+        observe: (time, equity) => {
+          seen.push([time, equity]);
+          return undefined;
+        },
+      };
+      const runtime = createRiskRuntime(riskConfig, { store: new MemoryStateStore() });
+      return new RiskShield([...runtime.shield.layers, probe]);
+    };
+    const observedInBacktest: [number, number][] = [];
+    const observedInPaper: [number, number][] = [];
+    const feeds = [a, b].map((series) => ({ series, strategy, size: { type: "percent-equity", value: 50 } as const }));
+    const backtest = runBacktest({
+      feeds,
+      cash: 10_000,
+      closeAtEnd: false,
+      runId: "same",
+      shield: build(observedInBacktest),
+    });
+    expect(backtest.trades.length).toBeGreaterThan(10);
+
+    const portfolio = new Portfolio(10_000);
+    const engine = new Engine({
+      portfolio,
+      createBroker: (l) => new SimulatedBroker(portfolio, l),
+      runId: "same",
+      shield: build(observedInPaper),
+    });
+    const runner = new LiveRunner(engine);
+    for (const series of [a, b]) {
+      runner.addSlot({
+        symbol: series.symbol,
+        timeframe: "1h",
+        strategy,
+        instrument: defaultInstrument(series.symbol),
+        size: { type: "percent-equity", value: 50 },
+      });
+    }
+    const equity: number[] = [];
+    for (let i = 0; i < a.length; i++) {
+      equity.push(
+        runner.onStep([
+          { symbol: a.symbol, bar: candleAt(a, i) },
+          { symbol: b.symbol, bar: candleAt(b, i) },
+        ]),
+      );
+    }
+    expect(engine.decisions).toEqual(backtest.decisions);
+    expect(portfolio.trades).toEqual(backtest.trades);
+    expect(Float64Array.from(equity)).toEqual(backtest.equity.equity);
+    expect(observedInPaper).toHaveLength(a.length);
+    expect(observedInPaper).toEqual(observedInBacktest);
+  });
+
+  it("refuses a time step whose bars do not close together, or that is not after the previous one", () => {
+    const portfolio = new Portfolio(1000);
+    const engine = new Engine({ portfolio, createBroker: (l) => new SimulatedBroker(portfolio, l) });
+    const runner = new LiveRunner(engine);
+    for (const symbol of ["X", "Y"])
+      runner.addSlot({
+        symbol,
+        timeframe: "1h",
+        strategy: loadStrategy("sma-cross"),
+        instrument: defaultInstrument(symbol),
+      });
+    const bar = (time: number) => ({ time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    expect(() =>
+      runner.onStep([
+        { symbol: "X", bar: bar(0) },
+        { symbol: "Y", bar: bar(3_600_000) },
+      ]),
+    ).toThrowError(/not with the rest of its step/);
+    runner.onBar("X", bar(3_600_000));
+    expect(() => runner.onBar("Y", bar(0))).toThrowError(/not after the previous one/);
   });
 
   it("refuses a feed that delivers a NaN price", () => {

@@ -5,8 +5,9 @@ import type { Vote } from "../domain/signal.js";
 import type { Timeframe } from "../domain/timeframe.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade } from "../domain/trade.js";
+import { CounterOrderIds, type OrderIdSource, type OrderJournal, OrderManager } from "../execution/order-manager.js";
 import type { Portfolio } from "../execution/portfolio.js";
-import type { BrokerListener, SubmitResult } from "../execution/simulated-broker.js";
+import type { Venue, VenueListener, VenueReport } from "../execution/venue.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { type RiskContext, RiskShield, sanityLayer } from "../risk/shield.js";
@@ -27,20 +28,6 @@ import type { DecisionRecord } from "./decision.js";
 import { EventBus } from "./events.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The broker as the engine uses it: simulated in backtest and paper, a venue adapter when live. */
-export interface Broker {
-  addMarket(instrument: Instrument, series: () => CandleSeries): void;
-  submit(order: OrderRequest, index: number): SubmitResult;
-  /** Cancels working orders; with `keepReduceOnly`, protective exits (take-profit limits) stay. */
-  cancelAll(reason: string, time: number, symbol?: string, keepReduceOnly?: boolean): number;
-  /** Lets a simulated venue match orders against the new bar; a live venue reports fills on its own. */
-  processBar(symbol: string, index: number): void;
-  /** The stop and target currently protecting the position of `symbol`, if any. */
-  exitLevels(symbol: string): { stop: number; target: number } | undefined;
-  /** Moves (or sets) the stop-loss protecting the open position of `symbol`. */
-  setStop(symbol: string, stop: number): void;
-}
 
 export interface SlotConfig {
   readonly symbol: string;
@@ -79,12 +66,16 @@ interface RiskColumns {
 
 export interface EngineParts {
   readonly portfolio: Portfolio;
-  /** Built by the engine so that the broker reports fills back to it. */
-  readonly createBroker: (listener: BrokerListener) => Broker;
+  /** The venue, built by the engine so that its reports come back to the engine's one handler. */
+  readonly createBroker: (listener: VenueListener) => Venue;
+  /** Client order ids; default `${runId}-1`, `${runId}-2` … (the runtime persists its sequence). */
+  readonly orderIds?: OrderIdSource;
+  /** Durable record of every order intent (before it is sent) and every venue report. */
+  readonly journal?: OrderJournal;
   readonly shield?: RiskShield;
   readonly bus?: EventBus;
   readonly combiner?: DecisionCombiner;
-  /** Prefix of client order ids; ids are `${runId}-${sequence}`, unique and replayable. */
+  /** Prefix of the default client order ids. */
   readonly runId?: string;
   /** Keep every decision record in memory (`decisions`); on by default. */
   readonly recordDecisions?: boolean;
@@ -101,7 +92,9 @@ export interface EngineParts {
  */
 export class Engine {
   readonly portfolio: Portfolio;
-  readonly broker: Broker;
+  readonly broker: Venue;
+  /** The order state machine between the engine and the venue. */
+  readonly orders: OrderManager;
   readonly shield: RiskShield;
   readonly bus: EventBus;
   readonly decisions: DecisionRecord[] = [];
@@ -111,14 +104,15 @@ export class Engine {
   /** What position management did and why ("stop to break-even at 101.2"), in order. */
   readonly positionActions: { time: number; symbol: string; action: PositionAction; outcome: string }[] = [];
   readonly #combiner: DecisionCombiner;
-  readonly #runId: string;
+  readonly #ids: OrderIdSource;
   readonly #record: boolean;
   readonly #positionManager: PositionManager | undefined;
   readonly #regimeColumn: EngineParts["regimeColumn"];
   readonly #slotsBySymbol = new Map<string, Slot>();
   /** Symbols whose position opened during the current step; position management sees them after the broker. */
   readonly #opened = new Set<string>();
-  #orderSeq = 0;
+  /** The venue's synchronous answer to the order being submitted, while `#submit` waits for it. */
+  #answer: { id: string; order?: OrderRequest; rejected?: string } | undefined;
   #halted = false;
   #haltReason = "";
 
@@ -127,23 +121,12 @@ export class Engine {
     this.shield = parts.shield ?? new RiskShield([sanityLayer]);
     this.bus = parts.bus ?? new EventBus();
     this.#combiner = parts.combiner ?? new DecisionCombiner();
-    this.#runId = parts.runId ?? "run";
+    this.#ids = parts.orderIds ?? new CounterOrderIds(parts.runId ?? "run");
     this.#record = parts.recordDecisions ?? true;
     this.#positionManager = parts.positionManager;
     this.#regimeColumn = parts.regimeColumn;
-    this.broker = parts.createBroker({
-      onFill: (fill, trade, index) => this.#onFill(fill, trade, index),
-      onCancel: (order, reason, time) => {
-        if (this.bus.has("ORDER_CANCELLED")) {
-          this.bus.publish("ORDER_CANCELLED", {
-            time,
-            clientOrderId: order.clientOrderId,
-            symbol: order.symbol,
-            reason,
-          });
-        }
-      },
-    });
+    this.broker = parts.createBroker({ report: (report) => this.orders.report(report) });
+    this.orders = new OrderManager(this.broker, (report) => this.#onReport(report), parts.journal);
   }
 
   /** True once a risk layer called for a halt; only reducing orders go out after that. */
@@ -153,15 +136,6 @@ export class Engine {
 
   get haltReason(): string {
     return this.#haltReason;
-  }
-
-  /**
-   * Forgets the halt after a person reset its cause (the kill switch latch): the layers decide again whether
-   * orders pass, and a new trip halts and alerts again.
-   */
-  clearHalt(): void {
-    this.#halted = false;
-    this.#haltReason = "";
   }
 
   /**
@@ -247,6 +221,7 @@ export class Engine {
       });
     }
     this.broker.processBar(symbol, index);
+    this.portfolio.mark(symbol, series.close[index] as number);
     if (this.#positionManager) this.#managePosition(slot, index, time);
     const context = slot.context;
     context.index = index;
@@ -351,7 +326,7 @@ export class Engine {
       });
       if (verdict.halted && !this.#halted) this.#halt(time, verdict.reason);
       const request: Mutable<OrderRequest> = {
-        clientOrderId: `${this.#runId}-${++this.#orderSeq}`,
+        clientOrderId: this.#ids.next(),
         symbol,
         side: w.side,
         type: "market",
@@ -377,21 +352,21 @@ export class Engine {
         }
         continue;
       }
-      const result = this.broker.submit(request, index);
-      if (!result.accepted) {
+      const answer = this.#submit(request, index, time);
+      if (typeof answer === "string") {
         rejected = true;
         if (this.bus.has("SIGNAL_REJECTED")) {
           this.bus.publish("SIGNAL_REJECTED", {
             time,
             symbol,
-            reason: `broker: ${result.reason}`,
-            verdicts: [{ layer: "broker", verdict: "deny", reason: result.reason }],
+            reason: `broker: ${answer}`,
+            verdicts: [{ layer: "broker", verdict: "deny", reason: answer }],
           });
         }
         continue;
       }
-      orders.push(result.order);
-      if (this.bus.has("ORDER_PLACED")) this.bus.publish("ORDER_PLACED", { time, order: result.order });
+      orders.push(answer);
+      if (this.bus.has("ORDER_PLACED")) this.bus.publish("ORDER_PLACED", { time, order: answer });
     }
     if (this.#record) {
       this.decisions.push({
@@ -463,13 +438,13 @@ export class Engine {
     const symbol = slot.config.symbol;
     if (action.kind === "set-stop") {
       this.broker.setStop(symbol, action.price);
-      this.positionActions.push({ time, symbol, action, outcome: "stop set" });
+      this.#positionAction(time, symbol, action, "stop set");
       return;
     }
     const quantity = action.kind === "close" ? view.quantity : Math.min(view.quantity, action.quantity);
     const limit = action.kind === "reduce" ? action.limitPrice : undefined;
     const request: OrderRequest = {
-      clientOrderId: `${this.#runId}-${++this.#orderSeq}`,
+      clientOrderId: this.#ids.next(),
       symbol,
       side: view.side === "long" ? "sell" : "buy",
       type: limit !== undefined ? "limit" : "market",
@@ -478,9 +453,77 @@ export class Engine {
       reduceOnly: true,
       reason: action.reason,
     };
-    const result = this.broker.submit(request, index);
-    if (result.accepted && this.bus.has("ORDER_PLACED"))
-      this.bus.publish("ORDER_PLACED", { time, order: result.order });
+    const answer = this.#submit(request, index, time);
+    if (typeof answer === "string") {
+      this.#positionAction(time, symbol, action, `rejected by the venue: ${answer}`);
+      return;
+    }
+    const what =
+      limit !== undefined
+        ? `limit ${answer.side} ${answer.quantity} at ${limit}`
+        : `market ${answer.side} ${answer.quantity}`;
+    this.#positionAction(time, symbol, action, `order sent: ${what}`);
+    if (this.bus.has("ORDER_PLACED")) this.bus.publish("ORDER_PLACED", { time, order: answer });
+  }
+
+  #positionAction(time: number, symbol: string, action: PositionAction, outcome: string): void {
+    this.positionActions.push({ time, symbol, action, outcome });
+    if (this.bus.has("POSITION_ACTION")) this.bus.publish("POSITION_ACTION", { time, symbol, action, outcome });
+  }
+
+  /**
+   * Hands `order` to the order manager. Returns the order as the venue took it, the reason it refused it when it
+   * answered at once (the simulated venue always does), or the order as sent when the answer will come later.
+   */
+  #submit(order: OrderRequest, index: number, time: number): OrderRequest | string {
+    const answer: { id: string; order?: OrderRequest; rejected?: string } = { id: order.clientOrderId };
+    this.#answer = answer;
+    try {
+      this.orders.submit(order, index, time);
+    } finally {
+      this.#answer = undefined;
+    }
+    return answer.rejected ?? answer.order ?? order;
+  }
+
+  /** The one place where what a venue says becomes state: orders, positions, the portfolio, then events. */
+  #onReport(report: VenueReport): void {
+    switch (report.type) {
+      case "accepted": {
+        if (this.#answer?.id === report.order.clientOrderId) this.#answer.order = report.order;
+        if (this.bus.has("ORDER_ACKNOWLEDGED"))
+          this.bus.publish("ORDER_ACKNOWLEDGED", { time: report.time, order: report.order });
+        return;
+      }
+      case "rejected": {
+        if (this.#answer?.id === report.order.clientOrderId) this.#answer.rejected = report.reason;
+        if (this.bus.has("ORDER_REJECTED"))
+          this.bus.publish("ORDER_REJECTED", { time: report.time, order: report.order, reason: report.reason });
+        return;
+      }
+      case "filled": {
+        const fill = report.fill;
+        const index = this.#slotsBySymbol.get(fill.symbol)?.cursor.index ?? -1;
+        const trade = this.portfolio.applyFill(fill, index, report.leverage);
+        this.#onFill(fill, trade, index);
+        return;
+      }
+      case "cancelled":
+      case "expired": {
+        if (this.bus.has("ORDER_CANCELLED")) {
+          this.bus.publish("ORDER_CANCELLED", {
+            time: report.time,
+            clientOrderId: report.order.clientOrderId,
+            symbol: report.order.symbol,
+            reason: report.reason,
+          });
+        }
+        return;
+      }
+      case "funding":
+        this.portfolio.applyFunding(report.symbol, report.rate, report.markPrice);
+        return;
+    }
   }
 
   #onFill(fill: Fill, trade: ClosedTrade | undefined, index: number): void {

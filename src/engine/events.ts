@@ -1,6 +1,7 @@
 import type { Candle } from "../domain/candles.js";
 import type { Fill, OrderRequest, PositionSnapshot } from "../domain/order.js";
 import type { Vote } from "../domain/signal.js";
+import type { PositionAction } from "../risk/position/types.js";
 
 /** The verdict of one risk layer on one proposed order. */
 export interface RiskVerdict {
@@ -24,9 +25,13 @@ export interface EngineEvents {
   };
   SIGNAL_REJECTED: { time: number; symbol: string; reason: string; verdicts: readonly RiskVerdict[] };
   ORDER_PLACED: { time: number; order: OrderRequest };
+  ORDER_ACKNOWLEDGED: { time: number; order: OrderRequest };
+  ORDER_REJECTED: { time: number; order: OrderRequest; reason: string };
   ORDER_FILLED: { time: number; fill: Fill };
   ORDER_CANCELLED: { time: number; clientOrderId: string; symbol: string; reason: string };
   POSITION_UPDATE: { time: number; symbol: string; position: PositionSnapshot | undefined };
+  /** Position management acted: a stop moved, a partial take-profit or a close was sent (or refused). */
+  POSITION_ACTION: { time: number; symbol: string; action: PositionAction; outcome: string };
   STATE_SAVED: { time: number; what: string };
   ALERT: { time: number; level: "info" | "warning" | "critical"; message: string };
   KILL_SWITCH: { time: number; reason: string };
@@ -36,13 +41,31 @@ export interface EngineEvents {
 export type EventName = keyof EngineEvents;
 type Handler<K extends EventName> = (payload: EngineEvents[K]) => void;
 
+/** What the bus does with an error thrown by a subscriber: by default it writes one line to stderr. */
+export type SubscriberErrorHandler = (error: unknown, event: EventName) => void;
+
+const logSubscriberError: SubscriberErrorHandler = (error, event) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`aegis: a subscriber of ${event} failed: ${message}\n`);
+};
+
 /**
  * A synchronous, typed publish/subscribe bus. Synchronous so that a backtest stays deterministic and a
  * subscriber sees state exactly as it was when the event happened. `has` lets the hot path skip building a
  * payload nobody listens to (MARKET_DATA on every bar would otherwise cost an allocation per bar).
+ *
+ * Subscribers are isolated: one that throws (a dashboard, an alert channel, a store that went away) is reported
+ * to `onError` and never aborts the decision that published the event, nor the subscribers after it.
  */
 export class EventBus {
   readonly #handlers = new Map<EventName, Handler<EventName>[]>();
+  readonly #onError: SubscriberErrorHandler;
+  /** Subscriber failures so far, by event (for health checks and tests). */
+  readonly failures = new Map<EventName, number>();
+
+  constructor(onError: SubscriberErrorHandler = logSubscriberError) {
+    this.#onError = onError;
+  }
 
   on<K extends EventName>(name: K, handler: Handler<K>): () => void {
     const list = this.#handlers.get(name) ?? [];
@@ -64,6 +87,17 @@ export class EventBus {
   publish<K extends EventName>(name: K, payload: EngineEvents[K]): void {
     const list = this.#handlers.get(name);
     if (!list) return;
-    for (const handler of list.slice()) (handler as Handler<K>)(payload);
+    for (const handler of list.slice()) {
+      try {
+        (handler as Handler<K>)(payload);
+      } catch (error) {
+        this.failures.set(name, (this.failures.get(name) ?? 0) + 1);
+        try {
+          this.#onError(error, name);
+        } catch {
+          // An error handler that fails has nowhere left to report; the decision goes on regardless.
+        }
+      }
+    }
   }
 }

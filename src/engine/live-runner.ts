@@ -1,15 +1,36 @@
 import { CandleBuffer } from "../domain/candle-buffer.js";
 import type { Candle } from "../domain/candles.js";
+import { TIMEFRAMES } from "../domain/timeframe.js";
 import { StreamingColumns } from "../strategy/columns.js";
 import type { Engine, Slot, SlotConfig } from "./engine.js";
 
+/** One closed bar of one symbol, as a feed delivers it. */
+export interface ClosedBar {
+  readonly symbol: string;
+  readonly bar: Candle;
+}
+
+interface LiveSlot {
+  readonly slot: Slot;
+  readonly buffer: CandleBuffer;
+  readonly columns: StreamingColumns;
+  /** Bar length in ms (the slot's timeframe). */
+  readonly duration: number;
+}
+
 /**
- * Drives the engine from a feed that delivers one closed bar at a time (paper and live trading). Each bar is
- * appended to the slot's buffer and its streaming indicators, then the same `Engine.step` a backtest calls runs.
+ * Drives the engine from a feed that delivers closed bars (paper and live trading). Each bar is appended to the
+ * slot's buffer and its streaming indicators, then the same `Engine.step` a backtest calls runs. Bars that close
+ * at the same instant form one time step: every slot of that step is processed (in the order the slots were
+ * added, as the backtest does), then the risk layers observe equity once, so that the kill switch sees in paper
+ * exactly what it sees in a backtest.
  */
 export class LiveRunner {
   readonly #engine: Engine;
-  readonly #slots = new Map<string, { slot: Slot; buffer: CandleBuffer; columns: StreamingColumns }>();
+  readonly #slots = new Map<string, LiveSlot>();
+  readonly #order: LiveSlot[] = [];
+  #shortest = Number.POSITIVE_INFINITY;
+  #lastClose = Number.NEGATIVE_INFINITY;
 
   constructor(engine: Engine) {
     this.#engine = engine;
@@ -17,24 +38,62 @@ export class LiveRunner {
 
   addSlot(config: SlotConfig): Slot {
     if (this.#slots.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
+    if (config.timeframe === undefined) throw new RangeError(`slot ${config.symbol} needs a timeframe when live`);
     const buffer = new CandleBuffer(config.symbol, config.timeframe);
     const columns = new StreamingColumns();
     const slot = this.#engine.addSlot(config, () => buffer.view(), columns);
-    this.#slots.set(config.symbol, { slot, buffer, columns });
+    const entry: LiveSlot = { slot, buffer, columns, duration: TIMEFRAMES[config.timeframe] };
+    this.#slots.set(config.symbol, entry);
+    this.#order.push(entry);
+    this.#shortest = Math.min(this.#shortest, entry.duration);
     return slot;
   }
 
-  /** A bar of `symbol` has closed. Returns the equity after the engine processed it. */
-  onBar(symbol: string, bar: Candle): number {
+  /** The bar a slot has seen last (for gap back-fill after a reconnect), or undefined before the first. */
+  lastBarTime(symbol: string): number | undefined {
     const entry = this.#slots.get(symbol);
-    if (!entry) throw new RangeError(`no slot for ${symbol}`);
-    for (const [field, value] of Object.entries(bar)) {
-      if (!Number.isFinite(value))
-        throw new RangeError(`${symbol}: bar ${field} is ${value}; a feed must not deliver it`);
+    if (!entry || entry.buffer.length === 0) return undefined;
+    return entry.buffer.view().time[entry.buffer.length - 1];
+  }
+
+  /** A bar of `symbol` has closed and no other symbol closes at that instant. Returns the equity after it. */
+  onBar(symbol: string, bar: Candle): number {
+    return this.onStep([{ symbol, bar }]);
+  }
+
+  /**
+   * One time step: bars that all close at the same instant. Each is checked, appended and stepped; then the risk
+   * layers observe once. Returns the equity after the step.
+   */
+  onStep(bars: readonly ClosedBar[]): number {
+    if (bars.length === 0) throw new RangeError("a time step needs at least one bar");
+    const due = new Map<LiveSlot, Candle>();
+    let close = Number.NaN;
+    for (const { symbol, bar } of bars) {
+      const entry = this.#slots.get(symbol);
+      if (!entry) throw new RangeError(`no slot for ${symbol}`);
+      for (const [field, value] of Object.entries(bar)) {
+        if (!Number.isFinite(value))
+          throw new RangeError(`${symbol}: bar ${field} is ${value}; a feed must not deliver it`);
+      }
+      const barClose = bar.time + entry.duration;
+      if (Number.isNaN(close)) close = barClose;
+      else if (barClose !== close)
+        throw new RangeError(`${symbol}: bar closes at ${barClose}, not with the rest of its step at ${close}`);
+      if (due.has(entry)) throw new RangeError(`${symbol}: two bars in one time step`);
+      due.set(entry, bar);
     }
-    const index = entry.buffer.append(bar);
-    entry.columns.append(bar);
-    this.#engine.step(entry.slot, index);
-    return this.#engine.observe(bar.time);
+    if (close <= this.#lastClose)
+      throw new RangeError(`time step closing at ${close} is not after the previous one (${this.#lastClose})`);
+    this.#lastClose = close;
+    for (const entry of this.#order) {
+      const bar = due.get(entry);
+      if (bar === undefined) continue;
+      const index = entry.buffer.append(bar);
+      entry.columns.append(bar);
+      this.#engine.step(entry.slot, index);
+    }
+    // Labelled like the backtest's equity: by the open time of the shortest bar closing at this instant.
+    return this.#engine.observe(close - this.#shortest);
   }
 }

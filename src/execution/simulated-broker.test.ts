@@ -7,9 +7,16 @@ import { Portfolio } from "./portfolio.js";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "./simulated-broker.js";
 import { fixedBps, volatilityScaled } from "./slippage.js";
 import { bars } from "./testing/bars.js";
+import type { VenueListener } from "./venue.js";
 
 const noFees: Partial<Instrument> = { makerFee: 0, takerFee: 0, lotSize: 0.0001, minQuantity: 0.0001, minNotional: 1 };
 
+type Answer = { accepted: true; order: OrderRequest } | { accepted: false; reason: string };
+
+/**
+ * The venue with what the engine does around it: books each reported fill into the portfolio (the venue only
+ * reports), marks to the close after each bar, and turns the synchronous accept/reject report into an answer.
+ */
 function setup(
   series: CandleSeries,
   options: SimulatedBrokerOptions = {},
@@ -20,18 +27,56 @@ function setup(
   const fills: Fill[] = [];
   const trades: ClosedTrade[] = [];
   const cancels: string[] = [];
-  const broker = new SimulatedBroker(
-    portfolio,
-    {
-      onFill: (fill, trade) => {
-        fills.push(fill);
-        if (trade) trades.push(trade);
-      },
-      onCancel: (_order, reason) => cancels.push(reason),
+  let index = -1;
+  let answer: Answer | undefined;
+  const listener: VenueListener = {
+    report: (report) => {
+      switch (report.type) {
+        case "accepted":
+          answer = { accepted: true, order: report.order };
+          break;
+        case "rejected":
+          answer = { accepted: false, reason: report.reason };
+          break;
+        case "filled": {
+          const trade = portfolio.applyFill(report.fill, index, report.leverage);
+          fills.push(report.fill);
+          if (trade) trades.push(trade);
+          break;
+        }
+        case "cancelled":
+        case "expired":
+          cancels.push(report.reason);
+          break;
+        case "funding":
+          portfolio.applyFunding(report.symbol, report.rate, report.markPrice);
+          break;
+      }
     },
-    options,
-  );
-  broker.addMarket(defaultInstrument(series.symbol, instrument), () => series);
+  };
+  const venue = new SimulatedBroker(portfolio, listener, options);
+  venue.addMarket(defaultInstrument(series.symbol, instrument), () => series);
+  const broker = {
+    submit(o: OrderRequest, at: number): Answer {
+      answer = undefined;
+      venue.submit(o, at);
+      return answer as unknown as Answer;
+    },
+    processBar(symbol: string, at: number): void {
+      index = at;
+      venue.processBar(symbol, at);
+      portfolio.mark(symbol, series.close[at] as number);
+    },
+    flatten(symbol: string, at: number, reason: string): void {
+      index = at;
+      venue.flatten(symbol, at, reason);
+    },
+    cancel: venue.cancel.bind(venue),
+    cancelAll: venue.cancelAll.bind(venue),
+    exitLevels: venue.exitLevels.bind(venue),
+    setStop: venue.setStop.bind(venue),
+    openOrders: venue.openOrders.bind(venue),
+  };
   let seq = 0;
   const order = (o: Partial<OrderRequest> & Pick<OrderRequest, "side" | "quantity">): OrderRequest => ({
     clientOrderId: `t-${++seq}`,

@@ -1,9 +1,8 @@
 import type { CandleSeries } from "../domain/candles.js";
 import { floorToStep, type Instrument, roundToStep } from "../domain/instrument.js";
-import type { AttachedExits, Fill, OrderRequest, OrderSide } from "../domain/order.js";
-import type { ClosedTrade } from "../domain/trade.js";
-import type { Portfolio } from "./portfolio.js";
+import type { AttachedExits, Fill, OrderRequest, OrderSide, PositionSnapshot } from "../domain/order.js";
 import { noSlippage, type SlippageModel } from "./slippage.js";
+import type { ExitLevels, Venue, VenueListener } from "./venue.js";
 
 /** Funding of perpetual futures: the rate charged at a funding time (longs pay when positive). */
 export interface FundingSource {
@@ -16,15 +15,21 @@ export interface SimulatedBrokerOptions {
   /** Largest share of one bar's volume a single order may take (0 < x <= 1); the rest waits for later bars. */
   maxVolumeParticipation?: number;
   funding?: FundingSource;
+  /** Client order ids of the orders the venue makes itself (attached exits, time exits); default `exit-…`. */
+  exitOrderId?: (symbol: string, kind: "exit" | "time-exit") => string;
 }
 
-export interface BrokerListener {
-  /** A fill happened; `trade` is the round trip it closed, if any. */
-  onFill(fill: Fill, trade: ClosedTrade | undefined, index: number): void;
-  onCancel(order: OrderRequest, reason: string, time: number): void;
+/**
+ * What the simulated venue reads of the account to match orders (margin, the position an order reduces). It
+ * never writes it: fills go back as reports and the engine books them, so by the time this venue reads the
+ * account again, the fill it just reported is in it.
+ */
+export interface SimulatedAccount {
+  positionQuantity(symbol: string): number;
+  position(symbol: string): PositionSnapshot | undefined;
+  availableMargin(): number;
+  liquidationPrice(symbol: string): number | undefined;
 }
-
-export type SubmitResult = { accepted: true; order: OrderRequest } | { accepted: false; reason: string };
 
 interface WorkingOrder {
   request: OrderRequest;
@@ -57,6 +62,8 @@ interface Market {
   working: WorkingOrder[];
   exits: PositionExits | undefined;
   lastFundingTime: number;
+  /** Bar on which the current position opened (or flipped). */
+  openedIndex: number;
 }
 
 /**
@@ -73,18 +80,20 @@ interface Market {
  * - orders that would need more margin than is free are shrunk to what fits, or cancelled below the minimum size;
  * - with a participation cap, an order fills at most that share of each bar's volume; the rest waits.
  */
-export class SimulatedBroker {
+export class SimulatedBroker implements Venue {
   readonly #markets = new Map<string, Market>();
   readonly #slippage: SlippageModel;
   readonly #participation: number;
   readonly #funding: FundingSource | undefined;
-  readonly #portfolio: Portfolio;
-  readonly #listener: BrokerListener;
+  readonly #portfolio: SimulatedAccount;
+  readonly #listener: VenueListener;
+  readonly #exitOrderId: (symbol: string, kind: "exit" | "time-exit") => string;
   #closeSeq = 0;
 
-  constructor(portfolio: Portfolio, listener: BrokerListener, options: SimulatedBrokerOptions = {}) {
-    this.#portfolio = portfolio;
+  constructor(account: SimulatedAccount, listener: VenueListener, options: SimulatedBrokerOptions = {}) {
+    this.#portfolio = account;
     this.#listener = listener;
+    this.#exitOrderId = options.exitOrderId ?? ((symbol, kind) => `${kind}-${symbol}-${++this.#closeSeq}`);
     this.#slippage = options.slippage ?? noSlippage;
     const cap = options.maxVolumeParticipation;
     if (cap !== undefined && !(cap > 0 && cap <= 1))
@@ -102,11 +111,8 @@ export class SimulatedBroker {
       working: [],
       exits: undefined,
       lastFundingTime: Number.NEGATIVE_INFINITY,
+      openedIndex: -1,
     });
-  }
-
-  instrument(symbol: string): Instrument {
-    return this.#market(symbol).instrument;
   }
 
   openOrders(symbol?: string): OrderRequest[] {
@@ -114,45 +120,55 @@ export class SimulatedBroker {
     return markets.flatMap((m) => m.working.map((w) => w.request));
   }
 
-  /** Validates and queues an order; it can fill from the bar after `index`. */
-  submit(order: OrderRequest, index: number): SubmitResult {
+  /** Validates and queues an order (it can fill from the bar after `index`), and reports which it did. */
+  submit(order: OrderRequest, index: number): void {
     const market = this.#markets.get(order.symbol);
-    if (!market) return { accepted: false, reason: `unknown symbol ${order.symbol}` };
+    const time = market ? (market.series().time[index] as number) : Number.NaN;
+    const checked = market ? this.#validate(market, order, index) : `unknown symbol ${order.symbol}`;
+    if (typeof checked === "string") {
+      this.#listener.report({ type: "rejected", time, order, reason: checked });
+      return;
+    }
+    (market as Market).working.push({
+      request: checked,
+      remaining: checked.quantity,
+      triggered: false,
+      submittedIndex: index,
+    });
+    this.#listener.report({ type: "accepted", time, order: checked });
+  }
+
+  /** The order as the venue will work it (rounded to lot and tick), or why it refuses it. */
+  #validate(market: Market, order: OrderRequest, index: number): OrderRequest | string {
     const ins = market.instrument;
     const quantity = floorToStep(order.quantity, ins.lotSize);
     if (!(quantity > 0) || !Number.isFinite(quantity)) {
-      return { accepted: false, reason: `quantity ${order.quantity} rounds to 0 at lot size ${ins.lotSize}` };
+      return `quantity ${order.quantity} rounds to 0 at lot size ${ins.lotSize}`;
     }
-    if (quantity < ins.minQuantity)
-      return { accepted: false, reason: `quantity ${quantity} is below the minimum ${ins.minQuantity}` };
+    if (quantity < ins.minQuantity) return `quantity ${quantity} is below the minimum ${ins.minQuantity}`;
     const needsLimit = order.type === "limit" || order.type === "stop-limit";
     const needsStop = order.type === "stop" || order.type === "stop-limit";
     if (needsLimit && !(order.limitPrice !== undefined && order.limitPrice > 0)) {
-      return { accepted: false, reason: `${order.type} order needs a positive limit price` };
+      return `${order.type} order needs a positive limit price`;
     }
     if (needsStop && !(order.stopPrice !== undefined && order.stopPrice > 0)) {
-      return { accepted: false, reason: `${order.type} order needs a positive stop price` };
+      return `${order.type} order needs a positive stop price`;
     }
     const held = this.#portfolio.positionQuantity(order.symbol);
     if (order.reduceOnly && (held === 0 || held > 0 === (order.side === "buy"))) {
-      return { accepted: false, reason: "reduce-only order would not reduce a position" };
+      return "reduce-only order would not reduce a position";
     }
     const series = market.series();
     const reference = order.limitPrice ?? order.stopPrice ?? (series.close[index] as number);
     if (!order.reduceOnly && quantity * reference < ins.minNotional) {
-      return {
-        accepted: false,
-        reason: `order value ${(quantity * reference).toFixed(2)} is below the minimum notional ${ins.minNotional}`,
-      };
+      return `order value ${(quantity * reference).toFixed(2)} is below the minimum notional ${ins.minNotional}`;
     }
-    const request: OrderRequest = {
+    return {
       ...order,
       quantity,
       ...(order.limitPrice !== undefined ? { limitPrice: roundToStep(order.limitPrice, ins.tickSize) } : {}),
       ...(order.stopPrice !== undefined ? { stopPrice: roundToStep(order.stopPrice, ins.tickSize) } : {}),
     };
-    market.working.push({ request, remaining: quantity, triggered: false, submittedIndex: index });
-    return { accepted: true, order: request };
   }
 
   cancel(clientOrderId: string, reason: string, time: number): boolean {
@@ -160,7 +176,7 @@ export class SimulatedBroker {
       const at = market.working.findIndex((w) => w.request.clientOrderId === clientOrderId);
       if (at >= 0) {
         const [w] = market.working.splice(at, 1);
-        this.#listener.onCancel((w as WorkingOrder).request, reason, time);
+        this.#cancelled((w as WorkingOrder).request, reason, time);
         return true;
       }
     }
@@ -173,14 +189,14 @@ export class SimulatedBroker {
       if (symbol !== undefined && market.symbol !== symbol) continue;
       const cancelled = market.working.filter((w) => !(keepReduceOnly && w.request.reduceOnly));
       market.working = market.working.filter((w) => keepReduceOnly && w.request.reduceOnly);
-      for (const w of cancelled) this.#listener.onCancel(w.request, reason, time);
+      for (const w of cancelled) this.#cancelled(w.request, reason, time);
       count += cancelled.length;
     }
     return count;
   }
 
   /** The attached exit levels of the open position of `symbol` (for reports and risk). */
-  exitLevels(symbol: string): { stop: number; target: number } | undefined {
+  exitLevels(symbol: string): ExitLevels | undefined {
     const e = this.#markets.get(symbol)?.exits;
     return e ? { stop: this.#effectiveStop(e), target: e.target } : undefined;
   }
@@ -197,7 +213,7 @@ export class SimulatedBroker {
     }
     const held = this.#portfolio.positionQuantity(symbol);
     if (held === 0) return;
-    const opened = this.#portfolio.openedBar(symbol);
+    const opened = market.openedIndex;
     market.exits = {
       side: held > 0 ? 1 : -1,
       stop,
@@ -217,7 +233,7 @@ export class SimulatedBroker {
     const market = this.#market(symbol);
     const s = market.series();
     const time = s.time[index] as number;
-    for (const w of market.working.splice(0)) this.#listener.onCancel(w.request, reason, time);
+    for (const w of market.working.splice(0)) this.#cancelled(w.request, reason, time);
     const held = this.#portfolio.positionQuantity(symbol);
     if (held !== 0) this.#closePosition(market, Math.abs(held), s.close[index] as number, "taker", reason, index, time);
   }
@@ -230,7 +246,6 @@ export class SimulatedBroker {
     const open = s.open[index] as number;
     const high = s.high[index] as number;
     const low = s.low[index] as number;
-    const close = s.close[index] as number;
     const time = s.time[index] as number;
     if (this.#funding) this.#applyFunding(market, time, open);
     if (market.working.length > 0) this.#fillAtOpen(market, s, index, open, time);
@@ -238,7 +253,6 @@ export class SimulatedBroker {
     else if (this.#portfolio.positionQuantity(symbol) !== 0)
       this.#checkLiquidationOnly(market, index, open, high, low, time);
     if (market.working.length > 0) this.#fillIntrabar(market, s, index, open, high, low, time);
-    this.#portfolio.mark(symbol, close);
     if (market.exits) this.#endOfBar(market, index, high, low);
   }
 
@@ -255,7 +269,8 @@ export class SimulatedBroker {
     if (fundingTime === time && fundingTime > market.lastFundingTime) {
       market.lastFundingTime = fundingTime;
       if (this.#portfolio.positionQuantity(market.symbol) !== 0) {
-        this.#portfolio.applyFunding(market.symbol, funding.rateAt(market.symbol, fundingTime), open);
+        const rate = funding.rateAt(market.symbol, fundingTime);
+        this.#listener.report({ type: "funding", time, symbol: market.symbol, rate, markPrice: open });
       }
     }
   }
@@ -338,7 +353,7 @@ export class SimulatedBroker {
     const reducing = held !== 0 && Math.sign(held) !== signed;
     if (r.reduceOnly) {
       if (!reducing) {
-        this.#listener.onCancel(r, "reduce-only order: no position left to reduce", time);
+        this.#cancelled(r, "reduce-only order: no position left to reduce", time);
         return true;
       }
       quantity = Math.min(quantity, Math.abs(held));
@@ -357,11 +372,7 @@ export class SimulatedBroker {
         if (affordable < ins.minQuantity || affordable * price < ins.minNotional) {
           if (closingPart > 0) quantity = closingPart;
           else {
-            this.#listener.onCancel(
-              r,
-              `insufficient margin: need ${need.toFixed(2)}, available ${available.toFixed(2)}`,
-              time,
-            );
+            this.#cancelled(r, `insufficient margin: need ${need.toFixed(2)}, available ${available.toFixed(2)}`, time);
             return true;
           }
         } else quantity = closingPart + affordable;
@@ -380,7 +391,9 @@ export class SimulatedBroker {
       reason: r.reason,
     };
     const before = held;
-    const trade = this.#portfolio.applyFill(fill, index, r.leverage ?? 1);
+    w.remaining -= quantity;
+    const done = w.remaining <= ins.lotSize * 1e-9;
+    this.#listener.report({ type: "filled", time, fill, leverage: r.leverage ?? 1, remaining: done ? 0 : w.remaining });
     const after = this.#portfolio.positionQuantity(r.symbol);
     if (before !== 0 && (after === 0 || Math.sign(before) !== Math.sign(after))) {
       // The position those orders were reducing is gone: left working, they would cut the next one.
@@ -388,13 +401,12 @@ export class SimulatedBroker {
     }
     if (after === 0) market.exits = undefined;
     else if (before === 0 || Math.sign(before) !== Math.sign(after)) {
+      market.openedIndex = index;
       market.exits = r.attach
         ? this.#exitsFor(r.attach, Math.sign(after) as 1 | -1, price, index, atOpen ? index : index + 1)
         : undefined;
     }
-    this.#listener.onFill(fill, trade, index);
-    w.remaining -= quantity;
-    return w.remaining <= ins.lotSize * 1e-9;
+    return done;
   }
 
   #exitsFor(attach: AttachedExits, side: 1 | -1, price: number, index: number, activeFrom: number): PositionExits {
@@ -509,7 +521,7 @@ export class SimulatedBroker {
     const side: OrderSide = this.#portfolio.positionQuantity(market.symbol) > 0 ? "sell" : "buy";
     const fee = quantity * price * (liquidity === "maker" ? ins.makerFee : ins.takerFee);
     const fill: Fill = {
-      clientOrderId: `exit-${market.symbol}-${++this.#closeSeq}`,
+      clientOrderId: this.#exitOrderId(market.symbol, "exit"),
       symbol: market.symbol,
       side,
       quantity,
@@ -519,10 +531,13 @@ export class SimulatedBroker {
       liquidity,
       reason,
     };
-    const trade = this.#portfolio.applyFill(fill, index, 1, reason);
+    this.#listener.report({ type: "filled", time, fill, leverage: 1, remaining: 0 });
     market.exits = undefined;
     this.#cancelReduceOnly(market, undefined, `position closed by ${reason}`, time);
-    this.#listener.onFill(fill, trade, index);
+  }
+
+  #cancelled(order: OrderRequest, reason: string, time: number): void {
+    this.#listener.report({ type: "cancelled", time, order, reason });
   }
 
   /** Cancels the working reduce-only orders of `market`, except `keep` (the order being filled). */
@@ -533,7 +548,7 @@ export class SimulatedBroker {
       cancelled.push(w);
       return false;
     });
-    for (const w of cancelled) this.#listener.onCancel(w.request, reason, time);
+    for (const w of cancelled) this.#cancelled(w.request, reason, time);
   }
 
   #endOfBar(market: Market, index: number, high: number, low: number): void {
@@ -543,20 +558,17 @@ export class SimulatedBroker {
     if (e.maxBars > 0 && !e.timeExitSent && index - e.openedIndex >= e.maxBars) {
       e.timeExitSent = true;
       const held = this.#portfolio.positionQuantity(market.symbol);
-      market.working.push({
-        request: {
-          clientOrderId: `time-exit-${market.symbol}-${++this.#closeSeq}`,
-          symbol: market.symbol,
-          side: held > 0 ? "sell" : "buy",
-          type: "market",
-          quantity: Math.abs(held),
-          reduceOnly: true,
-          reason: `time exit after ${e.maxBars} bars`,
-        },
-        remaining: Math.abs(held),
-        triggered: false,
-        submittedIndex: index,
-      });
+      const request: OrderRequest = {
+        clientOrderId: this.#exitOrderId(market.symbol, "time-exit"),
+        symbol: market.symbol,
+        side: held > 0 ? "sell" : "buy",
+        type: "market",
+        quantity: Math.abs(held),
+        reduceOnly: true,
+        reason: `time exit after ${e.maxBars} bars`,
+      };
+      market.working.push({ request, remaining: Math.abs(held), triggered: false, submittedIndex: index });
+      this.#listener.report({ type: "accepted", time: market.series().time[index] as number, order: request });
     }
   }
 
