@@ -3,14 +3,7 @@ import type { Side } from "./trade.js";
 export type OrderType = "market" | "limit" | "stop" | "stop-limit";
 export type OrderSide = "buy" | "sell";
 /** Where an order stands: pending until the venue answers, then accepted, (partially) filled, or done otherwise. */
-export type OrderStatus =
-  | "pending"
-  | "accepted"
-  | "partially-filled"
-  | "filled"
-  | "cancelled"
-  | "rejected"
-  | "expired";
+export type OrderStatus = "pending" | "accepted" | "partially-filled" | "filled" | "cancelled" | "rejected" | "expired";
 
 /** An order as the engine asks for it, before any venue has seen it. */
 export interface OrderRequest {

@@ -235,7 +235,7 @@ export class SimulatedBroker implements Venue {
     const time = s.time[index] as number;
     for (const w of market.working.splice(0)) this.#cancelled(w.request, reason, time);
     const held = this.#portfolio.positionQuantity(symbol);
-    if (held !== 0) this.#closePosition(market, Math.abs(held), s.close[index] as number, "taker", reason, index, time);
+    if (held !== 0) this.#closePosition(market, Math.abs(held), s.close[index] as number, "taker", reason, time);
   }
 
   /** Matches working orders and attached exits of `symbol` against bar `index`, then marks to its close. */
@@ -250,8 +250,7 @@ export class SimulatedBroker implements Venue {
     if (this.#funding) this.#applyFunding(market, time, open);
     if (market.working.length > 0) this.#fillAtOpen(market, s, index, open, time);
     if (market.exits) this.#checkExits(market, s, index, open, high, low, time);
-    else if (this.#portfolio.positionQuantity(symbol) !== 0)
-      this.#checkLiquidationOnly(market, index, open, high, low, time);
+    else if (this.#portfolio.positionQuantity(symbol) !== 0) this.#checkLiquidationOnly(market, open, high, low, time);
     if (market.working.length > 0) this.#fillIntrabar(market, s, index, open, high, low, time);
     if (market.exits) this.#endOfBar(market, index, high, low);
   }
@@ -464,47 +463,31 @@ export class SimulatedBroker implements Venue {
     const exitSide: OrderSide = long ? "sell" : "buy";
     if (!Number.isNaN(stop) && (long ? open <= stop : open >= stop)) {
       const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument);
-      this.#closePosition(
-        market,
-        quantity,
-        price,
-        "taker",
-        `${stopReason} (gap through ${stop.toFixed(2)})`,
-        index,
-        time,
-      );
+      this.#closePosition(market, quantity, price, "taker", `${stopReason} (gap through ${stop.toFixed(2)})`, time);
       return;
     }
     if (!Number.isNaN(target) && (long ? open >= target : open <= target)) {
-      this.#closePosition(
-        market,
-        quantity,
-        open,
-        "maker",
-        `take-profit (gap through ${target.toFixed(2)})`,
-        index,
-        time,
-      );
+      this.#closePosition(market, quantity, open, "maker", `take-profit (gap through ${target.toFixed(2)})`, time);
       return;
     }
     if (!Number.isNaN(stop) && (long ? low <= stop : high >= stop)) {
       const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument);
-      this.#closePosition(market, quantity, price, "taker", stopReason, index, time);
+      this.#closePosition(market, quantity, price, "taker", stopReason, time);
       return;
     }
     if (!Number.isNaN(target) && (long ? high >= target : low <= target)) {
-      this.#closePosition(market, quantity, target, "maker", "take-profit", index, time);
+      this.#closePosition(market, quantity, target, "maker", "take-profit", time);
     }
   }
 
-  #checkLiquidationOnly(market: Market, index: number, open: number, high: number, low: number, time: number): void {
+  #checkLiquidationOnly(market: Market, open: number, high: number, low: number, time: number): void {
     const held = this.#portfolio.positionQuantity(market.symbol);
     const liquidation = this.#portfolio.liquidationPrice(market.symbol);
     if (liquidation === undefined || !(liquidation > 0)) return;
     const long = held > 0;
     if (long ? low <= liquidation : high >= liquidation) {
       const price = long ? Math.min(open, liquidation) : Math.max(open, liquidation);
-      this.#closePosition(market, Math.abs(held), price, "taker", "liquidation", index, time);
+      this.#closePosition(market, Math.abs(held), price, "taker", "liquidation", time);
     }
   }
 
@@ -514,7 +497,6 @@ export class SimulatedBroker implements Venue {
     price: number,
     liquidity: "maker" | "taker",
     reason: string,
-    index: number,
     time: number,
   ): void {
     const ins = market.instrument;
