@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import type { Candle } from "../../domain/candles.js";
+import { type FeedEvent, FeedMonitor } from "./feed-monitor.js";
+
+const H = 3_600_000;
+const bar = (i: number, close = 100): Candle => ({
+  time: i * H,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+});
+
+function monitor() {
+  const events: FeedEvent[] = [];
+  const m = new FeedMonitor(["BTC/USDT", "ETH/USDT"], { barMs: H }, (e) => events.push(e));
+  return { m, events };
+}
+
+describe("FeedMonitor", () => {
+  it("keeps a steady feed healthy", () => {
+    const { m, events } = monitor();
+    for (let i = 0; i < 5; i++) expect(m.onClosedBar("BTC/USDT", bar(i, 100 + i), (i + 1) * H)).toBe(true);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
+  it("flags a spike, blocks entries, and clears after a clean bar", () => {
+    const { m, events } = monitor();
+    m.onClosedBar("BTC/USDT", bar(0, 100), H);
+    m.onClosedBar("BTC/USDT", bar(1, 140), 2 * H);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/spike: close moved 40.0 %/);
+    expect(m.blockedReason("ETH/USDT")).toBeUndefined();
+    m.onClosedBar("BTC/USDT", bar(2, 141), 3 * H);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/spike/);
+    m.onClosedBar("BTC/USDT", bar(3, 142), 4 * H);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    expect(events.map((e) => [e.problem, e.cleared])).toEqual([
+      ["spike", false],
+      ["spike", true],
+    ]);
+  });
+
+  it("flags a gap of missing bars", () => {
+    const { m } = monitor();
+    m.onClosedBar("BTC/USDT", bar(0), H);
+    m.onClosedBar("BTC/USDT", bar(4), 5 * H);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/gap: 3 bar\(s\) missing/);
+  });
+
+  it("refuses a non-finite bar and flags the symbol", () => {
+    const { m } = monitor();
+    expect(m.onClosedBar("BTC/USDT", { ...bar(0), close: Number.NaN }, H)).toBe(false);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/non-finite/);
+    expect(m.onClosedBar("BTC/USDT", bar(1), 2 * H)).toBe(true);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+  });
+
+  it("flags a stale feed once no bar came for the configured number of bar lengths, and clears on the next bar", () => {
+    const { m, events } = monitor();
+    m.onClosedBar("BTC/USDT", bar(0), H);
+    m.checkStale(4 * H);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    m.checkStale(5 * H + 1);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/stale: no closed bar since 1970-01-01T00:00:00.000Z/);
+    // The late bar is the next one: nothing is missing, so the feed is healthy again.
+    m.onClosedBar("BTC/USDT", bar(1), 5 * H + 2);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    expect(events.filter((e) => e.problem === "stale").map((e) => e.cleared)).toEqual([false, true]);
+  });
+
+  it("flags a crossed book until it uncrosses", () => {
+    const { m } = monitor();
+    m.onBook("ETH/USDT", 101, 100, 0);
+    expect(m.blockedReason("ETH/USDT")).toMatch(/crossed-book: bid 101 ≥ ask 100/);
+    m.onBook("ETH/USDT", 99, 100, 1);
+    expect(m.blockedReason("ETH/USDT")).toBeUndefined();
+  });
+
+  it("reports health per symbol and names an unknown symbol", () => {
+    const { m } = monitor();
+    m.onClosedBar("BTC/USDT", bar(0), H);
+    expect(m.health()["BTC/USDT"]).toEqual({ healthy: true, problems: [], lastBar: 0 });
+    expect(m.blockedReason("DOGE/USDT")).toBe("no feed for DOGE/USDT");
+    expect(() => m.onClosedBar("DOGE/USDT", bar(0), 0)).toThrowError(/unknown symbol DOGE\/USDT/);
+  });
+});
