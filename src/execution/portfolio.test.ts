@@ -73,3 +73,41 @@ describe("Portfolio", () => {
     expect(() => new Portfolio(0)).toThrowError(/initial cash must be > 0/);
   });
 });
+
+describe("Portfolio snapshot", () => {
+  it("restores cash, fees, positions and the trade counter exactly, so the next trade continues the account", () => {
+    const a = new Portfolio(10_000);
+    const fill = (side: "buy" | "sell", quantity: number, price: number, time: number) => ({
+      clientOrderId: `o-${time}`,
+      symbol: "BTC/USDT",
+      side,
+      quantity,
+      price,
+      fee: quantity * price * 0.001,
+      time,
+      liquidity: "taker" as const,
+      reason: "t",
+    });
+    a.applyFill(fill("buy", 1, 100, 1), 10);
+    a.applyFill(fill("sell", 1, 110, 2), 12);
+    a.applyFill(fill("buy", 2, 105, 3), 13);
+    a.mark("BTC/USDT", 107);
+    const b = Portfolio.restore(JSON.parse(JSON.stringify(a.snapshot())), 5);
+    expect(b.cash).toBe(a.cash);
+    expect(b.equity()).toBe(a.equity());
+    expect(b.feesPaid).toBe(a.feesPaid);
+    expect(b.position("BTC/USDT")).toEqual(a.position("BTC/USDT"));
+    expect(b.openedBar("BTC/USDT")).toBe(18);
+    const ta = a.applyFill(fill("sell", 2, 120, 4), 20);
+    const tb = b.applyFill(fill("sell", 2, 120, 4), 25);
+    expect(tb).toEqual(ta);
+    expect(b.cash).toBe(a.cash);
+  });
+
+  it("refuses a corrupt snapshot, naming the position", () => {
+    const a = new Portfolio(1000);
+    const snapshot = a.snapshot();
+    const bad = { ...snapshot, positions: [{ symbol: "ETH/USDT", quantity: Number.NaN, entryPrice: 1 }] };
+    expect(() => Portfolio.restore(bad as unknown as typeof snapshot)).toThrowError(/position ETH\/USDT is corrupt/);
+  });
+});

@@ -4,7 +4,7 @@ import type { ClosedTrade, Side } from "../domain/trade.js";
 /** Default maintenance margin rate for the liquidation price (Binance's lowest USDT-M tier is 0.4 %). */
 export const DEFAULT_MAINTENANCE_MARGIN = 0.005;
 
-interface OpenPosition {
+export interface OpenPosition {
   symbol: string;
   side: Side;
   /** Signed: > 0 long, < 0 short. */
@@ -24,6 +24,16 @@ interface OpenPosition {
   fees: number;
   funding: number;
   maxQuantity: number;
+}
+
+/** Everything a restart needs to continue the account exactly where it was (closed trades live in the store). */
+export interface PortfolioSnapshot {
+  readonly initialCash: number;
+  readonly cash: number;
+  readonly feesPaid: number;
+  readonly fundingPaid: number;
+  readonly nextTradeId: number;
+  readonly positions: readonly Readonly<OpenPosition>[];
 }
 
 /**
@@ -50,6 +60,42 @@ export class Portfolio implements PortfolioView {
 
   get cash(): number {
     return this.#cash;
+  }
+
+  snapshot(): PortfolioSnapshot {
+    return {
+      initialCash: this.initialCash,
+      cash: this.#cash,
+      feesPaid: this.#feesPaid,
+      fundingPaid: this.#fundingPaid,
+      nextTradeId: this.#nextTradeId,
+      positions: [...this.#positions.values()].map((p) => ({ ...p })),
+    };
+  }
+
+  /**
+   * A portfolio in the state `snapshot` captured. `indexShift` moves the bar index positions opened at, when the
+   * restarted series numbers its bars from another start.
+   */
+  static restore(
+    snapshot: PortfolioSnapshot,
+    indexShift = 0,
+    maintenanceMargin = DEFAULT_MAINTENANCE_MARGIN,
+  ): Portfolio {
+    const portfolio = new Portfolio(snapshot.initialCash, maintenanceMargin);
+    portfolio.#cash = snapshot.cash;
+    portfolio.#feesPaid = snapshot.feesPaid;
+    portfolio.#fundingPaid = snapshot.fundingPaid;
+    portfolio.#nextTradeId = snapshot.nextTradeId;
+    for (const p of snapshot.positions) {
+      if (!Number.isFinite(p.quantity) || p.quantity === 0 || !(p.entryPrice > 0))
+        throw new RangeError(
+          `portfolio snapshot: position ${p.symbol} is corrupt (quantity ${p.quantity} at ${p.entryPrice})`,
+        );
+      portfolio.#positions.set(p.symbol, { ...p, openedBar: p.openedBar + indexShift });
+    }
+    if (!Number.isFinite(snapshot.cash)) throw new RangeError(`portfolio snapshot: cash is ${snapshot.cash}`);
+    return portfolio;
   }
 
   get feesPaid(): number {

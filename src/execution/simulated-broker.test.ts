@@ -22,8 +22,9 @@ function setup(
   options: SimulatedBrokerOptions = {},
   instrument: Partial<Instrument> = noFees,
   cash = 10_000,
+  account?: Portfolio,
 ) {
-  const portfolio = new Portfolio(cash);
+  const portfolio = account ?? new Portfolio(cash);
   const fills: Fill[] = [];
   const trades: ClosedTrade[] = [];
   const cancels: string[] = [];
@@ -85,7 +86,7 @@ function setup(
     reason: "test",
     ...o,
   });
-  return { portfolio, broker, fills, trades, cancels, order };
+  return { portfolio, broker, venue, fills, trades, cancels, order };
 }
 
 describe("SimulatedBroker: market orders", () => {
@@ -375,5 +376,39 @@ describe("SimulatedBroker: shorts, leverage and funding", () => {
     // Funding at 08:00 and 16:00 (bars 8 and 16): 2 × 10 × 100 × 0.0001.
     expect(portfolio.fundingPaid).toBeCloseTo(0.2, 12);
     expect(portfolio.cash).toBeCloseTo(10_000 - 0.2, 9);
+  });
+});
+
+describe("SimulatedBroker: snapshot", () => {
+  it("restores working orders and attached exits so that a restarted venue fills exactly as the original would", () => {
+    const s = bars([
+      [100, 101, 99, 100],
+      [100, 102, 99, 101],
+      [101, 104, 100, 103],
+      [103, 103, 90, 92],
+      [92, 93, 91, 92],
+    ]);
+    const run = (restartAt: number | undefined) => {
+      let current = setup(s);
+      const { broker, order } = current;
+      broker.submit(order({ side: "buy", quantity: 1, attach: { trailingPct: 0.02 } }), 0);
+      broker.submit(order({ side: "buy", quantity: 1, type: "limit", limitPrice: 91.5, reduceOnly: false }), 0);
+      const fills: Fill[] = [];
+      for (let i = 1; i < s.length; i++) {
+        if (i === restartAt) {
+          const saved = JSON.parse(
+            JSON.stringify({ venue: current.venue.snapshot(), account: current.portfolio.snapshot() }),
+          );
+          fills.push(...current.fills);
+          current = setup(s, {}, noFees, 10_000, Portfolio.restore(saved.account));
+          current.venue.restore(saved.venue);
+        }
+        current.broker.processBar(s.symbol, i);
+      }
+      return [...fills, ...current.fills];
+    };
+    const uninterrupted = run(undefined);
+    expect(uninterrupted.map((f) => f.reason)).toContain("stop-loss");
+    expect(run(3)).toEqual(uninterrupted);
   });
 });

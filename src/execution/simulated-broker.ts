@@ -31,7 +31,7 @@ export interface SimulatedAccount {
   liquidationPrice(symbol: string): number | undefined;
 }
 
-interface WorkingOrder {
+export interface WorkingOrder {
   request: OrderRequest;
   remaining: number;
   /** A stop-limit whose stop has been hit and now rests as a limit. */
@@ -40,7 +40,7 @@ interface WorkingOrder {
   submittedIndex: number;
 }
 
-interface PositionExits {
+export interface PositionExits {
   side: 1 | -1;
   stop: number;
   target: number;
@@ -64,6 +64,18 @@ interface Market {
   lastFundingTime: number;
   /** Bar on which the current position opened (or flipped). */
   openedIndex: number;
+}
+
+/** The simulated venue's working orders and attached exits, so that paper trading survives a restart. */
+export interface SimulatedVenueSnapshot {
+  readonly markets: readonly {
+    readonly symbol: string;
+    readonly working: readonly WorkingOrder[];
+    /** NaN levels (no stop, no target) are stored as null, which JSON keeps. */
+    readonly exits: (Omit<PositionExits, "stop" | "target"> & { stop: number | null; target: number | null }) | null;
+    readonly lastFundingTime: number;
+    readonly openedIndex: number;
+  }[];
 }
 
 /**
@@ -253,6 +265,48 @@ export class SimulatedBroker implements Venue {
     else if (this.#portfolio.positionQuantity(symbol) !== 0) this.#checkLiquidationOnly(market, open, high, low, time);
     if (market.working.length > 0) this.#fillIntrabar(market, s, index, open, high, low, time);
     if (market.exits) this.#endOfBar(market, index, high, low);
+  }
+
+  snapshot(): SimulatedVenueSnapshot {
+    return {
+      markets: [...this.#markets.values()].map((m) => ({
+        symbol: m.symbol,
+        working: m.working.map((w) => ({ ...w })),
+        exits: m.exits
+          ? {
+              ...m.exits,
+              stop: Number.isNaN(m.exits.stop) ? null : m.exits.stop,
+              target: Number.isNaN(m.exits.target) ? null : m.exits.target,
+            }
+          : null,
+        // JSON has no -Infinity: null stands for "never".
+        lastFundingTime: Number.isFinite(m.lastFundingTime) ? m.lastFundingTime : -1,
+        openedIndex: m.openedIndex,
+      })),
+    };
+  }
+
+  /**
+   * Puts back what `snapshot` captured, for markets already added. Bar indices in it refer to the series as it
+   * was; `indexShift` moves them when the restarted series starts at another bar.
+   */
+  restore(snapshot: SimulatedVenueSnapshot, indexShift = 0): void {
+    for (const saved of snapshot.markets) {
+      const market = this.#markets.get(saved.symbol);
+      if (!market) throw new RangeError(`venue snapshot: ${saved.symbol} is not traded in this session`);
+      market.working = saved.working.map((w) => ({ ...w, submittedIndex: w.submittedIndex + indexShift }));
+      market.exits = saved.exits
+        ? {
+            ...saved.exits,
+            stop: saved.exits.stop ?? Number.NaN,
+            target: saved.exits.target ?? Number.NaN,
+            openedIndex: saved.exits.openedIndex + indexShift,
+            activeFrom: saved.exits.activeFrom + indexShift,
+          }
+        : undefined;
+      market.lastFundingTime = saved.lastFundingTime;
+      market.openedIndex = saved.openedIndex + indexShift;
+    }
   }
 
   #market(symbol: string): Market {
