@@ -56,6 +56,38 @@ export class LiveRunner {
     return entry.buffer.view().time[entry.buffer.length - 1];
   }
 
+  /**
+   * Appends a closed bar to the slot's history and indicators without trading on it: the warm-up after a start,
+   * so that a 200-bar average is ready at the first live bar.
+   */
+  warm(symbol: string, bar: Candle): void {
+    const entry = this.#slots.get(symbol);
+    if (!entry) throw new RangeError(`no slot for ${symbol}`);
+    const last = this.lastBarTime(symbol);
+    if (last !== undefined && bar.time <= last)
+      throw new RangeError(`${symbol}: warm-up bar ${bar.time} is not after ${last}`);
+    entry.buffer.append(bar);
+    entry.columns.append(bar);
+    this.#lastClose = Math.max(this.#lastClose, bar.time + entry.duration);
+  }
+
+  /** Index of the bar of `symbol` that opened at `time` in this runner's history, or -1. */
+  indexOf(symbol: string, time: number): number {
+    const entry = this.#slots.get(symbol);
+    if (!entry) return -1;
+    const times = entry.buffer.view().time;
+    let lo = 0;
+    let hi = entry.buffer.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = times[mid] as number;
+      if (t === time) return mid;
+      if (t < time) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** A bar of `symbol` has closed and no other symbol closes at that instant. Returns the equity after it. */
   onBar(symbol: string, bar: Candle): number {
     return this.onStep([{ symbol, bar }]);

@@ -22,6 +22,10 @@ export class CounterOrderIds implements OrderIdSource {
   next(): string {
     return `${this.prefix}-${++this.#sequence}`;
   }
+  /** The last number used (what a restart continues from). */
+  get current(): number {
+    return this.#sequence;
+  }
 }
 
 /**

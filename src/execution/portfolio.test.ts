@@ -92,7 +92,7 @@ describe("Portfolio snapshot", () => {
     a.applyFill(fill("sell", 1, 110, 2), 12);
     a.applyFill(fill("buy", 2, 105, 3), 13);
     a.mark("BTC/USDT", 107);
-    const b = Portfolio.restore(JSON.parse(JSON.stringify(a.snapshot())), 5);
+    const b = Portfolio.restore(JSON.parse(JSON.stringify(a.snapshot())), () => 5);
     expect(b.cash).toBe(a.cash);
     expect(b.equity()).toBe(a.equity());
     expect(b.feesPaid).toBe(a.feesPaid);

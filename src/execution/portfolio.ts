@@ -74,28 +74,40 @@ export class Portfolio implements PortfolioView {
   }
 
   /**
-   * A portfolio in the state `snapshot` captured. `indexShift` moves the bar index positions opened at, when the
-   * restarted series numbers its bars from another start.
+   * A portfolio in the state `snapshot` captured. `indexShift` moves the bar index each position opened at, when
+   * the restarted series of that symbol numbers its bars from another start.
    */
   static restore(
     snapshot: PortfolioSnapshot,
-    indexShift = 0,
+    indexShift: (symbol: string) => number = () => 0,
     maintenanceMargin = DEFAULT_MAINTENANCE_MARGIN,
   ): Portfolio {
     const portfolio = new Portfolio(snapshot.initialCash, maintenanceMargin);
-    portfolio.#cash = snapshot.cash;
-    portfolio.#feesPaid = snapshot.feesPaid;
-    portfolio.#fundingPaid = snapshot.fundingPaid;
-    portfolio.#nextTradeId = snapshot.nextTradeId;
+    portfolio.load(snapshot, indexShift);
+    return portfolio;
+  }
+
+  /** Replaces this portfolio's state with `snapshot` (a restart, where others already hold this portfolio). */
+  load(snapshot: PortfolioSnapshot, indexShift: (symbol: string) => number = () => 0): void {
+    if (!Number.isFinite(snapshot.cash)) throw new RangeError(`portfolio snapshot: cash is ${snapshot.cash}`);
+    if (snapshot.initialCash !== this.initialCash)
+      throw new RangeError(
+        `portfolio snapshot started with ${snapshot.initialCash} of cash, this session with ${this.initialCash}`,
+      );
+    const positions = new Map<string, OpenPosition>();
     for (const p of snapshot.positions) {
       if (!Number.isFinite(p.quantity) || p.quantity === 0 || !(p.entryPrice > 0))
         throw new RangeError(
           `portfolio snapshot: position ${p.symbol} is corrupt (quantity ${p.quantity} at ${p.entryPrice})`,
         );
-      portfolio.#positions.set(p.symbol, { ...p, openedBar: p.openedBar + indexShift });
+      positions.set(p.symbol, { ...p, openedBar: p.openedBar + indexShift(p.symbol) });
     }
-    if (!Number.isFinite(snapshot.cash)) throw new RangeError(`portfolio snapshot: cash is ${snapshot.cash}`);
-    return portfolio;
+    this.#cash = snapshot.cash;
+    this.#feesPaid = snapshot.feesPaid;
+    this.#fundingPaid = snapshot.fundingPaid;
+    this.#nextTradeId = snapshot.nextTradeId;
+    this.#positions.clear();
+    for (const [symbol, p] of positions) this.#positions.set(symbol, p);
   }
 
   get feesPaid(): number {

@@ -288,12 +288,13 @@ export class SimulatedBroker implements Venue {
 
   /**
    * Puts back what `snapshot` captured, for markets already added. Bar indices in it refer to the series as it
-   * was; `indexShift` moves them when the restarted series starts at another bar.
+   * was; `indexShift` moves them when the restarted series of a symbol starts at another bar.
    */
-  restore(snapshot: SimulatedVenueSnapshot, indexShift = 0): void {
+  restore(snapshot: SimulatedVenueSnapshot, indexShiftOf: (symbol: string) => number = () => 0): void {
     for (const saved of snapshot.markets) {
       const market = this.#markets.get(saved.symbol);
       if (!market) throw new RangeError(`venue snapshot: ${saved.symbol} is not traded in this session`);
+      const indexShift = indexShiftOf(saved.symbol);
       market.working = saved.working.map((w) => ({ ...w, submittedIndex: w.submittedIndex + indexShift }));
       market.exits = saved.exits
         ? {

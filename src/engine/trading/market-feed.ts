@@ -1,0 +1,24 @@
+import type { Candle } from "../../domain/candles.js";
+
+export interface FeedHandlers {
+  /** A bar has closed (delivered once, oldest first per symbol, gaps back-filled after a reconnect). */
+  onClosedBar(symbol: string, bar: Candle): void;
+  /** The still-forming bar changed; it may update a live view, never a decision. */
+  onFormingBar?(symbol: string, bar: Candle): void;
+  /** Best bid and ask, where the feed has a book. */
+  onBook?(symbol: string, bestBid: number, bestAsk: number): void;
+  /** The connection failed or recovered; the feed keeps retrying with backoff on its own. */
+  onStatus?(status: { connected: boolean; reason: string }): void;
+}
+
+/**
+ * Market data for the runtime: CCXT WebSocket or REST polling against an exchange, the local simulated exchange,
+ * or a replay in tests. The runtime only needs closed bars, history for warm-up, and to stop it.
+ */
+export interface MarketFeed {
+  /** Closed bars of `symbol` opening at or after `since`, oldest first, at most `limit`. */
+  history(symbol: string, since: number, limit: number): Promise<Candle[]>;
+  /** Starts delivering; bars closing after `after` only (those before came through `history`). */
+  start(symbols: readonly string[], after: Readonly<Record<string, number>>, handlers: FeedHandlers): void;
+  close(): Promise<void>;
+}

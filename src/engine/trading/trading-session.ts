@@ -1,0 +1,316 @@
+import { FeedMonitor } from "../../data/feed/feed-monitor.js";
+import type { Candle } from "../../domain/candles.js";
+import type { Instrument } from "../../domain/instrument.js";
+import type { OrderRequest, OrderStatus } from "../../domain/order.js";
+import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
+import { CounterOrderIds, type OrderJournal } from "../../execution/order-manager.js";
+import { Portfolio } from "../../execution/portfolio.js";
+import { SimulatedBroker, type SimulatedBrokerOptions } from "../../execution/simulated-broker.js";
+import type { VenueReport } from "../../execution/venue.js";
+import type { FeedHealth } from "../../risk/limits/feed-health.js";
+import type { PositionManager } from "../../risk/position/types.js";
+import type { RiskShield } from "../../risk/shield.js";
+import type { SizeRule } from "../../risk/sizing.js";
+import type { Strategy } from "../../strategy/strategy.js";
+import type { Clock } from "../clock.js";
+import type { DecisionRecord } from "../decision.js";
+import { Engine, type EngineParts } from "../engine.js";
+import { EventBus } from "../events.js";
+import { type ClosedBar, LiveRunner } from "../live-runner.js";
+import type { MarketFeed } from "./market-feed.js";
+import type { SessionEvent, SessionState, SessionStore, StepRecord } from "./session-store.js";
+import { StepAssembler } from "./step-assembler.js";
+
+export interface SessionSlot {
+  readonly symbol: string;
+  readonly strategy: Strategy;
+  readonly instrument: Instrument;
+  readonly size?: SizeRule;
+  readonly leverage?: number;
+  readonly allowShort?: boolean;
+}
+
+export interface TradingSessionOptions {
+  /** Session id: the key of its state in the store and the prefix of its client order ids. */
+  readonly session: string;
+  readonly slots: readonly SessionSlot[];
+  readonly timeframe: Timeframe;
+  readonly cash: number;
+  readonly feed: MarketFeed;
+  readonly store: SessionStore;
+  readonly clock: Clock;
+  /** Paper trading fills on the simulated venue (the backtester's fill model) against the live bars. */
+  readonly simulated?: SimulatedBrokerOptions;
+  /** Builds the risk shield; the session adds its feed monitor so that bad data blocks new entries. */
+  readonly buildShield?: (feed: FeedHealth) => RiskShield;
+  readonly positionManager?: PositionManager;
+  readonly regimeColumn?: EngineParts["regimeColumn"];
+  /** Closed bars loaded before the first live one so indicators are warm (default 500). */
+  readonly warmupBars?: number;
+  readonly bus?: EventBus;
+  /** Called after each step is committed to the store (status display, dashboard). */
+  readonly onCommitted?: (step: StepRecord) => void;
+  /** Called when a step could not be committed: trading goes on, nothing new is sent until the store is back. */
+  readonly onStoreError?: (error: unknown) => void;
+  readonly graceMs?: number;
+}
+
+/** Collects what the order manager journals during a step, for that step's commit. */
+class StepJournal implements OrderJournal {
+  intents: { order: OrderRequest; time: number }[] = [];
+  reports: { report: VenueReport; status: OrderStatus | null }[] = [];
+  intent(order: OrderRequest, time: number): void {
+    this.intents.push({ order, time });
+  }
+  report(report: VenueReport, status: OrderStatus): void {
+    this.reports.push({ report, status });
+  }
+}
+
+/**
+ * A paper (or live) trading session: the engine of the backtester on a real-time clock. Startup and crash
+ * recovery are one path: load the last committed state, warm the indicators on recent history, put the account
+ * and the venue back as they were, then resume with the next bar that closes. Every time step (all bars closing
+ * at one instant) is committed to the store as one transaction, so a SIGKILL at any moment leaves the state of a
+ * whole step, never half of one.
+ */
+export class TradingSession {
+  readonly options: TradingSessionOptions;
+  readonly bus: EventBus;
+  readonly monitor: FeedMonitor;
+  engine!: Engine;
+  #runner!: LiveRunner;
+  #assembler!: StepAssembler;
+  #ids!: CounterOrderIds;
+  #exitIds!: CounterOrderIds;
+  readonly #journal = new StepJournal();
+  #events: SessionEvent[] = [];
+  #commits: Promise<void> = Promise.resolve();
+  #staleTimer: (() => void) | undefined;
+  #stopped = false;
+  /** Last decisions, newest last, for the status display. */
+  readonly recentDecisions: DecisionRecord[] = [];
+  /** Steps traded since start, and whether the store accepted the last commit. */
+  steps = 0;
+  storeHealthy = true;
+  resumedFrom: SessionState | undefined;
+
+  constructor(options: TradingSessionOptions) {
+    if (options.slots.length === 0) throw new RangeError("a trading session needs at least one symbol");
+    this.options = options;
+    this.bus = options.bus ?? new EventBus();
+    const barMs = TIMEFRAMES[options.timeframe];
+    this.monitor = new FeedMonitor(
+      options.slots.map((s) => s.symbol),
+      { barMs },
+      (event) => {
+        this.#event(event.time, event.cleared ? "FEED_RECOVERED" : "FEED_PROBLEM", event);
+        if (!event.cleared)
+          this.bus.publish("ALERT", {
+            time: event.time,
+            level: "warning",
+            message: `${event.symbol}: ${event.problem} (${event.detail}); new entries blocked`,
+          });
+      },
+    );
+  }
+
+  /** Loads state, warms up, reconciles the simulated venue and starts trading on the feed. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const saved = await o.store.load(o.session);
+    this.resumedFrom = saved;
+    const barMs = TIMEFRAMES[o.timeframe];
+    const now = o.clock.now();
+    const warmup = o.warmupBars ?? 500;
+    const histories = new Map<string, Candle[]>();
+    for (const slot of o.slots) {
+      const bars = await o.feed.history(slot.symbol, now - (warmup + 1) * barMs, warmup + 1);
+      // Only bars that have closed by now: the forming one must not reach a strategy.
+      histories.set(
+        slot.symbol,
+        bars.filter((b) => b.time + barMs <= now),
+      );
+    }
+    this.#ids = new CounterOrderIds(o.session, saved?.orderSequence ?? 0);
+    // Exit ids share the sequence space through their own prefix, persisted with the same counter.
+    this.#exitIds = new CounterOrderIds(`${o.session}-x`, saved?.orderSequence ?? 0);
+    const portfolio = new Portfolio(o.cash);
+    this.engine = new Engine({
+      portfolio,
+      createBroker: (listener) =>
+        new SimulatedBroker(portfolio, listener, {
+          ...o.simulated,
+          exitOrderId: () => this.#exitIds.next(),
+        }),
+      orderIds: { next: () => this.#ids.next() },
+      journal: this.#journal,
+      bus: this.bus,
+      ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
+      ...(o.positionManager ? { positionManager: o.positionManager } : {}),
+      ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
+      runId: o.session,
+    });
+    this.#runner = new LiveRunner(this.engine);
+    for (const slot of o.slots) {
+      this.#runner.addSlot({
+        symbol: slot.symbol,
+        timeframe: o.timeframe,
+        strategy: slot.strategy,
+        instrument: slot.instrument,
+        ...(slot.size ? { size: slot.size } : {}),
+        ...(slot.leverage !== undefined ? { leverage: slot.leverage } : {}),
+        ...(slot.allowShort !== undefined ? { allowShort: slot.allowShort } : {}),
+      });
+      for (const bar of histories.get(slot.symbol) ?? []) {
+        this.#runner.warm(slot.symbol, bar);
+        this.monitor.onClosedBar(slot.symbol, bar, now);
+      }
+    }
+    if (saved) this.#restore(saved, portfolio);
+    this.#assembler = new StepAssembler({
+      symbols: o.slots.map((s) => s.symbol),
+      barMs,
+      clock: o.clock,
+      ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+      onStep: (bars) => this.#step(bars),
+      onLate: ({ symbol, bar }) =>
+        this.#event(o.clock.now(), "BAR_LATE", { symbol, time: bar.time, note: "arrived after its step; not traded" }),
+    });
+    const after: Record<string, number> = {};
+    for (const slot of o.slots) after[slot.symbol] = this.#runner.lastBarTime(slot.symbol) ?? now - barMs;
+    // Bars missed while the bot was down were warmed up on, not traded: the assembler resumes after them.
+    this.#assembler.resumeAfter(Math.max(saved?.close ?? 0, ...Object.values(after).map((t) => t + barMs)));
+    this.#event(now, saved ? "SESSION_RESUMED" : "SESSION_STARTED", {
+      resumedFromClose: saved?.close ?? null,
+      warmupBars: Object.fromEntries([...histories].map(([s, b]) => [s, b.length])),
+    });
+    o.feed.start(
+      o.slots.map((s) => s.symbol),
+      after,
+      {
+        onClosedBar: (symbol, bar) => this.#onClosedBar(symbol, bar),
+        onBook: (symbol, bid, ask) => this.monitor.onBook(symbol, bid, ask, o.clock.now()),
+        onStatus: (status) =>
+          this.#event(o.clock.now(), status.connected ? "FEED_CONNECTED" : "FEED_DISCONNECTED", status),
+      },
+    );
+    this.#scheduleStaleCheck();
+  }
+
+  /** Equity, positions and shield state now. */
+  get portfolio(): Portfolio {
+    return this.engine.portfolio;
+  }
+
+  /** Stops taking bars, waits for the last commit and closes the feed and the store (SIGTERM, Ctrl-C). */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#staleTimer?.();
+    this.#assembler?.close();
+    await this.options.feed.close();
+    await this.#commits;
+    await this.options.store.close();
+  }
+
+  /** Waits until every step so far is committed (tests, graceful stop). */
+  async flushed(): Promise<void> {
+    await this.#commits;
+  }
+
+  #onClosedBar(symbol: string, bar: Candle): void {
+    if (this.#stopped) return;
+    if (!this.monitor.onClosedBar(symbol, bar, this.options.clock.now())) {
+      this.#event(this.options.clock.now(), "BAR_REFUSED", { symbol, bar, reason: "non-finite or non-positive value" });
+      return;
+    }
+    this.#assembler.add(symbol, bar);
+  }
+
+  #step(bars: ClosedBar[]): void {
+    const equity = this.#runner.onStep(bars);
+    this.steps++;
+    const decisions = this.engine.decisions.splice(0);
+    for (const d of decisions) {
+      this.recentDecisions.push(d);
+      if (this.recentDecisions.length > 20) this.recentDecisions.shift();
+    }
+    const portfolio = this.engine.portfolio;
+    const trades = portfolio.trades.splice(0);
+    const close = bars[0] ? bars[0].bar.time + TIMEFRAMES[this.options.timeframe] : this.options.clock.now();
+    const barsState: Record<string, { index: number; time: number }> = {};
+    for (const slot of this.options.slots) {
+      const time = this.#runner.lastBarTime(slot.symbol);
+      if (time !== undefined) barsState[slot.symbol] = { index: this.#runner.indexOf(slot.symbol, time), time };
+    }
+    const record: StepRecord = {
+      state: {
+        close,
+        portfolio: portfolio.snapshot(),
+        venue: (this.engine.broker as SimulatedBroker).snapshot(),
+        orderSequence: Math.max(this.#sequenceOf(this.#ids), this.#sequenceOf(this.#exitIds)),
+        bars: barsState,
+        haltReason: this.engine.halted ? this.engine.haltReason : null,
+      },
+      intents: this.#journal.intents,
+      reports: this.#journal.reports,
+      decisions,
+      trades,
+      equity: { time: close, equity, cash: portfolio.cash },
+      events: this.#events,
+    };
+    this.#journal.intents = [];
+    this.#journal.reports = [];
+    this.#events = [];
+    this.#commits = this.#commits.then(async () => {
+      try {
+        await this.options.store.commit(this.options.session, record);
+        this.storeHealthy = true;
+        this.options.onCommitted?.(record);
+      } catch (error) {
+        this.storeHealthy = false;
+        this.options.onStoreError?.(error);
+      }
+    });
+  }
+
+  #restore(saved: SessionState, portfolio: Portfolio): void {
+    // Bar indices of the saved state count from the old history's start; re-align them on the new history.
+    const shift = (symbol: string): number => {
+      const bar = saved.bars[symbol];
+      if (!bar) return 0;
+      const index = this.#runner.indexOf(symbol, bar.time);
+      if (index < 0) return 0;
+      return index - bar.index;
+    };
+    portfolio.load(saved.portfolio, shift);
+    if (saved.venue) (this.engine.broker as SimulatedBroker).restore(saved.venue, shift);
+    for (const slot of this.options.slots) {
+      const last = this.#runner.lastBarTime(slot.symbol);
+      if (last !== undefined) portfolio.mark(slot.symbol, this.#lastClose(slot.symbol));
+    }
+  }
+
+  #lastClose(symbol: string): number {
+    const series = this.engine.slots.find((s) => s.config.symbol === symbol)?.series();
+    return series && series.length > 0 ? (series.close[series.length - 1] as number) : Number.NaN;
+  }
+
+  #sequenceOf(ids: CounterOrderIds): number {
+    return ids.current;
+  }
+
+  #event(time: number, type: string, payload: unknown): void {
+    this.#events.push({ time, type, payload });
+  }
+
+  #scheduleStaleCheck(): void {
+    if (this.#stopped) return;
+    const barMs = TIMEFRAMES[this.options.timeframe];
+    this.#staleTimer = this.options.clock.setTimer(barMs, () => {
+      this.monitor.checkStale(this.options.clock.now());
+      this.#scheduleStaleCheck();
+    });
+  }
+}
