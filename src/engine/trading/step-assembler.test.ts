@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Candle } from "../../domain/candles.js";
-import { ManualClock } from "../clock.js";
+import { ManualClock } from "../../domain/clock.js";
 import type { ClosedBar } from "../live-runner.js";
 import { StepAssembler } from "./step-assembler.js";
 

@@ -1,5 +1,5 @@
 import type { Candle } from "../../domain/candles.js";
-import type { CancelTimer, Clock } from "../clock.js";
+import type { CancelTimer, Clock } from "../../domain/clock.js";
 import type { ClosedBar } from "../live-runner.js";
 
 export interface StepAssemblerOptions {

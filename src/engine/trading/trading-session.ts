@@ -1,5 +1,7 @@
 import { FeedMonitor } from "../../data/feed/feed-monitor.js";
+import type { MarketFeed } from "../../data/feed/market-feed.js";
 import type { Candle } from "../../domain/candles.js";
+import type { Clock } from "../../domain/clock.js";
 import type { Instrument } from "../../domain/instrument.js";
 import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
@@ -12,12 +14,10 @@ import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
 import type { SizeRule } from "../../risk/sizing.js";
 import type { Strategy } from "../../strategy/strategy.js";
-import type { Clock } from "../clock.js";
 import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";
 import { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
-import type { MarketFeed } from "./market-feed.js";
 import type { SessionEvent, SessionState, SessionStore, StepRecord } from "./session-store.js";
 import { StepAssembler } from "./step-assembler.js";
 

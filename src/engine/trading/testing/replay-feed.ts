@@ -1,6 +1,6 @@
+import type { FeedHandlers, MarketFeed } from "../../../data/feed/market-feed.js";
 import { type Candle, type CandleSeries, candleAt } from "../../../domain/candles.js";
-import type { ManualClock } from "../../clock.js";
-import type { FeedHandlers, MarketFeed } from "../market-feed.js";
+import type { ManualClock } from "../../../domain/clock.js";
 
 /**
  * A feed over recorded series for tests: `history` answers from the bars closed by the clock's now, and

@@ -1,0 +1,198 @@
+import type { Exchange } from "ccxt";
+import type { Candle } from "../../domain/candles.js";
+import type { Clock } from "../../domain/clock.js";
+import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
+import type { FeedHandlers, MarketFeed } from "./market-feed.js";
+
+export interface CcxtFeedOptions {
+  /** A CCXT client (a `ccxt.pro` one for WebSocket), already pointed at its venue. */
+  readonly exchange: Exchange;
+  readonly timeframe: Timeframe;
+  readonly clock: Clock;
+  /** WebSocket (`watchOHLCV`) when the exchange has it, else REST polling; force one with true/false. */
+  readonly webSocket?: boolean;
+  /** REST polling period (default: a quarter bar, between 1 s and 15 s). */
+  readonly pollMs?: number;
+  /** A bar counts as closed this long after its close time, so the venue has its final values (default 1.5 s). */
+  readonly settleMs?: number;
+  /** Longest wait between reconnect attempts (default 60 s); waits double from 1 s. */
+  readonly maxBackoffMs?: number;
+  /** Largest page of one history request (Binance serves 1000). */
+  readonly pageLimit?: number;
+}
+
+/** A CCXT OHLCV row: [time, open, high, low, close, volume]. */
+type Row = readonly (number | undefined)[];
+
+/**
+ * Closed bars from an exchange through CCXT: WebSocket (`watchOHLCV`) where the exchange has it, REST polling
+ * otherwise. A bar is handed over once, only after it closed, oldest first. After a disconnect the feed retries
+ * with exponential backoff and back-fills every bar it missed through REST before going on, so no closed bar is
+ * lost to a reconnect. A malformed row is skipped and reported, never passed on.
+ */
+export class CcxtFeed implements MarketFeed {
+  readonly #o: Required<Omit<CcxtFeedOptions, "webSocket">> & { webSocket: boolean };
+  readonly #barMs: number;
+  #closed = false;
+  readonly #loops: Promise<void>[] = [];
+  readonly #wakers = new Set<() => void>();
+
+  constructor(options: CcxtFeedOptions) {
+    const barMs = TIMEFRAMES[options.timeframe];
+    this.#barMs = barMs;
+    const has = options.exchange.has as Record<string, unknown>;
+    this.#o = {
+      pollMs: Math.min(15_000, Math.max(1000, barMs / 4)),
+      settleMs: 1500,
+      maxBackoffMs: 60_000,
+      pageLimit: 1000,
+      ...options,
+      webSocket: options.webSocket ?? (has["watchOHLCV"] === true && typeof options.exchange.watchOHLCV === "function"),
+    };
+  }
+
+  get usesWebSocket(): boolean {
+    return this.#o.webSocket;
+  }
+
+  async history(symbol: string, since: number, limit: number): Promise<Candle[]> {
+    const out: Candle[] = [];
+    let from = since;
+    const closedBy = this.#o.clock.now() - this.#o.settleMs;
+    while (out.length < limit) {
+      const rows = (await this.#o.exchange.fetchOHLCV(
+        symbol,
+        this.#o.timeframe,
+        from,
+        Math.min(this.#o.pageLimit, limit - out.length),
+      )) as Row[];
+      let advanced = false;
+      for (const row of rows) {
+        const bar = toCandle(row);
+        if (!bar || bar.time < from) continue;
+        if (bar.time + this.#barMs > closedBy) break;
+        out.push(bar);
+        from = bar.time + this.#barMs;
+        advanced = true;
+        if (out.length >= limit) break;
+      }
+      if (!advanced || rows.length === 0) break;
+    }
+    return out;
+  }
+
+  start(symbols: readonly string[], after: Readonly<Record<string, number>>, handlers: FeedHandlers): void {
+    for (const symbol of symbols) {
+      this.#loops.push(this.#run(symbol, after[symbol] ?? Number.NEGATIVE_INFINITY, handlers));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const wake of this.#wakers) wake();
+    const exchange = this.#o.exchange as Exchange & { close?: () => Promise<void> };
+    if (this.#o.webSocket && typeof exchange.close === "function") await exchange.close().catch(() => {});
+    await Promise.allSettled(this.#loops);
+  }
+
+  async #run(symbol: string, after: number, handlers: FeedHandlers): Promise<void> {
+    let last = after;
+    let backoff = 1000;
+    let needBackfill = false;
+    const emit = (bar: Candle) => {
+      if (bar.time <= last) return;
+      last = bar.time;
+      handlers.onClosedBar(symbol, bar);
+    };
+    while (!this.#closed) {
+      try {
+        if (needBackfill || !Number.isFinite(last)) {
+          const since = Number.isFinite(last) ? last + this.#barMs : this.#o.clock.now() - 2 * this.#barMs;
+          for (const bar of await this.history(symbol, since, 10_000)) emit(bar);
+          if (needBackfill)
+            handlers.onStatus?.({ connected: true, reason: `${symbol}: reconnected, back-filled to ${iso(last)}` });
+          needBackfill = false;
+        }
+        if (this.#o.webSocket) {
+          const rows = (await this.#o.exchange.watchOHLCV(symbol, this.#o.timeframe)) as Row[];
+          this.#take(rows, symbol, handlers, emit, true);
+        } else {
+          const since = Number.isFinite(last) ? last + this.#barMs : undefined;
+          const rows = (await this.#o.exchange.fetchOHLCV(
+            symbol,
+            this.#o.timeframe,
+            since,
+            this.#o.pageLimit,
+          )) as Row[];
+          this.#take(rows, symbol, handlers, emit, false);
+          await this.#sleep(this.#o.pollMs);
+        }
+        backoff = 1000;
+      } catch (error) {
+        if (this.#closed) break;
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        handlers.onStatus?.({ connected: false, reason: `${symbol}: ${reason}; retrying in ${backoff} ms` });
+        await this.#sleep(backoff);
+        backoff = Math.min(this.#o.maxBackoffMs, backoff * 2);
+        needBackfill = true;
+      }
+    }
+  }
+
+  /** Hands over the closed bars among `rows`; with a WebSocket a bar is final once a newer one has started. */
+  #take(rows: Row[], symbol: string, handlers: FeedHandlers, emit: (bar: Candle) => void, webSocket: boolean): void {
+    const closedBy = this.#o.clock.now() - this.#o.settleMs;
+    const bars: Candle[] = [];
+    for (const row of rows) {
+      const bar = toCandle(row);
+      if (bar) bars.push(bar);
+      else handlers.onStatus?.({ connected: true, reason: `${symbol}: malformed candle skipped: ${short(row)}` });
+    }
+    bars.sort((a, b) => a.time - b.time);
+    for (let i = 0; i < bars.length; i++) {
+      const bar = bars[i] as Candle;
+      const newerSeen = webSocket && i < bars.length - 1;
+      if (newerSeen || bar.time + this.#barMs <= closedBy) emit(bar);
+      else handlers.onFormingBar?.(symbol, bar);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    // A loop that was mid-request when close() woke the sleepers must not start a sleep nobody will end.
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#wakers.delete(wake);
+        cancel();
+        resolve();
+      };
+      const cancel = this.#o.clock.setTimer(ms, wake);
+      this.#wakers.add(wake);
+    });
+  }
+}
+
+function toCandle(row: Row): Candle | undefined {
+  if (!Array.isArray(row) || row.length < 6) return undefined;
+  const [time, open, high, low, close, volume] = row as number[];
+  const values = [time, open, high, low, close, volume] as number[];
+  if (!values.every((v) => typeof v === "number" && Number.isFinite(v))) return undefined;
+  if (!(low > 0) || high < low) return undefined;
+  return {
+    time: time as number,
+    open: open as number,
+    high: high as number,
+    low: low as number,
+    close: close as number,
+    volume: volume as number,
+  };
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function iso(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString() : "start";
+}
