@@ -77,6 +77,13 @@ export class CcxtVenueClient implements VenueClient {
     const exchange = options.exchange as Exchange & {
       safeSymbol: (id: string, market: undefined, delimiter: undefined, type: string) => string;
     };
+    // Reconciliation asks for every open order at once; CCXT refuses that on Binance unless told it is intended.
+    const ccxtOptions = options.exchange.options as Record<string, unknown>;
+    ccxtOptions["warnOnFetchOpenOrdersWithoutSymbol"] = false;
+    ccxtOptions["fetchOpenOrders"] = {
+      ...(ccxtOptions["fetchOpenOrders"] as object | undefined),
+      warnWithoutSymbol: false,
+    };
     this.reports = new BinanceReportParser((id, type) => exchange.safeSymbol(id, undefined, undefined, type));
   }
 
@@ -147,7 +154,11 @@ export class CcxtVenueClient implements VenueClient {
 
   async fetchBalances(): Promise<VenueBalance[]> {
     await this.loadMarkets();
-    const balance = await this.read("fetch balances", () => this.exchange.fetchBalance());
+    const balance = await this.read("fetch balances", async () => {
+      const answer = await this.exchange.fetchBalance();
+      assertWellFormed(answer.info, "fetch balances");
+      return answer;
+    });
     const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
     const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>;
     const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>;
@@ -159,7 +170,11 @@ export class CcxtVenueClient implements VenueClient {
   async fetchPositions(): Promise<VenuePosition[]> {
     await this.loadMarkets();
     if (this.exchange.has["fetchPositions"] !== true || !this.hasContracts()) return [];
-    const positions = await this.read("fetch positions", () => this.exchange.fetchPositions());
+    const positions = await this.read("fetch positions", async () => {
+      const answer = await this.exchange.fetchPositions();
+      for (const position of answer) assertWellFormed(position.info, "fetch positions");
+      return answer;
+    });
     return positions
       .filter((position) => (position.contracts ?? 0) !== 0)
       .map((position) => ({
@@ -319,8 +334,22 @@ const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   expired: "expired",
 };
 
+/**
+ * CCXT hands an unparseable body through as a string and "parses" it character by character; an answer without
+ * the venue's own fields is therefore treated as a transport failure (retried, or looked up after a submit).
+ */
+function assertWellFormed(info: unknown, what: string): void {
+  if (info === null || typeof info !== "object") {
+    throw new NetworkError(`malformed answer from the venue to ${what}: ${String(info).slice(0, 80)}`);
+  }
+}
+
 /** A CCXT order as a VenueOrder; an open order with fills is "partially-filled". */
 export function toVenueOrder(order: Order, clientOrderId: string): VenueOrder {
+  assertWellFormed(order.info, "an order request");
+  if (order.id === undefined || order.symbol === undefined) {
+    throw new NetworkError(`malformed answer from the venue to an order request: no order id or symbol`);
+  }
   const filled = order.filled ?? 0;
   let status = STATUS[order.status ?? "open"] ?? "open";
   if (status === "open" && filled > 0) status = "partially-filled";

@@ -55,6 +55,35 @@ export class OrderNotFoundError extends VenueError {}
 export class VenueRejectedError extends VenueError {}
 
 /**
+ * Binance codes that CCXT leaves as a generic ExchangeError on some endpoints (CCXT's tables differ between spot and
+ * futures: -2019 "Margin is insufficient." on /fapi comes out as ExchangeError).
+ */
+const BINANCE_CODES: Readonly<Record<string, new (message: string, options?: { cause?: unknown }) => VenueError>> = {
+  "-2010": InvalidOrderError,
+  "-2018": InsufficientFundsError,
+  "-2019": InsufficientFundsError,
+  "-2011": OrderNotFoundError,
+  "-2013": OrderNotFoundError,
+  "-1013": InvalidOrderError,
+  "-1111": InvalidOrderError,
+  "-1121": InvalidOrderError,
+  "-2022": InvalidOrderError,
+  "-4164": InvalidOrderError,
+  "-1022": AuthenticationError,
+  "-2014": AuthenticationError,
+  "-2015": AuthenticationError,
+};
+
+function byBinanceCode(text: string, message: string, options: { cause?: unknown }): VenueError | undefined {
+  const code = /"code":\s*(-\d+)/.exec(text)?.[1];
+  if (code === undefined) return undefined;
+  // -2010 is Binance's generic "order rejected"; its message says whether funds were the reason.
+  if (code === "-2010" && /insufficient balance/i.test(text)) return new InsufficientFundsError(message, options);
+  const ErrorClass = BINANCE_CODES[code];
+  return ErrorClass === undefined ? undefined : new ErrorClass(message, options);
+}
+
+/**
  * The VenueError for `error` thrown by CCXT during `operation` (e.g. "submit BTC/USDT c-42"); non-CCXT errors become
  * NetworkError when they look like a transport failure, VenueRejectedError otherwise.
  */
@@ -73,6 +102,8 @@ export function toVenueError(ccxt: CcxtModule, error: unknown, operation: string
   if (error instanceof ccxt.NetworkError || error instanceof ccxt.BadResponse || error instanceof ccxt.NullResponse) {
     return new NetworkError(message, options);
   }
+  const refined = error instanceof ccxt.BaseError ? byBinanceCode(text, message, options) : undefined;
+  if (refined !== undefined) return refined;
   if (error instanceof ccxt.AuthenticationError || error instanceof ccxt.PermissionDenied) {
     return new AuthenticationError(message, options);
   }
