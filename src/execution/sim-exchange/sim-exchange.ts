@@ -70,6 +70,8 @@ export interface SimExchange {
   /** Every order accepted, both venues, oldest first. */
   orders(venue?: SimVenue): readonly SimOrder[];
   readonly engine: SimMatchingEngine;
+  /** Resolves once a request to `path` (e.g. /api/v3/depth) has been answered (at once if one was). */
+  requested(path: string): Promise<void>;
   /** Resolves once a WebSocket client subscribed to `stream` (`btcusdt@trade`, `user:<apiKey>:spot|futures`). */
   subscribed(stream: string): Promise<void>;
   /** Closes every WebSocket connection abruptly. */
@@ -153,6 +155,15 @@ export async function startSimExchange(options: SimExchangeOptions = {}): Promis
   const faults = new SimFaultScript();
   const requests: SimRecordedRequest[] = [];
   const held = new Set<ServerResponse>();
+  const requestWaiters: { readonly path: string; readonly resolve: () => void }[] = [];
+  const recordRequest = (entry: SimRecordedRequest): void => {
+    requests.push(entry);
+    for (let i = requestWaiters.length - 1; i >= 0; i--) {
+      if (requestWaiters[i]!.path !== entry.path) continue;
+      requestWaiters[i]!.resolve();
+      requestWaiters.splice(i, 1);
+    }
+  };
 
   const server = createServer((request, response) => {
     readBody(request).then(
@@ -163,7 +174,7 @@ export async function startSimExchange(options: SimExchangeOptions = {}): Promis
         const header = request.headers["x-mbx-apikey"];
         const apiKey = typeof header === "string" ? header : undefined;
         const method = request.method ?? "GET";
-        const record = (status: number) => requests.push({ method, path: url.pathname, params, apiKey, status });
+        const record = (status: number) => recordRequest({ method, path: url.pathname, params, apiKey, status });
         const answer = () => routeRest(restContext, method, url.pathname, params, apiKey);
         const fault = faults.take(method, url.pathname);
         if (fault === undefined) {
@@ -257,6 +268,10 @@ export async function startSimExchange(options: SimExchangeOptions = {}): Promis
     requests,
     orders: (venue) => (venue === undefined ? engine.allOrders() : engine.allOrders().filter((o) => o.venue === venue)),
     engine,
+    requested: (path) =>
+      requests.some((entry) => entry.path === path)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => requestWaiters.push({ path, resolve })),
     subscribed: (stream) => sockets.subscribed(stream),
     dropWebSockets: () => sockets.dropAll(),
     sendRawWebSocket: (text) => sockets.sendRaw(text),
