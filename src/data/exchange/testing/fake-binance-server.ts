@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Candle } from "../../../domain/candles.js";
+import { BINANCE_INTERVAL_MS, binanceKlineRow } from "../binance-wire.js";
 import { exchangeInfoFor, type FakeMarket, futuresExchangeInfo, spotExchangeInfo } from "./fake-binance-markets.js";
 
 /** One request as the server saw it. `query` holds the decoded query-string parameters. */
@@ -59,25 +60,6 @@ export interface FakeBinanceServer {
   clearRequests(): void;
   close(): Promise<void>;
 }
-
-/** Intervals Binance spot accepts for klines. */
-const INTERVAL_MS: Readonly<Record<string, number>> = {
-  "1s": 1_000,
-  "1m": 60_000,
-  "3m": 180_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "30m": 1_800_000,
-  "1h": 3_600_000,
-  "2h": 7_200_000,
-  "4h": 14_400_000,
-  "6h": 21_600_000,
-  "8h": 28_800_000,
-  "12h": 43_200_000,
-  "1d": 86_400_000,
-  "3d": 259_200_000,
-  "1w": 604_800_000,
-};
 
 interface ScriptedFault {
   readonly fault: FakeBinanceFault;
@@ -253,7 +235,7 @@ function klines(
   }
   if (!markets.some((market) => market.symbol === symbol)) return [400, { code: -1121, msg: "Invalid symbol." }];
   const interval = query["interval"] ?? "";
-  const intervalMs = INTERVAL_MS[interval];
+  const intervalMs = BINANCE_INTERVAL_MS[interval];
   if (intervalMs === undefined) return [400, { code: -1120, msg: "Invalid interval." }];
   const limit = query["limit"] === undefined ? 500 : Number(query["limit"]);
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
@@ -270,7 +252,7 @@ function klines(
   if (startTime !== undefined) last = Math.min(last, first + limit);
   else first = Math.max(first, last - limit);
   const body: unknown[] = [];
-  for (let i = first; i < last; i++) body.push(klineRow(rows[i]!, intervalMs));
+  for (let i = first; i < last; i++) body.push(binanceKlineRow(rows[i]!, intervalMs));
   return [200, body];
 }
 
@@ -283,32 +265,6 @@ function lowerBoundTime(rows: readonly Candle[], time: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * One kline in Binance's array format. Prices and volumes go out as 8-decimal strings like Binance's; values with
- * at most 8 decimals therefore parse back to exactly the same doubles.
- */
-function klineRow(candle: Candle, intervalMs: number): unknown[] {
-  const quoteVolume = candle.close * candle.volume;
-  return [
-    candle.time,
-    decimal(candle.open),
-    decimal(candle.high),
-    decimal(candle.low),
-    decimal(candle.close),
-    decimal(candle.volume),
-    candle.time + intervalMs - 1,
-    decimal(quoteVolume),
-    Math.round(candle.volume * 7) + 1,
-    decimal(candle.volume / 2),
-    decimal(quoteVolume / 2),
-    "0",
-  ];
-}
-
-function decimal(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(8) : String(value);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
