@@ -152,7 +152,7 @@ export function registerCommands(program: Command): void {
     .description("show the kill switch, macro risk level, stability lock and the last risk events")
     .action(async (_options, command: Command) => {
       const { riskStatusCommand } = await import("./commands/risk.js");
-      riskStatusCommand(command.optsWithGlobals());
+      await riskStatusCommand(command.optsWithGlobals());
     });
   risk
     .command("reset")
@@ -160,7 +160,7 @@ export function registerCommands(program: Command): void {
     .requiredOption("--by <name>", "who is resetting it")
     .action(async (options, command: Command) => {
       const { riskResetCommand } = await import("./commands/risk.js");
-      riskResetCommand(options, command.optsWithGlobals());
+      await riskResetCommand(options, command.optsWithGlobals());
     });
   risk
     .command("clear-macro")
@@ -168,7 +168,7 @@ export function registerCommands(program: Command): void {
     .requiredOption("--by <name>", "who is clearing it")
     .action(async (options, command: Command) => {
       const { riskClearMacroCommand } = await import("./commands/risk.js");
-      riskClearMacroCommand(options, command.optsWithGlobals());
+      await riskClearMacroCommand(options, command.optsWithGlobals());
     });
 
   program
