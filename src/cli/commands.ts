@@ -172,6 +172,20 @@ export function registerCommands(program: Command): void {
     });
 
   program
+    .command("export")
+    .description("write trades, decisions, orders or equity from the trading store as CSV or JSON")
+    .argument("<table>", "trades | decisions | orders | equity")
+    .option("--format <format>", "csv | json", "csv")
+    .option("--from <date>", "first time included (ISO date or Unix ms)")
+    .option("--to <date>", "last time included (ISO date or Unix ms)")
+    .option("--store <path|url>", "sqlite:PATH, a file path or postgres://… (default: the configured store)")
+    .option("-o, --out <file>", "write here instead of standard output")
+    .action(async (table: string, options, command: Command) => {
+      const { exportCommand } = await import("./commands/export.js");
+      await exportCommand(table, options, command.optsWithGlobals());
+    });
+
+  program
     .command("config")
     .description("print the effective configuration (file + environment + defaults), secrets masked")
     .action(async (_options, command: Command) => {
