@@ -12,6 +12,8 @@ const WRITES = {
   "positions.upsert": (s: StoreSession, a: Parameters<StoreSession["positions"]["upsert"]>) => s.positions.upsert(...a),
   "positions.remove": (s: StoreSession, a: Parameters<StoreSession["positions"]["remove"]>) => s.positions.remove(...a),
   "decisions.insert": (s: StoreSession, a: Parameters<StoreSession["decisions"]["insert"]>) => s.decisions.insert(...a),
+  "decisions.insertMany": (s: StoreSession, a: Parameters<StoreSession["decisions"]["insertMany"]>) =>
+    s.decisions.insertMany(...a),
   "equity.insert": (s: StoreSession, a: Parameters<StoreSession["equity"]["insert"]>) => s.equity.insert(...a),
   "events.append": (s: StoreSession, a: Parameters<StoreSession["events"]["append"]>) => s.events.append(...a),
   "latches.set": (s: StoreSession, a: Parameters<StoreSession["latches"]["set"]>) => s.latches.set(...a),

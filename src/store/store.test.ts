@@ -181,6 +181,14 @@ describe.each(storeBackends())("store on $name", (backend) => {
       expect(all[0]).toMatchObject({ decisionKey: `s1|BTC/USDT|${T0}`, votes, verdicts });
       expect((await store.decisions.range({ from: T0 + 1 })).map((d) => d.symbol)).toEqual(["ETH/USDT"]);
       expect((await store.decisions.range({ symbol: "BTC/USDT" })).length).toBe(1);
+      const step = ["SOL/USDT", "BTC/USDT", "XRP/USDT"].map((symbol) => ({ ...decision, symbol }));
+      expect(await store.decisions.insertMany(step)).toBe(2);
+      expect(await store.decisions.insertMany([])).toBe(0);
+      expect((await store.decisions.range({ from: T0, to: T0 })).map((d) => d.symbol)).toEqual([
+        "BTC/USDT",
+        "SOL/USDT",
+        "XRP/USDT",
+      ]);
     });
 
     it("keeps one equity snapshot per instant and reads a range", async () => {

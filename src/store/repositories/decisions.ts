@@ -22,6 +22,21 @@ export interface DecisionRecord extends DecisionInput {
   readonly decisionKey: string;
 }
 
+function toRow(decision: DecisionInput) {
+  return {
+    decisionKey: decision.decisionKey ?? `${decision.strategyId}|${decision.symbol}|${decision.time}`,
+    time: decision.time,
+    symbol: decision.symbol,
+    strategyId: decision.strategyId,
+    action: decision.action,
+    outcome: decision.outcome,
+    reason: decision.reason ?? null,
+    votes: toJson(decision.votes),
+    verdicts: toJson(decision.verdicts),
+    detail: decision.detail === undefined ? null : toJson(decision.detail),
+  };
+}
+
 export class DecisionsRepository {
   readonly #db: Db;
   constructor(db: Db) {
@@ -30,24 +45,22 @@ export class DecisionsRepository {
 
   /** Resolves to false when a decision with the same key is already stored (a replay). */
   async insert(decision: DecisionInput): Promise<boolean> {
-    const row = await this.#db
+    return (await this.insertMany([decision])) === 1;
+  }
+
+  /**
+   * The decisions of one time step in one statement (one round trip, one commit); resolves to how many were new.
+   * Decisions whose key is already stored are skipped.
+   */
+  async insertMany(decisions: readonly DecisionInput[]): Promise<number> {
+    if (decisions.length === 0) return 0;
+    const rows = await this.#db
       .insertInto("decisions")
-      .values({
-        decisionKey: decision.decisionKey ?? `${decision.strategyId}|${decision.symbol}|${decision.time}`,
-        time: decision.time,
-        symbol: decision.symbol,
-        strategyId: decision.strategyId,
-        action: decision.action,
-        outcome: decision.outcome,
-        reason: decision.reason ?? null,
-        votes: toJson(decision.votes),
-        verdicts: toJson(decision.verdicts),
-        detail: decision.detail === undefined ? null : toJson(decision.detail),
-      })
+      .values(decisions.map(toRow))
       .onConflict((oc) => oc.column("decisionKey").doNothing())
       .returning("id")
-      .executeTakeFirst();
-    return row !== undefined;
+      .execute();
+    return rows.length;
   }
 
   async range(range: TimeRange & { readonly symbol?: string } = {}): Promise<DecisionRecord[]> {
