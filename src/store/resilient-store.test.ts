@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "./open-store.js";
+import { PostgresStateStore } from "./postgres-state-store.js";
 import { ResilientStore, type StoreAlert } from "./resilient-store.js";
 import { PostgresCluster, postgresUnavailableReason } from "./testing/postgres-cluster.js";
 
@@ -66,15 +67,19 @@ describe.skipIf(postgresUnavailableReason() !== undefined)("ResilientStore with 
     const spoolPath = join(dir, "spool.jsonl");
     const resilient = new ResilientStore(store, spoolPath, { onAlert: (a) => alerts.push(a) });
     try {
+      const latches = await PostgresStateStore.load(store, { writer: resilient });
       for (let i = 0; i < 20; i++) expect(new Set(await writeStep(resilient, i))).toEqual(new Set(["written"]));
       expect(resilient.healthy).toBe(true);
 
       await cluster.stop("immediate");
       for (let i = 20; i < 40; i++) expect(new Set(await writeStep(resilient, i))).toEqual(new Set(["spooled"]));
+      latches.set("kill-switch", '{"rule":"max-drawdown"}');
+      await latches.flush();
+      expect(latches.get("kill-switch")).toBe('{"rule":"max-drawdown"}');
       expect(resilient.healthy).toBe(false);
-      expect(resilient.pending).toBe(20 * 7);
+      expect(resilient.pending).toBe(20 * 7 + 1);
       expect(alerts.map((a) => a.kind)).toEqual(["store.unavailable"]);
-      expect(readFileSync(spoolPath, "utf8").trim().split("\n")).toHaveLength(140);
+      expect(readFileSync(spoolPath, "utf8").trim().split("\n")).toHaveLength(141);
       expect(await resilient.flush()).toBe(false);
 
       // The process restarts while PostgreSQL is still down: the new wrapper finds the spool and stays unhealthy.
@@ -100,6 +105,7 @@ describe.skipIf(postgresUnavailableReason() !== undefined)("ResilientStore with 
         Array.from({ length: 60 }, (_, i) => 10_000 + i),
       );
       expect((await store.events.list()).map((e) => e.detail.i)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect(await store.latches.get("kill-switch")).toBe('{"rule":"max-drawdown"}');
     } finally {
       await store.close();
     }
