@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +8,15 @@ import pg from "pg";
 
 const run = promisify(execFile);
 
-/** Where Debian puts the PostgreSQL 15 server binaries; AEGIS_PG_BIN overrides it. */
-export const POSTGRES_BIN = process.env.AEGIS_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Where Debian puts the server binaries (the newest installed version); AEGIS_PG_BIN overrides it. */
+export const POSTGRES_BIN = process.env.AEGIS_PG_BIN ?? debianPostgresBin();
+
+function debianPostgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0] ?? "15";
+  return join(root, newest, "bin");
+}
 
 /** Why PostgreSQL tests cannot run here, or undefined when they can. */
 export function postgresUnavailableReason(): string | undefined {
