@@ -17,6 +17,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "engine", load: () => import("./engine.js") },
   { name: "data", load: () => import("./data.js") },
   { name: "venue", load: () => import("./venue.js") },
+  { name: "store", load: () => import("./store.js") },
 ];
 
 async function main(): Promise<void> {

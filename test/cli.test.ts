@@ -169,13 +169,13 @@ describe("aegis command line", () => {
     expect(bad.stderr).toMatch(/fats/);
   });
 
-  it("shows a tripped kill switch and lets only a named person reset it", () => {
+  it("shows a tripped kill switch and lets only a named person reset it", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "aegis-risk-"));
-    const store = new SqliteStateStore(join(dataDir, "risk-state.sqlite"));
+    const store = await SqliteStateStore.open(join(dataDir, "aegis.sqlite"));
     const killSwitch = new KillSwitch(store);
     killSwitch.observe(0, 10_000);
     expect(killSwitch.observe(1_800_000, 9_600)?.verdict).toBe("halt");
-    store.close();
+    await store.close();
     const env = { AEGIS_DATA_DIR: dataDir };
     expect(aegis(["risk", "status"], env).stdout).toMatch(/kill switch {3}TRIPPED/);
     const anonymous = aegis(["risk", "reset"], env);

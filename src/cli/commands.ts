@@ -152,7 +152,7 @@ export function registerCommands(program: Command): void {
     .description("show the kill switch, macro risk level, stability lock and the last risk events")
     .action(async (_options, command: Command) => {
       const { riskStatusCommand } = await import("./commands/risk.js");
-      riskStatusCommand(command.optsWithGlobals());
+      await riskStatusCommand(command.optsWithGlobals());
     });
   risk
     .command("reset")
@@ -160,7 +160,7 @@ export function registerCommands(program: Command): void {
     .requiredOption("--by <name>", "who is resetting it")
     .action(async (options, command: Command) => {
       const { riskResetCommand } = await import("./commands/risk.js");
-      riskResetCommand(options, command.optsWithGlobals());
+      await riskResetCommand(options, command.optsWithGlobals());
     });
   risk
     .command("clear-macro")
@@ -168,7 +168,21 @@ export function registerCommands(program: Command): void {
     .requiredOption("--by <name>", "who is clearing it")
     .action(async (options, command: Command) => {
       const { riskClearMacroCommand } = await import("./commands/risk.js");
-      riskClearMacroCommand(options, command.optsWithGlobals());
+      await riskClearMacroCommand(options, command.optsWithGlobals());
+    });
+
+  program
+    .command("export")
+    .description("write trades, decisions, orders or equity from the trading store as CSV or JSON")
+    .argument("<table>", "trades | decisions | orders | equity")
+    .option("--format <format>", "csv | json", "csv")
+    .option("--from <date>", "first time included (ISO date or Unix ms)")
+    .option("--to <date>", "last time included (ISO date or Unix ms)")
+    .option("--store <path|url>", "sqlite:PATH, a file path or postgres://… (default: the configured store)")
+    .option("-o, --out <file>", "write here instead of standard output")
+    .action(async (table: string, options, command: Command) => {
+      const { exportCommand } = await import("./commands/export.js");
+      await exportCommand(table, options, command.optsWithGlobals());
     });
 
   program

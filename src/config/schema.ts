@@ -26,12 +26,24 @@ export const backtestDefaultsSchema = z
   })
   .strict();
 
+/** Where the trading runtime persists everything; `aegis export` and `aegis risk` read the same place. */
+export const storeConfigSchema = z
+  .object({
+    /**
+     * `sqlite:PATH` (or a plain path) or `postgres://user@host:port/db`. Default `<dataDir>/aegis.sqlite`. Keep a
+     * PostgreSQL password out of the URL: the driver reads PGPASSWORD from the environment.
+     */
+    url: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     dataDir: z.string().min(1).default(".aegis"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     backtest: backtestDefaultsSchema.default(backtestDefaultsSchema.parse({})),
     risk: riskConfigSchema.prefault({}),
+    store: storeConfigSchema.prefault({}),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

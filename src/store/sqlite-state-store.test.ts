@@ -14,8 +14,8 @@ const child = fileURLToPath(new URL("./testing/set-latch-child.ts", import.meta.
 describe("SqliteStateStore", () => {
   let dir: string;
   const open: SqliteStateStore[] = [];
-  const openStore = (path: string, now?: () => number) => {
-    const store = new SqliteStateStore(path, now ? { now } : {});
+  const openStore = async (path: string, now?: () => number) => {
+    const store = await SqliteStateStore.open(path, now ? { now } : {});
     open.push(store);
     return store;
   };
@@ -24,13 +24,13 @@ describe("SqliteStateStore", () => {
     dir = mkdtempSync(join(tmpdir(), "aegis-state-"));
   });
 
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("gets, overwrites and deletes values", () => {
-    const store = openStore(join(dir, "state.db"), () => 1234);
+  it("gets, overwrites and deletes values", async () => {
+    const store = await openStore(join(dir, "state.db"), () => 1234);
     expect(store.get("k")).toBeUndefined();
     store.set("k", "one");
     store.set("k", "two");
@@ -40,24 +40,24 @@ describe("SqliteStateStore", () => {
     expect(store.get("k")).toBeUndefined();
   });
 
-  it("keeps values and events after closing and reopening the file", () => {
+  it("keeps values and events after closing and reopening the file", async () => {
     const path = join(dir, "nested", "state.db");
-    const first = openStore(path);
+    const first = await openStore(path);
     first.set(KILL_SWITCH_KEY, '{"rule":"rolling-drop","time":1,"reason":"r","equity":1,"reference":2}');
     first.appendEvent({ time: 5, kind: "kill-switch.set", detail: { equity: 1 } });
-    first.close();
+    await first.close();
     open.length = 0;
-    const second = openStore(path);
+    const second = await openStore(path);
     expect(readKillSwitchLatch(second)?.rule).toBe("rolling-drop");
     expect(second.events()).toEqual([{ time: 5, kind: "kill-switch.set", detail: { equity: 1 } }]);
   });
 
-  it("runs in WAL mode with synchronous=FULL", () => {
-    expect(openStore(join(dir, "state.db")).durability()).toEqual({ journalMode: "wal", synchronous: 2 });
+  it("runs in WAL mode with synchronous=FULL", async () => {
+    expect((await openStore(join(dir, "state.db"))).durability()).toEqual({ journalMode: "wal", synchronous: 2 });
   });
 
-  it("keeps an append-only audit trail: who reset the kill switch and when", () => {
-    const store = openStore(join(dir, "state.db"));
+  it("keeps an append-only audit trail: who reset the kill switch and when", async () => {
+    const store = await openStore(join(dir, "state.db"));
     store.set(KILL_SWITCH_KEY, '{"rule":"max-drawdown","time":1,"reason":"r","equity":1,"reference":2}');
     const at = Date.UTC(2024, 0, 1, 14, 3);
     resetKillSwitch(store, "alice", at);
@@ -69,16 +69,16 @@ describe("SqliteStateStore", () => {
       },
     ]);
     const raw = new Database(store.path);
-    expect(() => raw.prepare("DELETE FROM risk_events").run()).toThrow(/append-only/);
-    expect(() => raw.prepare("UPDATE risk_events SET kind = 'x'").run()).toThrow(/append-only/);
+    expect(() => raw.prepare("DELETE FROM events").run()).toThrow(/append-only/);
+    expect(() => raw.prepare("UPDATE events SET kind = 'x'").run()).toThrow(/append-only/);
     raw.close();
   });
 
-  it("names the file it cannot open", () => {
+  it("names the file it cannot open", async () => {
     const file = join(dir, "file");
-    openStore(file).set("a", "b");
+    (await openStore(file)).set("a", "b");
     const below = join(file, "state.db");
-    expect(() => new SqliteStateStore(below)).toThrow(`cannot open the risk state database ${below}`);
+    await expect(SqliteStateStore.open(below)).rejects.toThrow(`cannot open the store ${below}`);
   });
 
   it("keeps a latch set by a process killed with SIGKILL right after set returned", async () => {
@@ -97,7 +97,7 @@ describe("SqliteStateStore", () => {
     });
     expect(exit.stderr).toBe("");
     expect(exit.signal).toBe("SIGKILL");
-    const store = openStore(path);
+    const store = await openStore(path);
     expect(readKillSwitchLatch(store)).toMatchObject({ rule: "rolling-drop", equity: 9_500, reference: 10_000 });
     expect(store.events("kill-switch.set")).toHaveLength(1);
   }, 30_000);

@@ -1,22 +1,29 @@
-import { join } from "node:path";
 import { loadConfig } from "../../config/load-config.js";
 import { clearMacroRisk, readMacroRisk } from "../../risk/context/macro.js";
 import { readKillSwitchLatch, resetKillSwitch } from "../../risk/guards/kill-switch.js";
 import { createStabilityLock } from "../../risk/guards/stability-lock.js";
-import { SqliteStateStore } from "../../store/sqlite-state-store.js";
+import { defaultStorePath, openStore as openTradingStore } from "../../store/open-store.js";
+import { type DurableRiskState, openRiskState } from "../../store/risk-state.js";
 import { UsageError } from "../usage-error.js";
 
-/** The durable risk state of paper and live trading: latches and their audit trail. */
-export function riskStatePath(dataDir: string): string {
-  return join(dataDir, "risk-state.sqlite");
+/** The durable risk state of paper and live trading (latches and their audit trail) lives in the store. */
+export function riskStoreUrl(config: { dataDir: string; store: { url?: string | undefined } }): string {
+  return config.store.url ?? `sqlite:${defaultStorePath(config.dataDir)}`;
 }
 
-function openStore(globals: { config?: string }): {
-  store: SqliteStateStore;
+async function openStore(globals: { config?: string }): Promise<{
+  store: DurableRiskState;
   config: ReturnType<typeof loadConfig>["config"];
-} {
+  close(): Promise<void>;
+}> {
   const { config } = loadConfig({ file: globals.config });
-  return { store: new SqliteStateStore(riskStatePath(config.dataDir)), config };
+  const trading = await openTradingStore(riskStoreUrl(config));
+  const latches = await openRiskState(trading);
+  const close = async () => {
+    await latches.close();
+    await trading.close();
+  };
+  return { store: latches, config, close };
 }
 
 function requirePerson(by: string | undefined, what: string): string {
@@ -26,8 +33,8 @@ function requirePerson(by: string | undefined, what: string): string {
 }
 
 /** `aegis risk status`: the latches, the stability lock and the last risk events. */
-export function riskStatusCommand(globals: { config?: string }, now = Date.now()): void {
-  const { store, config } = openStore(globals);
+export async function riskStatusCommand(globals: { config?: string }, now = Date.now()): Promise<void> {
+  const { store, config, close } = await openStore(globals);
   try {
     const kill = readKillSwitchLatch(store);
     const macro = readMacroRisk(store);
@@ -45,14 +52,18 @@ export function riskStatusCommand(globals: { config?: string }, now = Date.now()
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
-    store.close();
+    await close();
   }
 }
 
 /** `aegis risk reset --by NAME`: a person clears the kill switch latch. */
-export function riskResetCommand(options: { by?: string }, globals: { config?: string }, now = Date.now()): void {
+export async function riskResetCommand(
+  options: { by?: string },
+  globals: { config?: string },
+  now = Date.now(),
+): Promise<void> {
   const by = requirePerson(options.by, "resetting the kill switch");
-  const { store } = openStore(globals);
+  const { store, close } = await openStore(globals);
   try {
     const cleared = resetKillSwitch(store, by, now);
     process.stdout.write(
@@ -61,14 +72,14 @@ export function riskResetCommand(options: { by?: string }, globals: { config?: s
         : `kill switch was not tripped; reset recorded by ${by}\n`,
     );
   } finally {
-    store.close();
+    await close();
   }
 }
 
 /** `aegis risk clear-macro --by NAME`: a person clears global risk HIGH. */
-export function riskClearMacroCommand(options: { by?: string }, globals: { config?: string }): void {
+export async function riskClearMacroCommand(options: { by?: string }, globals: { config?: string }): Promise<void> {
   const by = requirePerson(options.by, "clearing macro risk");
-  const { store } = openStore(globals);
+  const { store, close } = await openStore(globals);
   try {
     const cleared = clearMacroRisk(store, by);
     process.stdout.write(
@@ -77,7 +88,7 @@ export function riskClearMacroCommand(options: { by?: string }, globals: { confi
         : "macro risk was not HIGH; nothing to clear\n",
     );
   } finally {
-    store.close();
+    await close();
   }
 }
 

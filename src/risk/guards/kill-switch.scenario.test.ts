@@ -162,16 +162,16 @@ describe("kill switch latch across a restart (SQLite)", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("keeps a new engine halted until a person resets it", () => {
+  it("keeps a new engine halted until a person resets it", async () => {
     const path = join(dir, "risk.db");
     const crash = bars([...flat(3), [100, 100, 96, 96], ...flat(3, 96)]);
-    const first = new SqliteStateStore(path);
+    const first = await SqliteStateStore.open(path);
     expect(run([{ series: crash, strategy: scripted({ 0: BUY }) }], first).result.halted).toBe(true);
-    first.close();
+    await first.close();
 
     // "Restart": a new store on the same file, a new kill switch, a new engine.
     const calm = () => [{ series: bars(flat(5)), strategy: scripted({ 1: BUY }) }];
-    const second = new SqliteStateStore(path);
+    const second = await SqliteStateStore.open(path);
     const restarted = run(calm(), second);
     const verdict = restarted.result.decisions[0]?.risk[0]?.verdicts.find((v) => v.layer === "kill-switch");
     expect(verdict?.verdict).toBe("halt");
@@ -190,6 +190,6 @@ describe("kill switch latch across a restart (SQLite)", () => {
       ["kill-switch.reset", resetAt],
     ]);
     expect(second.events("kill-switch.reset")[0]?.detail).toMatchObject({ by: "alice" });
-    second.close();
+    await second.close();
   });
 });

@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from "kysely";
+import type { Backend } from "../database.js";
+import { tradingTables } from "./001-trading.js";
+import { governanceTables } from "./002-governance.js";
+import { learningTables } from "./003-learning.js";
+
+/**
+ * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
+ * the same ones. Names sort in the order they apply; a released migration is never edited, only followed.
+ */
+export function migrationsFor(backend: Backend): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    "001-trading": tradingTables(backend),
+    "002-governance": governanceTables(backend),
+    "003-learning": learningTables(backend),
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,131 @@
+import { type Db, fromJson, inTransaction, toJson } from "./shared.js";
+
+/** The lifecycle of a strategy (ARCHITECTURE.md: generated → validated → shadow → approved → live → retired). */
+export const STRATEGY_STATUSES = ["generated", "validated", "shadow", "approved", "live", "retired"] as const;
+export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
+
+export interface StrategyInput {
+  readonly id: string;
+  readonly name: string;
+  /** Who made it: `builtin`, `user`, `evolver`, `llm` … */
+  readonly source: string;
+  readonly spec: unknown;
+}
+
+export interface StrategyRecord extends StrategyInput {
+  readonly status: StrategyStatus;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface StrategyTransition {
+  readonly strategyId: string;
+  readonly fromStatus?: StrategyStatus;
+  readonly toStatus: StrategyStatus;
+  readonly by: string;
+  readonly reason: string;
+  readonly time: number;
+}
+
+export class StrategiesRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /**
+   * Adds a strategy with status "generated" (and records that first transition), or updates the name, source
+   * and spec of an existing one without touching its status.
+   */
+  upsert(strategy: StrategyInput, by: string, time: number): Promise<StrategyRecord> {
+    return inTransaction(this.#db, async (trx) => {
+      const existing = await trx.selectFrom("strategies").select("id").where("id", "=", strategy.id).executeTakeFirst();
+      const values = { name: strategy.name, source: strategy.source, spec: toJson(strategy.spec), updatedAt: time };
+      if (existing) {
+        await trx.updateTable("strategies").set(values).where("id", "=", strategy.id).execute();
+      } else {
+        await trx
+          .insertInto("strategies")
+          .values({ id: strategy.id, status: "generated", createdAt: time, ...values })
+          .execute();
+        await trx
+          .insertInto("strategyTransitions")
+          .values({ strategyId: strategy.id, fromStatus: null, toStatus: "generated", by, reason: "created", time })
+          .execute();
+      }
+      const record = await new StrategiesRepository(trx).get(strategy.id);
+      if (record === undefined) throw new Error(`strategy ${strategy.id} vanished inside its own transaction`);
+      return record;
+    });
+  }
+
+  /** Moves a strategy to `to` and records who did it and why, in one transaction. */
+  async transition(
+    id: string,
+    to: StrategyStatus,
+    by: string,
+    reason: string,
+    time: number,
+  ): Promise<StrategyTransition> {
+    if (!STRATEGY_STATUSES.includes(to)) throw new Error(`unknown strategy status ${to}`);
+    if (by.trim() === "") throw new Error("a strategy transition needs the name of who made it");
+    return inTransaction(this.#db, async (trx) => {
+      const row = await trx.selectFrom("strategies").select("status").where("id", "=", id).executeTakeFirst();
+      if (row === undefined) throw new Error(`no strategy with id ${id}`);
+      await trx.updateTable("strategies").set({ status: to, updatedAt: time }).where("id", "=", id).execute();
+      await trx
+        .insertInto("strategyTransitions")
+        .values({ strategyId: id, fromStatus: row.status, toStatus: to, by, reason, time })
+        .execute();
+      return { strategyId: id, fromStatus: row.status as StrategyStatus, toStatus: to, by, reason, time };
+    });
+  }
+
+  async get(id: string): Promise<StrategyRecord | undefined> {
+    const row = await this.#db.selectFrom("strategies").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async list(status?: StrategyStatus): Promise<StrategyRecord[]> {
+    let query = this.#db.selectFrom("strategies").selectAll();
+    if (status !== undefined) query = query.where("status", "=", status);
+    return (await query.orderBy("id").execute()).map(toRecord);
+  }
+
+  async transitions(id: string): Promise<StrategyTransition[]> {
+    const rows = await this.#db
+      .selectFrom("strategyTransitions")
+      .selectAll()
+      .where("strategyId", "=", id)
+      .orderBy("id")
+      .execute();
+    return rows.map((row) => ({
+      strategyId: row.strategyId,
+      toStatus: row.toStatus as StrategyStatus,
+      by: row.by,
+      reason: row.reason,
+      time: row.time,
+      ...(row.fromStatus !== null ? { fromStatus: row.fromStatus as StrategyStatus } : {}),
+    }));
+  }
+}
+
+function toRecord(row: {
+  id: string;
+  name: string;
+  status: string;
+  source: string;
+  spec: string;
+  createdAt: number;
+  updatedAt: number;
+}): StrategyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as StrategyStatus,
+    source: row.source,
+    spec: fromJson(row.spec),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
