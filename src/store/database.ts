@@ -237,7 +237,15 @@ export interface RegimeTransitionsTable {
   indicators: Json;
 }
 
+export interface TradingSessionsTable {
+  session: string;
+  state: string;
+  stepClose: number;
+  updatedAt: number;
+}
+
 export interface Database {
+  tradingSessions: TradingSessionsTable;
   orders: OrdersTable;
   fills: FillsTable;
   trades: TradesTable;

@@ -270,7 +270,8 @@ export class TradingSession {
         this.options.onCommitted?.(record);
       } catch (error) {
         this.storeHealthy = false;
-        this.options.onStoreError?.(error);
+        if (this.options.onStoreError) this.options.onStoreError(error);
+        else process.stderr.write(`aegis: could not commit step ${record.state.close}: ${(error as Error).message}\n`);
       }
     });
   }

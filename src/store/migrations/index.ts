@@ -3,6 +3,7 @@ import type { Backend } from "../database.js";
 import { tradingTables } from "./001-trading.js";
 import { governanceTables } from "./002-governance.js";
 import { learningTables } from "./003-learning.js";
+import { sessionTables } from "./004-sessions.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -13,6 +14,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "001-trading": tradingTables(backend),
     "002-governance": governanceTables(backend),
     "003-learning": learningTables(backend),
+    "004-sessions": sessionTables(backend),
   };
   return { getMigrations: async () => migrations };
 }
