@@ -24,6 +24,32 @@ export function registerCommands(program: Command): void {
       await backtestCommand(options, command.optsWithGlobals());
     });
 
+  program
+    .command("trade")
+    .description("paper trading on live bars, on the embedded simulated exchange by default (no keys, no network)")
+    .option("--mode <mode>", "paper (simulated fills on live bars) | testnet | live", "paper")
+    .option(
+      "--exchange <id>",
+      "sim (local exchange speaking Binance's protocol) or a CCXT id: binance, binanceusdm …",
+      "sim",
+    )
+    .option("--symbols <list>", "comma-separated symbols", "BTC/USDT,ETH/USDT")
+    .option("--timeframe <tf>", "bar length the strategies trade", "1m")
+    .option("-s, --strategy <name>", "a strategy for every symbol, or SYMBOL=NAME per symbol (repeatable)", collect, [])
+    .option("--speed <x>", "simulated exchange only: market time per wall time (60 = a minute per second)", "60")
+    .option("--cash <amount>", "starting cash of a new session, in the quote currency", "10000")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .option("--session <name>", "session name: the same name resumes where it stopped (default paper-<exchange>-<tf>)")
+    .option("--warmup <bars>", "closed bars loaded before the first live one, to warm indicators", "200")
+    .option("--seed <seed>", "simulated exchange only: seed of its markets", "42")
+    .option("--steps <n>", "stop after this many time steps (demos and tests)")
+    .option("--live", "second gate for --mode live (the config must also say trading.live: true)")
+    .option("--no-status", "do not print the status block")
+    .action(async (options, command: Command) => {
+      const { tradeCommand } = await import("./commands/trade.js");
+      await tradeCommand(options, command.optsWithGlobals());
+    });
+
   addRunOptions(
     program
       .command("grid")

@@ -37,6 +37,13 @@ export const storeConfigSchema = z
   })
   .strict();
 
+/** Trading runtime settings. Live trading needs `live: true` here AND `--live` on the command line. */
+export const tradingConfigSchema = z
+  .object({
+    live: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     dataDir: z.string().min(1).default(".aegis"),
@@ -44,6 +51,7 @@ export const configSchema = z
     backtest: backtestDefaultsSchema.default(backtestDefaultsSchema.parse({})),
     risk: riskConfigSchema.prefault({}),
     store: storeConfigSchema.prefault({}),
+    trading: tradingConfigSchema.prefault({}),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

@@ -98,7 +98,9 @@ export class CcxtFeed implements MarketFeed {
   async #run(symbol: string, after: number, handlers: FeedHandlers): Promise<void> {
     let last = after;
     let backoff = 1000;
-    let needBackfill = false;
+    // Bars that closed between the caller's history and this start are fetched first, so none is skipped.
+    let needBackfill = Number.isFinite(after);
+    let reconnecting = false;
     const emit = (bar: Candle) => {
       if (bar.time <= last) return;
       last = bar.time;
@@ -135,6 +137,7 @@ export class CcxtFeed implements MarketFeed {
         await this.#sleep(backoff);
         backoff = Math.min(this.#o.maxBackoffMs, backoff * 2);
         needBackfill = true;
+        reconnecting = true;
       }
     }
   }
