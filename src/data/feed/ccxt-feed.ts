@@ -111,9 +111,10 @@ export class CcxtFeed implements MarketFeed {
         if (needBackfill || !Number.isFinite(last)) {
           const since = Number.isFinite(last) ? last + this.#barMs : this.#o.clock.now() - 2 * this.#barMs;
           for (const bar of await this.history(symbol, since, 10_000)) emit(bar);
-          if (needBackfill)
+          if (reconnecting)
             handlers.onStatus?.({ connected: true, reason: `${symbol}: reconnected, back-filled to ${iso(last)}` });
           needBackfill = false;
+          reconnecting = false;
         }
         if (this.#o.webSocket) {
           const rows = (await this.#o.exchange.watchOHLCV(symbol, this.#o.timeframe)) as Row[];
