@@ -5,7 +5,7 @@
  * Run: npm run bench -- store
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/open-store.js";
 import type { DecisionInput } from "../src/store/repositories/decisions.js";
@@ -127,6 +127,7 @@ async function measure(name: string, store: Store, spoolDir: string, log: (line:
 }
 
 export async function run(log: (line: string) => void): Promise<string> {
+  const loadBefore = loadavg()[0] ?? 0;
   const dir = mkdtempSync(join(tmpdir(), "aegis-store-bench-"));
   const rows: string[] = [];
   try {
@@ -155,7 +156,8 @@ export async function run(log: (line: string) => void): Promise<string> {
     "Sequential awaited writes from one process (`bench/store.ts`); a decision carries 3 votes and 8 risk verdicts",
     "as JSON; a fill also updates its order's filled quantity and average price in the same transaction. The",
     "figures depend on the disk's fsync latency: one write per commit is bound by it, a transaction per time step",
-    "pays it once.",
+    "pays it once. PostgreSQL round trips also need the server process scheduled: on a busy machine they slow down",
+    `first. Load average (1 min) at the start and the end of this run: ${loadBefore.toFixed(1)} and ${(loadavg()[0] ?? 0).toFixed(1)}.`,
     "",
     "| backend | writes | per second |",
     "| --- | --- | --- |",
