@@ -18,6 +18,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "data", load: () => import("./data.js") },
   { name: "venue", load: () => import("./venue.js") },
   { name: "store", load: () => import("./store.js") },
+  { name: "runtime", load: () => import("./runtime.js") },
 ];
 
 async function main(): Promise<void> {
