@@ -16,6 +16,7 @@ export type DataIssueKind =
   | "high-below-low"
   | "ohlc-inconsistent"
   | "spike"
+  | "implausible"
   | "misaligned"
   | "timeframe-mismatch"
   | "malformed-row"
@@ -26,7 +27,8 @@ export type DataIssueSeverity = "error" | "warning";
 
 /**
  * Severity of each kind. Warnings describe real markets (exchange maintenance gaps, quiet bars, crashes, bars
- * stamped off the grid) and never stop a load; errors describe data that cannot be trusted as it is.
+ * stamped off the grid) and never stop a load; errors describe data that cannot be trusted as it is, including
+ * "implausible" values and moves that no market makes (see `PLAUSIBILITY_LIMITS` in validate-rows.ts).
  */
 export const ISSUE_SEVERITY: Readonly<Record<DataIssueKind, DataIssueSeverity>> = {
   duplicate: "error",
@@ -39,6 +41,7 @@ export const ISSUE_SEVERITY: Readonly<Record<DataIssueKind, DataIssueSeverity>> 
   "high-below-low": "error",
   "ohlc-inconsistent": "error",
   spike: "warning",
+  implausible: "error",
   misaligned: "warning",
   "timeframe-mismatch": "error",
   "malformed-row": "error",
