@@ -109,7 +109,7 @@ describe("loadCsv rejects bad files naming file, line and value", () => {
     const data = rows(3);
     data[2] = `${T0 + 2 * HOUR},102,"103,101,102,10`;
     const { path, error } = await loadError("quote.csv", [HEADER, ...data]);
-    expect(error.message).toContain(`${path} line 4: contains a double quote, and quoted fields are not supported`);
+    expect(error.message).toContain(`${path} line 4: has a quote that is not closed`);
     expect(error.message).toContain('102,\\"103,101');
   });
 
@@ -130,7 +130,7 @@ describe("loadCsv rejects bad files naming file, line and value", () => {
   it("a header without a needed column", async () => {
     const { path, error } = await loadError("bad-header.csv", ["Date/Time,Open,High,Low,Last,Volume", ...rows(2)]);
     expect(error.message).toContain(`${path} line 1: header has no column for "timestamp"`);
-    expect(error.message).toContain('"close" (close|c); found: Date/Time, Open, High, Low, Last, Volume');
+    expect(error.message).toContain('"close" (close|c); found: "Date/Time, Open, High, Low, Last, Volume"');
     expect(error.issues[0]?.kind).toBe("bad-header");
   });
 
