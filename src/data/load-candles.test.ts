@@ -32,7 +32,7 @@ function bits(series: CandleSeries): string[] {
 describe("loadCandles and convertCandleFile", () => {
   it("round-trips awkward doubles CSV → Parquet → CSV with the same bits", async () => {
     // Values whose shortest text needs 17 digits, or that no short decimal text names exactly.
-    const values = [0.1 + 0.2, 1 / 3, 0.7 * 0.3 + 0.1, Math.PI / 10, Math.SQRT1_2 * 0.5, 0.123456789012345678];
+    const values = [0.1 + 0.2, 1 / 3, 0.7 * 0.3 + 0.1, Math.PI / 10, Math.SQRT1_2 * 0.5, 0.12345678901234568];
     const rows = values.map((v, i) => `${1_704_067_200_000 + i * 3_600_000},${v},${v * 2},${v / 2},${v},${v * 7}`);
     const csv = join(dir, "awkward.csv");
     await writeFile(csv, `timestamp,open,high,low,close,volume\n${rows.join("\n")}\n`);
