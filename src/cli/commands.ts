@@ -130,14 +130,28 @@ export function registerCommands(program: Command): void {
   const data = program.command("data").description("inspect market data");
   data
     .command("check")
-    .description("validate a CSV file: duplicates, order, gaps, bad prices, OHLC consistency, spikes")
-    .argument("<file>", "CSV file (.csv or .csv.gz)")
+    .description("validate a data file: duplicates, order, gaps, bad or implausible prices, OHLC consistency, spikes")
+    .argument("<file>", "CSV (.csv, .csv.gz; , ; or tab separated) or Parquet (.parquet) file")
     .option("-t, --timeframe <tf>", "expected timeframe (default: inferred)")
     .option("--policy <policy>", "reject | drop | ffill", "reject")
+    .option("--date-format <format>", "timestamp format, e.g. DD/MM/YYYY HH:mm (default: epoch or ISO-8601)")
+    .option("--calendar <name>", "24/7 | weekdays | nyse: which bars count as missing (default: detected)")
     .option("--json", "print the report as JSON")
     .action(async (file: string, options, command: Command) => {
       const { dataCheckCommand } = await import("./commands/data-check.js");
       await dataCheckCommand(file, options, command.optsWithGlobals());
+    });
+  data
+    .command("convert")
+    .description("convert candles between CSV(.gz) and Parquet, by the output's name; the input is validated first")
+    .argument("<in>", "CSV, CSV.gz or Parquet file")
+    .argument("<out>", "output file: .parquet, .csv or .csv.gz")
+    .option("-t, --timeframe <tf>", "expected timeframe (default: inferred)")
+    .option("--policy <policy>", "reject | drop | ffill", "reject")
+    .option("--date-format <format>", "timestamp format of a CSV input, e.g. DD/MM/YYYY HH:mm")
+    .action(async (input: string, output: string, options, command: Command) => {
+      const { dataConvertCommand } = await import("./commands/data-convert.js");
+      await dataConvertCommand(input, output, options, command.optsWithGlobals());
     });
   data
     .command("list")

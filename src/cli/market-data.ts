@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
 import { isTimeframe, TIMEFRAMES, type Timeframe } from "../domain/timeframe.js";
@@ -12,6 +11,8 @@ export interface MarketDataRequest {
   from?: number | undefined;
   to?: number | undefined;
   policy: string;
+  /** Timestamp format of CSV files ("DD/MM/YYYY HH:mm"); default: epoch or ISO-8601. */
+  dateFormat?: string | undefined;
   dataDir: string;
   simulated: { bars: number; seed: number };
 }
@@ -24,8 +25,9 @@ export interface LoadedMarketData {
 }
 
 /**
- * Loads the bars a command asked for: CSV files, the candle store filled by `aegis download`, or (when neither is
- * given) the simulated market, which needs no network. Then applies --timeframe and --from/--to.
+ * Loads the bars a command asked for: CSV or Parquet files, the candle store filled by `aegis download`, or (when
+ * neither is given) the simulated market, which needs no network. Then applies --timeframe and --from/--to.
+ * Data warnings about the traded range (gaps, spikes, likely splits, dropped or filled rows) go to `warnings`.
  */
 export async function loadMarketData(request: MarketDataRequest): Promise<LoadedMarketData> {
   const timeframe = parseTimeframe(request.timeframe);
@@ -47,25 +49,8 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
         `--symbol names ${request.symbols.length} symbol(s) for ${request.files.length} --data file(s); give one per file or none`,
       );
     }
-    const { loadCsv } = await import("../data/csv/load-csv.js");
-    loaded = [];
-    for (const [k, file] of request.files.entries()) {
-      if (!existsSync(file)) throw new UsageError(`--data ${file}: no such file`);
-      const symbol = request.symbols[k];
-      const { series, report } = await loadCsv(file, {
-        policy: request.policy as "reject" | "drop" | "ffill",
-        ...(symbol ? { symbol } : {}),
-      });
-      if (report.gaps.count > 0) {
-        warnings.push(
-          `${file}: ${report.gaps.count} gap(s), ${report.gaps.missingBars} missing bar(s); trading continues across them`,
-        );
-      }
-      if (report.dropped > 0)
-        warnings.push(`${file}: dropped ${report.dropped} bad row(s) (--policy ${request.policy})`);
-      if (report.filled > 0) warnings.push(`${file}: filled ${report.filled} missing bar(s) with flat bars`);
-      loaded.push(series);
-    }
+    const { loadDataFiles } = await import("./load-data-files.js");
+    loaded = await loadDataFiles(request, warnings);
     source = request.files.join(", ");
   } else if (request.exchange) {
     if (request.symbols.length === 0) throw new UsageError("--exchange needs --symbol (e.g. --symbol BTC/USDT)");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DataError, ISSUE_SEVERITY, isoTime, issueLocation, makeIssue } from "./data-error.js";
+import { DataError, excerpt, ISSUE_SEVERITY, isoTime, issueLocation, makeIssue } from "./data-error.js";
 
 describe("makeIssue", () => {
   it("starts the message with file and line and takes the kind's severity", () => {
@@ -69,5 +69,15 @@ describe("DataError", () => {
   it("uses the singular for one issue and adds no 'more' line", () => {
     const error = new DataError(issues.slice(0, 1));
     expect(error.message).toBe("1 data error:\n  data/btc.csv line 17: high 100 < low 101");
+  });
+});
+
+describe("excerpt", () => {
+  it("quotes, escapes control and undecodable characters, and cuts long text", () => {
+    expect(excerpt("abc")).toBe('"abc"');
+    expect(excerpt('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(excerpt("\u001b[2J\u0000\ufffd\u009b")).toBe('"\\u{1b}[2J\\u{0}\\u{fffd}\\u{9b}"');
+    expect(excerpt("é µ €")).toBe('"é µ €"');
+    expect(excerpt("x".repeat(100), 10)).toBe(`"${"x".repeat(10)}"…`);
   });
 });

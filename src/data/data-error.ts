@@ -16,17 +16,20 @@ export type DataIssueKind =
   | "high-below-low"
   | "ohlc-inconsistent"
   | "spike"
+  | "implausible"
   | "misaligned"
   | "timeframe-mismatch"
   | "malformed-row"
   | "bad-header"
+  | "binary"
   | "empty";
 
 export type DataIssueSeverity = "error" | "warning";
 
 /**
  * Severity of each kind. Warnings describe real markets (exchange maintenance gaps, quiet bars, crashes, bars
- * stamped off the grid) and never stop a load; errors describe data that cannot be trusted as it is.
+ * stamped off the grid) and never stop a load; errors describe data that cannot be trusted as it is, including
+ * "implausible" values and moves that no market makes (see `PLAUSIBILITY_LIMITS` in validate-rows.ts).
  */
 export const ISSUE_SEVERITY: Readonly<Record<DataIssueKind, DataIssueSeverity>> = {
   duplicate: "error",
@@ -39,10 +42,12 @@ export const ISSUE_SEVERITY: Readonly<Record<DataIssueKind, DataIssueSeverity>> 
   "high-below-low": "error",
   "ohlc-inconsistent": "error",
   spike: "warning",
+  implausible: "error",
   misaligned: "warning",
   "timeframe-mismatch": "error",
   "malformed-row": "error",
   "bad-header": "error",
+  binary: "error",
   empty: "error",
 };
 
@@ -59,6 +64,25 @@ export interface DataIssue {
 /** The bar's time as ISO-8601, or the raw number when it is not a valid time. */
 export function isoTime(timeMs: number): string {
   return Number.isFinite(timeMs) && Math.abs(timeMs) <= 8.64e15 ? new Date(timeMs).toISOString() : String(timeMs);
+}
+
+/** Characters shown as is in an excerpt: letters, digits, punctuation, symbols and the plain space. */
+const SHOWN = /^[\p{L}\p{N}\p{P}\p{S} ]$/u;
+
+/**
+ * Text from a file, safe to print: in double quotes, at most about `max` characters of output (then "…"), with
+ * every control, format or undecodable character written as \u{…} and `"` and `\` escaped, so binary garbage or
+ * a terminal escape sequence in a file cannot reach the terminal raw.
+ */
+export function excerpt(text: string, max = 60): string {
+  let out = "";
+  for (const char of text) {
+    if (out.length >= max) return `"${out}"…`;
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (char !== "\uFFFD" && SHOWN.test(char)) out += char;
+    else out += `\\u{${(char.codePointAt(0) as number).toString(16)}}`;
+  }
+  return `"${out}"`;
 }
 
 /** Where a problem is, for the start of a message: "data/btc.csv line 17", "line 17", "bar 16" or the file alone. */

@@ -96,7 +96,6 @@ describe("fillGaps", () => {
       ]),
       HOUR,
       "24/7",
-      2,
     );
     expect(Array.from(filled.time)).toEqual([0, HOUR, 2 * HOUR, 3 * HOUR]);
     expect(Array.from(filled.open)).toEqual([10, 10, 10, 12]);
@@ -123,7 +122,7 @@ describe("missingBars and forEachMissingBar", () => {
         fc.integer({ min: 0, max: 5_000 }),
         fc.integer({ min: 1, max: 3_000 }),
         fc.constantFrom(60_000, 15 * 60_000, HOUR, 4 * HOUR, DAY, 7 * DAY),
-        fc.constantFrom("24/7" as const, "weekdays" as const),
+        fc.constantFrom("24/7" as const, "weekdays" as const, "nyse" as const),
         fc.boolean(),
         (startSlot, length, step, calendar, offGrid) => {
           const prev = Date.UTC(2020, 0, 1) + startSlot * step;
@@ -135,5 +134,51 @@ describe("missingBars and forEachMissingBar", () => {
       ),
       { seed: 7, numRuns: 500 },
     );
+  });
+});
+
+describe("gaps on the NYSE calendar", () => {
+  const JULY_3 = Date.UTC(2024, 6, 3);
+  it("does not count Independence Day or the weekend between daily bars", () => {
+    expect(missingBars(JULY_3, Date.UTC(2024, 6, 5), DAY, "nyse")).toBe(0);
+    expect(missingBars(JULY_3, Date.UTC(2024, 6, 8), DAY, "nyse")).toBe(1);
+    expect(missingBars(JULY_3, Date.UTC(2024, 6, 8), DAY, "weekdays")).toBe(2);
+  });
+
+  it("expects intraday bars only where they overlap the session (13:30–20:00 UTC in summer)", () => {
+    // Hourly bars stamped on the hour: 13:00 (holds the 13:30 open) … 19:00 are the 7 bars of a day.
+    const monday = Date.UTC(2024, 6, 1);
+    expect(missingBars(monday + 19 * HOUR, Date.UTC(2024, 6, 2, 13), HOUR, "nyse")).toBe(0);
+    expect(missingBars(monday + 19 * HOUR, Date.UTC(2024, 6, 2, 15), HOUR, "nyse")).toBe(2);
+    // July 3 closes at 17:00 UTC (13:00 New York): 16:00 is its last bar, then July 5 opens.
+    expect(missingBars(Date.UTC(2024, 6, 3, 16), Date.UTC(2024, 6, 5, 13), HOUR, "nyse")).toBe(0);
+    const visited: number[] = [];
+    forEachMissingBar(monday + 12 * HOUR, Date.UTC(2024, 6, 2, 14), HOUR, "nyse", (t) => visited.push(t));
+    expect(visited.map((t) => new Date(t).toISOString().slice(5, 13))).toEqual([
+      "07-01T13",
+      "07-01T14",
+      "07-01T15",
+      "07-01T16",
+      "07-01T17",
+      "07-01T18",
+      "07-01T19",
+      "07-02T13",
+    ]);
+  });
+});
+
+describe("gaps inside a range", () => {
+  const time = Float64Array.from([0, HOUR, 5 * HOUR, 6 * HOUR, 20 * HOUR, 21 * HOUR]);
+  it("counts only the bars missing inside [from, to], so a traded range is not blamed for the rest", () => {
+    const all = findGaps(time, HOUR, "24/7", () => {});
+    expect(all).toMatchObject({ count: 2, missingBars: 3 + 13 });
+    const found: number[] = [];
+    const ranged = findGaps(time, HOUR, "24/7", (j) => found.push(j), { from: 5 * HOUR, to: 21 * HOUR });
+    expect(ranged).toMatchObject({ count: 1, missingBars: 13, largestAt: 6 * HOUR });
+    expect(found).toEqual([4]);
+    expect(findGaps(time, HOUR, "24/7", () => {}, { from: 3 * HOUR, to: 9 * HOUR })).toMatchObject({
+      count: 2,
+      missingBars: 2 + 3,
+    });
   });
 });

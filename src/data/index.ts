@@ -1,10 +1,20 @@
+// other data modules are exported below
+export * from "./calendar/exchange-calendar.js";
+export * from "./calendar/nyse-holidays.js";
 export * from "./csv/csv-header.js";
 export * from "./csv/load-csv.js";
 export * from "./csv/parse-timestamp.js";
+export * from "./csv/point-series-csv.js";
+export * from "./csv/write-csv.js";
 export * from "./data-error.js";
+export * from "./funding/funding-rates.js";
 export * from "./gaps.js";
 export * from "./infer-timeframe.js";
 export * from "./issue-log.js";
+export * from "./load-candles.js";
+export * from "./parquet/load-parquet.js";
+export * from "./parquet/write-parquet.js";
+export * from "./read-data-file.js";
 export * from "./resample.js";
 export * from "./validate.js";
-// other data modules are exported below
+export * from "./validate-rows.js";

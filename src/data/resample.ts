@@ -1,7 +1,7 @@
 import type { CandleSeries } from "../domain/candles.js";
 import { bucketStart, type Timeframe, timeframeMs } from "../domain/timeframe.js";
 import { isoTime } from "./data-error.js";
-import { isWeekend, type SessionCalendar } from "./gaps.js";
+import { isBarExpected, type SessionCalendar } from "./gaps.js";
 import { inferTimeframe } from "./infer-timeframe.js";
 
 export interface ResampleOptions {
@@ -109,11 +109,11 @@ export function resample(series: CandleSeries, timeframe: Timeframe, options: Re
   return { series: resampled, lastBucketComplete, sourceBars: sourceBars.slice(0, length), barsPerBucket };
 }
 
-/** Open time of the last source bar a bucket should contain; with "weekdays", weekend slots are not expected. */
+/** Open time of the last source bar a bucket should contain: slots the calendar does not expect are skipped. */
 function lastExpectedSlot(bucket: number, targetMs: number, sourceMs: number, calendar: SessionCalendar): number {
   let slot = bucket + targetMs - sourceMs;
-  if (calendar === "weekdays" && sourceMs <= 86_400_000) {
-    while (slot > bucket && isWeekend(slot)) slot -= sourceMs;
+  if (calendar !== "24/7") {
+    while (slot > bucket && !isBarExpected(calendar, slot, sourceMs)) slot -= sourceMs;
   }
   return slot;
 }

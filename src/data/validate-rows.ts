@@ -19,11 +19,41 @@ export interface RowCheck {
 const PRICE_FIELDS = ["open", "high", "low", "close"] as const;
 
 /**
- * Checks every row on its own (finite values, positive prices, high >= low, open and close inside [low, high],
- * volume >= 0, zero volume as a warning) and then the order of the rows that passed (unsorted, duplicate times).
- * Logs each problem with its file line; a duplicate names the line of the row it repeats, which is kept.
+ * Bounds beyond which a bar is not a market but a broken file (a value of 1e308, a price in the wrong unit, a
+ * stray digit). Each is far outside what any traded market has printed, so real data never trips them:
+ * - `maxPrice` 1e12 and `minPrice` 1e-12: BTC in Vietnamese dong is ~2.5e9; SHIB priced in BTC is ~2e-10.
+ * - `maxBarRange` 20: high / low within one bar. Real bars stay far below it (BTC's worst hour, 2020-03-12, had a
+ *   range of ~1.3); only a broken print or a thin-book flash crash reaches 20×.
+ * - `maxMove` 100: close / previous close (or its inverse). Unadjusted equity splits (AAPL 7:1, NVDA 10:1) and
+ *   the worst crashes stay below it; a 100× move in one bar is a unit change or a typo.
  */
-export function checkRows(series: CandleSeries, source: RowSource, log: IssueLog): RowCheck {
+export interface PlausibilityLimits {
+  readonly maxPrice: number;
+  readonly minPrice: number;
+  readonly maxBarRange: number;
+  readonly maxMove: number;
+}
+
+export const PLAUSIBILITY_LIMITS: PlausibilityLimits = {
+  maxPrice: 1e12,
+  minPrice: 1e-12,
+  maxBarRange: 20,
+  maxMove: 100,
+};
+
+/**
+ * Checks every row on its own (finite values, positive prices, high >= low, open and close inside [low, high],
+ * volume >= 0, zero volume as a warning, prices and bar range within `limits`), then the order of the rows that
+ * passed (unsorted, duplicate times), then each close against the previous kept one (a move beyond
+ * `limits.maxMove` drops the later bar). Logs each problem with its file line; a duplicate names the line of the
+ * row it repeats, which is kept.
+ */
+export function checkRows(
+  series: CandleSeries,
+  source: RowSource,
+  log: IssueLog,
+  limits: PlausibilityLimits = PLAUSIBILITY_LIMITS,
+): RowCheck {
   const { time, open, high, low, close, volume } = series;
   const n = series.length;
   const bad = new Uint8Array(n);
@@ -74,6 +104,23 @@ export function checkRows(series: CandleSeries, source: RowSource, log: IssueLog
       reject(i, "ohlc-inconsistent", wrong.join(", "));
       continue;
     }
+    const outside = PRICE_FIELDS.filter((_, k) => {
+      const price = [o, h, l, c][k] as number;
+      return price > limits.maxPrice || price < limits.minPrice;
+    });
+    if (outside.length > 0) {
+      const list = outside.map((name) => `${name} ${{ open: o, high: h, low: l, close: c }[name]}`).join(", ");
+      reject(i, "implausible", `${list} outside the plausible price range [${limits.minPrice}, ${limits.maxPrice}]`);
+      continue;
+    }
+    if (h / l > limits.maxBarRange) {
+      reject(
+        i,
+        "implausible",
+        `high ${h} is ${formatRatio(h / l)}× the low ${l} within one bar (limit ${limits.maxBarRange}×)`,
+      );
+      continue;
+    }
     if (v < 0) reject(i, "negative-volume", `volume ${v} is negative`);
     else if (v === 0) log.add("zero-volume", `volume is 0 at ${isoTime(t)}`, at(i));
   }
@@ -101,21 +148,55 @@ export function checkRows(series: CandleSeries, source: RowSource, log: IssueLog
     }
     previous = i;
   }
-  if (sorted && kept === n) return { order: undefined, droppedByKind };
-
-  const candidates: number[] = [];
-  for (let i = 0; i < n; i++) if (bad[i] === 0) candidates.push(i);
-  // Array.prototype.sort is stable, so equal times stay in file order and the first one in the file is kept.
-  if (!sorted) candidates.sort((a, b) => (time[a] as number) - (time[b] as number));
-  const order: number[] = [];
-  for (const i of candidates) {
-    const last = order.length > 0 ? (order[order.length - 1] as number) : -1;
-    if (last >= 0 && time[last] === time[i]) {
-      log.add("duplicate", `duplicate time ${isoTime(time[i] as number)} (first on ${ref(last)})`, at(i));
-      droppedByKind.duplicate = (droppedByKind.duplicate ?? 0) + 1;
-      continue;
+  let order: number[] | undefined;
+  if (!(sorted && kept === n)) {
+    const candidates: number[] = [];
+    for (let i = 0; i < n; i++) if (bad[i] === 0) candidates.push(i);
+    // Array.prototype.sort is stable, so equal times stay in file order and the first one in the file is kept.
+    if (!sorted) candidates.sort((a, b) => (time[a] as number) - (time[b] as number));
+    order = [];
+    for (const i of candidates) {
+      const last = order.length > 0 ? (order[order.length - 1] as number) : -1;
+      if (last >= 0 && time[last] === time[i]) {
+        log.add("duplicate", `duplicate time ${isoTime(time[i] as number)} (first on ${ref(last)})`, at(i));
+        droppedByKind.duplicate = (droppedByKind.duplicate ?? 0) + 1;
+        continue;
+      }
+      order.push(i);
     }
-    order.push(i);
   }
-  return { order: Int32Array.from(order), droppedByKind };
+
+  // A bar that moves beyond maxMove from the last kept close is dropped, so one broken print does not also
+  // condemn the honest bar after it.
+  const count = order === undefined ? n : order.length;
+  const moved: number[] = [];
+  let previousClose = Number.NaN;
+  let previousIndex = -1;
+  for (let j = 0; j < count; j++) {
+    const i = order === undefined ? j : (order[j] as number);
+    const c = close[i] as number;
+    if (previousIndex >= 0) {
+      const ratio = c > previousClose ? c / previousClose : previousClose / c;
+      if (ratio > limits.maxMove) {
+        const direction = c > previousClose ? "above" : "below";
+        reject(
+          i,
+          "implausible",
+          `close ${c} is ${formatRatio(ratio)}× ${direction} the previous close ${previousClose} on ${ref(previousIndex)} (limit ${limits.maxMove}×)`,
+        );
+        moved.push(i);
+        continue;
+      }
+    }
+    previousClose = c;
+    previousIndex = i;
+  }
+  if (moved.length === 0) return { order: order === undefined ? undefined : Int32Array.from(order), droppedByKind };
+  const base = order ?? Array.from({ length: n }, (_, i) => i);
+  return { order: Int32Array.from(base.filter((i) => bad[i] === 0)), droppedByKind };
+}
+
+/** 53.2, 1.2e+5: a ratio short enough for a message. */
+function formatRatio(ratio: number): string {
+  return ratio < 1e4 ? String(Math.round(ratio * 10) / 10) : ratio.toExponential(1);
 }

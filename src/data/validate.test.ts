@@ -171,4 +171,60 @@ describe("checkSeries", () => {
     expect(report.errors).toBe(1);
     expect(report.issues[0]?.message).toBe("bar 1: high 99.5 < open 100, high 99.5 < close 100");
   });
+
+  it("rejects a bar of 1e308 and a high 50x the close by default: no market prints them", () => {
+    const huge = hourly(6);
+    huge[3] = bar(T0 + 3 * HOUR, 1e308, { high: 1e308, low: 1e308 });
+    const error = thrown(() => validateSeries(make(huge)));
+    expect(error.issues.map((issue) => issue.kind)).toEqual(["implausible"]);
+    expect(error.message).toContain("bar 3: open 1e+308, high 1e+308, low 1e+308, close 1e+308 outside the plausible");
+    const wick = hourly(6);
+    wick[2] = bar(T0 + 2 * HOUR, 102, { high: 102 * 50 });
+    expect(thrown(() => validateSeries(make(wick))).message).toContain("bar 2: high 5100 is 50.5× the low 101");
+  });
+
+  it("rejects a close 100x beyond the previous one, and 'drop' drops that bar but keeps the honest next one", () => {
+    const candles = hourly(6);
+    candles[2] = bar(T0 + 2 * HOUR, 101 * 500);
+    expect(thrown(() => validateSeries(make(candles))).message).toContain(
+      "bar 2: close 50500 is 500× above the previous close 101 on bar 1 (limit 100×)",
+    );
+    const { series, report } = validateSeries(make(candles), { policy: "drop" });
+    expect(Array.from(series.close)).toEqual([100, 101, 103, 104, 105]);
+    expect(report.droppedByKind).toEqual({ implausible: 1 });
+  });
+
+  it("keeps real crashes and unadjusted splits as spike warnings, naming a likely split", () => {
+    const candles = hourly(4);
+    candles[2] = bar(T0 + 2 * HOUR, 101 / 7, { open: 101 / 7 });
+    candles[3] = bar(T0 + 3 * HOUR, 101 / 7 / 2.2);
+    const { report } = validateSeries(make(candles));
+    expect(report.errors).toBe(0);
+    expect(report.counts.spike).toBe(2);
+    expect(report.issues[0]?.message).toContain("the open looks like a 7:1 split: is the data split-adjusted?");
+    expect(report.issues[1]?.message).not.toContain("split");
+  });
+
+  it("lets a caller move the plausibility limits, and refuses a limit that is not positive", () => {
+    const candles = hourly(4);
+    candles[2] = bar(T0 + 2 * HOUR, 101 * 500);
+    expect(validateSeries(make(candles), { plausibility: { maxMove: 1000 } }).report.errors).toBe(0);
+    expect(() => validateSeries(make(candles), { plausibility: { maxMove: 0 } })).toThrow(
+      "plausibility.maxMove must be > 0, got 0",
+    );
+  });
+
+  it("counts gap and spike warnings inside the given range only, and says so", () => {
+    const candles = hourly(30).filter((_, i) => i !== 3 && i !== 20);
+    candles[10] = bar(candles[10]?.time as number, 300);
+    const whole = checkSeries(make(candles, "1h"));
+    expect(whole.gaps.count).toBe(2);
+    expect(whole.counts.spike).toBe(2);
+    const ranged = checkSeries(make(candles, "1h"), { range: { from: T0 + 15 * HOUR, to: T0 + 29 * HOUR } });
+    expect(ranged.gaps).toMatchObject({ count: 1, missingBars: 1, largestAt: T0 + 19 * HOUR });
+    expect(ranged.counts.spike).toBe(0);
+    expect(ranged.notes).toContain(
+      "gaps and spikes counted from 2024-01-01T15:00:00.000Z to 2024-01-02T05:00:00.000Z only",
+    );
+  });
 });

@@ -1,15 +1,16 @@
 import type { CandleSeries } from "../domain/candles.js";
 import { bucketStart, isTimeframe, TIMEFRAMES, type Timeframe, timeframeMs } from "../domain/timeframe.js";
 import { DataError, type DataIssue, type DataIssueKind, isoTime } from "./data-error.js";
-import { detectCalendar, fillGaps, findGaps, type GapSummary, type SessionCalendar } from "./gaps.js";
+import { detectCalendar, fillGaps, findGaps, type GapSummary, type SessionCalendar, type TimeRange } from "./gaps.js";
 import { formatDuration, mostCommonStep, timeframeOfMs } from "./infer-timeframe.js";
 import { type IssueCounts, IssueLog } from "./issue-log.js";
-import { checkRows } from "./validate-rows.js";
+import { checkRows, PLAUSIBILITY_LIMITS, type PlausibilityLimits } from "./validate-rows.js";
 
 /**
  * What to do with bad data. "reject" throws on any error-severity issue; "drop" removes bad rows, sorts and keeps
  * the first of duplicate times; "ffill" does the same and fills gaps with flat bars at the previous close and
- * volume 0. Warnings (gaps, zero volume, spikes, misaligned bars) never throw.
+ * volume 0. Warnings (gaps, zero volume, spikes, misaligned bars) never throw; implausible bars (a price of 1e308,
+ * a high 50× the low, a 100× move: see `PLAUSIBILITY_LIMITS`) are errors like any other bad row.
  */
 export type DataPolicy = "reject" | "drop" | "ffill";
 
@@ -30,8 +31,15 @@ export interface ValidateOptions {
   readonly policy?: DataPolicy;
   /** A close-to-close move with |ln(close / previous close)| above this is a "spike" warning (default 0.5, ~65 %). */
   readonly spikeThreshold?: number;
-  /** Default: "weekdays" when no bar falls on a weekend, else "24/7" (see gaps.ts). */
+  /** Default: detected, "nyse", "weekdays" or "24/7" (see `detectCalendar` in gaps.ts). */
   readonly calendar?: SessionCalendar;
+  /** Bounds past which a bar is an error, not a market; default `PLAUSIBILITY_LIMITS`. */
+  readonly plausibility?: Partial<PlausibilityLimits>;
+  /**
+   * The span the caller will use (a backtest's --from/--to): gap and spike warnings count only inside it. Errors
+   * are found in the whole series, because a policy applies to every row.
+   */
+  readonly range?: TimeRange;
   /** Issues kept per kind in the report (all are counted); default 100. */
   readonly maxIssuesPerKind?: number;
   /** Symbol of the returned series; default: the input's. */
@@ -113,11 +121,17 @@ function inspect(series: CandleSeries, options: ValidateOptions, policy: DataPol
   const log = source.log ?? new IssueLog(options.maxIssuesPerKind ?? 100);
   const spikeThreshold = options.spikeThreshold ?? 0.5;
   if (!(spikeThreshold > 0)) throw new RangeError(`spikeThreshold must be > 0, got ${spikeThreshold}`);
+  const limits = { ...PLAUSIBILITY_LIMITS, ...options.plausibility };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(value > 0)) throw new RangeError(`plausibility.${name} must be > 0, got ${value}`);
+  }
+  const range = options.range ?? {};
+  const inRange = (t: number) => !(t < (range.from ?? t) || t > (range.to ?? t));
   // timeframeMs throws a RangeError naming the unknown timeframe and listing the known ones.
   if (options.timeframe !== undefined && !isTimeframe(options.timeframe)) timeframeMs(options.timeframe);
   const notes: string[] = [];
 
-  const rows = checkRows(series, { file, lines }, log);
+  const rows = checkRows(series, { file, lines }, log, limits);
   const order = rows.order;
   const lineOf = (j: number): number | undefined => lines?.[order === undefined ? j : (order[j] as number)];
   const at = (j: number, time: number) => ({ file, line: lineOf(j), index: j, time });
@@ -136,11 +150,18 @@ function inspect(series: CandleSeries, options: ValidateOptions, policy: DataPol
   const calendar = options.calendar ?? (timeframe === undefined ? "24/7" : detectCalendar(time, stepMs));
   if (timeframe !== undefined && options.calendar === undefined && calendar === "weekdays") {
     notes.push("no bar falls on a weekend: weekends are not counted as gaps (calendar: weekdays)");
+  } else if (timeframe !== undefined && options.calendar === undefined && calendar === "nyse") {
+    notes.push("no bar on weekends or NYSE holidays: neither is counted as a gap (calendar: nyse)");
+  }
+  if (range.from !== undefined || range.to !== undefined) {
+    const from = range.from === undefined ? "the first bar" : isoTime(range.from);
+    const to = range.to === undefined ? "the last bar" : isoTime(range.to);
+    notes.push(`gaps and spikes counted from ${from} to ${to} only`);
   }
 
   let gaps: GapSummary = { count: 0, missingBars: 0, largestMissingBars: 0, largestMs: 0, largestAt: undefined };
   if (timeframe !== undefined) {
-    gaps = findGaps(time, stepMs, calendar, (j, detail) => log.add("gap", detail, at(j, time[j] as number)));
+    gaps = findGaps(time, stepMs, calendar, (j, detail) => log.add("gap", detail, at(j, time[j] as number)), range);
     for (let j = 0; j < n; j++) {
       const t = time[j] as number;
       if (bucketStart(t, timeframe) !== t) {
@@ -149,7 +170,9 @@ function inspect(series: CandleSeries, options: ValidateOptions, policy: DataPol
     }
   }
 
-  checkSpikes(clean, spikeThreshold, (j, detail) => log.add("spike", detail, at(j, time[j] as number)));
+  checkSpikes(clean, spikeThreshold, (j, detail) => {
+    if (inRange(time[j] as number)) log.add("spike", detail, at(j, time[j] as number));
+  });
 
   if (n === 0 && series.length > 0) log.add("empty", `all ${series.length} rows are bad; nothing is left`, { file });
   else if (n === 0) log.add("empty", "the series has no bars", { file });
@@ -157,7 +180,7 @@ function inspect(series: CandleSeries, options: ValidateOptions, policy: DataPol
   let output = clean;
   let filled = 0;
   if (policy === "ffill" && timeframe !== undefined && gaps.count > 0) {
-    output = fillGaps(clean, stepMs, calendar, gaps.missingBars);
+    output = fillGaps(clean, stepMs, calendar);
     filled = output.length - n;
     notes.push(`${filled} missing bars filled with flat bars at the previous close and volume 0`);
   } else if (policy === "ffill" && timeframe === undefined) {
@@ -227,7 +250,11 @@ function resolveTimeframe(
   return { timeframe, timeframeSource, inferred, stats };
 }
 
-/** Close-to-close moves with |ln(close / previous close)| above `threshold`, reported at the later bar. */
+/**
+ * Close-to-close moves with |ln(close / previous close)| above `threshold`, reported at the later bar. A move
+ * whose open is within 3 % of an n:1 or 1:n ratio (n = 2…10) of the previous close says so: in unadjusted equity
+ * data that is most likely a split, which a backtest would trade as a crash.
+ */
 function checkSpikes(series: CandleSeries, threshold: number, onSpike: (index: number, detail: string) => void): void {
   const closes = series.close;
   for (let j = 1; j < series.length; j++) {
@@ -235,13 +262,25 @@ function checkSpikes(series: CandleSeries, threshold: number, onSpike: (index: n
     const move = Math.log((closes[j] as number) / previous);
     if (Math.abs(move) > threshold) {
       const percent = `${move > 0 ? "+" : ""}${(Math.expm1(move) * 100).toFixed(1)} %`;
+      const split = splitRatio(previous / (series.open[j] as number));
       onSpike(
         j,
         `close ${closes[j]} is a ${percent} move from the previous close ${previous} ` +
-          `(|ln| ${Math.abs(move).toFixed(3)} > ${threshold})`,
+          `(|ln| ${Math.abs(move).toFixed(3)} > ${threshold})` +
+          (split === undefined ? "" : `; the open looks like a ${split} split: is the data split-adjusted?`),
       );
     }
   }
+}
+
+/** "7:1" when `ratio` (previous close / open) is within 3 % of n or 1/n for n = 2…10. */
+export function splitRatio(ratio: number): string | undefined {
+  if (!(ratio > 0) || !Number.isFinite(ratio)) return undefined;
+  const up = ratio >= 1;
+  const size = up ? ratio : 1 / ratio;
+  const n = Math.round(size);
+  if (n < 2 || n > 10 || Math.abs(size / n - 1) > 0.03) return undefined;
+  return up ? `${n}:1` : `1:${n}`;
 }
 
 /** A copy of the bars at `order`, in that order. */

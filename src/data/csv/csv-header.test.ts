@@ -43,7 +43,7 @@ describe("layoutFromHeader", () => {
 
   it("says which field has no column and what the header holds", () => {
     expect(layoutFromHeader(["Date", "Open", "Low", "Close", "Volume_(BTC)"])).toBe(
-      'header has no column for "high" (high|h), "volume" (volume|vol|v); found: Date, Open, Low, Close, Volume_(BTC)',
+      'header has no column for "high" (high|h), "volume" (volume|vol|v); found: "Date, Open, Low, Close, Volume_(BTC)"',
     );
   });
 });

@@ -2,6 +2,8 @@
  * Finding the OHLCV columns of a CSV file from its first line.
  */
 
+import { excerpt } from "../data-error.js";
+
 /** Header names accepted for each field, case-insensitive, in order of preference when a file has several. */
 export const COLUMN_ALIASES = {
   time: ["timestamp", "time", "ts", "date", "datetime", "open_time"],
@@ -68,7 +70,7 @@ export function layoutFromHeader(fields: readonly string[]): CsvLayout | string 
     columns[field] = best;
   }
   if (missing.length > 0) {
-    return `header has no column for ${missing.join(", ")}; found: ${fields.map((f) => f.trim()).join(", ")}`;
+    return `header has no column for ${missing.join(", ")}; found: ${excerpt(fields.map((f) => f.trim()).join(", "), 120)}`;
   }
   return { columns, fieldCount: fields.length, hasHeader: true };
 }

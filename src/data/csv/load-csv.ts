@@ -1,17 +1,17 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import type { CandleSeries } from "../../domain/candles.js";
 import { IssueLog } from "../issue-log.js";
+import { readDataFile } from "../read-data-file.js";
 import { type ValidatedSeries, type ValidateOptions, validateSeries } from "../validate.js";
-import { scanCsv } from "./scan-csv.js";
+import { type CsvFormat, scanCsv } from "./scan-csv.js";
 
 const gunzipAsync = promisify(gunzip);
 
 /** Options for reading OHLCV CSV; see `ValidateOptions` for timeframe, policy, spikeThreshold and calendar. */
-export interface CsvOptions extends Omit<ValidateOptions, "source"> {
+export interface CsvOptions extends Omit<ValidateOptions, "source">, CsvFormat {
   /** Symbol of the series; default: the file name without `.csv` / `.csv.gz` (parseCsvText: "csv"). */
   readonly symbol?: string;
   /** Name used in issue messages for parseCsvText (loadCsv uses the path). */
@@ -23,11 +23,13 @@ export interface CsvOptions extends Omit<ValidateOptions, "source"> {
  * CandleSeries and a DataReport. Columns are found by header name (case-insensitive: timestamp|time|ts|date|
  * datetime|open_time, open|o, high|h, low|l, close|c, volume|vol|v; other columns are ignored); without a header the
  * order timestamp,open,high,low,close,volume is assumed. Timestamps may be epoch s/ms/µs/ns or ISO-8601 (see
- * parse-timestamp.ts). With the default policy "reject" any bad row throws a DataError naming file, line and value.
+ * parse-timestamp.ts), or follow an explicit `dateFormat` ("DD/MM/YYYY HH:mm"). Fields may be quoted; the
+ * separator (",", ";" or tab) is detected (see scan-csv.ts). With the default policy "reject" any bad row throws a
+ * DataError naming file, line and value. A file that cannot be read throws a DataFileError with a plain message.
  */
 export async function loadCsv(path: string | URL, options: CsvOptions = {}): Promise<ValidatedSeries> {
   const file = typeof path === "string" ? path : fileURLToPath(path);
-  const bytes = await readFile(file);
+  const bytes = await readDataFile(file);
   let text: string;
   if (isGzip(bytes)) {
     try {
@@ -46,9 +48,12 @@ export async function loadCsv(path: string | URL, options: CsvOptions = {}): Pro
 
 /** Parses OHLCV CSV text held in memory; same rules and result as `loadCsv`. */
 export function parseCsvText(text: string, options: CsvOptions = {}): ValidatedSeries {
-  const { file, symbol, ...validate } = options;
+  const { file, symbol, delimiter, dateFormat, ...validate } = options;
   const log = new IssueLog(options.maxIssuesPerKind ?? 100);
-  const scanned = scanCsv(text, file, log);
+  const scanned = scanCsv(text, file, log, {
+    ...(delimiter === undefined ? {} : { delimiter }),
+    ...(dateFormat === undefined ? {} : { dateFormat }),
+  });
   const series: CandleSeries = {
     symbol: symbol ?? (file === undefined ? "csv" : symbolFromPath(file)),
     timeframe: undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { epochToMs, parseIsoDate, parseTimestamp, tryParseTimestamp } from "./parse-timestamp.js";
+import { compileDateFormat, epochToMs, parseIsoDate, parseTimestamp, tryParseTimestamp } from "./parse-timestamp.js";
 
 const NEW_YEAR_2024 = Date.UTC(2024, 0, 1);
 
@@ -79,5 +79,28 @@ describe("parseTimestamp", () => {
 describe("parseIsoDate", () => {
   it("does not treat a zone-less date-time as local time the way Date.parse does", () => {
     expect(parseIsoDate("2024-06-15T12:00:00")).toBe(Date.UTC(2024, 5, 15, 12));
+  });
+});
+
+describe("compileDateFormat", () => {
+  it("reads day-first, month-first and dotted formats with optional seconds and milliseconds", () => {
+    expect(compileDateFormat("DD/MM/YYYY HH:mm")("05/03/2024 14:30")).toBe(Date.UTC(2024, 2, 5, 14, 30));
+    expect(compileDateFormat("MM/DD/YYYY")("05/03/2024")).toBe(Date.UTC(2024, 4, 3));
+    expect(compileDateFormat("YYYY.MM.DD HH:mm:ss.SSS")("2024.03.05 14:30:15.25")).toBe(
+      Date.UTC(2024, 2, 5, 14, 30, 15, 250),
+    );
+  });
+
+  it("returns NaN for text that does not match or an impossible date, never a guess", () => {
+    const parse = compileDateFormat("DD/MM/YYYY");
+    expect(parse("2024-03-05")).toBeNaN();
+    expect(parse("30/02/2024")).toBeNaN();
+    expect(parse("05/13/2024")).toBeNaN();
+  });
+
+  it("refuses an unknown token, a repeated one or a format without a full date", () => {
+    expect(() => compileDateFormat("DD/MM/YY")).toThrow('"Y" is not a token');
+    expect(() => compileDateFormat("DD/DD/YYYY")).toThrow("DD appears twice");
+    expect(() => compileDateFormat("MM/YYYY")).toThrow('date format "MM/YYYY" has no DD');
   });
 });

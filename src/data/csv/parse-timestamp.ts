@@ -76,3 +76,62 @@ function offsetMs(zone: string): number {
   if (hours > 23 || minutes > 59) return Number.NaN;
   return sign * (hours * 3_600_000 + minutes * 60_000);
 }
+
+const FORMAT_TOKENS: Readonly<Record<string, string>> = {
+  YYYY: "(?<year>\\d{4})",
+  MM: "(?<month>\\d{1,2})",
+  DD: "(?<day>\\d{1,2})",
+  HH: "(?<hour>\\d{1,2})",
+  mm: "(?<minute>\\d{2})",
+  ss: "(?<second>\\d{2})",
+  SSS: "(?<millis>\\d{1,3})",
+};
+const TOKEN = /YYYY|MM|DD|HH|mm|ss|SSS|[A-Za-z]/g;
+
+/**
+ * Compiles an explicit date format such as `DD/MM/YYYY HH:mm` (day first), `MM/DD/YYYY` or `YYYY.MM.DD HH:mm:ss.SSS`
+ * into a parser to Unix ms, UTC. Tokens: YYYY, MM, DD, HH, mm, ss, SSS; any other letter is an error, any other
+ * character must appear as is. The parser returns NaN for text that does not match or names an impossible date,
+ * so `01/02/2024` is 1 February with `DD/MM/YYYY` and 2 January with `MM/DD/YYYY`, never a guess.
+ */
+export function compileDateFormat(format: string): (text: string) => number {
+  const seen = new Set<string>();
+  let pattern = "";
+  let last = 0;
+  for (const match of format.matchAll(TOKEN)) {
+    const token = match[0];
+    const regex = FORMAT_TOKENS[token];
+    if (regex === undefined) {
+      throw new RangeError(
+        `date format "${format}": "${token}" is not a token (use YYYY, MM, DD, HH, mm, ss, SSS; e.g. DD/MM/YYYY HH:mm)`,
+      );
+    }
+    if (seen.has(token)) throw new RangeError(`date format "${format}": ${token} appears twice`);
+    seen.add(token);
+    pattern += escapeRegex(format.slice(last, match.index)) + regex;
+    last = match.index + token.length;
+  }
+  pattern += escapeRegex(format.slice(last));
+  for (const needed of ["YYYY", "MM", "DD"]) {
+    if (!seen.has(needed)) throw new RangeError(`date format "${format}" has no ${needed}`);
+  }
+  const regex = new RegExp(`^\\s*${pattern}\\s*$`);
+  return (text) => {
+    const groups = regex.exec(text)?.groups;
+    if (groups === undefined) return Number.NaN;
+    const year = Number(groups.year);
+    const month = Number(groups.month);
+    const day = Number(groups.day);
+    const hour = Number(groups.hour ?? 0);
+    const minute = Number(groups.minute ?? 0);
+    const second = Number(groups.second ?? 0);
+    const millis = Number((groups.millis ?? "0").padEnd(3, "0"));
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+    if (hour > 23 || minute > 59 || second > 59) return Number.NaN;
+    return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,7 +1,16 @@
-import { DataError, makeIssue } from "../data-error.js";
+import { DataError, excerpt, makeIssue } from "../data-error.js";
 import type { IssueLog } from "../issue-log.js";
+import { detectDelimiter, splitQuoted } from "./csv-fields.js";
 import { CSV_FIELDS, type CsvLayout, layoutFromHeader, layoutWithoutHeader, looksLikeHeader } from "./csv-header.js";
-import { epochToMs, tryParseTimestamp } from "./parse-timestamp.js";
+import { compileDateFormat, epochToMs, tryParseTimestamp } from "./parse-timestamp.js";
+
+/** How to read the cells of a CSV text. */
+export interface CsvFormat {
+  /** Field separator; default: detected from the first line (",", ";" or tab). */
+  readonly delimiter?: "," | ";" | "\t";
+  /** Explicit timestamp format such as "DD/MM/YYYY HH:mm" (see `compileDateFormat`); default: epoch or ISO-8601. */
+  readonly dateFormat?: string;
+}
 
 /** OHLCV columns read from a CSV text, in file order, unvalidated; `lines[i]` is the file line of row i. */
 export interface ScannedCsv {
@@ -27,13 +36,20 @@ const DIGIT = /\d/;
 
 /**
  * Reads CSV text into preallocated typed arrays with one pass of `indexOf` over the string, so no per-row object or
- * array is created. Rows that cannot be read (wrong field count, text where a number belongs, a double quote) are
+ * array is created; a line with a double quote takes a slower path that reads quoted fields ("1,5", "a ""b""").
+ * The delimiter is detected from the first line unless given; with ";" or tab, a decimal comma (1,5) is read as a
+ * decimal. Rows that cannot be read (wrong field count, text where a number belongs, an unterminated quote) are
  * skipped and logged as "malformed-row"; values that are missing ("", NaN, null) are kept as NaN.
- * Throws DataError for a file without rows or with a header lacking a needed column.
+ * Throws DataError for binary data, a file without rows or a header lacking a needed column. Messages quote file
+ * text only through `excerpt`: short and escaped.
  */
-export function scanCsv(text: string, file: string | undefined, log: IssueLog): ScannedCsv {
+export function scanCsv(text: string, file: string | undefined, log: IssueLog, format: CsvFormat = {}): ScannedCsv {
   const length = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const binary = binaryReason(text);
+  if (binary !== undefined) throw new DataError([makeIssue("binary", binary, { file })], inFile(file));
+  const parseDate = format.dateFormat === undefined ? undefined : compileDateFormat(format.dateFormat);
+  let delimiter: string = format.delimiter ?? ",";
 
   let capacity = 1;
   for (let i = text.indexOf("\n", pos); i !== -1; i = text.indexOf("\n", i + 1)) capacity++;
@@ -51,7 +67,8 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog): 
       pos = end + 1;
       continue;
     }
-    const fields = line.split(",");
+    delimiter = format.delimiter ?? detectDelimiter(line);
+    const fields = splitQuoted(line, delimiter) ?? line.split(delimiter);
     const isHeader = looksLikeHeader(fields);
     const found = isHeader ? layoutFromHeader(fields) : layoutWithoutHeader(fields.length);
     if (typeof found === "string") {
@@ -84,9 +101,10 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog): 
       slotOf[(layout as CsvLayout).columns[field]] = slot;
     });
     const values = new Float64Array(CSV_FIELDS.length);
+    const cells: CellReader = { delimiter, parseDate, dateFormat: format.dateFormat };
     let quoteAt = text.indexOf('"', pos);
-    // Once no comma is left after some position, none is left after any later one: -1 stays -1.
-    let comma = text.indexOf(",", pos);
+    // Once no delimiter is left after some position, none is left after any later one: -1 stays -1.
+    let comma = text.indexOf(delimiter, pos);
 
     while (pos < length) {
       let end = text.indexOf("\n", pos);
@@ -100,26 +118,36 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog): 
       rowsRead++;
       if (quoteAt !== -1 && quoteAt < pos) quoteAt = text.indexOf('"', pos);
       let problem: string | undefined;
+      let column = 0;
       if (quoteAt !== -1 && quoteAt < lineEnd) {
-        problem = `contains a double quote, and quoted fields are not supported: ${quoteLine(text, pos, lineEnd)}`;
+        const fields = splitQuoted(text.slice(pos, lineEnd), delimiter);
+        if (fields === null) {
+          problem = `has a quote that is not closed: ${quoteLine(text, pos, lineEnd)}`;
+        } else {
+          column = fields.length;
+          for (let k = 0; k < Math.min(column, fieldCount) && problem === undefined; k++) {
+            const slot = slotOf[k] as number;
+            const field = fields[k] as string;
+            if (slot >= 0) problem = readValue(field, 0, field.length, slot, values, cells);
+          }
+        }
       } else {
         let start = pos;
-        let column = 0;
         for (;;) {
-          if (comma !== -1 && comma < start) comma = text.indexOf(",", start);
+          if (comma !== -1 && comma < start) comma = text.indexOf(delimiter, start);
           const fieldEnd = comma === -1 || comma > lineEnd ? lineEnd : comma;
           const slot = column < fieldCount ? (slotOf[column] as number) : -1;
           if (slot >= 0 && problem === undefined) {
-            problem = readValue(text, start, fieldEnd, slot, values);
+            problem = readValue(text, start, fieldEnd, slot, values, cells);
           }
           column++;
           if (fieldEnd === lineEnd) break;
           start = fieldEnd + 1;
         }
-        if (column !== fieldCount) {
-          const expected = layout.hasHeader ? `the header (line ${headerLine}) has` : "the first row has";
-          problem = `has ${column} fields, ${expected} ${fieldCount}: ${quoteLine(text, pos, lineEnd)}`;
-        }
+      }
+      if (problem === undefined && column !== fieldCount) {
+        const expected = layout.hasHeader ? `the header (line ${headerLine}) has` : "the first row has";
+        problem = `has ${column} fields, ${expected} ${fieldCount}: ${quoteLine(text, pos, lineEnd)}`;
       }
       if (problem === undefined) {
         time[rows] = values[0] as number;
@@ -157,13 +185,39 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog): 
   };
 }
 
+interface CellReader {
+  readonly delimiter: string;
+  readonly parseDate: ((text: string) => number) | undefined;
+  readonly dateFormat: string | undefined;
+}
+
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+const LOOKS_DAY_OR_MONTH_FIRST = /^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/;
+
 /** Parses one cell into `values[slot]`; returns a problem description when the cell cannot be a value. */
-function readValue(text: string, start: number, end: number, slot: number, values: Float64Array): string | undefined {
+function readValue(
+  text: string,
+  start: number,
+  end: number,
+  slot: number,
+  values: Float64Array,
+  cells: CellReader,
+): string | undefined {
+  if (slot === 0 && cells.parseDate !== undefined) {
+    const ms = cells.parseDate(text.slice(start, end));
+    if (Number.isNaN(ms)) {
+      return `timestamp ${excerpt(text.slice(start, end))} does not match the date format "${cells.dateFormat}"`;
+    }
+    values[0] = ms;
+    return undefined;
+  }
   const fast = fastDecimal(text, start, end);
   if (slot === 0) {
-    const ms = Number.isNaN(fast) ? tryParseTimestamp(text.slice(start, end)) : epochToMs(fast);
+    const cell = text.slice(start, end);
+    const ms = Number.isNaN(fast) ? tryParseTimestamp(cell) : epochToMs(fast);
     if (Number.isNaN(ms)) {
-      return `timestamp "${text.slice(start, end)}" is neither an epoch number (s, ms, µs, ns) nor an ISO-8601 date`;
+      const hint = LOOKS_DAY_OR_MONTH_FIRST.test(cell) ? "; give its format, e.g. --date-format DD/MM/YYYY HH:mm" : "";
+      return `timestamp ${excerpt(cell)} is neither an epoch number (s, ms, µs, ns) nor an ISO-8601 date${hint}`;
     }
     values[0] = ms;
     return undefined;
@@ -172,15 +226,36 @@ function readValue(text: string, start: number, end: number, slot: number, value
     values[slot] = fast;
     return undefined;
   }
-  const cell = text.slice(start, end);
+  let cell = text.slice(start, end);
+  if (cells.delimiter !== "," && DECIMAL_COMMA.test(cell)) cell = cell.replace(",", ".");
   let value = +cell;
   // `+""` and `+"  "` are 0, not a missing value.
   if (value === 0 && !DIGIT.test(cell)) value = Number.NaN;
   if (Number.isNaN(value) && !MISSING.has(cell.trim().toLowerCase())) {
-    return `${CSV_FIELDS[slot]} "${cell}" is not a number`;
+    return `${CSV_FIELDS[slot]} ${excerpt(cell)} is not a number`;
   }
   values[slot] = value;
   return undefined;
+}
+
+/**
+ * Why the text is not a CSV file, judged on its first 4,096 characters: a NUL character (no text format has one),
+ * or more than 5 % control or undecodable characters. A Parquet file is named as such.
+ */
+function binaryReason(text: string): string | undefined {
+  const head = text.slice(0, 4096);
+  if (head.startsWith("PAR1")) return "this is a Parquet file, not CSV: give it a .parquet name to load it as Parquet";
+  let bad = 0;
+  let nul = false;
+  for (let i = 0; i < head.length; i++) {
+    const code = head.charCodeAt(i);
+    if (code === 0) nul = true;
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0xfffd || (code >= 0x7f && code < 0xa0)) {
+      bad++;
+    }
+  }
+  if (!nul && bad <= head.length * 0.05) return undefined;
+  return `not a text CSV file: binary data (${bad} control or undecodable characters in the first ${head.length}), starting ${excerpt(head, 40)}`;
 }
 
 /**
@@ -226,8 +301,7 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** The offending line in quotes, shortened so a runaway line cannot flood a log. */
+/** The offending line, quoted, escaped and shortened so a runaway line cannot flood a log or a terminal. */
 function quoteLine(text: string, start: number, end: number): string {
-  const line = text.slice(start, Math.min(end, start + 120));
-  return end - start > 120 ? `${JSON.stringify(line)}…` : JSON.stringify(line);
+  return excerpt(text.slice(start, Math.min(end, start + 400)), 120);
 }
