@@ -45,7 +45,15 @@ export function registerCommands(program: Command): void {
     .option("--steps <n>", "stop after this many time steps (demos and tests)")
     .option("--live", "second gate for --mode live (the config must also say trading.live: true)")
     .option("--no-status", "do not print the status block")
+    .option("--supervise", "run the bot in a child process and restart it with backoff when it crashes")
     .action(async (options, command: Command) => {
+      if (options.supervise) {
+        const { supervise } = await import("./supervisor.js");
+        const args = process.argv.slice(1).filter((arg) => arg !== "--supervise");
+        const result = await supervise({ command: [process.execPath, ...process.execArgv, ...args] });
+        process.exitCode = result.exitCode;
+        return;
+      }
       const { tradeCommand } = await import("./commands/trade.js");
       await tradeCommand(options, command.optsWithGlobals());
     });
