@@ -58,6 +58,17 @@ export function registerCommands(program: Command): void {
       await tradeCommand(options, command.optsWithGlobals());
     });
 
+  program
+    .command("status")
+    .description("equity, positions, last decisions, shield and feed health of every trading session in the store")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .option("--session <name>", "only this session")
+    .option("--json", "print JSON")
+    .action(async (options, command: Command) => {
+      const { statusCommand } = await import("./commands/status.js");
+      await statusCommand(options, command.optsWithGlobals());
+    });
+
   addRunOptions(
     program
       .command("grid")

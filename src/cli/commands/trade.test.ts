@@ -45,6 +45,11 @@ describe("aegis trade", () => {
     const second = await aegis(["trade", "--steps", "5", "--speed", "600", "--warmup", "40", "--store", store]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/resumed from the step closing at 2024-01-01T/);
+    const status = await aegis(["status", "--store", store]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/session paper-sim-1m · last step 2024-01-01 \d\d:\d\d:00 UTC/);
+    expect(status.stdout).toMatch(/equity [\d,]+\.\d\d \([+-]\d+\.\d\d %\)/);
+    expect(status.stdout).toMatch(/kill switch not tripped/);
     const opened = await openStore(store);
     try {
       const equity = await opened.equity.range();

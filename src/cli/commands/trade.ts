@@ -143,6 +143,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store: sessionStore,
     clock,
     warmupBars: warmup,
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
     buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),

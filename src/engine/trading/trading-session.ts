@@ -53,6 +53,8 @@ export interface TradingSessionOptions {
   /** Called when a step could not be committed: trading goes on, nothing new is sent until the store is back. */
   readonly onStoreError?: (error: unknown) => void;
   readonly graceMs?: number;
+  /** Trade this many time steps, then take no more bars (demos and tests); `stop()` still has to be called. */
+  readonly maxSteps?: number;
 }
 
 /** Collects what the order manager journals during a step, for that step's commit. */
@@ -220,7 +222,7 @@ export class TradingSession {
   }
 
   #onClosedBar(symbol: string, bar: Candle): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.steps >= (this.options.maxSteps ?? Number.POSITIVE_INFINITY)) return;
     if (!this.monitor.onClosedBar(symbol, bar, this.options.clock.now())) {
       this.#event(this.options.clock.now(), "BAR_REFUSED", { symbol, bar, reason: "non-finite or non-positive value" });
       return;
@@ -229,6 +231,8 @@ export class TradingSession {
   }
 
   #step(bars: ClosedBar[]): void {
+    // Several steps can be due at once (a back-fill); past the limit they are not traded.
+    if (this.steps >= (this.options.maxSteps ?? Number.POSITIVE_INFINITY)) return;
     const equity = this.#runner.onStep(bars);
     this.steps++;
     const decisions = this.engine.decisions.splice(0);
