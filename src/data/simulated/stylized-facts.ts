@@ -9,7 +9,7 @@ export interface StylizedFacts {
   readonly returns: number;
   /** Standard deviation of the log returns. */
   readonly sigma: number;
-  /** Excess kurtosis of the log returns (0 for a normal distribution). */
+  /** Kurtosis m4 / m2² of the log returns (3 for a normal distribution; not the excess over 3). */
   readonly kurtosis: number;
   /** Autocorrelation of the returns at lag 1 (near 0 on a liquid market). */
   readonly acfReturn1: number;
@@ -72,7 +72,7 @@ export function stylizedFacts(returns: Float64Array): StylizedFacts {
   return {
     returns: returns.length,
     sigma: Math.sqrt(m2),
-    kurtosis: m4 / (m2 * m2) - 3,
+    kurtosis: m4 / (m2 * m2),
     acfReturn1: autocorrelation(returns, 1, mean),
     acfAbs1: autocorrelation(absolute, 1, absoluteMean),
     acfAbs24: autocorrelation(absolute, 24, absoluteMean),
