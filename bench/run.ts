@@ -16,6 +16,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "indicators", load: () => import("./indicators.js") },
   { name: "engine", load: () => import("./engine.js") },
   { name: "data", load: () => import("./data.js") },
+  { name: "sim-market", load: () => import("./sim-market.js") },
 ];
 
 async function main(): Promise<void> {

@@ -10,7 +10,13 @@ import {
   type SimulatedMarketConfig,
   type SimulateMarketOptions,
 } from "./sim-market-options.js";
-import { factorCoefficients, seasonalVarianceTable, seasonIndex } from "./volatility-shape.js";
+import {
+  factorCoefficients,
+  GAUSSIAN_TABLE,
+  GAUSSIAN_TABLE_SIZE,
+  seasonalVarianceTable,
+  seasonIndex,
+} from "./volatility-shape.js";
 
 /** A generated market: the candles plus the hidden truth behind them, for tests and for scoring regime detectors. */
 export interface SimulatedMarket {
@@ -189,7 +195,8 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       let x = factorState[j] as number;
       const left = (barsToUpdate[j] as number) - 1;
       if (left <= 0) {
-        x = (persistence[j] as number) * x + (innovationSd[j] as number) * factorRandom.normal();
+        const gaussian = GAUSSIAN_TABLE[(factorRandom.next() * GAUSSIAN_TABLE_SIZE) | 0] as number;
+        x = (persistence[j] as number) * x + (innovationSd[j] as number) * gaussian;
         factorState[j] = x;
         barsToUpdate[j] = stride[j] as number;
       } else {

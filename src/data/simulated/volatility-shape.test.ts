@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { TIMEFRAMES } from "../../domain/timeframe.js";
-import { factorCoefficients, seasonalVarianceTable, seasonIndex } from "./volatility-shape.js";
+import {
+  factorCoefficients,
+  GAUSSIAN_TABLE,
+  normalQuantile,
+  seasonalVarianceTable,
+  seasonIndex,
+} from "./volatility-shape.js";
 
 const mean = (values: Float64Array) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
@@ -39,7 +45,26 @@ describe("seasonalVarianceTable", () => {
   });
 });
 
+describe("normalQuantile and GAUSSIAN_TABLE", () => {
+  it("inverts the standard normal distribution", () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 8);
+    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424309, 7);
+    expect(normalQuantile(0.01)).toBeCloseTo(-normalQuantile(0.99), 12);
+  });
+
+  it("is a symmetric, unit-variance Gaussian clipped at ±3.7", () => {
+    const variance = GAUSSIAN_TABLE.reduce((sum, x) => sum + x * x, 0) / GAUSSIAN_TABLE.length;
+    expect(mean(GAUSSIAN_TABLE)).toBeCloseTo(0, 12);
+    expect(variance).toBeGreaterThan(0.995);
+    expect(variance).toBeLessThan(1);
+    expect(Math.max(...GAUSSIAN_TABLE)).toBeLessThan(3.7);
+  });
+});
+
 describe("factorCoefficients", () => {
+  const tableVariance = GAUSSIAN_TABLE.reduce((sum, x) => sum + x * x, 0) / GAUSSIAN_TABLE.length;
+
   it("keeps each factor's stationary variance whatever its update stride", () => {
     const coefficients = factorCoefficients([
       { halfLifeBars: 0, logSd: 0.5 },
@@ -52,9 +77,18 @@ describe("factorCoefficients", () => {
     coefficients.stationarySd.forEach((sd, j) => {
       const phi = coefficients.persistence[j] as number;
       const innovation = coefficients.innovationSd[j] as number;
-      expect(innovation ** 2 / (1 - phi * phi)).toBeCloseTo(sd * sd, 12);
+      expect((innovation ** 2 * tableVariance) / (1 - phi * phi)).toBeCloseTo(sd * sd, 12);
     });
-    // ln σ² = 2 ln σ: stationary variances 1, 0.16 and 0.64; half their sum centres exp(sum) on 1.
-    expect(coefficients.meanCorrection).toBeCloseTo((1 + 0.16 + 0.64) / 2, 12);
+  });
+
+  it("centres a factor drawn afresh every bar exactly: E[exp(factor − correction)] = 1 over the table", () => {
+    const { innovationSd, meanCorrection } = factorCoefficients([{ halfLifeBars: 0, logSd: 0.5 }]);
+    const scale = innovationSd[0] as number;
+    const average = mean(GAUSSIAN_TABLE.map((x) => Math.exp(scale * x - meanCorrection)));
+    expect(average).toBeCloseTo(1, 12);
+  });
+
+  it("centres a persistent factor by half its variance in ln σ² (2 × logSd squared)", () => {
+    expect(factorCoefficients([{ halfLifeBars: 500, logSd: 0.4 }]).meanCorrection).toBeCloseTo(0.32, 12);
   });
 });
