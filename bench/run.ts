@@ -16,6 +16,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "indicators", load: () => import("./indicators.js") },
   { name: "engine", load: () => import("./engine.js") },
   { name: "data", load: () => import("./data.js") },
+  { name: "sim-market", load: () => import("./sim-market.js") },
   { name: "venue", load: () => import("./venue.js") },
   { name: "store", load: () => import("./store.js") },
   { name: "runtime", load: () => import("./runtime.js") },

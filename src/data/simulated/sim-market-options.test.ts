@@ -12,10 +12,13 @@ describe("resolveSimulatedMarketOptions", () => {
       startPrice: 30_000,
       symbol: "SIM/USDT",
       tickSize: 0.01,
-      flashCrashProbability: 1 / 5000,
+      flashCrashProbability: 1 / 20_000,
       initialRegime: "sideways",
+      seasonality: true,
+      anchorHalfLifeYears: 4,
     });
-    expect(config.flashCrash).toMatchObject({ minDrop: 0.1, maxDrop: 0.3 });
+    expect(config.flashCrash).toMatchObject({ minDrop: 0.05, maxDrop: 0.15 });
+    expect(config.volatilityFactors.length).toBeGreaterThan(0);
     for (const name of REGIME_NAMES) {
       const regime = config.regimes[name];
       expect(regime.garchAlpha + regime.garchBeta).toBeLessThan(1);
@@ -79,6 +82,19 @@ describe("resolveSimulatedMarketOptions", () => {
     );
     expect(() => resolveSimulatedMarketOptions({ flashCrash: { maxDrop: 1 } })).toThrow(/flashCrash\.maxDrop: 1/);
     expect(() => resolveSimulatedMarketOptions({ flashCrashProbability: 2 })).toThrow(/flashCrashProbability: 2/);
+  });
+
+  it("rejects volatility factors and an anchor half-life out of range, naming the field", () => {
+    expect(() => resolveSimulatedMarketOptions({ volatilityFactors: [{ halfLifeBars: -1, logSd: 0.2 }] })).toThrow(
+      /volatilityFactors\.0\.halfLifeBars: -1/,
+    );
+    expect(() => resolveSimulatedMarketOptions({ volatilityFactors: [{ halfLifeBars: 10, logSd: 3 }] })).toThrow(
+      /volatilityFactors\.0\.logSd: 3/,
+    );
+    expect(() => resolveSimulatedMarketOptions({ volatilityFactors: [{ halfLife: 10, logSd: 0.1 }] })).toThrow(
+      /volatilityFactors\.0\.halfLife: unknown option/,
+    );
+    expect(() => resolveSimulatedMarketOptions({ anchorHalfLifeYears: 0 })).toThrow(/anchorHalfLifeYears: 0/);
   });
 
   it("rejects an unknown timeframe, a bad date and a start that is not on a bar boundary", () => {

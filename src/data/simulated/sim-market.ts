@@ -1,6 +1,7 @@
 import { type CandleSeries, emptySeries } from "../../domain/candles.js";
 import { createRandom } from "../../domain/random.js";
 import { timeframeMs } from "../../domain/timeframe.js";
+import { regimeShares } from "./regime-chain.js";
 import {
   REGIME_NAMES,
   Regime,
@@ -9,6 +10,13 @@ import {
   type SimulatedMarketConfig,
   type SimulateMarketOptions,
 } from "./sim-market-options.js";
+import {
+  factorCoefficients,
+  GAUSSIAN_TABLE,
+  GAUSSIAN_TABLE_SIZE,
+  seasonalVarianceTable,
+  seasonIndex,
+} from "./volatility-shape.js";
 
 /** A generated market: the candles plus the hidden truth behind them, for tests and for scoring regime detectors. */
 export interface SimulatedMarket {
@@ -24,15 +32,21 @@ export interface SimulatedMarket {
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * DAY_MS;
 /** A crash bar's in-bar bounce takes at most this share of the total rebound; the rest comes over the next bars. */
 const MAX_IN_BAR_BOUNCE = 0.3;
 /**
- * Conditional variance is capped at this multiple of the regime's long-run variance (volatility at 3×), and unit
+ * Conditional variance is capped at this multiple of the regime's long-run variance (volatility at 6×), and unit
  * shocks at ±8σ: without both, one extreme t draw feeds GARCH, the next draw lands on the inflated variance, and an
  * hourly bar can lose 80 % outside any flash crash. Observed crypto hourly moves outside crashes stay near 20 %.
  */
-const MAX_VARIANCE_MULTIPLE = 9;
+const MAX_VARIANCE_MULTIPLE = 36;
 const MAX_SHOCK = 8;
+/**
+ * The price floor, as a fraction of the start price; closes reflect off it. With the anchor it lies ~6 standard
+ * deviations of the long-run log price below the start, so it bounds the path without ever shaping it.
+ */
+const FLOOR_FRACTION = 1e-3;
 /** Volume is highest around the US open (14–16 UTC) and lowest in the Asian night, as on the big crypto venues. */
 const HOURLY_VOLUME = Array.from({ length: 24 }, (_, hour) => 1 + 0.3 * Math.cos((2 * Math.PI * (hour - 15)) / 24));
 
@@ -40,12 +54,15 @@ const HOURLY_VOLUME = Array.from({ length: 24 }, (_, hour) => 1 + 0.3 * Math.cos
  * Generates a realistic OHLCV series, bit-identical for the same options (seed included); needs no network.
  *
  * The model: a Markov chain of regimes (bull, bear, sideways, high volatility) with geometric durations; log returns
- * with the regime's drift plus GARCH(1,1) volatility driven by unit-variance Student-t shocks (fat tails, volatility
- * clustering); high and low drawn from the exact extremes of a Brownian bridge between open and close; flash crashes
- * that drop the low by `flashCrash.minDrop..maxDrop` within one bar, then recover part of the drop over the next
- * bars; volume that rises with volatility and with the size of the bar's move, with a time-of-day pattern for
- * intraday timeframes. Prices are rounded to `tickSize`; each open equals the previous close (no gaps, as on a 24/7
- * market). Throws a RangeError naming each invalid option.
+ * with the regime's drift plus unit-variance Student-t shocks (fat tails) scaled by a volatility made of the regime's
+ * level × a GARCH(1,1) fast component × slow log-volatility factors (volatility clustering that lasts weeks) × an
+ * intraday and weekly pattern; high and low drawn from the exact extremes of a Brownian bridge between open and close;
+ * flash crashes that drop the low by `flashCrash.minDrop..maxDrop` within one bar, then recover part of the drop over
+ * the next bars; volume that rises with volatility and with the size of the bar's move, with a time-of-day pattern
+ * for intraday timeframes. The drift is centred on the regimes' long-run mix (crash losses included) and the log price
+ * is weakly pulled back to the start price, so the market keeps a realistic price range at any length; closes reflect
+ * off a floor at 1/1000 of the start price. Prices are rounded to `tickSize`; each open equals the previous close (no
+ * gaps, as on a 24/7 market). Throws a RangeError naming each invalid option.
  */
 export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMarket {
   const config = resolveSimulatedMarketOptions(options);
@@ -59,7 +76,6 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   const regimeCount = REGIME_NAMES.length;
   const drift = new Float64Array(regimeCount);
   const longRunVariance = new Float64Array(regimeCount);
-  const omega = new Float64Array(regimeCount);
   const alpha = new Float64Array(regimeCount);
   const beta = new Float64Array(regimeCount);
   const degreesOfFreedom = new Float64Array(regimeCount);
@@ -72,11 +88,10 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
     const regime = config.regimes[REGIME_NAMES[r] as RegimeName];
     drift[r] = regime.annualDrift * years;
     longRunVariance[r] = regime.annualVolatility ** 2 * years;
-    omega[r] = (longRunVariance[r] as number) * (1 - regime.garchAlpha - regime.garchBeta);
     alpha[r] = regime.garchAlpha;
     beta[r] = regime.garchBeta;
     degreesOfFreedom[r] = regime.tailDegreesOfFreedom;
-    // A t(ν) variate has variance ν/(ν−2); scaling by its inverse root makes GARCH's σ² the actual variance.
+    // A t(ν) variate has variance ν/(ν−2); scaling by its inverse root makes the model's σ² the actual variance.
     shockScale[r] = Math.sqrt((regime.tailDegreesOfFreedom - 2) / regime.tailDegreesOfFreedom);
     leaveProbability[r] = 1 / regime.meanDurationBars;
     const weights: Partial<Record<RegimeName, number>> = regime.next;
@@ -88,6 +103,30 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
     }
   }
   const referenceVariance = longRunVariance[Regime.Sideways] as number;
+  const initialRegime = REGIME_NAMES.indexOf(config.initialRegime);
+
+  // Centre the drift: the regimes' drifts weighted by their long-run shares, plus what crashes keep of their drop.
+  // Without this, a mix that nets −3 % a year takes the price from 30,000 to 0.01 over a few centuries of bars, and
+  // a stress setting with frequent crashes would sit on the floor; the anchor then only has to hold the noise.
+  const shares = regimeShares(
+    {
+      meanDuration: REGIME_NAMES.map((name) => config.regimes[name].meanDurationBars),
+      next: REGIME_NAMES.map((name) => REGIME_NAMES.map((other) => config.regimes[name].next[other] ?? 0)),
+    },
+    initialRegime,
+  );
+  let meanDrift = -flashCrashProbability * expectedCrashLogLoss(config.flashCrash);
+  for (let r = 0; r < regimeCount; r++) meanDrift += (shares[r] as number) * (drift[r] as number);
+  for (let r = 0; r < regimeCount; r++) drift[r] = (drift[r] as number) - meanDrift;
+  const anchorPull = Math.LN2 / (config.anchorHalfLifeYears / years);
+  const logAnchor = Math.log(config.startPrice);
+
+  const seasonal = seasonalVarianceTable(barMs, config.seasonality);
+  const factors = factorCoefficients(config.volatilityFactors);
+  const factorCount = config.volatilityFactors.length;
+  const { stride, persistence, innovationSd, meanCorrection } = factors;
+  const factorState = new Float64Array(factorCount);
+  const barsToUpdate = new Int32Array(factorCount);
 
   // One stream per concern, so that e.g. a different crash rate leaves the ordinary returns between crashes unchanged.
   const root = createRandom(config.seed);
@@ -96,6 +135,9 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   const wickRandom = root.fork("wicks");
   const volumeRandom = root.fork("volume");
   const crashRandom = root.fork("flash-crash");
+  const factorRandom = root.fork("volatility-factors");
+  // Start the factors in their stationary distribution, so that the first bars are as typical as any later ones.
+  for (let j = 0; j < factorCount; j++) factorState[j] = (factors.stationarySd[j] as number) * factorRandom.normal();
 
   const tickInverse = Math.round(1 / tickSize);
   // Dividing by an integer inverse gives the double nearest the decimal price (30000.01, not 30000.010000000002).
@@ -106,7 +148,9 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       : Math.round(price / tickSize) * tickSize;
     return Math.max(rounded, tickSize);
   };
-  const minimumLogPrice = Math.log(tickSize);
+  const logFloor = Math.log(
+    Math.min(config.startPrice / 2, Math.max(config.startPrice * FLOOR_FRACTION, 10 * tickSize)),
+  );
   const intraday = barMs < DAY_MS;
 
   const series = emptySeries(config.symbol, config.timeframe, bars);
@@ -114,14 +158,17 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   const regimes = new Uint8Array(bars);
   const crashFlags = new Uint8Array(bars);
 
-  let regime: number = REGIME_NAMES.indexOf(config.initialRegime);
-  let variance = longRunVariance[regime] as number;
-  let previousShock = 0;
-  let logPrice = Math.log(config.startPrice);
+  let regime: number = initialRegime;
+  // The GARCH component in units of the regime's long-run variance (mean 1); the last unit shock feeds it.
+  let garch = 1;
+  let previousStandardShock = 0;
+  let logPrice = logAnchor;
   let previousClose = toTick(config.startPrice);
   let reboundBarsLeft = 0;
   let reboundPerBar = 0;
   let crashVolumeBoost = 0;
+  let weekOffset = seasonIndex(startTime) * HOUR_MS + (((startTime % HOUR_MS) + HOUR_MS) % HOUR_MS);
+  const barStep = barMs % WEEK_MS;
 
   for (let i = 0; i < bars; i++) {
     const barTime = startTime + i * barMs;
@@ -139,13 +186,30 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
         }
         regime = next;
       }
-      variance =
-        (omega[regime] as number) +
-        (alpha[regime] as number) * previousShock * previousShock +
-        (beta[regime] as number) * variance;
-      const cap = MAX_VARIANCE_MULTIPLE * (longRunVariance[regime] as number);
-      if (variance > cap) variance = cap;
+      const a = alpha[regime] as number;
+      const b = beta[regime] as number;
+      garch = 1 - a - b + (a * previousStandardShock * previousStandardShock + b) * garch;
     }
+    let logFactor = -meanCorrection;
+    for (let j = 0; j < factorCount; j++) {
+      let x = factorState[j] as number;
+      const left = (barsToUpdate[j] as number) - 1;
+      if (left <= 0) {
+        const gaussian = GAUSSIAN_TABLE[(factorRandom.next() * GAUSSIAN_TABLE_SIZE) | 0] as number;
+        x = (persistence[j] as number) * x + (innovationSd[j] as number) * gaussian;
+        factorState[j] = x;
+        barsToUpdate[j] = stride[j] as number;
+      } else {
+        barsToUpdate[j] = left;
+      }
+      logFactor += x;
+    }
+    const regimeVariance = longRunVariance[regime] as number;
+    const hourOfWeek = Math.floor(weekOffset / HOUR_MS);
+    const shape = (seasonal[hourOfWeek] as number) * Math.exp(logFactor);
+    let variance = regimeVariance * shape * garch;
+    const cap = MAX_VARIANCE_MULTIPLE * regimeVariance;
+    if (variance > cap) variance = cap;
 
     let standardShock = returnRandom.studentT(degreesOfFreedom[regime] as number) * (shockScale[regime] as number);
     if (standardShock > MAX_SHOCK) standardShock = MAX_SHOCK;
@@ -169,13 +233,14 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       reboundPerBar = (rebound - bounce) / reboundBars;
       crashVolumeBoost = volumeMultiplier - 1;
       // The crash itself does not feed GARCH (it would dominate it for weeks); the variance jumps to a set level.
-      previousShock = 0;
-      const shocked = crashVarianceMultiple * (longRunVariance[regime] as number);
-      if (variance < shocked) variance = shocked;
-      moveSize = Math.abs(standardShock);
+      previousStandardShock = 0;
+      const shocked = crashVarianceMultiple / shape;
+      if (garch < shocked) garch = shocked;
+      // Volume answers the size of the drop, not the calm that preceded it.
+      moveSize = Math.min(drop / Math.sqrt(variance), MAX_SHOCK);
       crashFlags[i] = 1;
     } else {
-      let move = (drift[regime] as number) + shock;
+      let move = (drift[regime] as number) - anchorPull * (logOpen - logAnchor) + shock;
       if (reboundBarsLeft > 0) {
         move += reboundPerBar;
         reboundBarsLeft--;
@@ -185,11 +250,13 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       const squaredMove = move * move;
       logHigh = logOpen + 0.5 * (move + Math.sqrt(squaredMove - 2 * variance * Math.log(1 - wickRandom.next())));
       logLow = logOpen + 0.5 * (move - Math.sqrt(squaredMove - 2 * variance * Math.log(1 - wickRandom.next())));
-      previousShock = shock;
+      previousStandardShock = standardShock;
       moveSize = Math.abs(standardShock);
     }
 
-    if (logClose < minimumLogPrice) logClose = minimumLogPrice;
+    // Reflect rather than clamp, so that a path that reaches the floor does not stick to it with flat bars.
+    if (logClose < logFloor) logClose = 2 * logFloor - logClose;
+    if (logLow < logFloor) logLow = logFloor;
     logPrice = logClose;
     const barOpen = previousClose;
     const barClose = toTick(Math.exp(logClose));
@@ -205,7 +272,8 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       (0.45 + 0.55 * moveSize) *
       // (σ/σ_ref)^0.8 and a mean-one log-normal noise in one exp: Math.pow is several times slower than exp + log.
       Math.exp(0.4 * Math.log(variance / referenceVariance) + 0.45 * volumeRandom.normal() - 0.10125);
-    if (intraday) barVolume *= HOURLY_VOLUME[Math.floor((((barTime % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS)] as number;
+    // Hour of the week 0 is midnight UTC, so its remainder by 24 is the hour of the day.
+    if (intraday) barVolume *= HOURLY_VOLUME[hourOfWeek % 24] as number;
     if (crashVolumeBoost > 0.01) {
       barVolume *= 1 + crashVolumeBoost;
       crashVolumeBoost *= 0.5;
@@ -220,9 +288,21 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
     volume[i] = Math.max(barVolume, 1e-8);
     regimes[i] = regime;
     previousClose = barClose;
+    // Kept incrementally: a floating-point remainder per bar costs more than the rest of the seasonality.
+    weekOffset += barStep;
+    if (weekOffset >= WEEK_MS) weekOffset -= WEEK_MS;
   }
 
   const crashes: number[] = [];
   for (let i = 0; i < bars; i++) if (crashFlags[i] === 1) crashes.push(i);
   return { series, regimes, crashes, config };
+}
+
+/** E[log drop × (1 − rebound share)]: what one crash takes off the log price for good, on average. */
+function expectedCrashLogLoss(crash: SimulatedMarketConfig["flashCrash"]): number {
+  const { minDrop: a, maxDrop: b } = crash;
+  // Mean of −ln(1 − d) for d uniform on [a, b]; an antiderivative is (1 − d) ln(1 − d) + d.
+  const antiderivative = (d: number) => (1 - d) * Math.log(1 - d) + d;
+  const meanLogDrop = b - a < 1e-12 ? -Math.log(1 - a) : (antiderivative(b) - antiderivative(a)) / (b - a);
+  return meanLogDrop * (1 - (crash.minRebound + crash.maxRebound) / 2);
 }
