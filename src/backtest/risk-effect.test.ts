@@ -82,7 +82,9 @@ describe("the risk shield's effect in a backtest summary", () => {
     const series = bars([...flat(3), [100, 100, 50, 50], ...flat(4, 50)]);
     const risk = createRiskRuntime(riskConfigSchema.parse({}), { store: new MemoryStateStore(), mode: "backtest" });
     const result = runBacktest({
-      feeds: [{ series, strategy: scripted({ 0: BUY, 5: CLOSE, 6: BUY }), size: { type: "percent-equity", value: 100 } }],
+      feeds: [
+        { series, strategy: scripted({ 0: BUY, 5: CLOSE, 6: BUY }), size: { type: "percent-equity", value: 100 } },
+      ],
       cash: 10_000,
       fee: 0,
       shield: risk.shield,
