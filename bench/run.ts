@@ -16,6 +16,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "indicators", load: () => import("./indicators.js") },
   { name: "engine", load: () => import("./engine.js") },
   { name: "data", load: () => import("./data.js") },
+  { name: "outputs", load: () => import("./outputs.js") },
 ];
 
 async function main(): Promise<void> {

@@ -93,7 +93,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
 
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
-    writeBacktestOutputs(options.out, { result, summary, series: data.series });
+    writeBacktestOutputs(options.out, {
+      result,
+      summary,
+      series: data.series,
+      strategy,
+      riskShield: risk !== undefined,
+    });
     writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
   }
   if (options.json) {

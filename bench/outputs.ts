@@ -1,0 +1,98 @@
+/**
+ * What `backtest --out` costs on a long run: sma-cross with the default risk shield over 4.2 M simulated 1h bars,
+ * then each output written to a temporary folder (trades.csv, equity.csv, decisions.jsonl, position-actions.jsonl,
+ * summary.json, report.html), timed one by one and all together (writeBacktestOutputs), plus the report's size.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { equityCsv, tradesCsv } from "../src/backtest/output/csv-writers.js";
+import { jsonLines, renderBacktestReport, writeBacktestOutputs } from "../src/backtest/output/write-outputs.js";
+import { runBacktest } from "../src/backtest/run-backtest.js";
+import { summarize } from "../src/backtest/summary.js";
+import { simulateMarket } from "../src/data/simulated/sim-market.js";
+import { riskConfigSchema } from "../src/risk/config.js";
+import { createRiskRuntime } from "../src/risk/runtime.js";
+import { MemoryStateStore } from "../src/risk/state-store.js";
+import { loadStrategy } from "../src/strategy/registry.js";
+import { gc } from "./measure.js";
+
+const BARS = 4_200_000;
+const RUNS = 3;
+
+function median(fn: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    gc();
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1] as number;
+}
+
+export async function run(log: (line: string) => void): Promise<string> {
+  const series = simulateMarket({ seed: 42, bars: BARS }).series;
+  const risk = createRiskRuntime(riskConfigSchema.parse({}), { store: new MemoryStateStore(), mode: "backtest" });
+  const result = runBacktest({
+    feeds: [{ series, strategy: loadStrategy("sma-cross") }],
+    cash: 10_000,
+    fee: 0.001,
+    shield: risk.shield,
+    ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
+  });
+  log(`outputs: backtest of ${BARS.toLocaleString("en-US")} bars done, ${result.trades.length} trades`);
+  const summary = summarize(result, [series], {
+    strategy: "sma-cross",
+    parameters: {},
+    symbols: [series.symbol],
+    timeframe: series.timeframe,
+    dataSource: "simulated market (seed 42)",
+    dataRange: { from: series.time[0] as number, to: series.time[series.length - 1] as number },
+    bars: result.bars,
+    cash: 10_000,
+    fee: 0.001,
+    slippage: "none",
+    size: "strategy default",
+    seed: 42,
+    dataHash: "",
+    configHash: "",
+    sample: { kind: "unspecified" },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "aegis-bench-outputs-"));
+  try {
+    const outputs = { result, summary, series: [series], generatedAt: 0 };
+    const stages: [string, () => void][] = [
+      ["trades.csv", () => writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades))],
+      ["equity.csv", () => writeFileSync(join(dir, "equity.csv"), equityCsv(result.equity))],
+      ["decisions.jsonl", () => writeFileSync(join(dir, "decisions.jsonl"), jsonLines(result.decisions))],
+      ["position-actions.jsonl", () => writeFileSync(join(dir, "pa.jsonl"), jsonLines(result.positionActions))],
+      ["summary.json", () => writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2))],
+      ["report.html", () => writeFileSync(join(dir, "report.html"), renderBacktestReport(outputs, 0))],
+    ];
+    const rows: string[] = [];
+    for (const [name, fn] of stages) {
+      const ms = median(fn);
+      log(`outputs: ${name} ${ms.toFixed(0)} ms`);
+      rows.push(
+        `| ${name} | ${ms.toFixed(0)} | ${(statSync(join(dir, name === "position-actions.jsonl" ? "pa.jsonl" : name)).size / 1e6).toFixed(1)} |`,
+      );
+    }
+    const all = median(() => writeBacktestOutputs(dir, outputs));
+    log(`outputs: all ${all.toFixed(0)} ms`);
+    rows.push(`| **all (writeBacktestOutputs)** | **${all.toFixed(0)}** | |`);
+    return [
+      "## Backtest outputs (--out)",
+      "",
+      `sma-cross with the default risk shield on ${BARS.toLocaleString("en-US")} simulated 1h bars (seed 42), ${result.trades.length} trades, ${result.decisions.length.toLocaleString("en-US")} decision records. Median of ${RUNS} runs per output, written to a temporary folder.`,
+      "",
+      "| output | ms | MB |",
+      "| --- | ---: | ---: |",
+      ...rows,
+      "",
+    ].join("\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
