@@ -1,13 +1,16 @@
 /**
  * What `backtest --out` costs on a long run: sma-cross with the default risk shield over 4.2 M simulated 1h bars,
  * then each output written to a temporary folder (trades.csv, equity.csv, decisions.jsonl, position-actions.jsonl,
- * summary.json, report.html), timed one by one and all together (writeBacktestOutputs), plus the report's size.
+ * summary.json, report.html), timed one by one the way writeBacktestOutputs writes them, and all together.
+ * Before the chunked writers and the merged-candle report (same machine, load ~6, one run): equity.csv 7.0 s,
+ * decisions.jsonl 6.3 s, report.html 12.7 s and 142.7 MB; all outputs 24.3 s wall, 21.4 s CPU.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { equityCsv, tradesCsv } from "../src/backtest/output/csv-writers.js";
-import { jsonLines, renderBacktestReport, writeBacktestOutputs } from "../src/backtest/output/write-outputs.js";
+import { writeInChunks } from "../src/backtest/output/chunked-writer.js";
+import { tradesCsv, writeEquityCsv } from "../src/backtest/output/csv-writers.js";
+import { renderBacktestReport, writeBacktestOutputs, writeJsonLines } from "../src/backtest/output/write-outputs.js";
 import { runBacktest } from "../src/backtest/run-backtest.js";
 import { summarize } from "../src/backtest/summary.js";
 import { simulateMarket } from "../src/data/simulated/sim-market.js";
@@ -73,9 +76,15 @@ export async function run(log: (line: string) => void): Promise<string> {
     const outputs = { result, summary, series: [series], generatedAt: 0 };
     const stages: [string, () => void][] = [
       ["trades.csv", () => writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades))],
-      ["equity.csv", () => writeFileSync(join(dir, "equity.csv"), equityCsv(result.equity))],
-      ["decisions.jsonl", () => writeFileSync(join(dir, "decisions.jsonl"), jsonLines(result.decisions))],
-      ["position-actions.jsonl", () => writeFileSync(join(dir, "pa.jsonl"), jsonLines(result.positionActions))],
+      ["equity.csv", () => writeInChunks(join(dir, "equity.csv"), (write) => writeEquityCsv(result.equity, write))],
+      [
+        "decisions.jsonl",
+        () => writeInChunks(join(dir, "decisions.jsonl"), (write) => writeJsonLines(result.decisions, write)),
+      ],
+      [
+        "position-actions.jsonl",
+        () => writeInChunks(join(dir, "pa.jsonl"), (w) => writeJsonLines(result.positionActions, w)),
+      ],
       ["summary.json", () => writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2))],
       ["report.html", () => writeFileSync(join(dir, "report.html"), renderBacktestReport(outputs, 0))],
     ];
