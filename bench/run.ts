@@ -20,6 +20,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "venue", load: () => import("./venue.js") },
   { name: "store", load: () => import("./store.js") },
   { name: "runtime", load: () => import("./runtime.js") },
+  { name: "outputs", load: () => import("./outputs.js") },
 ];
 
 async function main(): Promise<void> {

@@ -63,7 +63,9 @@ export function evaluateParameters(input: EvaluationInput): Evaluation {
       throw new RangeError(`${s.symbol} has no bars in [${iso(range.warmupFrom)}, ${iso(range.to)})`);
     }
   }
-  const risk = settings.risk ? createRiskRuntime(settings.risk, { store: new MemoryStateStore() }) : undefined;
+  const risk = settings.risk
+    ? createRiskRuntime(settings.risk, { store: new MemoryStateStore(), mode: "backtest" })
+    : undefined;
   const result = runBacktest({
     feeds: sliced.map((series) => ({
       series,

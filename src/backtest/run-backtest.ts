@@ -56,6 +56,8 @@ export interface BacktestResult {
   readonly bars: number;
   readonly elapsedMs: number;
   readonly halted: boolean;
+  /** When and why trading halted (kill switch, daily loss …); undefined when it never did. */
+  readonly halt: { readonly time: number; readonly reason: string } | undefined;
 }
 
 /**
@@ -137,6 +139,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     bars,
     elapsedMs: performance.now() - started,
     halted: engine.halted,
+    halt: engine.halted ? { time: engine.haltTime, reason: engine.haltReason } : undefined,
   };
 }
 

@@ -115,6 +115,7 @@ export class Engine {
   #answer: { id: string; order?: OrderRequest; rejected?: string } | undefined;
   #halted = false;
   #haltReason = "";
+  #haltTime = Number.NaN;
 
   constructor(parts: EngineParts) {
     this.portfolio = parts.portfolio;
@@ -136,6 +137,11 @@ export class Engine {
 
   get haltReason(): string {
     return this.#haltReason;
+  }
+
+  /** When the last halt happened (Unix ms), NaN before any; read it only while `halted`. */
+  get haltTime(): number {
+    return this.#haltTime;
   }
 
   /**
@@ -395,6 +401,7 @@ export class Engine {
   #halt(time: number, reason: string): void {
     this.#halted = true;
     this.#haltReason = reason;
+    this.#haltTime = time;
     // Orders that would open risk go; orders that protect or close a position stay.
     this.broker.cancelAll(`halted: ${reason}`, time, undefined, true);
     if (this.bus.has("KILL_SWITCH")) this.bus.publish("KILL_SWITCH", { time, reason });

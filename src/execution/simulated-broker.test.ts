@@ -224,6 +224,23 @@ describe("SimulatedBroker: attached exits", () => {
     expect(fills[1]).toMatchObject({ price: 98, reason: "stop-loss" });
   });
 
+  it("fills the take-profit at the open when the bar opens beyond the target, though it later reaches the stop", () => {
+    // Entry 100, stop 98, target 105. The bar opens at 106 (beyond the target) and falls to 97 (through the stop):
+    // the first price traded is 106, so the take-profit fills there, as a maker, and the stop never does.
+    const s = bars([
+      [100, 100, 100, 100],
+      [100, 100.5, 99.5, 100],
+      [106, 106, 97, 97],
+    ]);
+    const { broker, fills, order } = setup(s);
+    broker.submit(order(entry({ stopLossPct: 0.02, takeProfitPct: 0.05 })), 0);
+    broker.processBar(s.symbol, 1);
+    broker.processBar(s.symbol, 2);
+    expect(fills).toHaveLength(2);
+    expect(fills[1]).toMatchObject({ price: 106, liquidity: "maker" });
+    expect(fills[1]?.reason).toMatch(/^take-profit \(gap through 105/);
+  });
+
   it("fills a take-profit at its price with the maker fee", () => {
     const s = bars([
       [100, 100, 100, 100],

@@ -84,7 +84,9 @@ export interface SimulatedVenueSnapshot {
  * - stops (orders and attached stop-losses) fill at their price when the bar's range touches it, or at the open
  *   when the bar gaps through it, plus slippage, taker fee;
  * - limits and take-profits fill at their price (or a better open), no slippage, maker fee;
- * - when one bar touches both the stop-loss and the take-profit, the stop-loss fills (pessimistic);
+ * - a bar opening beyond the stop fills the stop at the open; otherwise one opening beyond the take-profit fills
+ *   the take-profit at the open, even if it later reaches the stop; otherwise, when the range touches both, the
+ *   stop-loss fills (pessimistic);
  * - an attached stop of a position opened at the open is live from that same bar; one opened intrabar (by a
  *   limit or stop entry) from the next bar, since the order of prices inside a bar is unknown;
  * - a trailing stop moves with each bar's best price only after that bar closes;

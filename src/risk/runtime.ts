@@ -28,6 +28,8 @@ export interface RiskRuntimeDependencies {
   /** Closed trades from before this run, for Kelly sizing after a restart. */
   readonly history?: readonly ClosedTrade[];
   readonly positions?: Pick<PortfolioView, "position">;
+  /** "backtest" words messages for a run nobody can intervene in (no "aegis risk reset"); default "trading". */
+  readonly mode?: "backtest" | "trading";
 }
 
 /**
@@ -46,7 +48,9 @@ export function createRiskRuntime(config: RiskConfig, deps: RiskRuntimeDependenc
     sanityLayer,
     ...createSizingLayers(config.sizing, deps.history ? { history: deps.history } : {}),
     ...context.layers,
-    ...createLimitLayers({ limits: config.limits, killSwitch: config.killSwitch }, deps.store),
+    ...createLimitLayers({ limits: config.limits, killSwitch: config.killSwitch }, deps.store, {
+      ...(deps.mode ? { mode: deps.mode } : {}),
+    }),
     ...createProtections(config.protections, { store: deps.store }),
     ...createLeverageLayers(config.leverageGuard),
   ];

@@ -1,4 +1,6 @@
 import type { ClosedTrade, EquityCurve } from "../../domain/trade.js";
+import { dailyEquity } from "./daily-equity.js";
+import { dropMeaninglessValues } from "./meaningful-values.js";
 import { type MetricKey, type Metrics, metricLabel } from "./metric-definitions.js";
 import { medianSpacingMs, scanPath } from "./path-stats.js";
 import { barsInMarketFromTrades, summarizeTrades } from "./trade-stats.js";
@@ -11,8 +13,16 @@ export interface MetricsInput {
   readonly initialCash: number;
   /** Close prices aligned with equity.time, for the buy-and-hold benchmark. */
   readonly benchmarkClose?: Float64Array;
-  /** Bars per year for annualizing; default 365 days / median bar spacing (8760 for 1h). Pass 252 for daily equities. */
+  /**
+   * Periods per year for annualizing; default 365 days / median bar spacing (8760 for 1h), or 365 with daily
+   * returns. Pass 252 for daily equities.
+   */
   readonly periodsPerYear?: number;
+  /**
+   * Which returns volatility, Sharpe and Sortino are computed from: each bar's (default), or each UTC day's last
+   * equity sample, the common calendar of a run that mixes bar lengths (1h and 1d).
+   */
+  readonly returnBasis?: "bars" | "daily";
   /** Annual risk-free rate as a fraction, default 0. */
   readonly riskFreeRate?: number;
   /** Below this many closed trades, win rate, profit factor and expectancy are n/a. Default 30. */
@@ -67,16 +77,27 @@ export function computeMetrics(input: MetricsInput): Metrics {
     m.finalEquity = equity[n - 1]!;
     m.totalReturn = equity[n - 1]! / input.initialCash - 1;
   }
-  m.periodsPerYear = input.periodsPerYear ?? inferPeriodsPerYear(time);
+  const daily = input.returnBasis === "daily";
+  m.periodsPerYear = input.periodsPerYear ?? (daily ? 365 : inferPeriodsPerYear(time));
 
   const path = scanPath(equity, time);
+  const returnCurve = daily ? dailyEquity(input.equity) : input.equity;
+  const returnPath = daily ? scanPath(returnCurve.equity, returnCurve.time) : path;
   if (n > 0) addCagr(m, na);
-  addReturnRatios(m, input, path, na);
+  addReturnRatios(m, input, returnCurve, returnPath, na);
   addDrawdown(m, time, path, na);
-  addCalmar(m, path.returnCount, input.minPeriodsForRatios ?? DEFAULT_MIN_PERIODS_FOR_RATIOS, na);
+  const minPeriods = input.minPeriodsForRatios ?? DEFAULT_MIN_PERIODS_FOR_RATIOS;
+  addCalmar(
+    m,
+    `${returnPath.returnCount} ${daily ? "daily" : "bar"} returns`,
+    returnPath.returnCount < minPeriods,
+    minPeriods,
+    na,
+  );
   if (n > 0) m.exposure = barsInMarket(input) / n;
   addTrades(m, input, na);
   addBenchmark(m, input, na);
+  dropMeaninglessValues(m, na);
   return { ...m, notes };
 }
 
@@ -99,12 +120,19 @@ function addCagr(m: MutableMetrics, na: NoteFn): void {
   }
 }
 
-function addReturnRatios(m: MutableMetrics, input: MetricsInput, path: ReturnType<typeof scanPath>, na: NoteFn): void {
-  const n = input.equity.equity.length;
+function addReturnRatios(
+  m: MutableMetrics,
+  input: MetricsInput,
+  curve: MetricsInput["equity"],
+  path: ReturnType<typeof scanPath>,
+  na: NoteFn,
+): void {
+  const n = curve.equity.length;
+  const unit = input.returnBasis === "daily" ? "daily" : "bar";
   const minPeriods = input.minPeriodsForRatios ?? DEFAULT_MIN_PERIODS_FOR_RATIOS;
   const nonPositive = path.firstNonPositiveIndex;
   if (nonPositive >= 0 && nonPositive < n - 1) {
-    const when = isoTime(input.equity.time[nonPositive]!);
+    const when = isoTime(curve.time[nonPositive]!);
     na(
       ["annualizedVolatility", "sharpe", "sortino"],
       `equity fell to zero or below at ${when}, later returns undefined`,
@@ -112,7 +140,7 @@ function addReturnRatios(m: MutableMetrics, input: MetricsInput, path: ReturnTyp
     return;
   }
   if (path.returnCount < 2) {
-    na(["annualizedVolatility", "sharpe", "sortino"], `${path.returnCount} bar returns, at least 2 are needed`);
+    na(["annualizedVolatility", "sharpe", "sortino"], `${path.returnCount} ${unit} returns, at least 2 are needed`);
     return;
   }
   if (m.periodsPerYear === null) {
@@ -123,7 +151,7 @@ function addReturnRatios(m: MutableMetrics, input: MetricsInput, path: ReturnTyp
   const std = Math.sqrt(path.returnVariance);
   m.annualizedVolatility = std * Math.sqrt(periodsPerYear);
   if (path.returnCount < minPeriods) {
-    na(["sharpe", "sortino"], `only ${path.returnCount} bar returns (minimum ${minPeriods})`);
+    na(["sharpe", "sortino"], `only ${path.returnCount} ${unit} returns (minimum ${minPeriods})`);
     return;
   }
   // Geometric de-annualization so that compounding the per-bar rate over a year gives back the annual rate.
@@ -154,9 +182,9 @@ function addDrawdown(m: MutableMetrics, time: Float64Array, path: ReturnType<typ
   }
 }
 
-function addCalmar(m: MutableMetrics, returnCount: number, minPeriods: number, na: NoteFn): void {
+function addCalmar(m: MutableMetrics, returns: string, tooFew: boolean, minPeriods: number, na: NoteFn): void {
   if (m.cagr === null || m.maxDrawdown === null) na(["calmar"], "CAGR or max drawdown is n/a");
-  else if (returnCount < minPeriods) na(["calmar"], `only ${returnCount} bar returns (minimum ${minPeriods})`);
+  else if (tooFew) na(["calmar"], `only ${returns} (minimum ${minPeriods})`);
   else if (m.maxDrawdown === 0) na(["calmar"], "no drawdown");
   else m.calmar = m.cagr / Math.abs(m.maxDrawdown);
 }

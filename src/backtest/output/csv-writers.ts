@@ -23,9 +23,22 @@ function quote(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Up to 12 significant digits: drops float noise such as 3803.5600000000004 without losing real precision. */
-function num(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : "";
+/**
+ * Up to 12 significant digits: drops float noise such as 3803.5600000000004 without losing real precision. Same
+ * text as String(Number(value.toPrecision(12))), but trailing zeros are cut from the string instead of parsing it
+ * back, which made equity.csv of a 4 M-bar run several times slower.
+ */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const text = value.toPrecision(12);
+  if (text.includes("e")) return String(Number(text));
+  let end = text.length;
+  if (text.includes(".")) {
+    while (text.charCodeAt(end - 1) === 48) end--; // "0"
+    if (text.charCodeAt(end - 1) === 46) end--; // "."
+  }
+  const out = end === text.length ? text : text.slice(0, end);
+  return out === "-0" ? "0" : out;
 }
 
 export function tradesCsv(trades: readonly ClosedTrade[]): string {
@@ -54,7 +67,21 @@ export function tradesCsv(trades: readonly ClosedTrade[]): string {
 }
 
 export function equityCsv(equity: EquityCurve): string {
-  const parts: string[] = ["timestamp,equity"];
-  for (let i = 0; i < equity.time.length; i++) parts.push(`${equity.time[i]},${num(equity.equity[i] as number)}`);
-  return `${parts.join("\n")}\n`;
+  const parts: string[] = [];
+  writeEquityCsv(equity, (text) => parts.push(text));
+  return parts.join("");
+}
+
+/** equity.csv in pieces, for a writer that streams them to a file. */
+export function writeEquityCsv(equity: EquityCurve, write: (text: string) => void): void {
+  const { time, equity: values } = equity;
+  let block = "timestamp,equity\n";
+  for (let i = 0; i < time.length; i++) {
+    block += `${time[i]},${num(values[i] as number)}\n`;
+    if (block.length >= 1 << 16) {
+      write(block);
+      block = "";
+    }
+  }
+  write(block);
 }

@@ -1,11 +1,15 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CandleSeries } from "../../domain/candles.js";
+import { defaultInstrument } from "../../domain/instrument.js";
+import type { Strategy } from "../../strategy/strategy.js";
 import { buyAndHoldIndex } from "../benchmark.js";
 import { renderReport } from "../report/index.js";
+import { strategyOverlays } from "../report/strategy-overlays.js";
 import type { BacktestResult } from "../run-backtest.js";
 import type { BacktestSummary } from "../summary.js";
-import { equityCsv, tradesCsv } from "./csv-writers.js";
+import { writeInChunks } from "./chunked-writer.js";
+import { tradesCsv, writeEquityCsv } from "./csv-writers.js";
 
 export interface BacktestOutputs {
   readonly result: BacktestResult;
@@ -13,6 +17,10 @@ export interface BacktestOutputs {
   readonly series: readonly CandleSeries[];
   /** Time stamped on the report, Unix ms (default now). */
   readonly generatedAt?: number;
+  /** The strategy that ran: its own indicators are drawn over the candles. */
+  readonly strategy?: Strategy;
+  /** Whether the risk shield ran (its effect is shown only then). */
+  readonly riskShield?: boolean;
 }
 
 /**
@@ -23,15 +31,31 @@ export interface BacktestOutputs {
 export function writeBacktestOutputs(dir: string, outputs: BacktestOutputs): void {
   const { result, summary } = outputs;
   writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades));
-  writeFileSync(join(dir, "equity.csv"), equityCsv(result.equity));
-  writeFileSync(join(dir, "decisions.jsonl"), jsonLines(result.decisions));
-  writeFileSync(join(dir, "position-actions.jsonl"), jsonLines(result.positionActions));
+  writeInChunks(join(dir, "equity.csv"), (write) => writeEquityCsv(result.equity, write));
+  writeInChunks(join(dir, "decisions.jsonl"), (write) => writeJsonLines(result.decisions, write));
+  writeInChunks(join(dir, "position-actions.jsonl"), (write) => writeJsonLines(result.positionActions, write));
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(dir, "report.html"), renderBacktestReport(outputs, outputs.generatedAt ?? Date.now()));
 }
 
-function jsonLines(records: readonly unknown[]): string {
-  return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+/** One JSON document per line. */
+export function jsonLines(records: readonly unknown[]): string {
+  const parts: string[] = [];
+  writeJsonLines(records, (text) => parts.push(text));
+  return parts.join("");
+}
+
+/** One JSON document per line, in pieces of about 64 K characters. */
+export function writeJsonLines(records: readonly unknown[], write: (text: string) => void): void {
+  let block = "";
+  for (const record of records) {
+    block += `${JSON.stringify(record)}\n`;
+    if (block.length >= 1 << 16) {
+      write(block);
+      block = "";
+    }
+  }
+  if (block.length > 0) write(block);
 }
 
 /** The HTML report of a run: charts, metrics and the honest context of principle 5. */
@@ -41,13 +65,18 @@ export function renderBacktestReport(outputs: BacktestOutputs, generatedAt: numb
   const index = buyAndHoldIndex(series, result.equity.time);
   const benchmark = index.map((v) => v * meta.cash);
   return renderReport({
-    title: `${meta.strategy} on ${meta.symbols.join(", ")}`,
+    title: `${meta.strategy} on ${meta.symbols.join(", ")}${meta.timeframe ? ` ${meta.timeframe}` : ""}`,
     generatedAt,
     series,
     trades: result.trades,
     equity: result.equity,
     benchmark: { label: series.length > 1 ? "Buy & hold (equal weight)" : "Buy & hold", equity: benchmark },
     metrics: summary.metrics,
+    tickSize: (symbol) => defaultInstrument(symbol).tickSize,
+    ...(outputs.strategy ? { overlays: series.flatMap((s) => strategyOverlays(outputs.strategy as Strategy, s)) } : {}),
+    risk: outputs.riskShield === false ? undefined : summary.risk,
+    valueAtRisk: summary.valueAtRisk,
+    calendarNote: summary.calendar.note,
     meta: {
       strategy: meta.strategy,
       parameters: meta.parameters,

@@ -116,20 +116,64 @@ describe("renderReport", () => {
     );
   });
 
-  it("stays small for 65,700 hourly bars: compact candles and at most 5,000 equity and drawdown points", () => {
+  it("stays small for 65,700 hourly bars: at most 10,000 merged candles and 5,000 equity and drawdown points", () => {
     const big = syntheticSeries("BTC/USDT", 65_700, 5, 4_000);
     const run = tradesAndEquity(big, 400);
-    const started = performance.now();
     const page = renderReport(reportInputFor(big, run.trades, run.equity));
-    const elapsed = performance.now() - started;
     const data = dataOf(page);
-    expect(data.candles[0]!.close).toHaveLength(65_700);
+    const candles = data.candles[0]!;
+    expect(candles.barsPerCandle).toBe(7);
+    expect(candles.close).toHaveLength(Math.ceil(65_700 / 7));
+    // Merged candles keep the extremes of the bars they merge.
+    expect(Math.max(...candles.high)).toBeCloseTo(Math.max(...big.high), 2);
+    expect(Math.min(...candles.low)).toBeCloseTo(Math.min(...big.low), 2);
+    expect(page).toContain("Each candle merges 7 bars");
     expect(data.equity.time.length).toBeLessThanOrEqual(5_000);
     expect(data.drawdown.time.length).toBeLessThanOrEqual(5_000);
     expect(data.equity.fullLength).toBe(65_700);
     expect(page).toContain("Drawn from ");
-    // ~200 kB library + 65,700 × 4 prices: well under 6 MB (a naive array of objects with ms times is ~2× that).
-    expect(page.length).toBeLessThan(6_000_000);
-    console.log(`65,700 bars, 400 trades: ${(page.length / 1e6).toFixed(2)} MB in ${elapsed.toFixed(0)} ms`);
+    expect(page.length).toBeLessThan(1_500_000);
+  });
+
+  it("keeps a 1.2 M-bar run's page under 2 MB, every trade marker on a drawn candle", () => {
+    const huge = syntheticSeries("SIM/USDT", 1_200_000, 3, 30_000);
+    const run = tradesAndEquity(huge, 1_000);
+    const page = renderReport(reportInputFor(huge, run.trades, run.equity));
+    const data = dataOf(page);
+    const candles = data.candles[0]!;
+    expect(candles.close.length).toBeLessThanOrEqual(10_000);
+    let t = 0;
+    const times = new Set(candles.time.map((d) => (t += d)));
+    for (const trade of data.trades) {
+      expect(times.has(trade[3])).toBe(true);
+      expect(times.has(trade[5])).toBe(true);
+    }
+    expect(page.length).toBeLessThan(2_000_000);
+  });
+
+  it("shows prices with the decimals of the instrument's tick", () => {
+    const withTick = dataOf(renderReport(reportInputFor(series, trades, equity, { tickSize: () => 0.5 })));
+    expect(withTick.candles[0]!.precision).toBe(1);
+    const cents = dataOf(renderReport(reportInputFor(series, trades, equity, { tickSize: () => 0.01 })));
+    expect(cents.candles[0]!.precision).toBe(2);
+  });
+
+  it("lets the exit reason wrap instead of clipping it, and names the timeframe once", () => {
+    expect(html).toMatch(/<td class="text wrap">[^<]+<\/td><\/tr>/);
+    expect(html).toMatch(/td\.wrap \{ white-space: normal;/);
+    expect(html).toMatch(/<h3>BTC\/USDT<\/h3>/);
+  });
+
+  it("draws the strategy's indicator overlays sampled like the candles", () => {
+    const values = Float64Array.from(series.close, (c, i) => (i < 5 ? Number.NaN : c * 1.01));
+    const data = dataOf(
+      renderReport(
+        reportInputFor(series, trades, equity, { overlays: [{ symbol: "BTC/USDT", label: "SMA 5", values }] }),
+      ),
+    );
+    const overlay = data.candles[0]!.overlays[0]!;
+    expect(overlay.label).toBe("SMA 5");
+    expect(overlay.values.slice(0, 5)).toEqual([null, null, null, null, null]);
+    expect(overlay.values[5]).toBeCloseTo((series.close[5] as number) * 1.01, 2);
   });
 });

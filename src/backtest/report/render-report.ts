@@ -1,11 +1,14 @@
 import type { CandleSeries } from "../../domain/candles.js";
 import type { ClosedTrade, EquityCurve } from "../../domain/trade.js";
 import type { Metrics } from "../metrics/metric-definitions.js";
+import type { ValueAtRisk } from "../metrics/value-at-risk.js";
+import type { RiskEffect } from "../risk-effect.js";
 import { escapeHtml, jsonForScript } from "./html-escape.js";
 import { inlineScript, lightweightChartsScript } from "./lightweight-charts-bundle.js";
 import { monthlyReturns, yearlyReturns } from "./monthly-returns.js";
 import { REPORT_CLIENT_SCRIPT } from "./report-client-script.js";
-import { buildReportPayload, MAX_CHART_POINTS } from "./report-data.js";
+import { buildReportPayload, type IndicatorOverlay, MAX_CHART_POINTS } from "./report-data.js";
+import { renderRiskEffect, renderValueAtRisk } from "./report-risk-sections.js";
 import {
   type ReportMeta,
   renderContext,
@@ -36,6 +39,17 @@ export interface ReportInput {
   readonly maxTradeRows?: number;
   /** Cap on points per equity/drawdown chart (min/max per bucket are kept); default 5,000. */
   readonly maxChartPoints?: number;
+  /** Cap on candles per symbol (longer series are merged); default 10,000. */
+  readonly maxCandles?: number;
+  /** Price increment per symbol, for the decimals prices are shown with; default from the lowest close. */
+  readonly tickSize?: (symbol: string) => number | undefined;
+  /** The strategy's own indicators, drawn over the candles. */
+  readonly overlays?: readonly IndicatorOverlay[];
+  /** What the risk shield did; undefined when it was off. */
+  readonly risk?: RiskEffect | undefined;
+  readonly valueAtRisk?: (ValueAtRisk & { readonly basis: string }) | undefined;
+  /** Which returns the annualized metrics come from (per bar, or daily for mixed bar lengths). */
+  readonly calendarNote?: string | undefined;
 }
 
 const client = inlineScript(REPORT_CLIENT_SCRIPT);
@@ -59,6 +73,9 @@ export function renderReport(input: ReportInput): string {
     equity: input.equity,
     benchmark: input.benchmark,
     maxChartPoints: input.maxChartPoints ?? MAX_CHART_POINTS,
+    ...(input.maxCandles !== undefined ? { maxCandles: input.maxCandles } : {}),
+    ...(input.tickSize ? { tickSize: input.tickSize } : {}),
+    ...(input.overlays ? { overlays: input.overlays } : {}),
   });
   const library = lightweightChartsScript();
   const precision = new Map(payload.candles.map((c) => [c.symbol, c.precision]));
@@ -72,10 +89,15 @@ export function renderReport(input: ReportInput): string {
     "img-src data:",
   ].join("; ");
 
+  const mixedTimeframes = new Set(payload.candles.map((c) => c.timeframe)).size > 1;
   const candleCharts = payload.candles
     .map(
       (c, i) =>
-        `<h3>${escapeHtml(c.symbol)}${c.timeframe ? ` ${escapeHtml(c.timeframe)}` : ""}</h3>` +
+        // The page title names a timeframe shared by every chart; only a mixed run repeats it per chart.
+        `<h3>${escapeHtml(c.symbol)}${c.timeframe && mixedTimeframes ? ` ${escapeHtml(c.timeframe)}` : ""}</h3>` +
+        (c.barsPerCandle > 1
+          ? `<p class="caption">Each candle merges ${c.barsPerCandle.toLocaleString("en-US")} bars (open of the first, highest high, lowest low, close of the last) so that the page stays light; trades.csv and equity.csv have every bar.</p>`
+          : "") +
         `<div class="chart-box"><div class="legend"></div><div class="tooltip" hidden></div>` +
         `<div class="chart" id="candles-${i}"></div></div>`,
     )
@@ -94,12 +116,13 @@ export function renderReport(input: ReportInput): string {
 <header>
 <h1>${escapeHtml(input.title)}</h1>
 <p class="subtitle">Backtest of ${escapeHtml(input.meta.strategy)}, ${escapeHtml(utcMinute(input.meta.dataRange.from))} → ${escapeHtml(utcMinute(input.meta.dataRange.to))}</p>
-<nav><a href="#metrics">Metrics</a><a href="#price">Price &amp; trades</a><a href="#equity">Equity</a><a href="#drawdown">Drawdown</a><a href="#monthly">Monthly returns</a><a href="#trades">Trades</a></nav>
+<nav><a href="#metrics">Metrics</a><a href="#risk">Risk</a><a href="#price">Price &amp; trades</a><a href="#equity">Equity</a><a href="#drawdown">Drawdown</a><a href="#monthly">Monthly returns</a><a href="#trades">Trades</a></nav>
 ${renderContext(input.meta, input.series, input.generatedAt)}
 </header>
-<section id="metrics"><h2>Metrics</h2>${renderMetrics(input.metrics)}</section>
+<section id="metrics"><h2>Metrics</h2>${input.calendarNote ? `<p class="caption">Annualized figures: ${escapeHtml(input.calendarNote)}.</p>` : ""}${renderMetrics(input.metrics)}</section>
+<section id="risk"><h2>Risk shield and value at risk</h2>${renderRiskEffect(input.risk)}${renderValueAtRisk(input.valueAtRisk)}</section>
 <section id="price"><h2>Price and trades</h2>
-<p class="key">▲/▼ entry (long/short), ● exit (green: profit, red: loss). Hover a marker's bar for side, price and PnL; scroll to zoom. Times in UTC.${
+<p class="key">▲/▼ entry (long/short), ● exit (green: profit, red: loss); a number beside a marker counts the trades it stands for when they are too close to tell apart at this zoom. Lines: the strategy's own indicators. Hover a marker's bar for side, price and PnL; scroll to zoom. Times in UTC.${
     uncharted > 0 ? ` ${uncharted} trade(s) are on symbols without a candle series and are only in the table.` : ""
   }</p>
 ${candleCharts || '<p class="muted">No candle series.</p>'}</section>

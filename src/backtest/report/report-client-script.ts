@@ -2,7 +2,8 @@
  * The script the report page runs to draw its charts from the JSON in `#aegis-data` with the inlined
  * lightweight-charts build. Plain ES2017 in a string because it runs in the browser, not in Node; it builds DOM
  * text with textContent only (never innerHTML), so data strings cannot inject markup. When it has drawn everything
- * it sets `window.aegisReport` ({ ready, charts, markerCount, expectedMarkers, tradeCount }) for tests to read.
+ * it sets `window.aegisReport` ({ ready, charts, markerCount (markers drawn), markedTrades (entries and exits
+ * they stand for), expectedMarkers, tradeCount, clusters (markers per candle chart now) }) for tests to read.
  */
 export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
   "use strict";
@@ -57,7 +58,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
     tip.style.top = y + "px";
   }
 
-  var charts = 0, markerCount = 0;
+  var charts = 0, markerCount = 0, markedTrades = 0, clusterCounts = [];
   // Marker text is drawn only while few trades are in view; with many it is an unreadable smear, so zooming in
   // brings it back.
   var TEXT_MARKER_LIMIT = 16;
@@ -76,49 +77,90 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
       priceFormat: { type: "price", precision: c.precision, minMove: Math.pow(10, -c.precision) }
     });
     series.setData(bars);
+    var overlayColors = ["#f2c94c", "#56ccf2", "#bb6bd9", "#f2994a"];
+    var overlays = c.overlays.map(function (o, k) {
+      var line = chart.addSeries(LC.LineSeries, { color: overlayColors[k % overlayColors.length], lineWidth: 1,
+        priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false,
+        priceFormat: { type: "price", precision: c.precision, minMove: Math.pow(10, -c.precision) } });
+      var points = [];
+      for (var i = 0; i < time.length; i++) if (o.values[i] !== null) points.push({ time: time[i], value: o.values[i] });
+      line.setData(points);
+      return { label: o.label, series: line };
+    });
     var trades = data.trades.filter(function (t) { return t[1] === s; });
-    var markers = [], notes = {};
+    // Four kinds of marker; trades closer together than a cluster's width share one marker per kind, numbered.
+    var KINDS = [
+      { position: "belowBar", shape: "arrowUp", color: theme.up, name: "long entries" },
+      { position: "aboveBar", shape: "arrowDown", color: theme.down, name: "short entries" },
+      { position: "aboveBar", shape: "circle", color: theme.up, name: "winning exits" },
+      { position: "belowBar", shape: "circle", color: theme.down, name: "losing exits" }
+    ];
+    var points = [], notes = {};
     function note(time, line) { (notes[time] = notes[time] || []).push(line); }
     trades.forEach(function (t) {
       var id = t[0], long = t[2] === 0, side = long ? "long" : "short";
       var pnl = t[7], ret = t[8] * 100, reason = data.reasons[t[9]];
-      var entry = { time: t[3], position: long ? "belowBar" : "aboveBar", shape: long ? "arrowUp" : "arrowDown",
-        color: long ? theme.up : theme.down, id: "entry-" + id };
-      var exit = { time: t[5], position: long ? "aboveBar" : "belowBar", shape: "circle",
-        color: pnl >= 0 ? theme.up : theme.down, id: "exit-" + id };
-      entry.label = (long ? "L " : "S ") + fmt(t[4], c.precision);
-      exit.label = signed(pnl, 2);
-      markers.push(entry, exit);
+      points.push({ time: t[3], kind: long ? 0 : 1, label: (long ? "L " : "S ") + fmt(t[4], c.precision) });
+      points.push({ time: t[5], kind: pnl >= 0 ? 2 : 3, label: signed(pnl, 2) });
       note(t[3], "#" + id + " " + side + " entry @ " + fmt(t[4], c.precision));
       note(t[5], "#" + id + " " + side + " exit @ " + fmt(t[6], c.precision) + "  PnL " + signed(pnl, 2) +
         " (" + signed(ret, 2) + " %)  " + reason);
     });
-    markers.sort(function (a, b) { return a.time - b.time; });
-    // Detail follows the zoom: text while few markers are in view, plain markers while they have room, and faint
-    // ones when they are packed (hundreds of trades over years), so the price stays visible through them.
-    function detailFor(range) {
+    points.sort(function (a, b) { return a.time - b.time || a.kind - b.kind; });
+    // One marker per kind per cluster, about MARKER_SPACING px wide at the current zoom; alone, a marker keeps its
+    // price or PnL text while few are in view.
+    var MARKER_SPACING = 14;
+    function clusterWidth(range) {
       if (!range) return 0;
-      var inView = 0;
-      for (var i = 0; i < markers.length; i++) if (markers[i].time >= range.from && markers[i].time <= range.to) inView++;
-      if (inView <= 2 * TEXT_MARKER_LIMIT) return 2;
-      return inView <= el.clientWidth / 8 ? 1 : 0;
+      var span = range.to - range.from, slots = Math.max(1, el.clientWidth / MARKER_SPACING);
+      return span / slots;
     }
-    function shown(detail) {
-      return markers.map(function (m) {
-        var out = { time: m.time, position: m.position, shape: m.shape, color: detail === 0 ? alpha(m.color, 0.3) : m.color,
-          id: m.id };
-        if (detail === 2) out.text = m.label;
-        return out;
+    function clustered(width) {
+      var out = [], open = {}, inView = 0;
+      var range = chart.timeScale().getVisibleRange();
+      for (var i = 0; i < points.length; i++) {
+        var p = points[i], key = (width > 0 ? Math.floor((p.time - time[0]) / width) : p.time) + ":" + p.kind;
+        if (range && p.time >= range.from && p.time <= range.to) inView++;
+        var m = open[key];
+        if (m) { m.count++; continue; }
+        m = { time: p.time, kind: p.kind, count: 1, label: p.label };
+        open[key] = m;
+        out.push(m);
+      }
+      var withText = inView <= 2 * TEXT_MARKER_LIMIT;
+      var markers = out.map(function (m, j) {
+        var k = KINDS[m.kind];
+        var marker = { time: m.time, position: k.position, shape: k.shape, color: k.color, id: "m" + j };
+        if (m.count > 1) marker.text = String(m.count);
+        else if (withText) marker.text = m.label;
+        return marker;
       });
+      markers.sort(function (a, b) { return a.time - b.time; });
+      return { markers: markers, clusters: out };
     }
     chart.timeScale().fitContent();
-    var detail = detailFor(chart.timeScale().getVisibleRange());
-    var plugin = LC.createSeriesMarkers(series, shown(detail));
-    markerCount += plugin.markers().length;
+    // fitContent shows everything, but the chart reports that range only after its first layout.
+    var width = clusterWidth(time.length > 0 ? { from: time[0], to: time[time.length - 1] } : null);
+    var current = clustered(width);
+    var plugin = LC.createSeriesMarkers(series, current.markers);
+    function tally() {
+      var n = 0;
+      current.clusters.forEach(function (m) { n += m.count; });
+      return n;
+    }
+    markerCount += current.markers.length;
+    markedTrades += tally();
     chart.timeScale().subscribeVisibleTimeRangeChange(function (range) {
-      var wanted = detailFor(range);
-      if (wanted !== detail) { detail = wanted; plugin.setMarkers(shown(detail)); }
+      var wanted = clusterWidth(range);
+      // Re-cluster only when the zoom changed by more than a quarter: panning keeps the markers as they are.
+      if (wanted > 0 && (width === 0 || Math.abs(wanted / width - 1) > 0.25)) {
+        width = wanted;
+        current = clustered(width);
+        plugin.setMarkers(current.markers);
+        clusterCounts[s] = current.markers.length;
+      }
     });
+    clusterCounts[s] = current.markers.length;
 
     // Zoomed out, one pixel spans dozens of bars: the tooltip lists the trades within a few pixels of the mouse.
     var noteTimes = Object.keys(notes).map(Number).sort(function (a, b) { return a - b; });
@@ -133,12 +175,18 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
     }
     var box = el.parentElement;
     var legend = box.querySelector(".legend"), tip = box.querySelector(".tooltip");
-    var title = c.symbol + (c.timeframe ? " " + c.timeframe : "");
-    legend.textContent = title;
+    // The heading above names the symbol; the legend lists the indicator lines, and the bar under the mouse.
+    var lines = overlays.map(function (o) { return o.label; }).join("   ");
+    legend.textContent = lines;
     chart.subscribeCrosshairMove(function (p) {
       var bar = p.time !== undefined ? p.seriesData.get(series) : undefined;
-      legend.textContent = bar ? title + "  " + utc(p.time) + "  O " + fmt(bar.open, c.precision) + "  H " +
-        fmt(bar.high, c.precision) + "  L " + fmt(bar.low, c.precision) + "  C " + fmt(bar.close, c.precision) : title;
+      var values = overlays.map(function (o) {
+        var v = p.time !== undefined ? p.seriesData.get(o.series) : undefined;
+        return o.label + (v ? " " + fmt(v.value, c.precision) : "");
+      }).join("   ");
+      legend.textContent = bar ? utc(p.time) + "  O " + fmt(bar.open, c.precision) + "  H " +
+        fmt(bar.high, c.precision) + "  L " + fmt(bar.low, c.precision) + "  C " + fmt(bar.close, c.precision) +
+        (values ? "   " + values : "") : lines;
       showTip(tip, box, p.point, p.point ? notesNear(p.point.x) : []);
     });
     charts++;
@@ -195,8 +243,8 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
   });
 
   window.aegisReport = {
-    ready: true, charts: charts, markerCount: markerCount, expectedMarkers: data.expectedMarkers,
-    tradeCount: data.trades.length
+    ready: true, charts: charts, markerCount: markerCount, markedTrades: markedTrades,
+    expectedMarkers: data.expectedMarkers, tradeCount: data.trades.length, clusters: clusterCounts
   };
 })();
 `;

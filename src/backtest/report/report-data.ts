@@ -1,10 +1,21 @@
 import { type CandleSeries, lowerBound } from "../../domain/candles.js";
 import type { ClosedTrade, EquityCurve } from "../../domain/trade.js";
+import { aggregateCandles, sampleLikeCandles } from "./aggregate-candles.js";
 import { downsampleMinMax, pick } from "./downsample.js";
 import { underwater } from "./underwater.js";
 
 /** Equity and drawdown charts draw at most this many points each (see downsampleMinMax). */
 export const MAX_CHART_POINTS = 5_000;
+/** A candle chart draws at most this many candles; longer series are merged (see aggregateCandles). */
+export const MAX_CANDLES = 10_000;
+
+/** A strategy's own indicator over one symbol's bars, drawn over its candles. */
+export interface IndicatorOverlay {
+  readonly symbol: string;
+  readonly label: string;
+  /** One value per bar of that symbol's series (NaN while warming up). */
+  readonly values: Float64Array;
+}
 
 /** One symbol's candles, columnar; `time` is delta-encoded seconds (first value absolute). */
 export interface CandlePayload {
@@ -12,6 +23,10 @@ export interface CandlePayload {
   readonly timeframe: string;
   /** Decimals shown on the price axis. */
   readonly precision: number;
+  /** Bars merged into each candle drawn (1: every bar is drawn). */
+  readonly barsPerCandle: number;
+  /** The strategy's indicators on the price scale, sampled like the candles; null while warming up. */
+  readonly overlays: { readonly label: string; readonly values: (number | null)[] }[];
   readonly time: number[];
   readonly open: number[];
   readonly high: number[];
@@ -51,6 +66,11 @@ export interface ReportDataInput {
   readonly equity: EquityCurve;
   readonly benchmark?: { readonly label: string; readonly equity: Float64Array } | undefined;
   readonly maxChartPoints?: number;
+  /** Cap on candles per symbol; default MAX_CANDLES. */
+  readonly maxCandles?: number;
+  /** The instrument's price increment per symbol: the decimals the prices are shown with. */
+  readonly tickSize?: (symbol: string) => number | undefined;
+  readonly overlays?: readonly IndicatorOverlay[];
 }
 
 /** Builds the JSON the report page draws from. Throws a RangeError naming the series and index on bad times. */
@@ -70,6 +90,8 @@ export function buildReportPayload(input: ReportDataInput): ReportPayload {
     if (bySymbol.has(s.symbol)) throw new RangeError(`symbol ${s.symbol} has two candle series; one per symbol`);
     bySymbol.set(s.symbol, i);
   });
+  const maxCandles = input.maxCandles ?? MAX_CANDLES;
+  const charts = input.series.map((series) => aggregateCandles(series, maxCandles));
   const reasons: string[] = [];
   const reasonIndex = new Map<string, number>();
   let expectedMarkers = 0;
@@ -82,7 +104,8 @@ export function buildReportPayload(input: ReportDataInput): ReportPayload {
       reasonIndex.set(t.exitReason, r);
     }
     const series = input.series[s];
-    const snap = (ms: number) => (series === undefined ? seconds(ms) : seconds(barTimeAt(series, ms)));
+    const per = charts[s]?.barsPerCandle ?? 1;
+    const snap = (ms: number) => (series === undefined ? seconds(ms) : seconds(candleTimeAt(series, ms, per)));
     return [
       t.id,
       s,
@@ -106,7 +129,14 @@ export function buildReportPayload(input: ReportDataInput): ReportPayload {
   checkAscendingSeconds(time, "equity curve");
 
   return {
-    candles: input.series.map(candlePayload),
+    candles: input.series.map((series, i) =>
+      candlePayload(
+        series,
+        charts[i]!,
+        input.tickSize?.(series.symbol),
+        (input.overlays ?? []).filter((o) => o.symbol === series.symbol),
+      ),
+    ),
     trades,
     reasons,
     expectedMarkers,
@@ -129,9 +159,14 @@ export function buildReportPayload(input: ReportDataInput): ReportPayload {
   };
 }
 
-function candlePayload(series: CandleSeries): CandlePayload {
+function candlePayload(
+  series: CandleSeries,
+  chart: ReturnType<typeof aggregateCandles>,
+  tickSize: number | undefined,
+  overlays: readonly IndicatorOverlay[],
+): CandlePayload {
   checkAscendingSeconds(series.time, `candle series ${series.symbol}`);
-  const precision = pricePrecision(series.close);
+  const precision = tickSize !== undefined && tickSize > 0 ? tickDecimals(tickSize) : pricePrecision(series.close);
   // Prices are rounded to the decimals the axis shows: invisible on the chart, and it keeps the page small.
   const scale = 10 ** precision;
   const column = (values: Float64Array) => Array.from(values, (v) => round(Math.round(v * scale) / scale, 12));
@@ -139,12 +174,34 @@ function candlePayload(series: CandleSeries): CandlePayload {
     symbol: series.symbol,
     timeframe: series.timeframe ?? "",
     precision,
-    time: deltaSeconds(series.time),
-    open: column(series.open),
-    high: column(series.high),
-    low: column(series.low),
-    close: column(series.close),
+    barsPerCandle: chart.barsPerCandle,
+    overlays: overlays.map((o) => {
+      if (o.values.length !== series.length) {
+        throw new RangeError(
+          `overlay ${o.label} has ${o.values.length} values, ${series.symbol} has ${series.length} bars`,
+        );
+      }
+      const sampled = sampleLikeCandles(o.values, chart.barsPerCandle);
+      return {
+        label: o.label,
+        values: Array.from(sampled, (v) => (Number.isFinite(v) ? round(Math.round(v * scale) / scale, 12) : null)),
+      };
+    }),
+    time: deltaSeconds(chart.time),
+    open: column(chart.open),
+    high: column(chart.high),
+    low: column(chart.low),
+    close: column(chart.close),
   };
+}
+
+/** Decimals of a price increment: 0.01 → 2, 0.5 → 1, 1 → 0, 0.0001 → 4 (at most 10). */
+export function tickDecimals(tick: number): number {
+  for (let d = 0; d <= 10; d++) {
+    const scaled = tick * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 10;
 }
 
 /**
@@ -158,12 +215,16 @@ export function pricePrecision(close: Float64Array): number {
   return Math.min(8, Math.max(2, Math.ceil(4 - Math.log10(lowest))));
 }
 
-/** Open time of the bar containing `timeMs`: the last bar opening at or before it (the first bar when earlier). */
-function barTimeAt(series: CandleSeries, timeMs: number): number {
+/**
+ * Open time of the drawn candle containing `timeMs`: the last bar opening at or before it (the first bar when
+ * earlier), then the first bar of the candle that bar was merged into.
+ */
+function candleTimeAt(series: CandleSeries, timeMs: number, barsPerCandle: number): number {
   if (series.length === 0) return timeMs;
   let i = lowerBound(series, timeMs);
   if (i === series.length || (series.time[i] as number) > timeMs) i -= 1;
-  return series.time[Math.max(0, i)] as number;
+  i = Math.max(0, i);
+  return series.time[i - (i % barsPerCandle)] as number;
 }
 
 function seconds(ms: number): number {

@@ -182,7 +182,7 @@ export function renderTrades(
         signedCell(MONEY.format(t.netPnl), t.netPnl),
         signedCell(`${(t.returnPct * 100).toFixed(2)} %`, t.returnPct),
         `<td>${t.barsHeld}</td>`,
-        `<td class="text">${escapeHtml(t.exitReason)}</td></tr>`,
+        `<td class="text wrap">${escapeHtml(t.exitReason)}</td></tr>`,
       ].join("");
     })
     .join("");

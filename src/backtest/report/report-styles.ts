@@ -55,6 +55,9 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--grid); text-align: right; white-space: nowrap; }
 th { color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--border); }
 td.text, th.text { text-align: left; }
+/* Free text (exit reasons, risk reasons) wraps inside the page instead of running off its right edge. */
+td.wrap { white-space: normal; min-width: 14em; max-width: 36em; overflow-wrap: anywhere; }
+.halt { border-left: 3px solid var(--down); padding: 4px 10px; }
 table.monthly td { min-width: 58px; }
 table.monthly td.total { font-weight: 600; border-left: 1px solid var(--border); }
 .pos { color: var(--up); }

@@ -21,6 +21,8 @@ interface PageState {
   ready: boolean;
   charts: number;
   markerCount: number;
+  markedTrades: number;
+  clusters: number[];
   expectedMarkers: number;
   tradeCount: number;
 }
@@ -110,12 +112,33 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
     );
     const state = await expectDrawn(page, 3);
     expect(state.tradeCount).toBe(25);
-    expect(state.markerCount).toBe(2 * 25);
+    expect(state.markedTrades).toBe(2 * 25);
     expect(state.expectedMarkers).toBe(2 * 25);
     expect(await page.locator("img").count()).toBe(0);
     await page.screenshot({ path: path.join(workDir, "synthetic.png"), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it("clusters 2,000 trades' markers when zoomed out, each trade counted once, and shows exit reasons whole", async () => {
+    const series = syntheticSeries("SIM/USDT", 60_000, 4, 30_000);
+    const reason = "take-profit (gap through 31,234.56) after a long partial-exit ladder";
+    const run = tradesAndEquity(series, 2_000, 10_000, () => reason);
+    const { page, errors } = await open(renderReport(reportInputFor(series, run.trades, run.equity)), "many.html");
+    const state = await expectDrawn(page, 3);
+    expect(state.markedTrades).toBe(2 * 2_000);
+    // At most 4 kinds of marker per ~14 px slot of the chart's width: readable, not a smear of 4,000.
+    const width = (await page.evaluate(`document.getElementById("candles-0").clientWidth`)) as number;
+    expect(state.clusters[0]).toBeLessThanOrEqual(4 * Math.ceil(width / 14) + 4);
+    expect(state.markerCount).toBeLessThan(4_000);
+    // The reason cell wraps inside the table instead of running past the visible edge.
+    const clipped = (await page.evaluate(`(() => {
+      const cell = document.querySelector("table.trades tbody td.wrap");
+      return cell.scrollWidth > cell.clientWidth + 1 || cell.getBoundingClientRect().right > window.innerWidth;
+    })()`)) as boolean;
+    expect(clipped).toBe(false);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -126,7 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
     const input = reportInputFor(series, trades, run.equity, { title: "BTC/USDT 1h: synthetic trades on real data" });
     const { page, errors, requests } = await open(renderReport(input), "btc.html");
     const state = await expectDrawn(page, 3);
-    expect(state.markerCount).toBe(2 * trades.length);
+    expect(state.markedTrades).toBe(2 * trades.length);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

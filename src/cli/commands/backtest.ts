@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
 import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
-import { type BacktestResult, runBacktest } from "../../backtest/run-backtest.js";
-import { summarize } from "../../backtest/summary.js";
+import { formatRiskEffect } from "../../backtest/risk-effect.js";
+import { runBacktest } from "../../backtest/run-backtest.js";
+import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { RiskConfig } from "../../risk/config.js";
 import { createRiskRuntime } from "../../risk/runtime.js";
@@ -31,6 +32,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
         store: new MemoryStateStore(),
+        mode: "backtest",
         ...(run.providers ? { providers: run.providers } : {}),
       })
     : undefined;
@@ -72,7 +74,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     strategy: strategy.name,
     parameters: strategy.parameters,
     symbols: data.series.map((s) => s.symbol),
-    timeframe: data.series[0]?.timeframe,
+    timeframe: timeframeLabel(data.series),
     dataSource: data.source,
     dataRange: { from: first, to: last },
     bars: result.bars,
@@ -91,7 +93,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
 
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
-    writeBacktestOutputs(options.out, { result, summary, series: data.series });
+    writeBacktestOutputs(options.out, {
+      result,
+      summary,
+      series: data.series,
+      strategy,
+      riskShield: risk !== undefined,
+    });
     writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
   }
   if (options.json) {
@@ -103,8 +111,11 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
-    `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
+    `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, summary)}`,
+    ...formatRiskEffect(summary.risk),
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
+    `returns  ${summary.calendar.note}`,
+    `VaR      ${varLine(summary)}`,
     "",
     formatMetrics(summary.metrics),
   ];
@@ -116,14 +127,23 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-function riskLine(config: RiskConfig | undefined, layers: number, result: BacktestResult): string {
+function riskLine(config: RiskConfig | undefined, layers: number, summary: BacktestSummary): string {
   if (!config) return "shield off (--no-risk): sanity checks only";
   if (!config.enabled) return "shield disabled in the config (risk.enabled: false): sanity checks only";
-  const denied = result.decisions.filter((d) => d.outcome === "rejected").length;
-  const scaled = result.decisions.filter((d) =>
-    d.risk.some((r) => r.approved && r.verdicts.some((v) => v.verdict === "scale")),
-  ).length;
-  return `shield on (${layers} layers${config.positionManagement.enabled ? ", position management" : ""}): ${scaled} order(s) resized, ${denied} decision(s) rejected${result.halted ? "; TRADING HALTED" : ""}`;
+  const r = summary.risk;
+  const by = r.layers.length > 0 ? "; by layer:" : "";
+  return `shield on (${layers} layers${config.positionManagement.enabled ? ", position management" : ""}): ${r.ordersResized} order(s) resized, ${r.ordersDenied} denied, ${r.decisionsRejected} decision(s) rejected${r.halt ? "; TRADING HALTED" : ""}${by}`;
+}
+
+/** Daily VaR/CVaR at 95 and 99 %, historical then parametric, as losses in % of equity. */
+function varLine(summary: BacktestSummary): string {
+  const v = summary.valueAtRisk;
+  const pct = (x: number | null): string => (x === null ? "n/a" : `${(x * 100).toFixed(2)}%`);
+  const levels = v.levels.map(
+    (l) =>
+      `${l.confidence * 100}%: ${pct(l.historicalVar)}/${pct(l.historicalCvar)} historical, ${pct(l.parametricVar)}/${pct(l.parametricCvar)} normal`,
+  );
+  return `1-day VaR/CVaR of ${v.observations} daily returns — ${levels.join("; ")}${v.notes.length > 0 ? ` (${v.notes.join("; ")})` : ""}`;
 }
 
 function formatParams(params: Readonly<Record<string, number>>): string {

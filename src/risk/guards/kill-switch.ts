@@ -89,6 +89,11 @@ export function readKillSwitchLatch(store: RiskStateStore): KillSwitchLatch | un
 /** Relative rise of the peak equity that makes the kill switch write it to the store again (0.1 %). */
 const PEAK_WRITE_STEP = 0.001;
 
+export interface KillSwitchOptions {
+  /** "backtest" words the halt for a run nobody can reset midway; default "trading" (paper and live). */
+  readonly mode?: "backtest" | "trading";
+}
+
 export class KillSwitch implements RiskLayer {
   readonly name = "kill-switch";
   readonly phase = "limit";
@@ -113,9 +118,20 @@ export class KillSwitch implements RiskLayer {
   #storedPeak: number | undefined;
   /** Whether this instance has seen the latch set; its disappearance then means a person reset it. */
   #sawLatch = false;
+  /** What the halt message tells the user to do next. */
+  readonly #nextStep: string;
 
-  constructor(store: RiskStateStore, config: KillSwitchConfig = killSwitchSchema.parse({})) {
+  constructor(
+    store: RiskStateStore,
+    config: KillSwitchConfig = killSwitchSchema.parse({}),
+    options: KillSwitchOptions = {},
+  ) {
     this.#store = store;
+    // Nobody can reset a backtest while it runs: there, the halt simply holds to the end.
+    this.#nextStep =
+      options.mode === "backtest"
+        ? "the backtest only reduces positions from here on"
+        : "a person must reset it (aegis risk reset)";
     this.#config = config;
     this.#windowMs = config.rollingDrop.windowMinutes * 60_000;
     this.#rollingOn = config.rollingDrop.enabled;
@@ -280,7 +296,7 @@ export class KillSwitch implements RiskLayer {
     const result: RiskCheckResult = {
       layer: this.name,
       verdict: "halt",
-      reason: `kill switch tripped${since}: ${latch.reason}; a person must reset it (aegis risk reset)`,
+      reason: `kill switch tripped${since}: ${latch.reason}; ${this.#nextStep}`,
     };
     if (latch === this.#latchParsed) this.#haltResult = result;
     return result;
@@ -296,9 +312,13 @@ export class KillSwitch implements RiskLayer {
 }
 
 /** Factory from the parsed config section; undefined when both rules are switched off. */
-export function createKillSwitch(config: KillSwitchConfig, store: RiskStateStore): KillSwitch | undefined {
+export function createKillSwitch(
+  config: KillSwitchConfig,
+  store: RiskStateStore,
+  options: KillSwitchOptions = {},
+): KillSwitch | undefined {
   if (!config.rollingDrop.enabled && !config.maxDrawdown.enabled) return undefined;
-  return new KillSwitch(store, config);
+  return new KillSwitch(store, config, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createKillSwitch, killSwitchSchema } from "../guards/kill-switch.js";
+import { createKillSwitch, type KillSwitchOptions, killSwitchSchema } from "../guards/kill-switch.js";
 import { stabilityLockSchema } from "../guards/stability-lock.js";
 import type { RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
@@ -52,10 +52,11 @@ export type LimitSections = z.infer<typeof limitSectionsSchema>;
 export function createLimitLayers(
   config: Pick<LimitSections, "limits" | "killSwitch">,
   store: RiskStateStore,
+  options: KillSwitchOptions = {},
 ): RiskLayer[] {
   const l = config.limits;
   const layers: (RiskLayer | undefined)[] = [
-    createKillSwitch(config.killSwitch, store),
+    createKillSwitch(config.killSwitch, store, options),
     l.leverage.enabled ? maxLeverage(l.leverage) : undefined,
     l.confidence.enabled ? minConfidence(l.confidence) : undefined,
     l.exchangeConstraints.enabled ? exchangeConstraints() : undefined,

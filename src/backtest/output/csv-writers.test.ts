@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { equityCsv, num } from "./csv-writers.js";
+
+describe("num", () => {
+  it("prints exactly what String(Number(x.toPrecision(12))) prints, for any double", () => {
+    fc.assert(
+      fc.property(fc.double(), (x) => {
+        expect(num(x)).toBe(Number.isFinite(x) ? String(Number(x.toPrecision(12))) : "");
+      }),
+      { numRuns: 20_000, seed: 12 },
+    );
+    for (const x of [0, -0, 1, -1, 100, 3803.5600000000004, 1e21, 1.5e-7, -2.5e-9, 123456789012.4, 0.1 + 0.2]) {
+      expect(num(x), String(x)).toBe(String(Number(x.toPrecision(12))));
+    }
+  });
+});
+
+describe("equityCsv", () => {
+  it("writes a header and one line per sample, in blocks that join to the whole file", () => {
+    const n = 10_000;
+    const time = Float64Array.from({ length: n }, (_, i) => 1_704_067_200_000 + i * 3_600_000);
+    const equity = Float64Array.from({ length: n }, (_, i) => 10_000 + i / 3);
+    const csv = equityCsv({ time, equity });
+    const lines = csv.split("\n");
+    expect(lines[0]).toBe("timestamp,equity");
+    expect(lines).toHaveLength(n + 2);
+    expect(lines[n]).toBe(`${time[n - 1]},${Number((equity[n - 1] as number).toPrecision(12))}`);
+    expect(lines[n + 1]).toBe("");
+  });
+});

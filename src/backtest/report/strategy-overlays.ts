@@ -1,0 +1,62 @@
+import type { CandleSeries } from "../../domain/candles.js";
+import { BatchColumns } from "../../strategy/columns.js";
+import { indicatorKey } from "../../strategy/indicator-catalog.js";
+import { SeriesReader, type Strategy } from "../../strategy/strategy.js";
+import type { IndicatorOverlay } from "./report-data.js";
+
+/**
+ * The indicators `strategy` reads on `series` (the two SMAs of sma-cross, a spec's declared indicators), found by
+ * running its `init` against batch columns and recording what it asks for. Only those on the price scale are kept
+ * (most values within a factor 2 of the price range): an RSI at 0–100 drawn over BTC at 30,000 would flatten the
+ * candles into a line.
+ */
+export function strategyOverlays(strategy: Strategy, series: CandleSeries): IndicatorOverlay[] {
+  const columns = new BatchColumns(series);
+  const cursor = { index: -1 };
+  const asked = new Map<string, Float64Array>();
+  strategy.init({
+    symbol: series.symbol,
+    timeframe: series.timeframe,
+    price: (field) => new SeriesReader(columns.price(field), cursor),
+    indicator: (declaration, output) => {
+      const column = columns.indicator(declaration, output);
+      asked.set(`${indicatorKey(declaration)}${output ? `.${output}` : ""}`, column.values);
+      return new SeriesReader(column, cursor);
+    },
+  });
+  const overlays: IndicatorOverlay[] = [];
+  for (const [label, values] of asked) {
+    if (onPriceScale(values, series)) overlays.push({ symbol: series.symbol, label: shortLabel(label), values });
+  }
+  return overlays;
+}
+
+function onPriceScale(values: Float64Array, series: CandleSeries): boolean {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < series.length; i++) {
+    if (series.low[i]! < low) low = series.low[i]!;
+    if (series.high[i]! > high) high = series.high[i]!;
+  }
+  let finite = 0;
+  let inside = 0;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    if (v >= low / 2 && v <= high * 2) inside++;
+  }
+  return finite > 0 && inside >= 0.9 * finite;
+}
+
+/** "sma(close;period=10)" → "SMA 10": what a legend has room for. */
+function shortLabel(key: string): string {
+  const match = /^(\w+)\((\w+);([^)]*)\)(\.\w+)?$/.exec(key);
+  if (!match) return key;
+  const [, type, source, params, output] = match;
+  const values = (params ?? "")
+    .split(",")
+    .filter((p) => p !== "")
+    .map((p) => p.split("=")[1])
+    .join(",");
+  return `${(type ?? "").toUpperCase()}${values ? ` ${values}` : ""}${source === "close" ? "" : ` of ${source}`}${output ?? ""}`;
+}
