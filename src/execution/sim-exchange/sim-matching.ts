@@ -22,6 +22,7 @@ import {
   type SimSide,
   type SimTimeInForce,
 } from "./sim-orders.js";
+import { applyFill, type FuturesPosition } from "./sim-positions.js";
 
 /** Starting balances of one account. */
 export interface SimAccountSeed {
@@ -29,12 +30,6 @@ export interface SimAccountSeed {
   readonly spot?: Readonly<Record<string, number>>;
   /** Futures wallet balance in the margin asset (USDT). */
   readonly futures?: number;
-}
-
-export interface FuturesPosition {
-  amount: number;
-  entryPrice: number;
-  updateTime: number;
 }
 
 interface Account {
@@ -368,7 +363,10 @@ export class SimMatchingEngine {
     } else {
       commission = round8(quote * this.options.feeRate);
       commissionAsset = listing.spec.quote;
-      realizedPnl = this.bookPosition(account, order, price, quantity, now);
+      const position = account.positions.get(order.symbol) ?? { amount: 0, entryPrice: 0, updateTime: now };
+      realizedPnl = applyFill(position, order.side === "BUY" ? quantity : -quantity, price, now);
+      if (position.amount === 0) account.positions.delete(order.symbol);
+      else account.positions.set(order.symbol, position);
       account.futuresWallet = round8(account.futuresWallet + realizedPnl - commission);
       const share = quantity / (order.quantity - order.executedQuantity);
       order.reserved = round8(order.reserved * (1 - share));
@@ -395,32 +393,6 @@ export class SimMatchingEngine {
     order.status = order.executedQuantity >= order.quantity ? "FILLED" : "PARTIALLY_FILLED";
     order.updateTime = now;
     this.emit({ order, executionType: "TRADE", fill, time: now });
-  }
-
-  /** Applies a futures fill to the one-way position; returns the realised profit. */
-  private bookPosition(account: Account, order: SimOrder, price: number, quantity: number, now: number): number {
-    const position = account.positions.get(order.symbol) ?? { amount: 0, entryPrice: 0, updateTime: now };
-    const signed = order.side === "BUY" ? quantity : -quantity;
-    let realized = 0;
-    if (position.amount === 0 || Math.sign(position.amount) === Math.sign(signed)) {
-      const amount = position.amount + signed;
-      position.entryPrice = (position.entryPrice * Math.abs(position.amount) + price * quantity) / Math.abs(amount);
-      position.amount = amount;
-    } else {
-      const closing = Math.min(Math.abs(position.amount), quantity);
-      realized = round8((price - position.entryPrice) * closing * Math.sign(position.amount));
-      const amount = position.amount + signed;
-      if (Math.abs(amount) < 1e-12) position.amount = 0;
-      else {
-        if (Math.sign(amount) !== Math.sign(position.amount)) position.entryPrice = price;
-        position.amount = amount;
-      }
-    }
-    position.amount = round8(position.amount);
-    position.updateTime = now;
-    if (position.amount === 0) account.positions.delete(order.symbol);
-    else account.positions.set(order.symbol, position);
-    return realized;
   }
 
   /** Ends an open order (cancel or expiry) and releases what it still holds. */

@@ -63,6 +63,8 @@ export class CcxtVenueClient implements VenueClient {
   private readonly reports: BinanceReportParser;
   private streaming: Promise<void> | undefined;
   private closed = false;
+  /** WebSocket frames from the venue that were not JSON, dropped. */
+  malformedMessages = 0;
   private marketsLoaded: Promise<unknown> | undefined;
 
   constructor(options: CcxtVenueClientOptions) {
@@ -83,6 +85,12 @@ export class CcxtVenueClient implements VenueClient {
     ccxtOptions["fetchOpenOrders"] = {
       ...(ccxtOptions["fetchOpenOrders"] as object | undefined),
       warnWithoutSymbol: false,
+    };
+    // Off: watchOrders on futures would park a positions-snapshot future nobody awaits, which CCXT rejects on a
+    // dropped connection (an unhandled rejection). Positions are read over REST by fetchPositions.
+    ccxtOptions["watchPositions"] = {
+      ...(ccxtOptions["watchPositions"] as object | undefined),
+      fetchPositionsSnapshot: false,
     };
     this.reports = new BinanceReportParser((id, type) => exchange.safeSymbol(id, undefined, undefined, type));
   }
@@ -282,6 +290,12 @@ export class CcxtVenueClient implements VenueClient {
     const exchange = this.exchange as Exchange & { handleMessage: (client: unknown, message: unknown) => void };
     const original = exchange.handleMessage.bind(exchange);
     exchange.handleMessage = (client, message) => {
+      // CCXT passes a frame that is not JSON through as a string and then throws on it outside any promise the
+      // caller holds (an unhandled rejection): such a frame is counted and dropped here instead.
+      if (message === null || typeof message !== "object") {
+        this.malformedMessages++;
+        return;
+      }
       for (const report of this.reports.parse(message)) for (const listener of this.listeners) listener(report);
       original(client, message);
     };
