@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Exchange } from "ccxt";
 import { loadConfig } from "../../config/load-config.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
@@ -14,6 +15,7 @@ import { RiskShield } from "../../risk/shield.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
+import { createFileLogger } from "../logger.js";
 import { UsageError } from "../usage-error.js";
 
 export interface TradeCliOptions {
@@ -127,6 +129,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const risk = createRiskRuntime(config.risk, { store: riskState });
   const header = `Aegis ${mode} · ${options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
+  const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
+  log.info(
+    { mode, exchange: options.exchange, symbols, timeframe, session: sessionName, store: store.location },
+    "trade start",
+  );
   let stopping: Promise<void> | undefined;
   const session = new TradingSession({
     session: sessionName,
@@ -147,15 +154,21 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
+    onStoreError: (error) => log.error({ err: error }, "step not committed: no new entries until the store is back"),
     onCommitted: (step) => {
+      for (const t of step.trades) log.info({ trade: t }, "trade closed");
+      for (const e of step.events) log.info({ event: e }, e.type);
       if (options.status)
         display.show(formatSessionStatus(sessionStatus(session, clock.now()), header), step.trades.length > 0);
       if (maxSteps !== undefined && session.steps >= maxSteps) void stop("--steps reached");
     },
   });
 
+  for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
+    session.bus.on(name, (payload) => log.info({ payload }, name));
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
+      log.info({ why }, "trade stop");
       console.error(`stopping (${why}): finishing the step, saving, closing connections…`);
       await session.stop();
       await riskState.close().catch(() => {});
