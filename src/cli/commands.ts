@@ -59,6 +59,19 @@ export function registerCommands(program: Command): void {
     });
 
   program
+    .command("stop")
+    .description("emergency stop of a running trading session: halt, cancel what would open risk, optionally flatten")
+    .option("--by <name>", "who stops it (required; recorded)")
+    .option("--reason <text>", "why (recorded)")
+    .option("--flatten", "also close every position at once")
+    .option("--session <name>", "only this session (default: every session in the store)")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .action(async (options, command: Command) => {
+      const { stopCommand } = await import("./commands/stop.js");
+      await stopCommand(options, command.optsWithGlobals());
+    });
+
+  program
     .command("status")
     .description("equity, positions, last decisions, shield and feed health of every trading session in the store")
     .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")

@@ -10,7 +10,7 @@ import type { Portfolio } from "../execution/portfolio.js";
 import type { Venue, VenueListener, VenueReport } from "../execution/venue.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
-import { type RiskContext, RiskShield, sanityLayer } from "../risk/shield.js";
+import { type RiskContext, RiskShield, type ShieldDecision, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing.js";
 import type { ColumnSource } from "../strategy/columns.js";
 import {
@@ -114,6 +114,8 @@ export class Engine {
   /** The venue's synchronous answer to the order being submitted, while `#submit` waits for it. */
   #answer: { id: string; order?: OrderRequest; rejected?: string } | undefined;
   #halted = false;
+  /** Why an operator stopped trading, if one did. */
+  #stoppedBy: string | undefined;
   #haltReason = "";
   #haltTime = Number.NaN;
 
@@ -310,20 +312,23 @@ export class Engine {
     for (let k = 0; k < wanted.length; k++) {
       const w = wanted[k] as (typeof wanted)[number];
       const leverage = slot.config.leverage ?? 1;
-      const verdict = this.shield.evaluate(
-        {
-          symbol,
-          side: w.side,
-          quantity: w.quantity,
-          price,
-          reduceOnly: w.reduceOnly,
-          leverage,
-          confidence: decision.confidence,
-          time,
-          strategy: slot.config.strategy.name,
-        },
-        context as RiskContext,
-      );
+      const verdict =
+        this.#stoppedBy !== undefined && !w.reduceOnly
+          ? operatorStop(this.#stoppedBy)
+          : this.shield.evaluate(
+              {
+                symbol,
+                side: w.side,
+                quantity: w.quantity,
+                price,
+                reduceOnly: w.reduceOnly,
+                leverage,
+                confidence: decision.confidence,
+                time,
+                strategy: slot.config.strategy.name,
+              },
+              context as RiskContext,
+            );
       risk.push({
         order: `${w.side} ${w.quantity}`,
         approved: verdict.approved,
@@ -396,6 +401,15 @@ export class Engine {
                 : "nothing-to-do",
       });
     }
+  }
+
+  /**
+   * Halts trading from outside the risk layers (an operator's emergency stop): from now on only orders that reduce
+   * a position go out, whatever the layers say; a halt already in force stays.
+   */
+  halt(time: number, reason: string): void {
+    this.#stoppedBy = reason;
+    if (!this.#halted) this.#halt(time, reason);
   }
 
   #halt(time: number, reason: string): void {
@@ -553,6 +567,17 @@ export class Engine {
       });
     }
   }
+}
+
+/** The verdict on an opening order after an operator's stop: denied, with the operator's reason. */
+function operatorStop(reason: string): ShieldDecision {
+  return {
+    quantity: 0,
+    approved: false,
+    halted: false,
+    reason,
+    verdicts: [{ layer: "emergency-stop", verdict: "deny", reason }],
+  };
 }
 
 /**

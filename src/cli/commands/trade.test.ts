@@ -73,6 +73,46 @@ describe("aegis trade", () => {
     expect(run.stdout).toMatch(/stopped/);
   }, 60_000);
 
+  it("carries out `aegis stop --flatten` from another process: halts, closes every position, records who, exits", async () => {
+    const store = join(dir, "stop.sqlite");
+    // The bot runs until stopped; once it has traded a while, a second process asks it to stop.
+    const bot = aegis(
+      ["trade", "--speed", "600", "--warmup", "40", "--store", store, "--session", "s", "--strategy", "sma-cross"],
+      {
+        text: /step [3-9]\d\n/,
+        signal: "SIGCONT",
+      },
+    );
+    const deadline = Date.now() + 60_000;
+    let requested = false;
+    while (!requested && Date.now() < deadline) {
+      const stop = await aegis(["stop", "--by", "alice", "--reason", "drill", "--flatten", "--store", store]);
+      requested = stop.code === 0;
+      if (!requested) expect(stop.stderr).toMatch(/no trading session/);
+    }
+    const run = await bot;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/stopping \(emergency stop by alice: drill\)/);
+    expect(run.stdout).toMatch(/shield HALTED: stopped by alice: drill/);
+    expect(run.stdout).toMatch(/positions: none/);
+    const opened = await openStore(store);
+    try {
+      expect(await opened.events.list({ kind: "EMERGENCY_STOP" })).toHaveLength(1);
+      expect(await opened.events.list({ kind: "stop.requested" })).toHaveLength(1);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it("refuses a stop without a name, and one for a session that does not exist", async () => {
+    const noName = await aegis(["stop", "--store", join(dir, "stop.sqlite")]);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toMatch(/needs --by NAME/);
+    const unknown = await aegis(["stop", "--by", "bob", "--session", "nope", "--store", join(dir, "stop.sqlite")]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no session named nope/);
+  }, 60_000);
+
   it("refuses live trading without both gates, naming each", async () => {
     const run = await aegis(["trade", "--mode", "live", "--live", "--store", join(dir, "live.sqlite")]);
     expect(run.code).toBe(2);

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from "../../domain/clock.js";
 import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { formatSessionStatus, sessionStatus } from "../../engine/trading/session-status.js";
-import { type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
+import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
 import { feedHealthLayer } from "../../risk/limits/feed-health.js";
@@ -154,6 +154,14 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
+    control: async () => {
+      const key = stopRequestKey(sessionName);
+      const raw = await store.latches.get(key);
+      if (raw === undefined) return undefined;
+      await store.latches.delete(key);
+      return JSON.parse(raw) as EmergencyStopRequest;
+    },
+    onEmergencyStop: (request) => void stop(`emergency stop by ${request.by}: ${request.reason}`),
     onStoreError: (error) => log.error({ err: error }, "step not committed: no new entries until the store is back"),
     onCommitted: (step) => {
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
@@ -199,6 +207,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       }
     }, 50);
   });
+}
+
+/** Where `aegis stop` leaves its request for a running session (a latch in the store). */
+export function stopRequestKey(session: string): string {
+  return `control:stop:${session}`;
 }
 
 /**

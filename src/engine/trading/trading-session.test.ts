@@ -98,6 +98,54 @@ describe("TradingSession (paper)", () => {
     expect(crashed.all("paper-1", "events").filter((e) => e.type === "SESSION_RESUMED")).toHaveLength(3);
   });
 
+  it("carries out an operator's emergency stop: halts, closes every position, records it, and opens nothing after", async () => {
+    const clock = new ManualClock(start);
+    const store = new MemorySessionStore();
+    const feed = new ReplayFeed([a, b], H, clock);
+    let requested = false;
+    const stopped: string[] = [];
+    const s = new TradingSession({
+      session: "paper-1",
+      slots: [a, b].map((x) => ({
+        symbol: x.symbol,
+        strategy,
+        instrument: defaultInstrument(x.symbol),
+        size: { type: "percent-equity", value: 40 },
+      })),
+      timeframe: "1h",
+      cash: 10_000,
+      feed,
+      store,
+      clock,
+      warmupBars: 5000,
+      control: async () => {
+        // The request arrives once a position is open.
+        if (requested || s.portfolio.openPositionCount() === 0) return undefined;
+        requested = true;
+        return { by: "alice", reason: "exchange outage", flatten: true };
+      },
+      onEmergencyStop: (r) => stopped.push(r.by),
+    });
+    await s.start();
+    // Bar by bar, as live: each step is committed (and the control asked) before the next bar.
+    for (let i = 301; i < a.length; i++) {
+      feed.deliverUntil((a.time[i] as number) + H);
+      await s.flushed();
+    }
+    expect(stopped).toEqual(["alice"]);
+    expect(s.engine.halted).toBe(true);
+    expect(s.portfolio.openPositionCount()).toBe(0);
+    const events = store.all("paper-1", "events");
+    const stop = events.find((e) => e.type === "EMERGENCY_STOP");
+    expect(stop?.payload).toEqual({ reason: "stopped by alice: exchange outage", flatten: true });
+    const trades = store.all("paper-1", "trades");
+    expect(trades.at(-1)?.exitReason).toBe("emergency stop: stopped by alice: exchange outage");
+    // Nothing opened after the stop: every later entry was refused.
+    const after = store.all("paper-1", "decisions").filter((d) => d.time >= (trades.at(-1)?.exitTime ?? 0));
+    expect(after.every((d) => d.outcome !== "orders-sent" || d.orders.every((o) => o.reduceOnly))).toBe(true);
+    expect(after.some((d) => d.outcome === "rejected")).toBe(true);
+  });
+
   it("refuses a bar with a non-finite price, records why, and blocks new entries on that symbol", async () => {
     const clock = new ManualClock(start);
     const store = new MemorySessionStore();

@@ -55,6 +55,20 @@ export interface TradingSessionOptions {
   readonly graceMs?: number;
   /** Trade this many time steps, then take no more bars (demos and tests); `stop()` still has to be called. */
   readonly maxSteps?: number;
+  /**
+   * Asked after every committed step whether an operator requested an emergency stop (`aegis stop`, the API);
+   * it should consume the request it returns.
+   */
+  readonly control?: () => Promise<EmergencyStopRequest | undefined>;
+  /** Called once an emergency stop has been carried out and committed. */
+  readonly onEmergencyStop?: (request: EmergencyStopRequest) => void;
+}
+
+/** A person's request to stop trading now: halt, cancel what would open risk, optionally close every position. */
+export interface EmergencyStopRequest {
+  readonly by: string;
+  readonly reason: string;
+  readonly flatten: boolean;
 }
 
 /** Collects what the order manager journals during a step, for that step's commit. */
@@ -90,6 +104,7 @@ export class TradingSession {
   #commits: Promise<void> = Promise.resolve();
   #staleTimer: (() => void) | undefined;
   #stopped = false;
+  #lastStepClose = 0;
   /** Last decisions, newest last, for the status display. */
   readonly recentDecisions: DecisionRecord[] = [];
   /** Steps traded since start, and whether the store accepted the last commit. */
@@ -169,7 +184,10 @@ export class TradingSession {
         this.monitor.onClosedBar(slot.symbol, bar, now);
       }
     }
-    if (saved) this.#restore(saved, portfolio);
+    if (saved) {
+      this.#restore(saved, portfolio);
+      this.#lastStepClose = saved.close;
+    }
     this.#assembler = new StepAssembler({
       symbols: o.slots.map((s) => s.symbol),
       barMs,
@@ -212,13 +230,18 @@ export class TradingSession {
     this.#staleTimer?.();
     this.#assembler?.close();
     await this.options.feed.close();
-    await this.#commits;
+    await this.flushed();
     await this.options.store.close();
   }
 
   /** Waits until every step so far is committed (tests, graceful stop). */
   async flushed(): Promise<void> {
-    await this.#commits;
+    // A commit can queue another (an emergency stop found after it): wait until the chain stops growing.
+    let last: Promise<void>;
+    do {
+      last = this.#commits;
+      await last;
+    } while (last !== this.#commits);
   }
 
   #onClosedBar(symbol: string, bar: Candle): void {
@@ -235,6 +258,31 @@ export class TradingSession {
     if (this.steps >= (this.options.maxSteps ?? Number.POSITIVE_INFINITY)) return;
     const equity = this.#runner.onStep(bars);
     this.steps++;
+    const close = bars[0] ? bars[0].bar.time + TIMEFRAMES[this.options.timeframe] : this.options.clock.now();
+    this.#lastStepClose = close;
+    this.#commit(close, equity);
+  }
+
+  /**
+   * Emergency stop (`aegis stop`): halts trading (orders that would open risk are cancelled, protective ones stay),
+   * optionally closes every position at the last close, and commits that as a step of its own.
+   */
+  emergencyStop(reason: string, flatten: boolean): void {
+    const time = this.options.clock.now();
+    this.engine.halt(time, reason);
+    if (flatten) {
+      const venue = this.engine.broker as SimulatedBroker;
+      for (const slot of this.engine.slots) {
+        const last = slot.series().length - 1;
+        if (last >= 0 && this.engine.portfolio.positionQuantity(slot.config.symbol) !== 0)
+          venue.flatten(slot.config.symbol, last, `emergency stop: ${reason}`);
+      }
+    }
+    this.#event(time, "EMERGENCY_STOP", { reason, flatten });
+    this.#commit(this.#lastStepClose, this.engine.portfolio.equity());
+  }
+
+  #commit(close: number, equity: number): void {
     const decisions = this.engine.decisions.splice(0);
     for (const d of decisions) {
       this.recentDecisions.push(d);
@@ -242,7 +290,6 @@ export class TradingSession {
     }
     const portfolio = this.engine.portfolio;
     const trades = portfolio.trades.splice(0);
-    const close = bars[0] ? bars[0].bar.time + TIMEFRAMES[this.options.timeframe] : this.options.clock.now();
     const barsState: Record<string, { index: number; time: number }> = {};
     for (const slot of this.options.slots) {
       const time = this.#runner.lastBarTime(slot.symbol);
@@ -272,6 +319,11 @@ export class TradingSession {
         await this.options.store.commit(this.options.session, record);
         this.storeHealthy = true;
         this.options.onCommitted?.(record);
+        const request = this.#stopped ? undefined : await this.options.control?.();
+        if (request) {
+          this.emergencyStop(`stopped by ${request.by}: ${request.reason}`, request.flatten);
+          void this.#commits.then(() => this.options.onEmergencyStop?.(request));
+        }
       } catch (error) {
         this.storeHealthy = false;
         if (this.options.onStoreError) this.options.onStoreError(error);
