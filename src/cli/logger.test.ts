@@ -25,7 +25,7 @@ describe("file logger", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l["msg"])).toEqual(["connected", "config", "credentials object"]);
-    expect((lines[0]?.["exchange"] as Record<string, unknown>)["apiKey"]).toBe("[redacted]");
+    expect((lines[0]?.["exchange"] as Record<string, unknown> | undefined)?.["apiKey"]).toBe("[redacted]");
   });
 
   it("rotates a file over the size limit at start, keeping the given number of old files", () => {
