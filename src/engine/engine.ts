@@ -77,6 +77,12 @@ export interface EngineParts {
   readonly combiner?: DecisionCombiner;
   /** Prefix of the default client order ids. */
   readonly runId?: string;
+  /**
+   * Asked before each opening order: a reason to refuse every new entry right now (the runtime's store is away),
+   * with the name recorded as the refusing layer. Exits always go out. Unlike a risk layer, it adds no verdict
+   * while it allows, so records stay those of a backtest.
+   */
+  readonly entryGate?: () => { layer: string; reason: string } | undefined;
   /** Keep every decision record in memory (`decisions`); on by default. */
   readonly recordDecisions?: boolean;
   /** Stops, trailing, break-even, partial take-profit on open positions. */
@@ -116,6 +122,7 @@ export class Engine {
   #halted = false;
   /** Why an operator stopped trading, if one did. */
   #stoppedBy: string | undefined;
+  readonly #entryGate: EngineParts["entryGate"];
   #haltReason = "";
   #haltTime = Number.NaN;
 
@@ -128,6 +135,7 @@ export class Engine {
     this.#record = parts.recordDecisions ?? true;
     this.#positionManager = parts.positionManager;
     this.#regimeColumn = parts.regimeColumn;
+    this.#entryGate = parts.entryGate;
     this.broker = parts.createBroker({ report: (report) => this.orders.report(report) });
     this.orders = new OrderManager(this.broker, (report) => this.#onReport(report), parts.journal);
   }
@@ -312,9 +320,10 @@ export class Engine {
     for (let k = 0; k < wanted.length; k++) {
       const w = wanted[k] as (typeof wanted)[number];
       const leverage = slot.config.leverage ?? 1;
+      const blocked = w.reduceOnly ? undefined : this.#entryBlocked();
       const verdict =
-        this.#stoppedBy !== undefined && !w.reduceOnly
-          ? operatorStop(this.#stoppedBy)
+        blocked !== undefined
+          ? blockedEntry(blocked)
           : this.shield.evaluate(
               {
                 symbol,
@@ -410,6 +419,11 @@ export class Engine {
   halt(time: number, reason: string): void {
     this.#stoppedBy = reason;
     if (!this.#halted) this.#halt(time, reason);
+  }
+
+  #entryBlocked(): { layer: string; reason: string } | undefined {
+    if (this.#stoppedBy !== undefined) return { layer: "emergency-stop", reason: this.#stoppedBy };
+    return this.#entryGate?.();
   }
 
   #halt(time: number, reason: string): void {
@@ -569,14 +583,14 @@ export class Engine {
   }
 }
 
-/** The verdict on an opening order after an operator's stop: denied, with the operator's reason. */
-function operatorStop(reason: string): ShieldDecision {
+/** The verdict on an opening order while entries are blocked from outside the shield. */
+function blockedEntry(block: { layer: string; reason: string }): ShieldDecision {
   return {
     quantity: 0,
     approved: false,
     halted: false,
-    reason,
-    verdicts: [{ layer: "emergency-stop", verdict: "deny", reason }],
+    reason: block.reason,
+    verdicts: [{ layer: block.layer, verdict: "deny", reason: block.reason }],
   };
 }
 

@@ -150,6 +150,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store: sessionStore,
     clock,
     warmupBars: warmup,
+    spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),

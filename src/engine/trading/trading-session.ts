@@ -20,6 +20,7 @@ import { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
 import type { SessionEvent, SessionState, SessionStore, StepRecord } from "./session-store.js";
 import { StepAssembler } from "./step-assembler.js";
+import { StepSpool } from "./step-spool.js";
 
 export interface SessionSlot {
   readonly symbol: string;
@@ -53,6 +54,11 @@ export interface TradingSessionOptions {
   /** Called when a step could not be committed: trading goes on, nothing new is sent until the store is back. */
   readonly onStoreError?: (error: unknown) => void;
   readonly graceMs?: number;
+  /**
+   * Where steps the store cannot take wait for it (JSON lines); without it they wait in memory only. While any
+   * wait, no new position is opened (exits still go out).
+   */
+  readonly spoolPath?: string;
   /** Trade this many time steps, then take no more bars (demos and tests); `stop()` still has to be called. */
   readonly maxSteps?: number;
   /**
@@ -104,6 +110,10 @@ export class TradingSession {
   #commits: Promise<void> = Promise.resolve();
   #staleTimer: (() => void) | undefined;
   #stopped = false;
+  /** Steps not yet in the store (it was away), oldest first. */
+  #pending: StepRecord[] = [];
+  #storeProblem = "";
+  readonly #spool: StepSpool | undefined;
   #lastStepClose = 0;
   /** Last decisions, newest last, for the status display. */
   readonly recentDecisions: DecisionRecord[] = [];
@@ -115,6 +125,7 @@ export class TradingSession {
   constructor(options: TradingSessionOptions) {
     if (options.slots.length === 0) throw new RangeError("a trading session needs at least one symbol");
     this.options = options;
+    this.#spool = options.spoolPath ? new StepSpool(options.spoolPath) : undefined;
     this.bus = options.bus ?? new EventBus();
     const barMs = TIMEFRAMES[options.timeframe];
     this.monitor = new FeedMonitor(
@@ -135,7 +146,9 @@ export class TradingSession {
   /** Loads state, warms up, reconciles the simulated venue and starts trading on the feed. */
   async start(): Promise<void> {
     const o = this.options;
-    const saved = await o.store.load(o.session);
+    // Steps spooled during a store outage are newer than what the store holds: they go in first.
+    this.#pending = this.#spool?.read() ?? [];
+    const saved = this.#pending.at(-1)?.state ?? (await o.store.load(o.session));
     this.resumedFrom = saved;
     const barMs = TIMEFRAMES[o.timeframe];
     const now = o.clock.now();
@@ -164,6 +177,7 @@ export class TradingSession {
       journal: this.#journal,
       bus: this.bus,
       ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
+      entryGate: () => (this.storeHealthy ? undefined : { layer: "store", reason: this.#storeProblem }),
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
       runId: o.session,
@@ -314,9 +328,20 @@ export class TradingSession {
     this.#journal.intents = [];
     this.#journal.reports = [];
     this.#events = [];
+    this.#pending.push(record);
     this.#commits = this.#commits.then(async () => {
       try {
-        await this.options.store.commit(this.options.session, record);
+        const spooled = this.#pending.length > 1;
+        while (this.#pending.length > 0) {
+          await this.options.store.commit(this.options.session, this.#pending[0] as StepRecord);
+          this.#pending.shift();
+        }
+        if (spooled) {
+          this.#spool?.write([]);
+          this.#event(this.options.clock.now(), "STORE_RECOVERED", {
+            note: "spooled steps written; entries allowed again",
+          });
+        }
         this.storeHealthy = true;
         this.options.onCommitted?.(record);
         const request = this.#stopped ? undefined : await this.options.control?.();
@@ -326,6 +351,12 @@ export class TradingSession {
         }
       } catch (error) {
         this.storeHealthy = false;
+        this.#storeProblem = `the store cannot be written (${(error as Error).message}); ${this.#pending.length} step(s) wait`;
+        try {
+          this.#spool?.write(this.#pending);
+        } catch (spoolError) {
+          process.stderr.write(`aegis: cannot spool to ${this.#spool?.path}: ${(spoolError as Error).message}\n`);
+        }
         if (this.options.onStoreError) this.options.onStoreError(error);
         else process.stderr.write(`aegis: could not commit step ${record.state.close}: ${(error as Error).message}\n`);
       }
