@@ -11,6 +11,7 @@ import { createRiskRuntime } from "../../risk/runtime.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
+import { warmupWarnings } from "../../strategy/spec/warmup.js";
 import { isoMinute } from "../format-time.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
@@ -27,6 +28,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = loadStrategy(options.strategy, run.params);
+  for (const warning of warmupWarnings(strategy.spec, run.params, data.series)) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
