@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,5 +39,35 @@ describe("aegis backtest and strategy warm-up", () => {
     const run = aegis(["backtest", "--bars", "500", "--param", "fast=1", "--no-progress"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/parameter fast: 1 is below the minimum 2/);
+  });
+});
+
+describe("aegis backtest --strategy FILE.ts|.js", () => {
+  const example = join(root, "examples/strategies/my-strategy.ts");
+
+  it("runs a TypeScript strategy module with its parameters", () => {
+    const run = aegis(["backtest", "--strategy", example, "--bars", "3000", "--param", "period=30", "--no-progress"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Aegis backtest — dip-in-uptrend \(period=30 band=2\)/);
+  });
+
+  it("runs a JavaScript module", () => {
+    const file = join(work, "hold.mjs");
+    writeFileSync(
+      file,
+      'export default { name: "buy-once", parameters: {}, init: () => (c) => (c.index === 10 ? { action: "buy", reason: "once" } : undefined) };\n',
+    );
+    const run = aegis(["backtest", "--strategy", file, "--bars", "500", "--no-progress"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/buy-once/);
+  });
+
+  it("exits 2 with a plain message when the module exports no strategy", () => {
+    const file = join(work, "empty.mjs");
+    writeFileSync(file, "export const nothing = 1;\n");
+    const run = aegis(["backtest", "--strategy", file, "--bars", "500", "--no-progress"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/exports no strategy/);
   });
 });
