@@ -1,4 +1,5 @@
 import type { StrategySpecInput } from "../spec/schema.js";
+import { ALGO_TRADING_LAB_TECHNICAL } from "./algo-trading-lab.js";
 import { withStandardOptions } from "./standard-parameters.js";
 
 /** The built-in strategies, written as specs: each is long-only with no stop unless its parameters say otherwise. */
@@ -81,4 +82,5 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
       short: { gt: ["close", { ref: "exitChannel.upper", ago: 1 }] },
     },
   }),
+  "atl-technical": withStandardOptions(ALGO_TRADING_LAB_TECHNICAL),
 };
