@@ -18,7 +18,7 @@ export class LiveRunner {
   addSlot(config: SlotConfig): Slot {
     if (this.#slots.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
     const buffer = new CandleBuffer(config.symbol, config.timeframe);
-    const columns = new StreamingColumns();
+    const columns = new StreamingColumns(1024, config.timeframe);
     const slot = this.#engine.addSlot(config, () => buffer.view(), columns);
     this.#slots.set(config.symbol, { slot, buffer, columns });
     return slot;

@@ -71,5 +71,6 @@ describe("specWarmup", () => {
     // The 5th daily bar closes at the 120th hourly bar (index 119).
     expect(specWarmup(spec, {}, "1h").bars).toBe(119);
     expect(specWarmup(spec).bars).toBe(4);
+    expect(() => specWarmup(spec, {}, "1w")).toThrowError(/on 1d bars cannot be computed from 1w data/);
   });
 });

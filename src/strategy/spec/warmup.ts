@@ -1,7 +1,7 @@
 import { type Timeframe, timeframeMs } from "../../domain/timeframe.js";
 import { resolveIndicatorParams } from "../indicator-catalog.js";
 import { regimeOptionsFromParameters } from "../regime/regime-config.js";
-import { compileSpec, DEFAULT_PIVOT } from "./compile.js";
+import { compileSpec, DEFAULT_PIVOT, SpecError } from "./compile.js";
 import { divergenceReach } from "./divergence.js";
 import type { Condition, IndicatorDeclaration, Operand, StrategySpec } from "./schema.js";
 
@@ -129,6 +129,11 @@ function lookbackInBaseBars(
   const lookback = indicatorLookback(declaration, output);
   if (!declaration.timeframe || !baseTimeframe) return lookback;
   const ratio = timeframeMs(declaration.timeframe) / timeframeMs(baseTimeframe);
+  if (!(ratio >= 1 && Number.isInteger(ratio))) {
+    throw new SpecError(
+      `an indicator on ${declaration.timeframe} bars cannot be computed from ${baseTimeframe} data: ${declaration.timeframe} must be a whole multiple of ${baseTimeframe}, and not lower`,
+    );
+  }
   return Math.max(lookback, (lookback + 1) * ratio - 1);
 }
 
