@@ -21,7 +21,7 @@ export function resolveSpec(nameOrFile: string): StrategySpec {
   if (builtin) return builtin;
   if (STRATEGY_MODULE_PATTERN.test(nameOrFile)) {
     throw new SpecError(
-      `${nameOrFile} is a TypeScript/JavaScript strategy, which \`backtest\` runs; this command needs a spec (a built-in name or a .yaml/.json file) because it varies the spec's parameters`,
+      `${nameOrFile} is a TypeScript/JavaScript strategy, which \`aegis backtest\` runs; this command takes a built-in name or a .yaml/.json spec file`,
     );
   }
   if (/\.(ya?ml|json)$/i.test(nameOrFile) || existsSync(nameOrFile)) {
