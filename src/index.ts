@@ -4,3 +4,14 @@
  */
 export * from "./backtest/index.js";
 export * from "./domain/index.js";
+export type {
+  BarContext,
+  OnBar,
+  PositionState,
+  PriceField,
+  SeriesReader,
+  Sizing,
+  Strategy,
+  StrategySetup,
+  StrategySignal,
+} from "./strategy/strategy.js";

@@ -102,7 +102,7 @@ describe("aegis command line", () => {
     [["backtest", "--data", "/nonexistent/bars.csv"], /--data \/nonexistent\/bars.csv: no such file/],
     [["backtest", "--bars", "500", "--from", "2031-01-01"], /no bars between --from and --to/],
     [["backtest", "--param", "fats=3"], /has no parameter "fats"/],
-    [["backtest", "--param", "fast=0"], /parameter fast: 0 is below the minimum 1/],
+    [["backtest", "--param", "fast=0"], /parameter fast: 0 is below the minimum 2/],
     [["backtest", "--size", "ten"], /invalid --size "ten"/],
     [["backtest", "--timeframe", "7h"], /--timeframe 7h: unknown/],
   ])("fails clearly on bad input: %j", (args, message) => {

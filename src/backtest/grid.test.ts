@@ -10,13 +10,13 @@ const base = { series, strategy: "sma-cross", cash: 10_000, fee: 0.001, slippage
 /** Rows without their timings, which differ from run to run. */
 const untimed = (rows: readonly GridRow[]) => rows.map(({ elapsedMs: _elapsed, ...row }) => row);
 
-/** A spec whose period parameter accepts fractions, which the SMA then rejects when compiled. */
+/** A spec where some combinations compile and some do not: the regime needs rangeAdx <= trendAdx (25). */
 const looseSpec = validateSpec({
-  name: "close-over-sma",
-  parameters: { period: { default: 10, min: 1, max: 100 } },
-  indicators: { average: { type: "sma", period: "$period" } },
-  entry: { long: { crossAbove: ["close", "average"] } },
-  exit: { long: { crossBelow: ["close", "average"] } },
+  name: "trend-regime",
+  parameters: { range: { default: 20, min: 0, max: 100 } },
+  indicators: { regime: { type: "regime", rangeAdx: "$range", percentileWindow: 50 } },
+  entry: { long: { lt: ["regime", 1] } },
+  exit: { long: { gt: ["regime", 0] } },
 });
 
 describe("runGrid", () => {
@@ -60,14 +60,14 @@ describe("runGrid", () => {
   });
 
   it("turns a combination that fails to compile into an error row and keeps the others", async () => {
-    const rows = await runGrid({ ...base, strategy: looseSpec, grid: { period: [10, 2.5, 20] }, workers: 2 });
+    const rows = await runGrid({ ...base, strategy: looseSpec, grid: { range: [10, 30, 20] }, workers: 2 });
     expect(rows.map((row) => row.error === null)).toEqual([true, false, true]);
     expect(rows[1]?.metrics).toBeNull();
     expect(rows[1]?.error).toMatch(
-      /params \{"period":2.5\}: SpecError: indicators\.average\.period: a period must be a whole number >= 1, got 2.5/,
+      /params \{"range":30\}: SpecError: indicators\.regime: .*rangeAdx must not exceed trendAdx/,
     );
     expect(untimed(rows)).toEqual(
-      untimed(runGridSequential({ ...base, strategy: looseSpec, grid: { period: [10, 2.5, 20] } })),
+      untimed(runGridSequential({ ...base, strategy: looseSpec, grid: { range: [10, 30, 20] } })),
     );
   });
 

@@ -45,7 +45,7 @@ describe("validateGrid", () => {
     expect(() => validateGrid(smaCross, { slow: [50, 5000] })).toThrow(
       /grid\.slow\[1\]: .*5000 is above the maximum 1000/,
     );
-    expect(() => validateGrid(smaCross, { fast: [0] })).toThrow(/grid\.fast\[0\]: .*0 is below the minimum 1/);
+    expect(() => validateGrid(smaCross, { fast: [0] })).toThrow(/grid\.fast\[0\]: .*0 is below the minimum 2/);
   });
 
   it("rejects a fraction for an integer parameter and a duplicate value", () => {

@@ -14,7 +14,11 @@ export function registerCommands(program: Command): void {
     program
       .command("backtest")
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
-      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "sma-cross"),
+      .option(
+        "-s, --strategy <name|file>",
+        "built-in strategy name, a YAML/JSON spec file or a .ts/.js strategy module",
+        "sma-cross",
+      ),
   )
     .option("-o, --out <dir>", "write trades.csv, equity.csv, decisions.jsonl, summary.json and report.html here")
     .option("--json", "print the summary as JSON instead of a table")

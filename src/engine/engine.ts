@@ -173,7 +173,6 @@ export class Engine {
       price: (field: PriceField) => new SeriesReader(columns.price(field), cursor),
       indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
     };
-    const strategyDefaults = config.strategy as Strategy & { sizing?: SizeRule; allowShort?: boolean };
     const regimeColumn = this.#regimeColumn;
     let atr: SeriesReader | undefined;
     let volatility: SeriesReader | undefined;
@@ -202,8 +201,8 @@ export class Engine {
       context: { index: -1, time: 0, position: { quantity: 0, entryPrice: 0, barsHeld: -1 } },
       series,
       onBar: config.strategy.init(setup),
-      size: config.size ?? strategyDefaults.sizing ?? { type: "percent-equity", value: 100 },
-      allowShort: config.allowShort ?? strategyDefaults.allowShort ?? false,
+      size: config.size ?? config.strategy.sizing ?? { type: "percent-equity", value: 100 },
+      allowShort: config.allowShort ?? config.strategy.allowShort ?? false,
       risk: riskColumns,
     };
     if (this.#slotsBySymbol.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);

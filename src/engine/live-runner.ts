@@ -40,7 +40,7 @@ export class LiveRunner {
     if (this.#slots.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
     if (config.timeframe === undefined) throw new RangeError(`slot ${config.symbol} needs a timeframe when live`);
     const buffer = new CandleBuffer(config.symbol, config.timeframe);
-    const columns = new StreamingColumns();
+    const columns = new StreamingColumns(1024, config.timeframe);
     const slot = this.#engine.addSlot(config, () => buffer.view(), columns);
     const entry: LiveSlot = { slot, buffer, columns, duration: TIMEFRAMES[config.timeframe] };
     this.#slots.set(config.symbol, entry);

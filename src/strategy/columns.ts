@@ -1,5 +1,10 @@
+import { inferTimeframe } from "../data/infer-timeframe.js";
+import { resample } from "../data/resample.js";
 import type { Candle, CandleSeries } from "../domain/candles.js";
+import { type Timeframe, timeframeMs } from "../domain/timeframe.js";
 import type { StreamingIndicator } from "../indicators/types.js";
+import { derivedPrice } from "./derived-price.js";
+import { alignToBaseBars, HigherTimeframeStream } from "./higher-timeframe.js";
 import {
   INDICATOR_CATALOG,
   type IndicatorInputs,
@@ -28,27 +33,6 @@ function outputIndex(declaration: IndicatorDeclaration, output: string | undefin
   return index;
 }
 
-function derivedPrice(field: PriceField, o: number, h: number, l: number, c: number, v: number): number {
-  switch (field) {
-    case "open":
-      return o;
-    case "high":
-      return h;
-    case "low":
-      return l;
-    case "close":
-      return c;
-    case "volume":
-      return v;
-    case "hl2":
-      return (h + l) / 2;
-    case "hlc3":
-      return (h + l + c) / 3;
-    case "ohlc4":
-      return (o + h + l + c) / 4;
-  }
-}
-
 /**
  * Backtest columns: each indicator is computed once over the whole series with the batch function. This is safe
  * from look-ahead because every batch indicator is causal (property-tested: changing later bars never changes an
@@ -57,6 +41,7 @@ function derivedPrice(field: PriceField, o: number, h: number, l: number, c: num
 export class BatchColumns implements ColumnSource {
   readonly #series: CandleSeries;
   readonly #cache = new Map<string, Column>();
+  readonly #higher = new Map<Timeframe, BatchColumns>();
 
   constructor(series: CandleSeries) {
     this.#series = series;
@@ -88,6 +73,20 @@ export class BatchColumns implements ColumnSource {
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const s = this.#series;
+    if (declaration.timeframe && declaration.timeframe !== s.timeframe) {
+      const baseTf = baseTimeframe(s.timeframe ?? inferTimeframe(s), declaration.timeframe, s.symbol);
+      // Computed once on the resampled series, then each output is aligned to the base bars that may see it.
+      const { timeframe, ...onHigher } = declaration;
+      let higher = this.#higher.get(timeframe);
+      if (!higher) this.#higher.set(timeframe, (higher = new BatchColumns(resample(s, timeframe).series)));
+      const higherSeries = higher.#series;
+      for (const outputName of kind.outputs) {
+        const values = higher.indicator(onHigher, outputName).values;
+        const aligned = alignToBaseBars(s.time, baseTf, higherSeries.time, timeframe, values);
+        this.#cache.set(`${base}.${outputName}`, { values: aligned });
+      }
+      return this.#cache.get(key) as Column;
+    }
     const inputs: IndicatorInputs = {
       real: this.price(declaration.source ?? "close").values,
       time: s.time,
@@ -102,9 +101,28 @@ export class BatchColumns implements ColumnSource {
   }
 }
 
+/**
+ * The timeframe of the bars a higher-timeframe indicator is aligned to; refuses a timeframe that is not a whole
+ * multiple above it, or bars whose timeframe is unknown, naming both.
+ */
+function baseTimeframe(base: Timeframe | undefined, higher: Timeframe, symbol: string): Timeframe {
+  if (base === undefined) {
+    throw new RangeError(`${symbol}: an indicator on ${higher} bars needs the timeframe of the data, which is unknown`);
+  }
+  const ratio = timeframeMs(higher) / timeframeMs(base);
+  if (!(ratio >= 1 && Number.isInteger(ratio))) {
+    throw new RangeError(
+      `${symbol}: an indicator on ${higher} bars cannot be computed from ${base} bars: ${higher} must be a whole multiple of ${base}, and not lower`,
+    );
+  }
+  return base;
+}
+
 interface StreamEntry {
   source: PriceField;
   indicator: StreamingIndicator<StreamInput, Float64Array>;
+  /** Set for an indicator on a higher timeframe: it aggregates the base bars and updates `indicator` itself. */
+  higher?: HigherTimeframeStream;
   columns: Column[];
 }
 
@@ -118,9 +136,12 @@ export class StreamingColumns implements ColumnSource {
   readonly #prices = new Map<PriceField, Column>();
   readonly #entries = new Map<string, StreamEntry>();
   readonly #input: StreamInput = { real: 0, time: 0, high: 0, low: 0, close: 0, volume: 0 };
+  readonly #timeframe: Timeframe | undefined;
 
-  constructor(initialCapacity = 1024) {
+  /** `timeframe` is that of the bars to come; indicators on a higher timeframe need it. */
+  constructor(initialCapacity = 1024, timeframe?: Timeframe) {
     this.#capacity = Math.max(16, initialCapacity);
+    this.#timeframe = timeframe;
   }
 
   get length(): number {
@@ -145,11 +166,14 @@ export class StreamingColumns implements ColumnSource {
     if (!entry) {
       if (this.#length > 0) throw new Error(`indicator ${key} requested after bars arrived; declare it during init`);
       const kind = INDICATOR_CATALOG[declaration.type];
-      entry = {
-        source: declaration.source ?? "close",
-        indicator: kind.stream(resolveIndicatorParams(declaration)),
-        columns: kind.outputs.map(() => ({ values: new Float64Array(this.#capacity) })),
-      };
+      const source = declaration.source ?? "close";
+      const { timeframe, ...onHigher } = declaration;
+      const indicator = kind.stream(resolveIndicatorParams(onHigher));
+      entry = { source, indicator, columns: kind.outputs.map(() => ({ values: new Float64Array(this.#capacity) })) };
+      if (timeframe && timeframe !== this.#timeframe) {
+        const base = baseTimeframe(this.#timeframe, timeframe, "streaming columns");
+        entry.higher = new HigherTimeframeStream(timeframe, base, source, indicator, kind.outputs.length);
+      }
       this.#entries.set(key, entry);
     }
     return entry.columns[index] as Column;
@@ -170,7 +194,7 @@ export class StreamingColumns implements ColumnSource {
     input.volume = bar.volume;
     for (const entry of this.#entries.values()) {
       input.real = derivedPrice(entry.source, bar.open, bar.high, bar.low, bar.close, bar.volume);
-      const values = entry.indicator.update(input);
+      const values = entry.higher ? entry.higher.append(bar) : entry.indicator.update(input);
       for (let k = 0; k < entry.columns.length; k++) (entry.columns[k] as Column).values[i] = values[k] as number;
     }
     this.#length = i + 1;

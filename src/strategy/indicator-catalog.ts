@@ -289,7 +289,7 @@ export function resolveIndicatorParams(declaration: IndicatorDeclaration): Param
   }
   if (declaration.type === "stddev" && typeof declaration.nbdev === "number") params.nbdev = declaration.nbdev;
   for (const key of Object.keys(declaration)) {
-    if (key === "type" || key === "source") continue;
+    if (key === "type" || key === "source" || key === "timeframe") continue;
     if (!(key in kind.defaults)) {
       throw new TypeError(
         `indicator ${declaration.type} has no parameter "${key}" (it takes ${Object.keys(kind.defaults).join(", ") || "none"})`,
@@ -303,7 +303,8 @@ export function resolveIndicatorParams(declaration: IndicatorDeclaration): Param
 export function indicatorKey(declaration: IndicatorDeclaration): string {
   const params = resolveIndicatorParams(declaration);
   const source = declaration.source ?? "close";
-  return `${declaration.type}(${source};${Object.entries(params)
+  const timeframe = declaration.timeframe ? `@${declaration.timeframe}` : "";
+  return `${declaration.type}${timeframe}(${source};${Object.entries(params)
     .map(([k, v]) => `${k}=${v}`)
     .join(",")})`;
 }

@@ -75,6 +75,12 @@ export interface StrategySignal {
 
 export type OnBar = (context: BarContext) => StrategySignal | undefined;
 
+/** How big an order a strategy asks for by default; the engine turns it into a quantity. */
+export type Sizing =
+  | { type: "fixed-base"; value: number }
+  | { type: "fixed-quote"; value: number }
+  | { type: "percent-equity"; value: number };
+
 /**
  * A strategy: given a slot (one symbol, one timeframe), it declares what it reads and returns its per-bar function.
  * Each slot gets its own `init` call, so per-instance state lives in the closure it returns.
@@ -83,5 +89,9 @@ export interface Strategy {
   readonly name: string;
   /** Parameter values the strategy runs with (recorded with every run). */
   readonly parameters: Readonly<Record<string, number>>;
+  /** Default order size; the run's `--size` overrides it. Without either: an equal share of equity. */
+  readonly sizing?: Sizing | undefined;
+  /** Whether `sell` may open a short; false (the default) makes `sell` mean `close`. */
+  readonly allowShort?: boolean | undefined;
   init(setup: StrategySetup): OnBar;
 }

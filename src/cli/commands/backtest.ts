@@ -11,7 +11,8 @@ import type { RiskConfig } from "../../risk/config.js";
 import { createRiskRuntime } from "../../risk/runtime.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
-import { loadStrategy } from "../../strategy/registry.js";
+import { loadAnyStrategy } from "../../strategy/registry.js";
+import { warmupWarnings } from "../../strategy/spec/warmup.js";
 import { isoMinute } from "../format-time.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
@@ -27,7 +28,10 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const { config } = loadConfig({ file: globals.config });
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
-  const strategy = loadStrategy(options.strategy, run.params);
+  const strategy = await loadAnyStrategy(options.strategy, run.params);
+  for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
@@ -59,7 +63,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const first = Math.min(...data.series.map((s) => s.time[0] as number));
   const last = Math.max(...data.series.map((s) => s.time[s.length - 1] as number));
   const runConfig = {
-    strategy: strategy.spec,
+    strategy: strategy.spec ?? { module: options.strategy, name: strategy.name },
     parameters: strategy.parameters,
     cash,
     fee,

@@ -1,4 +1,5 @@
 import type { StrategySpecInput } from "../spec/schema.js";
+import { ALGO_TRADING_LAB_TECHNICAL } from "./algo-trading-lab.js";
 import { withStandardOptions } from "./standard-parameters.js";
 
 /** The built-in strategies, written as specs: each is long-only with no stop unless its parameters say otherwise. */
@@ -7,7 +8,7 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
     name: "sma-cross",
     description: "Buy when the fast SMA crosses above the slow SMA; sell everything when it crosses below.",
     parameters: {
-      fast: { default: 10, min: 1, max: 500, integer: true },
+      fast: { default: 10, min: 2, max: 500, integer: true },
       slow: { default: 30, min: 2, max: 1000, integer: true },
     },
     indicators: { fast: { type: "sma", period: "$fast" }, slow: { type: "sma", period: "$slow" } },
@@ -18,7 +19,7 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
     name: "ema-cross",
     description: "Buy when the fast EMA crosses above the slow EMA; sell when it crosses below.",
     parameters: {
-      fast: { default: 12, min: 1, max: 500, integer: true },
+      fast: { default: 12, min: 2, max: 500, integer: true },
       slow: { default: 26, min: 2, max: 1000, integer: true },
     },
     indicators: { fast: { type: "ema", period: "$fast" }, slow: { type: "ema", period: "$slow" } },
@@ -52,7 +53,7 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
     name: "macd-trend",
     description: "Buy when the MACD line crosses above its signal line; sell when it crosses below.",
     parameters: {
-      fast: { default: 12, min: 1, max: 200, integer: true },
+      fast: { default: 12, min: 2, max: 200, integer: true },
       slow: { default: 26, min: 2, max: 500, integer: true },
       signal: { default: 9, min: 1, max: 200, integer: true },
     },
@@ -65,8 +66,8 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
     description:
       "Buy when the close breaks above the highest high of the previous `entry` bars; sell when it breaks below the lowest low of the previous `exit` bars (turtle style).",
     parameters: {
-      entry: { default: 20, min: 2, max: 500, integer: true },
-      exit: { default: 10, min: 2, max: 500, integer: true },
+      entry: { default: 20, min: 1, max: 500, integer: true },
+      exit: { default: 10, min: 1, max: 500, integer: true },
     },
     indicators: {
       entryChannel: { type: "donchian", period: "$entry" },
@@ -81,4 +82,5 @@ export const BUILTIN_SPECS: Readonly<Record<string, StrategySpecInput>> = {
       short: { gt: ["close", { ref: "exitChannel.upper", ago: 1 }] },
     },
   }),
+  "atl-technical": withStandardOptions(ALGO_TRADING_LAB_TECHNICAL),
 };

@@ -1,30 +1,35 @@
+import { ZodError } from "zod";
 import type { AttachedExits } from "../../domain/order.js";
-import { INDICATOR_CATALOG } from "../indicator-catalog.js";
+import { formatZodIssues } from "../../domain/zod-issues.js";
+import { INDICATOR_CATALOG, resolveIndicatorParams } from "../indicator-catalog.js";
+import { regimeOptionsFromParameters } from "../regime/regime-config.js";
 import type {
   BarContext,
   OnBar,
   PriceField,
   SeriesReader,
+  Sizing,
   Strategy,
   StrategySetup,
   StrategySignal,
 } from "../strategy.js";
+import { divergenceAt } from "./divergence.js";
+import { INDICATOR_PARAMS, ruleViolation } from "./indicator-params.js";
+import { usageViolation } from "./parameter-ranges.js";
 import { type Condition, type IndicatorDeclaration, type Operand, PRICE_FIELDS, type StrategySpec } from "./schema.js";
 
 export class SpecError extends Error {
   override name = "SpecError";
 }
 
-/** How big an order a compiled spec asks for; the engine turns it into a quantity. */
-export type Sizing =
-  | { type: "fixed-base"; value: number }
-  | { type: "fixed-quote"; value: number }
-  | { type: "percent-equity"; value: number };
+export type { Sizing } from "../strategy.js";
 
 export interface CompiledSpec extends Strategy {
   readonly spec: StrategySpec;
   readonly sizing: Sizing | undefined;
   readonly allowShort: boolean;
+  /** The spec's indicators with every `$parameter` replaced by its value. */
+  readonly declarations: ReadonlyMap<string, IndicatorDeclaration>;
 }
 
 /**
@@ -52,6 +57,9 @@ export function resolveParameters(spec: StrategySpec, overrides: Record<string, 
       throw new SpecError(`parameter ${name}: ${value} is below the minimum ${p.min}`);
     if (p.max !== undefined && value > p.max)
       throw new SpecError(`parameter ${name}: ${value} is above the maximum ${p.max}`);
+    // A value the declared range allows may still be one an indicator refuses (no declared range, say).
+    const refused = usageViolation(spec, name, value);
+    if (refused !== undefined) throw new SpecError(`parameter ${name}: ${value} is not accepted: ${refused}`);
   }
   return values;
 }
@@ -76,10 +84,15 @@ function resolveDeclaration(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(declaration)) {
     out[key] =
-      key === "type" || key === "source" ? value : resolveNumber(value as number | string, params, `${where}.${key}`);
+      key === "type" || key === "source" || key === "timeframe"
+        ? value
+        : resolveNumber(value as number | string, params, `${where}.${key}`);
   }
   return out as IndicatorDeclaration;
 }
+
+/** Bars on each side of a divergence pivot when the spec does not say. */
+export const DEFAULT_PIVOT = 2;
 
 /** A compiled operand: the value `extra` bars further back than the operand's own offset. */
 type ValueFn = (extra: number) => number;
@@ -94,14 +107,18 @@ export function compileSpec(spec: StrategySpec, overrides: Record<string, number
       throw new SpecError(`indicators.${name}: "${name}" is a price field name; choose another indicator name`);
     }
     const resolved = resolveDeclaration(declaration, params, `indicators.${name}`);
+    const rules = INDICATOR_PARAMS[resolved.type];
     for (const [key, value] of Object.entries(resolved)) {
-      if (
-        typeof value === "number" &&
-        key.toLowerCase().includes("period") &&
-        (!Number.isInteger(value) || value < 1)
-      ) {
-        throw new SpecError(`indicators.${name}.${key}: a period must be a whole number >= 1, got ${value}`);
-      }
+      const rule = rules[key];
+      const problem = rule && typeof value === "number" ? ruleViolation(rule, value) : undefined;
+      if (problem !== undefined) throw new SpecError(`indicators.${name}.${key}: ${problem}`);
+    }
+    try {
+      const values = resolveIndicatorParams(resolved);
+      if (resolved.type === "regime") regimeOptionsFromParameters(values); // e.g. rangeAdx <= trendAdx
+    } catch (error) {
+      const message = error instanceof ZodError ? formatZodIssues(error).trim() : (error as Error).message;
+      throw new SpecError(`indicators.${name}: ${message.replace(/^- /, "")}`);
     }
     declarations.set(name, resolved);
   }
@@ -147,6 +164,7 @@ export function compileSpec(spec: StrategySpec, overrides: Record<string, number
     spec,
     sizing,
     allowShort,
+    declarations,
     init(setup: StrategySetup): OnBar {
       const operand = operandCompiler(setup, declarations, params);
       const compile = (where: string, condition: Condition | undefined): Predicate | undefined =>
@@ -229,7 +247,11 @@ function walkOperands(condition: Condition, where: string, visit: (operand: Oper
   if (op === "all" || op === "any") {
     for (const [i, c] of (args as Condition[]).entries()) walkOperands(c, `${at}.${i}`, visit);
   } else if (op === "not") walkOperands(args as Condition, at, visit);
-  else for (const [i, operand] of (args as Operand[]).entries()) visit(operand, `${at}.${i}`);
+  else if (op === "divergence") {
+    const d = args as { price: string; oscillator: string };
+    visit(d.price, `${at}.price`);
+    visit(d.oscillator, `${at}.oscillator`);
+  } else for (const [i, operand] of (args as Operand[]).entries()) visit(operand, `${at}.${i}`);
 }
 
 function operandCompiler(
@@ -280,6 +302,14 @@ function compileCondition(condition: Condition, where: string, operand: (o: Oper
     const inner = compileCondition(condition.not, `${where}.not`, operand);
     return () => !inner();
   }
+  if ("divergence" in condition) {
+    const d = condition.divergence;
+    const price = operand(d.price);
+    const oscillator = operand(d.oscillator);
+    const lookback = operand(d.lookback)(0);
+    const pivot = d.pivot === undefined ? DEFAULT_PIVOT : operand(d.pivot)(0);
+    return () => divergenceAt(price, oscillator, d.kind, lookback, pivot);
+  }
   if ("between" in condition) {
     const [x, lo, hi] = condition.between.map(operand) as [ValueFn, ValueFn, ValueFn];
     return () => {
@@ -320,6 +350,10 @@ export function describe(condition: Condition | undefined): string {
   if ("all" in condition) return condition.all.map(describe).join(" and ");
   if ("any" in condition) return `(${condition.any.map(describe).join(" or ")})`;
   if ("not" in condition) return `not (${describe(condition.not)})`;
+  if ("divergence" in condition) {
+    const d = condition.divergence;
+    return `${d.kind} divergence of ${d.price} vs ${d.oscillator} within ${d.lookback} bars`;
+  }
   if ("between" in condition)
     return `${text(condition.between[0])} between ${text(condition.between[1])} and ${text(condition.between[2])}`;
   const [op, args] = Object.entries(condition)[0] as [string, Operand[]];

@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
+import {
+  describeRule,
+  INDICATOR_PARAMS,
+  type IndicatorType,
+  type ParamRule,
+  SOURCE_INDICATORS,
+} from "./indicator-params.js";
 
 /**
  * The strategy spec: a strategy as data (ARCHITECTURE.md principle 3). People write it in YAML or JSON, the
@@ -41,23 +49,64 @@ export const INDICATOR_TYPES = [
 
 export const PRICE_FIELDS = ["open", "high", "low", "close", "volume", "hl2", "hlc3", "ohlc4"] as const;
 
-export const indicatorSchema = z
-  .object({
-    type: z.enum(INDICATOR_TYPES),
-    /** Price field the indicator reads, for single-input indicators. */
-    source: z.enum(PRICE_FIELDS).optional(),
-    period: numberOrParam.optional(),
-    fastPeriod: numberOrParam.optional(),
-    slowPeriod: numberOrParam.optional(),
-    signalPeriod: numberOrParam.optional(),
-    nbdev: numberOrParam.optional(),
-    nbdevup: numberOrParam.optional(),
-    nbdevdn: numberOrParam.optional(),
-    fastKPeriod: numberOrParam.optional(),
-    slowKPeriod: numberOrParam.optional(),
-    slowDPeriod: numberOrParam.optional(),
-  })
-  .strict();
+/**
+ * Bounds on what a spec may contain, so a machine-written spec cannot exhaust the stack or the CPU. Generous for
+ * a person: the built-ins use depth 3 and a dozen conditions.
+ */
+export const SPEC_LIMITS = {
+  /** Nesting of all/any/not. */
+  conditionDepth: 32,
+  /** Conditions in the whole spec (every node of every tree). */
+  conditions: 1_000,
+  /** Children of one all/any. */
+  listLength: 100,
+  indicators: 100,
+  parameters: 100,
+  /** Nesting of the document as a whole (objects and arrays), checked before anything else reads it. */
+  documentDepth: 64,
+  /** Characters of spec text. */
+  textLength: 1_000_000,
+  /** Largest `ago` of an operand and `lookback` of a divergence. */
+  barsBack: 10_000,
+  /** Largest pivot strength of a divergence. */
+  pivot: 50,
+} as const;
+
+const TIMEFRAME_NAMES = Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]];
+
+/** The schema of one numeric indicator parameter: a literal inside the rule's range, or a `$parameter`. */
+function parameterValueSchema(rule: ParamRule) {
+  const error = `must be ${describeRule(rule)}`;
+  let number = z.number({ error });
+  if (rule.integer) number = number.int({ error });
+  number = rule.minOpen ? number.gt(rule.min, { error }) : number.gte(rule.min, { error });
+  number = rule.maxOpen ? number.lt(rule.max, { error }) : number.lte(rule.max, { error });
+  return z.union([number, paramRef]);
+}
+
+function indicatorBranch(type: IndicatorType) {
+  const shape: Record<string, z.ZodType> = { type: z.literal(type) };
+  // Price field the indicator reads, for single-input indicators only (an ATR has no `source`).
+  if (SOURCE_INDICATORS.has(type)) shape.source = z.enum(PRICE_FIELDS).optional();
+  for (const [name, rule] of Object.entries(INDICATOR_PARAMS[type]))
+    shape[name] = parameterValueSchema(rule).optional();
+  /** Computed on the bars of this higher timeframe of the same symbol, read only once such a bar has closed. */
+  shape.timeframe = z.enum(TIMEFRAME_NAMES).optional();
+  return z.object(shape).strict();
+}
+
+/** A declared indicator: its type, its parameters (numbers or `$parameters`), and optionally source and timeframe. */
+export type IndicatorDeclaration = {
+  readonly type: IndicatorType;
+  readonly source?: (typeof PRICE_FIELDS)[number];
+  readonly timeframe?: Timeframe;
+} & { readonly [parameter: string]: number | string | undefined };
+
+/** One branch per indicator type, each accepting exactly that type's parameters (INDICATOR_PARAMS). */
+export const indicatorSchema = z.discriminatedUnion(
+  "type",
+  INDICATOR_TYPES.map(indicatorBranch) as unknown as [ReturnType<typeof indicatorBranch>],
+) as unknown as z.ZodType<IndicatorDeclaration, IndicatorDeclaration>;
 
 /**
  * An operand: a number, a `$parameter`, a price field (`close`), an indicator (`fast`) or one of its outputs
@@ -70,9 +119,25 @@ export const operandSchema = z.union([
   z.number().finite(),
   paramRef,
   refString,
-  z.object({ ref: refString, ago: z.number().int().min(0).max(1000) }).strict(),
+  z.object({ ref: refString, ago: z.number().int().min(0).max(SPEC_LIMITS.barsBack) }).strict(),
 ]);
 export type Operand = z.infer<typeof operandSchema>;
+
+export const DIVERGENCE_KINDS = ["bullish", "hiddenBullish", "bearish", "hiddenBearish"] as const;
+export type DivergenceKind = (typeof DIVERGENCE_KINDS)[number];
+
+/**
+ * A divergence between a price series and an oscillator, over confirmed pivots only (see spec/divergence.ts for
+ * the exact rule). `price` and `oscillator` are references (`low`, `rsi`); `lookback` bounds how far back the
+ * older pivot may be; `pivot` is how many bars on each side make a pivot (it is confirmed `pivot` bars later).
+ */
+export interface DivergenceSpec {
+  kind: DivergenceKind;
+  price: string;
+  oscillator: string;
+  lookback: number | string;
+  pivot?: number | string | undefined;
+}
 
 export type Condition =
   | { crossAbove: [Operand, Operand] }
@@ -82,9 +147,36 @@ export type Condition =
   | { lt: [Operand, Operand] }
   | { lte: [Operand, Operand] }
   | { between: [Operand, Operand, Operand] }
+  | { divergence: DivergenceSpec }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
+
+/** The condition names, for messages that suggest the closest one. */
+export const CONDITION_KEYS = [
+  "crossAbove",
+  "crossBelow",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "between",
+  "divergence",
+  "all",
+  "any",
+  "not",
+] as const;
+
+const barsBack = z.union([z.number().int().min(1).max(SPEC_LIMITS.barsBack), paramRef]);
+const divergenceSchema = z
+  .object({
+    kind: z.enum(DIVERGENCE_KINDS),
+    price: refString,
+    oscillator: refString,
+    lookback: barsBack,
+    pivot: z.union([z.number().int().min(1).max(SPEC_LIMITS.pivot), paramRef]).optional(),
+  })
+  .strict();
 
 const pair = z.tuple([operandSchema, operandSchema]);
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -96,8 +188,9 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ lt: pair }).strict(),
     z.object({ lte: pair }).strict(),
     z.object({ between: z.tuple([operandSchema, operandSchema, operandSchema]) }).strict(),
-    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
-    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ divergence: divergenceSchema }).strict(),
+    z.object({ all: z.array(conditionSchema).min(1).max(SPEC_LIMITS.listLength) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1).max(SPEC_LIMITS.listLength) }).strict(),
     z.object({ not: conditionSchema }).strict(),
   ]),
 ) as z.ZodType<Condition>;
@@ -134,14 +227,17 @@ export const parameterSchema = z
     min: z.number().finite().optional(),
     max: z.number().finite().optional(),
     integer: z.boolean().optional(),
-    description: z.string().optional(),
+    description: z.string().max(10_000).optional(),
   })
   .strict();
 
 export const strategySpecSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-_.]*$/i, "names use letters, digits, - _ ."),
-    description: z.string().optional(),
+    name: z
+      .string()
+      .max(100)
+      .regex(/^[a-z0-9][a-z0-9-_.]*$/i, "names use letters, digits, - _ ."),
+    description: z.string().max(10_000).optional(),
     version: z.literal(1).default(1),
     parameters: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), parameterSchema).default({}),
     indicators: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), indicatorSchema).default({}),
@@ -156,5 +252,4 @@ export const strategySpecSchema = z
 
 export type StrategySpec = z.infer<typeof strategySpecSchema>;
 export type StrategySpecInput = z.input<typeof strategySpecSchema>;
-export type IndicatorDeclaration = z.infer<typeof indicatorSchema>;
 export type ExitsSpec = z.infer<typeof exitsSchema>;

@@ -76,11 +76,8 @@ describe("strategy spec", () => {
   });
 
   it("rejects an indicator period that is not a whole number", () => {
-    const spec = validateSpec({
-      ...minimal,
-      indicators: { ...minimal.indicators, fast: { type: "sma", period: 2.5 } },
-    });
-    expect(() => compileSpec(spec)).toThrowError(/indicators\.fast\.period: a period must be a whole number/);
+    const input = { ...minimal, indicators: { ...minimal.indicators, fast: { type: "sma", period: 2.5 } } };
+    expect(() => validateSpec(input)).toThrowError(/indicators\.fast\.period: must be a whole number from 2/);
   });
 
   it("rejects text that is not YAML or JSON", () => {
