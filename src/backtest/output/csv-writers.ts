@@ -1,3 +1,4 @@
+import { formatNumber } from "../../domain/format-number.js";
 import type { ClosedTrade, EquityCurve } from "../../domain/trade.js";
 
 /** Column order of trades.csv; times are Unix ms, money in quote currency. */
@@ -23,9 +24,9 @@ function quote(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Up to 12 significant digits: drops float noise such as 3803.5600000000004 without losing real precision. */
-function num(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : "";
+/** A CSV cell of a number: `formatNumber`, or empty when there is no finite number to write. */
+function cell(value: number): string {
+  return Number.isFinite(value) ? formatNumber(value) : "";
 }
 
 export function tradesCsv(trades: readonly ClosedTrade[]): string {
@@ -36,15 +37,15 @@ export function tradesCsv(trades: readonly ClosedTrade[]): string {
         t.id,
         quote(t.symbol),
         t.side,
-        num(t.quantity),
+        cell(t.quantity),
         t.entryTime,
         t.exitTime,
-        num(t.entryPrice),
-        num(t.exitPrice),
-        num(t.fees),
-        num(t.funding),
-        num(t.netPnl),
-        num(t.returnPct * 100),
+        cell(t.entryPrice),
+        cell(t.exitPrice),
+        cell(t.fees),
+        cell(t.funding),
+        cell(t.netPnl),
+        cell(t.returnPct * 100),
         t.barsHeld,
         quote(t.exitReason),
       ].join(","),
@@ -55,6 +56,6 @@ export function tradesCsv(trades: readonly ClosedTrade[]): string {
 
 export function equityCsv(equity: EquityCurve): string {
   const parts: string[] = ["timestamp,equity"];
-  for (let i = 0; i < equity.time.length; i++) parts.push(`${equity.time[i]},${num(equity.equity[i] as number)}`);
+  for (let i = 0; i < equity.time.length; i++) parts.push(`${equity.time[i]},${cell(equity.equity[i] as number)}`);
   return `${parts.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { buy, runScenario, scripted } from "../../engine/testing/engine-harness.js";
 import { bars } from "../../execution/testing/bars.js";
-import { buy, runScenario, scripted } from "../position/testing/engine-harness.js";
 import { createLeverageLayers, leverageGuardSchema } from "./volatility-leverage.js";
 
 type Row = [number, number, number, number];

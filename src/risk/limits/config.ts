@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { createKillSwitch, killSwitchSchema } from "../guards/kill-switch.js";
-import { stabilityLockSchema } from "../guards/stability-lock.js";
 import type { RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
 import { confidenceSchema, minConfidence } from "./confidence.js";
@@ -29,33 +27,17 @@ export const limitsSchema = z
   .strict();
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
-/** The three sections this module owns, as they sit under `risk:` in the config file. */
-export const limitSectionsSchema = z
-  .object({
-    limits: limitsSchema.prefault({}),
-    killSwitch: killSwitchSchema.prefault({}),
-    stabilityLock: stabilityLockSchema.prefault({}),
-  })
-  .strict();
-export type LimitSections = z.infer<typeof limitSectionsSchema>;
-
 /**
- * Builds the enabled limit layers (and the kill switch) from the parsed config, in the order their verdicts are
- * most useful to read: the kill switch first (a halt outranks everything and its reason leads the record), then
- * the plain denials that need no arithmetic (leverage, confidence, venue rules), then the daily budgets (loss,
+ * Builds the enabled limit layers from the parsed `limits` section, in the order their verdicts are most useful to
+ * read (the kill switch, a guard, goes before all of them: a halt outranks everything): the plain denials that need no arithmetic (leverage, confidence, venue rules), then the daily budgets (loss,
  * trade count, order rate), and last the caps that scale the size (position, exposure, margin). Every layer runs
  * on every order whatever the order; it only decides which reason the decision quotes first.
  *
  * `store` keeps the latches and daily counters: a SqliteStateStore for paper and live trading, a fresh
  * MemoryStateStore per backtest.
  */
-export function createLimitLayers(
-  config: Pick<LimitSections, "limits" | "killSwitch">,
-  store: RiskStateStore,
-): RiskLayer[] {
-  const l = config.limits;
+export function createLimitLayers(l: LimitsConfig, store: RiskStateStore): RiskLayer[] {
   const layers: (RiskLayer | undefined)[] = [
-    createKillSwitch(config.killSwitch, store),
     l.leverage.enabled ? maxLeverage(l.leverage) : undefined,
     l.confidence.enabled ? minConfidence(l.confidence) : undefined,
     l.exchangeConstraints.enabled ? exchangeConstraints() : undefined,
