@@ -12,6 +12,7 @@ describe("limit config", () => {
       exposure: { enabled: true, maxPct: 30 },
       dailyLoss: { enabled: true, maxPct: 2 },
       tradesPerDay: { enabled: true, max: 10 },
+      openTrades: { enabled: true, max: 3 },
       confidence: { enabled: true, min: 0.7 },
       leverage: { enabled: true, max: 10 },
       exchangeConstraints: { enabled: true },
@@ -51,6 +52,7 @@ describe("limit config", () => {
       "exchange-constraints",
       "max-daily-loss",
       "max-trades-per-day",
+      "max-open-trades",
       "max-order-rate",
       "max-position-size",
       "max-exposure",
@@ -64,6 +66,6 @@ describe("limit config", () => {
     const names = createLimitLayers(config, new MemoryStateStore()).map((l) => l.name);
     expect(names).not.toContain("min-confidence");
     expect(names).not.toContain("max-order-rate");
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(8);
   });
 });

@@ -7,6 +7,7 @@ import { exchangeConstraints, exchangeConstraintsSchema } from "./exchange-const
 import { exposureSchema, maxExposure } from "./exposure.js";
 import { leverageSchema, maxLeverage } from "./leverage.js";
 import { marginRatioSchema, maxMarginRatio } from "./margin-ratio.js";
+import { maxOpenTrades, openTradesSchema } from "./open-trades.js";
 import { maxOrderRate, orderRateSchema } from "./order-rate.js";
 import { maxPositionSize, positionSizeSchema } from "./position-size.js";
 import { maxTradesPerDay, tradesPerDaySchema } from "./trades-per-day.js";
@@ -18,6 +19,7 @@ export const limitsSchema = z
     exposure: exposureSchema.prefault({}),
     dailyLoss: dailyLossSchema.prefault({}),
     tradesPerDay: tradesPerDaySchema.prefault({}),
+    openTrades: openTradesSchema.prefault({}),
     confidence: confidenceSchema.prefault({}),
     leverage: leverageSchema.prefault({}),
     exchangeConstraints: exchangeConstraintsSchema.prefault({}),
@@ -29,9 +31,10 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 /**
  * Builds the enabled limit layers from the parsed `limits` section, in the order their verdicts are most useful to
- * read (the kill switch, a guard, goes before all of them: a halt outranks everything): the plain denials that need no arithmetic (leverage, confidence, venue rules), then the daily budgets (loss,
- * trade count, order rate), and last the caps that scale the size (position, exposure, margin). Every layer runs
- * on every order whatever the order; it only decides which reason the decision quotes first.
+ * read (the kill switch, a guard, goes before all of them: a halt outranks everything): the plain denials that need
+ * no arithmetic (leverage, confidence, venue rules), then the daily budgets (loss, trade count, order rate) and the
+ * count of open trades, and last the caps that scale the size (position, exposure, margin). Every layer runs on
+ * every order whatever the order; it only decides which reason the decision quotes first.
  *
  * `store` keeps the latches and daily counters: a SqliteStateStore for paper and live trading, a fresh
  * MemoryStateStore per backtest.
@@ -43,6 +46,7 @@ export function createLimitLayers(l: LimitsConfig, store: RiskStateStore): RiskL
     l.exchangeConstraints.enabled ? exchangeConstraints() : undefined,
     l.dailyLoss.enabled ? maxDailyLoss(l.dailyLoss, store) : undefined,
     l.tradesPerDay.enabled ? maxTradesPerDay(l.tradesPerDay, store) : undefined,
+    l.openTrades.enabled ? maxOpenTrades(l.openTrades) : undefined,
     l.orderRate.enabled ? maxOrderRate(l.orderRate) : undefined,
     l.positionSize.enabled ? maxPositionSize(l.positionSize) : undefined,
     l.exposure.enabled ? maxExposure(l.exposure) : undefined,
