@@ -247,6 +247,7 @@ export class Engine {
       });
     }
     this.broker.processBar(symbol, index);
+    if (this.shield.watchesBars) this.shield.onBar(symbol, time, series.close[index] as number);
     if (this.#positionManager) this.#managePosition(slot, index, time);
     const context = slot.context;
     context.index = index;

@@ -10,6 +10,7 @@ describe("limit config", () => {
     expect(c.limits).toEqual({
       positionSize: { enabled: true, maxPct: 10 },
       exposure: { enabled: true, maxPct: 30 },
+      correlation: { enabled: true, threshold: 0.8, windowBars: 168, maxPct: 15 },
       dailyLoss: { enabled: true, maxPct: 2 },
       tradesPerDay: { enabled: true, max: 10 },
       openTrades: { enabled: true, max: 3 },
@@ -56,6 +57,7 @@ describe("limit config", () => {
       "max-order-rate",
       "max-position-size",
       "max-exposure",
+      "max-correlated-exposure",
       "max-margin-ratio",
     ]);
     expect(layers.every((l) => l.phase === (l.name === "exchange-constraints" ? "final" : "limit"))).toBe(true);
@@ -66,6 +68,6 @@ describe("limit config", () => {
     const names = createLimitLayers(config, new MemoryStateStore()).map((l) => l.name);
     expect(names).not.toContain("min-confidence");
     expect(names).not.toContain("max-order-rate");
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(9);
   });
 });

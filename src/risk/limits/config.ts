@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
 import { confidenceSchema, minConfidence } from "./confidence.js";
+import { correlationSchema, maxCorrelatedExposure } from "./correlation.js";
 import { dailyLossSchema, maxDailyLoss } from "./daily-loss.js";
 import { exchangeConstraints, exchangeConstraintsSchema } from "./exchange-constraints.js";
 import { exposureSchema, maxExposure } from "./exposure.js";
@@ -17,6 +18,7 @@ export const limitsSchema = z
   .object({
     positionSize: positionSizeSchema.prefault({}),
     exposure: exposureSchema.prefault({}),
+    correlation: correlationSchema.prefault({}),
     dailyLoss: dailyLossSchema.prefault({}),
     tradesPerDay: tradesPerDaySchema.prefault({}),
     openTrades: openTradesSchema.prefault({}),
@@ -33,8 +35,8 @@ export type LimitsConfig = z.infer<typeof limitsSchema>;
  * Builds the enabled limit layers from the parsed `limits` section, in the order their verdicts are most useful to
  * read (the kill switch, a guard, goes before all of them: a halt outranks everything): the plain denials that need
  * no arithmetic (leverage, confidence, venue rules), then the daily budgets (loss, trade count, order rate) and the
- * count of open trades, and last the caps that scale the size (position, exposure, margin). Every layer runs on
- * every order whatever the order; it only decides which reason the decision quotes first.
+ * count of open trades, and last the caps that scale the size (position, exposure, correlated exposure, margin).
+ * Every layer runs on every order whatever the order; it only decides which reason the decision quotes first.
  *
  * `store` keeps the latches and daily counters: a SqliteStateStore for paper and live trading, a fresh
  * MemoryStateStore per backtest.
@@ -50,6 +52,7 @@ export function createLimitLayers(l: LimitsConfig, store: RiskStateStore): RiskL
     l.orderRate.enabled ? maxOrderRate(l.orderRate) : undefined,
     l.positionSize.enabled ? maxPositionSize(l.positionSize) : undefined,
     l.exposure.enabled ? maxExposure(l.exposure) : undefined,
+    l.correlation.enabled ? maxCorrelatedExposure(l.correlation) : undefined,
     l.marginRatio.enabled ? maxMarginRatio(l.marginRatio) : undefined,
   ];
   return layers.filter((layer): layer is RiskLayer => layer !== undefined);
