@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
 import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
@@ -12,11 +12,14 @@ import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { isoMinute } from "../format-time.js";
+import { fundingEntries, resolveFunding } from "../funding-option.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
+  /** `[SYMBOL=]FILE` funding-rate files; default: `backtest.funding` in the config. */
+  funding?: string[];
   out?: string;
   json?: boolean;
   progress: boolean;
@@ -27,6 +30,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = loadStrategy(options.strategy, run.params);
+  const funding = await resolveFunding(
+    options.funding ?? fundingEntries(config.backtest.funding),
+    data.series,
+    options.funding === undefined && globals.config ? dirname(globals.config) : process.cwd(),
+  );
+  for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
@@ -49,6 +58,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     fee,
     slippage,
     ...(participation !== undefined ? { maxVolumeParticipation: participation } : {}),
+    ...(funding ? { funding: funding.source } : {}),
     runId: `bt-${seed}`,
     onProgress: (done, total) => progress.update(done, total),
   });
@@ -65,6 +75,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     size: sizeText ?? "strategy default / equal share of equity",
     leverage,
     participation: participation ?? null,
+    funding: funding?.files ?? null,
     seed,
     risk: run.risk ?? "off (--no-risk)",
   };
@@ -102,7 +113,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const lines = [
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
-    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
+    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; sample: ${m.sample.kind}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
     "",
