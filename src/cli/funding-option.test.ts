@@ -45,6 +45,12 @@ describe.skipIf(!existsSync(perpFile) || !existsSync(fundingFile))(
       expect(funding?.warnings).toEqual([]);
     });
 
+    it("reads a relative path from the folder it is given (the config file's)", async () => {
+      const window = sliceSeries(perp, 0, 48);
+      const funding = await resolveFunding(["crypto/binance_usdm_BTCUSDT_funding_8h.csv.gz"], [window], sharedDataDir);
+      expect(funding?.files).toEqual({ "BTC/USDT:USDT": fundingFile });
+    });
+
     it("pays nothing without a funding file, and warns when the file does not cover the bars", async () => {
       const window = sliceSeries(perp, 0, 48);
       const result = runBacktest({

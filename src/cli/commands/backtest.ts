@@ -75,7 +75,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     size: sizeText ?? "strategy default / equal share of equity",
     leverage,
     participation: participation ?? null,
-    funding: funding?.files ?? null,
+    // Only when given, so that the config hash of a run without funding stays what it was.
+    ...(funding ? { funding: funding.files } : {}),
     seed,
     risk: run.risk ?? "off (--no-risk)",
   };
