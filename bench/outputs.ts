@@ -14,8 +14,8 @@ import { renderBacktestReport, writeBacktestOutputs, writeJsonLines } from "../s
 import { runBacktest } from "../src/backtest/run-backtest.js";
 import { summarize } from "../src/backtest/summary.js";
 import { simulateMarket } from "../src/data/simulated/sim-market.js";
+import { createRiskRuntime } from "../src/engine/risk-runtime.js";
 import { riskConfigSchema } from "../src/risk/config.js";
-import { createRiskRuntime } from "../src/risk/runtime.js";
 import { MemoryStateStore } from "../src/risk/state-store.js";
 import { loadStrategy } from "../src/strategy/registry.js";
 import { gc } from "./measure.js";

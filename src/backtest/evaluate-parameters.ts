@@ -1,6 +1,6 @@
 import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
 import type { ClosedTrade, EquityCurve } from "../domain/trade.js";
-import { createRiskRuntime } from "../risk/runtime.js";
+import { createRiskRuntime } from "../engine/risk-runtime.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { compileSpec } from "../strategy/spec/compile.js";
 import type { StrategySpec } from "../strategy/spec/schema.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { DecisionRecord } from "../engine/decision.js";
+import { createRiskRuntime } from "../engine/risk-runtime.js";
 import { bars } from "../execution/testing/bars.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { BUY, CLOSE, flat, scripted } from "../risk/limits/testing/scripted.js";
-import { createRiskRuntime } from "../risk/runtime.js";
 import type { RiskCheckResult } from "../risk/shield.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { formatRiskEffect, reasonPattern, summarizeRiskEffect } from "./risk-effect.js";

@@ -23,6 +23,11 @@ export function registerCommands(program: Command): void {
     .option("-o, --out <dir>", "write trades.csv, equity.csv, decisions.jsonl, summary.json and report.html here")
     .option("--json", "print the summary as JSON instead of a table")
     .option("--no-progress", "no progress bar")
+    .option(
+      "--funding <[symbol=]file>",
+      "funding-rate CSV of a perpetual, charged every funding time (repeatable)",
+      collect,
+    )
     .action(async (options, command: Command) => {
       const { backtestCommand } = await import("./commands/backtest.js");
       await backtestCommand(options, command.optsWithGlobals());

@@ -23,6 +23,8 @@ export const backtestDefaultsSchema = z
     slippageBps: z.number().min(0).max(1000).default(0),
     size: z.string().min(1).default("100%"),
     seed: z.number().int().default(42),
+    /** Funding rates of perpetuals for `backtest`: one file (one symbol), or symbol → file; see `--funding`. */
+    funding: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]).optional(),
   })
   .strict();
 

@@ -75,6 +75,8 @@ export interface PortfolioView {
   /** Signed base quantity: positive long, negative short, 0 flat. */
   positionQuantity(symbol: string): number;
   position(symbol: string): PositionSnapshot | undefined;
+  /** Symbols with a position entry (an entry may be flat: `position` then returns undefined). */
+  symbols(): Iterable<string>;
   /** Sum of |quantity × mark| over open positions. */
   grossExposure(): number;
   /** Margin locked by open positions (Σ |quantity| × entry / leverage). */

@@ -8,7 +8,6 @@ import { Portfolio } from "../execution/portfolio.js";
 import { SimulatedBroker } from "../execution/simulated-broker.js";
 import { bars } from "../execution/testing/bars.js";
 import { riskConfigSchema } from "../risk/config.js";
-import { createRiskRuntime } from "../risk/runtime.js";
 import { type RiskLayer, RiskShield } from "../risk/shield.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { loadStrategy } from "../strategy/registry.js";
@@ -16,6 +15,7 @@ import type { Strategy } from "../strategy/strategy.js";
 import { Engine } from "./engine.js";
 import { EventBus, type EventName } from "./events.js";
 import { LiveRunner } from "./live-runner.js";
+import { createRiskRuntime } from "./risk-runtime.js";
 
 const market = (seed: number, n: number, symbol = "SIM/USDT"): CandleSeries =>
   simulateMarket({ seed, bars: n, symbol }).series;

@@ -237,6 +237,7 @@ export class Engine {
     }
     this.broker.processBar(symbol, index);
     this.portfolio.mark(symbol, series.close[index] as number);
+    if (this.shield.watchesBars) this.shield.onBar(symbol, time, series.close[index] as number);
     if (this.#positionManager) this.#managePosition(slot, index, time);
     const context = slot.context;
     context.index = index;

@@ -2,15 +2,7 @@ import type { Candle } from "../domain/candles.js";
 import type { Fill, OrderRequest, PositionSnapshot } from "../domain/order.js";
 import type { Vote } from "../domain/signal.js";
 import type { PositionAction } from "../risk/position/types.js";
-
-/** The verdict of one risk layer on one proposed order. */
-export interface RiskVerdict {
-  readonly layer: string;
-  readonly verdict: "allow" | "scale" | "deny" | "halt";
-  readonly reason: string;
-  /** Multiplier applied to the quantity when verdict is "scale". */
-  readonly scale?: number;
-}
+import type { RiskCheckResult } from "../risk/shield.js";
 
 /** Events the engine publishes, by name (ARCHITECTURE.md). Each payload is a plain, serialisable object. */
 export interface EngineEvents {
@@ -20,10 +12,10 @@ export interface EngineEvents {
     time: number;
     symbol: string;
     order: OrderRequest;
-    verdicts: readonly RiskVerdict[];
+    verdicts: readonly RiskCheckResult[];
     approvedQuantity: number;
   };
-  SIGNAL_REJECTED: { time: number; symbol: string; reason: string; verdicts: readonly RiskVerdict[] };
+  SIGNAL_REJECTED: { time: number; symbol: string; reason: string; verdicts: readonly RiskCheckResult[] };
   ORDER_PLACED: { time: number; order: OrderRequest };
   ORDER_ACKNOWLEDGED: { time: number; order: OrderRequest };
   ORDER_REJECTED: { time: number; order: OrderRequest; reason: string };

@@ -59,6 +59,11 @@ export interface RiskLayer {
    */
   readonly observesSteps?: boolean;
   onFill?(fill: Fill, trade: ClosedTrade | undefined): void;
+  /**
+   * Every bar of every symbol as it closes, before any decision on it: for a layer that needs other symbols' prices
+   * (the correlation limit). Only bars closed so far ever reach it.
+   */
+  onBar?(symbol: string, time: number, close: number): void;
 }
 
 export interface ShieldDecision {
@@ -84,6 +89,9 @@ export class RiskShield {
   readonly #finals: readonly RiskLayer[];
   readonly #observers: readonly RiskLayer[];
   readonly #fillListeners: readonly RiskLayer[];
+  readonly #barListeners: readonly RiskLayer[];
+  /** Whether any layer has `onBar`: the engine skips the call per bar when none has. */
+  readonly watchesBars: boolean;
 
   constructor(layers: readonly RiskLayer[] = []) {
     this.layers = layers;
@@ -92,6 +100,8 @@ export class RiskShield {
     this.#finals = layers.filter((l) => l.phase === "final");
     this.#observers = layers.filter((l) => l.observe !== undefined && l.observesSteps !== false);
     this.#fillListeners = layers.filter((l) => l.onFill !== undefined);
+    this.#barListeners = layers.filter((l) => l.onBar !== undefined);
+    this.watchesBars = this.#barListeners.length > 0;
   }
 
   // The loops below are indexed rather than for…of: a backtest's first decisions run before the optimizing compiler
@@ -174,6 +184,11 @@ export class RiskShield {
   onFill(fill: Fill, trade: ClosedTrade | undefined): void {
     const listeners = this.#fillListeners;
     for (let i = 0; i < listeners.length; i++) (listeners[i] as RiskLayer).onFill?.(fill, trade);
+  }
+
+  onBar(symbol: string, time: number, close: number): void {
+    const listeners = this.#barListeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as RiskLayer).onBar?.(symbol, time, close);
   }
 }
 

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
 import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
@@ -7,18 +7,21 @@ import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import type { RiskConfig } from "../../risk/config.js";
-import { createRiskRuntime } from "../../risk/runtime.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadAnyStrategy } from "../../strategy/registry.js";
 import { warmupWarnings } from "../../strategy/spec/warmup.js";
 import { isoMinute } from "../format-time.js";
+import { fundingEntries, resolveFunding } from "../funding-option.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
+  /** `[SYMBOL=]FILE` funding-rate files; default: `backtest.funding` in the config. */
+  funding?: string[];
   out?: string;
   json?: boolean;
   progress: boolean;
@@ -32,6 +35,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }
+  const funding = await resolveFunding(
+    options.funding ?? fundingEntries(config.backtest.funding),
+    data.series,
+    options.funding === undefined && globals.config ? dirname(globals.config) : process.cwd(),
+  );
+  for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
@@ -55,6 +64,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     fee,
     slippage,
     ...(participation !== undefined ? { maxVolumeParticipation: participation } : {}),
+    ...(funding ? { funding: funding.source } : {}),
     runId: `bt-${seed}`,
     onProgress: (done, total) => progress.update(done, total),
   });
@@ -71,6 +81,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     size: sizeText ?? "strategy default / equal share of equity",
     leverage,
     participation: participation ?? null,
+    // Only when given, so that the config hash of a run without funding stays what it was.
+    ...(funding ? { funding: funding.files } : {}),
     seed,
     risk: run.risk ?? "off (--no-risk)",
   };
@@ -114,7 +126,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const lines = [
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
-    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
+    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; sample: ${m.sample.kind}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, summary)}`,
     ...formatRiskEffect(summary.risk),
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,

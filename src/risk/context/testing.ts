@@ -12,6 +12,7 @@ const FLAT_PORTFOLIO: PortfolioView = {
   equity: () => 10_000,
   positionQuantity: () => 0,
   position: () => undefined,
+  symbols: () => [],
   grossExposure: () => 0,
   usedMargin: () => 0,
   openPositionCount: () => 0,

@@ -1,5 +1,5 @@
-import { dayLabel } from "../limits/common.js";
 import type { MarketSnapshot } from "../market-snapshot.js";
+import { dayLabel } from "../shared/days.js";
 
 const YEAR_MS = 365 * 86_400_000;
 

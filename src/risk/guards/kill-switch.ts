@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { money, parseJson, pct } from "../limits/common.js";
+import { money, parseJson, pct } from "../shared/format.js";
 import type { ProposedOrder, RiskCheckResult, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
 import { recordRiskEvent } from "./risk-event-log.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJson } from "../limits/common.js";
+import { parseJson } from "../shared/format.js";
 import type { RiskStateStore } from "../state-store.js";
 import { recordRiskEvent } from "./risk-event-log.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { buy, runScenario, scripted } from "../../engine/testing/engine-harness.js";
 import { bars } from "../../execution/testing/bars.js";
-import { buy, runScenario, scripted } from "../position/testing/engine-harness.js";
 import { createLeverageLayers, leverageGuardSchema } from "./volatility-leverage.js";
 
 type Row = [number, number, number, number];
@@ -28,7 +28,7 @@ const verdict = (result: ReturnType<typeof run>) =>
   result.decisions[0]?.risk[0]?.verdicts.find((v) => v.layer === "volatility-leverage");
 
 describe("volatility-adjusted leverage in the engine", () => {
-  it("denies a 3× order when 5 % bars (468 % a year) allow only 1×", () => {
+  it("denies a 3× order when 5 % bars (468 % a year) allow only 1× (200 % / 468 % is below the floor)", () => {
     const result = run(0.05, 3);
     expect(result.fills).toHaveLength(0);
     expect(result.decisions[0]?.outcome).toBe("rejected");
@@ -41,9 +41,9 @@ describe("volatility-adjusted leverage in the engine", () => {
     expect(result.fills[0]?.quantity).toBeGreaterThan(290);
   });
 
-  it("scales 3× of equity down to 1.07× when 1 % bars (93.6 % a year) allow 1.07× and only exposure is checked", () => {
+  it("scales 3× of equity down to 2.14× when 1 % bars (93.6 % a year) allow 200 % / 93.6 % and only exposure is checked", () => {
     const result = run(0.01, 3, { checkOrderLeverage: false });
-    const maximum = 1 / (0.01 * Math.sqrt(8760));
+    const maximum = 2 / (0.01 * Math.sqrt(8760));
     expect(verdict(result)?.verdict).toBe("scale");
     expect(verdict(result)?.scale).toBeCloseTo(Math.max(1, maximum) / 3, 6);
     const price = result.decisions[0]?.price as number;

@@ -24,7 +24,9 @@ function context(volatility: number, held = 0, gross = Math.abs(held) * 100): Ri
   };
 }
 
-const guard = (overrides: Record<string, unknown> = {}) => createLeverageGuard(leverageGuardSchema.parse(overrides));
+/** The arithmetic below is easiest to read with a target of 100 %; the default (2) has its own test. */
+const guard = (overrides: Record<string, unknown> = {}) =>
+  createLeverageGuard(leverageGuardSchema.parse({ targetVolatility: 1, ...overrides }));
 
 describe("volatility-adjusted leverage guard", () => {
   it("allows 2× exposure when 50 % volatility gives a maximum of 100 % / 50 % = 2×", () => {
@@ -77,6 +79,14 @@ describe("volatility-adjusted leverage guard", () => {
     const warmup = guard().check(order({ quantity: 150, leverage: 1 }), context(Number.NaN));
     expect(warmup.reason).toMatch(/max 1× while the volatility is unknown/);
     expect(warmup.scale).toBeCloseTo(100 / 150, 12);
+  });
+
+  it("by default lets 3× through at 60 % annualised volatility (max 3.33×) and denies it at 70 % (max 2.86×)", () => {
+    const defaults = createLeverageGuard(leverageGuardSchema.parse({}));
+    expect(defaults.check(order({ quantity: 1, leverage: 3 }), context(perBar(0.6))).verdict).toBe("allow");
+    const denied = defaults.check(order({ quantity: 1, leverage: 3 }), context(perBar(0.7)));
+    expect(denied.verdict).toBe("deny");
+    expect(denied.reason).toMatch(/max 2\.86× = target 200\.0% \/ annualised volatility 70\.0%/);
   });
 
   it("lets reduce-only orders through and is built only when enabled", () => {

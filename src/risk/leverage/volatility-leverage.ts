@@ -6,9 +6,17 @@ export const leverageGuardSchema = z
     enabled: z.boolean().default(true),
     /**
      * Annualised volatility the account may carry per unit of equity: max leverage = targetVolatility /
-     * (volatility × sqrt(bars per year)), clamped to [1, cap]. 1.0 lets a 60 %-volatility market take 1.67×.
+     * (volatility × sqrt(bars per year)), clamped to [1, cap]. At the maximum, an isolated position's liquidation
+     * price (about 1/leverage from entry) lies volatility / target away: with 2, half an annual σ, about 9.6 daily σ
+     * (√365 / 2), so a liquidation needs a move no calm market makes in days.
+     *
+     * Measured on real BTC/USDT 1h (65,679 bars, 2019–2026; see leverage.real-data.test.ts): the 20-bar annualised
+     * volatility has a median of 42 %, a 90th percentile of 88 % and a 99th of 172 %. With 2, the maximum is 4.7×
+     * at the median, so 3× is allowed while volatility ≤ 67 % (80 % of bars), cut to 2.3× at the 90th percentile
+     * and to 1.2× at the 99th, and 1× from 200 % on. The former default of 1 allowed 3× only below 33 % volatility
+     * (34 % of bars) and denied 59 % of sma-cross's 3× entries; 2 denies 20 %, the most volatile ones.
      */
-    targetVolatility: z.number().gt(0).max(20).default(1),
+    targetVolatility: z.number().gt(0).max(20).default(2),
     /** Highest leverage however calm the market. */
     cap: z.number().min(1).max(200).default(10),
     /** Maximum leverage while the volatility is not known yet (warm-up). */

@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { formatZodIssues } from "../../domain/zod-issues.js";
+import { riskConfigSchema } from "../config.js";
 import { MemoryStateStore } from "../state-store.js";
-import { createLimitLayers, limitSectionsSchema } from "./config.js";
+import { createLimitLayers, limitsSchema } from "./config.js";
 
 describe("limit config", () => {
   it("fills every default from an empty section", () => {
-    const c = limitSectionsSchema.parse({});
+    const c = riskConfigSchema.parse({});
     expect(c.limits).toEqual({
       positionSize: { enabled: true, maxPct: 10 },
       exposure: { enabled: true, maxPct: 30 },
+      correlation: { enabled: true, threshold: 0.8, windowBars: 168, maxPct: 15 },
       dailyLoss: { enabled: true, maxPct: 2 },
       tradesPerDay: { enabled: true, max: 10 },
+      openTrades: { enabled: true, max: 3 },
       confidence: { enabled: true, min: 0.7 },
       leverage: { enabled: true, max: 10 },
       exchangeConstraints: { enabled: true },
@@ -25,13 +28,13 @@ describe("limit config", () => {
   });
 
   it("keeps the other defaults of a section when one key is given", () => {
-    const c = limitSectionsSchema.parse({ limits: { positionSize: { maxPct: 5 } } });
+    const c = riskConfigSchema.parse({ limits: { positionSize: { maxPct: 5 } } });
     expect(c.limits.positionSize).toEqual({ enabled: true, maxPct: 5 });
     expect(c.limits.exposure.maxPct).toBe(30);
   });
 
   it("rejects unknown keys and out-of-range values, naming each path", () => {
-    const r = limitSectionsSchema.safeParse({
+    const r = riskConfigSchema.safeParse({
       limits: { positionSize: { maxPcent: 5 }, confidence: { min: 1.5 } },
       killSwitch: { rollingDrop: { pct: -1 } },
     });
@@ -42,32 +45,29 @@ describe("limit config", () => {
     expect(text).toContain("killSwitch.rollingDrop.pct");
   });
 
-  it("builds every layer in order, kill switch first", () => {
-    const layers = createLimitLayers(limitSectionsSchema.parse({}), new MemoryStateStore());
+  it("builds every layer in order", () => {
+    const layers = createLimitLayers(limitsSchema.parse({}), new MemoryStateStore());
     expect(layers.map((l) => l.name)).toEqual([
-      "kill-switch",
       "max-leverage",
       "min-confidence",
       "exchange-constraints",
       "max-daily-loss",
       "max-trades-per-day",
+      "max-open-trades",
       "max-order-rate",
       "max-position-size",
       "max-exposure",
+      "max-correlated-exposure",
       "max-margin-ratio",
     ]);
     expect(layers.every((l) => l.phase === (l.name === "exchange-constraints" ? "final" : "limit"))).toBe(true);
   });
 
   it("leaves out a layer switched off", () => {
-    const config = limitSectionsSchema.parse({
-      limits: { confidence: { enabled: false }, orderRate: { enabled: false } },
-      killSwitch: { rollingDrop: { enabled: false }, maxDrawdown: { enabled: false } },
-    });
+    const config = limitsSchema.parse({ confidence: { enabled: false }, orderRate: { enabled: false } });
     const names = createLimitLayers(config, new MemoryStateStore()).map((l) => l.name);
     expect(names).not.toContain("min-confidence");
     expect(names).not.toContain("max-order-rate");
-    expect(names).not.toContain("kill-switch");
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(9);
   });
 });

@@ -1,18 +1,9 @@
 import { z } from "zod";
+import { DAY_MS, dayLabel, utcDay } from "../shared/days.js";
+import { money, parseJson, pct } from "../shared/format.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
-import {
-  allow,
-  constantAllow,
-  DAY_MS,
-  dayLabel,
-  deny,
-  money,
-  parseJson,
-  pct,
-  reduceOnlyAllowed,
-  utcDay,
-} from "./common.js";
+import { allow, constantAllow, deny, reduceOnlyAllowed } from "./common.js";
 
 export const dailyLossSchema = z
   .object({

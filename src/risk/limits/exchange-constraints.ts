@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { formatNumber } from "../../domain/format-number.js";
 import { floorToStep, type Instrument, roundToStep } from "../../domain/instrument.js";
+import { money } from "../shared/format.js";
 import type { RiskCheckResult, RiskLayer } from "../shield.js";
-import { constantAllow, deny, money, num, reduceOnlyAllowed } from "./common.js";
+import { constantAllow, deny, reduceOnlyAllowed } from "./common.js";
 
 export const exchangeConstraintsSchema = z
   .object({
@@ -27,7 +29,7 @@ export function exchangeConstraints(): RiskLayer {
     if (result === undefined) {
       result = constantAllow(
         name,
-        `quantity and notional within the limits of ${instrument.symbol} (lot size ${num(instrument.lotSize)}, min quantity ${num(instrument.minQuantity)}, min notional ${num(instrument.minNotional)})`,
+        `quantity and notional within the limits of ${instrument.symbol} (lot size ${formatNumber(instrument.lotSize)}, min quantity ${formatNumber(instrument.minQuantity)}, min notional ${formatNumber(instrument.minNotional)})`,
       );
       allowed.set(instrument, result);
     }
@@ -42,26 +44,26 @@ export function exchangeConstraints(): RiskLayer {
       if (!(quantity > 0)) {
         return deny(
           name,
-          `quantity ${num(order.quantity)} rounds to 0 at lot size ${num(instrument.lotSize)} of ${instrument.symbol}`,
+          `quantity ${formatNumber(order.quantity)} rounds to 0 at lot size ${formatNumber(instrument.lotSize)} of ${instrument.symbol}`,
         );
       }
       if (quantity < instrument.minQuantity) {
         return deny(
           name,
-          `quantity ${num(quantity)} below minimum ${num(instrument.minQuantity)} of ${instrument.symbol}`,
+          `quantity ${formatNumber(quantity)} below minimum ${formatNumber(instrument.minQuantity)} of ${instrument.symbol}`,
         );
       }
       if (!(roundToStep(order.price, instrument.tickSize) > 0)) {
         return deny(
           name,
-          `price ${num(order.price)} rounds to 0 at tick size ${num(instrument.tickSize)} of ${instrument.symbol}`,
+          `price ${formatNumber(order.price)} rounds to 0 at tick size ${formatNumber(instrument.tickSize)} of ${instrument.symbol}`,
         );
       }
       const notional = quantity * order.price;
       if (notional < instrument.minNotional) {
         return deny(
           name,
-          `notional ${money(notional)} below minimum ${num(instrument.minNotional)} of ${instrument.symbol}`,
+          `notional ${money(notional)} below minimum ${formatNumber(instrument.minNotional)} of ${instrument.symbol}`,
         );
       }
       return withinLimits(instrument);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Fill } from "../../domain/order.js";
+import { money, pct } from "../shared/format.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
 import {
   AwaitingFills,
@@ -8,8 +9,6 @@ import {
   deny,
   direction,
   fitsUnderCap,
-  money,
-  pct,
   positionAfter,
   reduceOnlyAllowed,
 } from "./common.js";

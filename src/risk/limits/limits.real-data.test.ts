@@ -5,10 +5,11 @@ import { runBacktest } from "../../backtest/run-backtest.js";
 import { loadCsv } from "../../data/csv/load-csv.js";
 import type { CandleSeries } from "../../domain/candles.js";
 import { loadStrategy } from "../../strategy/registry.js";
-import { RiskShield, sanityLayer } from "../shield.js";
+import { createKillSwitch, killSwitchSchema } from "../guards/kill-switch.js";
+import { utcDay } from "../shared/days.js";
+import { type RiskLayer, RiskShield, sanityLayer } from "../shield.js";
 import { MemoryStateStore } from "../state-store.js";
-import { utcDay } from "./common.js";
-import { createLimitLayers, limitSectionsSchema } from "./config.js";
+import { createLimitLayers, limitsSchema } from "./config.js";
 
 const dataFile = fileURLToPath(
   new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
@@ -21,9 +22,11 @@ describe.skipIf(!existsSync(dataFile))(`default limit layers on real BTC/USDT 1h
   });
 
   it("rsi-reversion never holds more than 10 % of equity nor opens more than 10 positions a UTC day", () => {
+    const store = new MemoryStateStore();
     const shield = new RiskShield([
       sanityLayer,
-      ...createLimitLayers(limitSectionsSchema.parse({}), new MemoryStateStore()),
+      createKillSwitch(killSwitchSchema.parse({}), store) as RiskLayer,
+      ...createLimitLayers(limitsSchema.parse({}), store),
     ]);
     const r = runBacktest({
       feeds: [{ series, strategy: loadStrategy("rsi-reversion") }],

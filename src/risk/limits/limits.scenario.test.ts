@@ -9,6 +9,7 @@ import { exchangeConstraints } from "./exchange-constraints.js";
 import { maxExposure } from "./exposure.js";
 import { maxLeverage } from "./leverage.js";
 import { maxMarginRatio } from "./margin-ratio.js";
+import { maxOpenTrades } from "./open-trades.js";
 import { maxOrderRate } from "./order-rate.js";
 import { maxPositionSize } from "./position-size.js";
 import { BUY, CLOSE, flat, scripted } from "./testing/scripted.js";
@@ -206,5 +207,32 @@ describe("margin-ratio limit in the engine", () => {
     const r = run(maxMarginRatio({ max: 0.8 }), feed(50, 2));
     expect(verdictOf(r.decisions[0], "max-margin-ratio")?.verdict).toBe("allow");
     expect(r.trades[0]?.quantity).toBeCloseTo(100, 4);
+  });
+});
+
+describe("max open trades in the engine", () => {
+  /** Four symbols that all buy at bar 1; A closes at bar 3 and D buys again at bar 5. */
+  const feeds = (): BacktestFeed[] =>
+    ["A/USDT", "B/USDT", "C/USDT", "D/USDT"].map((symbol) => ({
+      series: bars(flat(8), symbol),
+      strategy: scripted(
+        symbol === "A/USDT" ? { 1: BUY, 3: CLOSE } : symbol === "D/USDT" ? { 1: BUY, 5: BUY } : { 1: BUY },
+      ),
+      size: { type: "percent-equity", value: 10 },
+    }));
+
+  it("opens two of four entries decided at the same bar, and the fourth symbol once a slot is free", () => {
+    const r = run(maxOpenTrades({ max: 2 }), feeds());
+    const entries = opening(r.decisions);
+    expect(entries.map((d) => [d.symbol, d.outcome])).toEqual([
+      ["A/USDT", "orders-sent"],
+      ["B/USDT", "orders-sent"],
+      ["C/USDT", "rejected"],
+      ["D/USDT", "rejected"],
+      ["D/USDT", "orders-sent"],
+    ]);
+    expect(verdictOf(entries[2], "max-open-trades")?.reason).toBe("2 trade(s) open (incl. 2 awaiting fill), max 2");
+    // Never more than two positions at once: A and B, then B and D.
+    expect(r.trades.map((t) => t.symbol).sort()).toEqual(["A/USDT", "B/USDT", "D/USDT"]);
   });
 });

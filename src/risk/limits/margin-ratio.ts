@@ -1,16 +1,8 @@
 import { z } from "zod";
 import type { Fill } from "../../domain/order.js";
+import { money } from "../shared/format.js";
 import type { ProposedOrder, RiskCheckResult, RiskContext, RiskLayer } from "../shield.js";
-import {
-  AwaitingFills,
-  constantAllow,
-  cutToCap,
-  deny,
-  direction,
-  fitsUnderCap,
-  money,
-  reduceOnlyAllowed,
-} from "./common.js";
+import { AwaitingFills, constantAllow, cutToCap, deny, direction, fitsUnderCap, reduceOnlyAllowed } from "./common.js";
 
 export const marginRatioSchema = z
   .object({

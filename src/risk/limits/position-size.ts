@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { money, pct } from "../shared/format.js";
 import type { RiskLayer } from "../shield.js";
-import { AllowCache, cutToCap, deny, fitsUnderCap, money, pct, positionAfter, reduceOnlyAllowed } from "./common.js";
+import { AllowCache, cutToCap, deny, fitsUnderCap, positionAfter, reduceOnlyAllowed } from "./common.js";
 
 export const positionSizeSchema = z
   .object({

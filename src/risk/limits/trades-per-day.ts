@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { Fill, OrderSide } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
+import { DAY_MS, dayLabel, utcDay } from "../shared/days.js";
+import { parseJson } from "../shared/format.js";
 import type { ProposedOrder, RiskCheckResult, RiskLayer } from "../shield.js";
 import type { RiskStateStore } from "../state-store.js";
-import { AllowCache, DAY_MS, dayLabel, deny, parseJson, reduceOnlyAllowed, utcDay } from "./common.js";
+import { AllowCache, deny, reduceOnlyAllowed } from "./common.js";
 
 export const tradesPerDaySchema = z
   .object({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import type { AttachedExits } from "../../domain/order.js";
+import { buy, quietBars, runScenario, scripted } from "../../engine/testing/engine-harness.js";
 import { bars } from "../../execution/testing/bars.js";
 import { REGIME_CODE } from "../../strategy/regime/regime-config.js";
 import { positionManagementSchema } from "./position-config.js";
 import { createPositionManager, type PositionManagementDependencies } from "./position-manager.js";
-import { buy, quietBars, runScenario, scripted } from "./testing/engine-harness.js";
 
 type Row = [number, number, number, number];
 

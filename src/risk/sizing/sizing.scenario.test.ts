@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { buy, quietBars, runScenario, scripted } from "../../engine/testing/engine-harness.js";
 import { bars } from "../../execution/testing/bars.js";
-import { buy, quietBars, runScenario, scripted } from "../position/testing/engine-harness.js";
 import { createConfidenceScaling } from "./confidence-scaling.js";
 import { createSizingLayers, sizingConfigSchema } from "./sizing-config.js";
 

@@ -30,6 +30,10 @@ export class FakePortfolio implements PortfolioView {
     return this.positions[symbol]?.quantity ?? 0;
   }
 
+  symbols(): Iterable<string> {
+    return Object.keys(this.positions);
+  }
+
   position(symbol: string): PositionSnapshot | undefined {
     const p = this.positions[symbol];
     if (!p || p.quantity === 0) return undefined;

@@ -1,17 +1,17 @@
-import type { CandleSeries } from "../../../domain/candles.js";
-import { defaultInstrument, type Instrument } from "../../../domain/instrument.js";
-import type { AttachedExits, Fill, OrderRequest } from "../../../domain/order.js";
-import type { ClosedTrade } from "../../../domain/trade.js";
-import type { DecisionRecord } from "../../../engine/decision.js";
-import { Engine } from "../../../engine/engine.js";
-import { EventBus } from "../../../engine/events.js";
-import { Portfolio } from "../../../execution/portfolio.js";
-import { SimulatedBroker } from "../../../execution/simulated-broker.js";
-import { BatchColumns } from "../../../strategy/columns.js";
-import { type Cursor, SeriesReader, type Strategy, type StrategySignal } from "../../../strategy/strategy.js";
-import { type RiskLayer, RiskShield, sanityLayer } from "../../shield.js";
-import type { SizeRule } from "../../sizing.js";
-import type { PositionManager } from "../types.js";
+import type { CandleSeries } from "../../domain/candles.js";
+import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
+import type { AttachedExits, Fill, OrderRequest } from "../../domain/order.js";
+import type { ClosedTrade } from "../../domain/trade.js";
+import { Portfolio } from "../../execution/portfolio.js";
+import { SimulatedBroker } from "../../execution/simulated-broker.js";
+import type { PositionManager } from "../../risk/position/types.js";
+import { type RiskLayer, RiskShield, sanityLayer } from "../../risk/shield.js";
+import type { SizeRule } from "../../risk/sizing.js";
+import { BatchColumns } from "../../strategy/columns.js";
+import { type Cursor, SeriesReader, type Strategy, type StrategySignal } from "../../strategy/strategy.js";
+import type { DecisionRecord } from "../decision.js";
+import { Engine } from "../engine.js";
+import { EventBus } from "../events.js";
 
 export interface ScenarioOptions {
   readonly series: CandleSeries;

@@ -1,18 +1,19 @@
 import type { PortfolioView } from "../domain/order.js";
 import type { ClosedTrade } from "../domain/trade.js";
-import type { EngineParts } from "../engine/engine.js";
+import type { RiskConfig } from "../risk/config.js";
+import { type ContextProviders, createContextLayers } from "../risk/context/config.js";
+import { createKillSwitch } from "../risk/guards/kill-switch.js";
+import { createLeverageLayers } from "../risk/leverage/volatility-leverage.js";
+import { createLimitLayers } from "../risk/limits/config.js";
+import { createPositionManager } from "../risk/position/position-manager.js";
+import type { PositionManager } from "../risk/position/types.js";
+import { createProtections } from "../risk/protections/config.js";
+import { type RiskLayer, RiskShield, sanityLayer } from "../risk/shield.js";
+import { createSizingLayers } from "../risk/sizing/sizing-config.js";
+import type { RiskStateStore } from "../risk/state-store.js";
 import { regimeParameters } from "../strategy/regime/regime-config.js";
 import type { IndicatorDeclaration } from "../strategy/spec/schema.js";
-import type { RiskConfig } from "./config.js";
-import { type ContextProviders, createContextLayers } from "./context/config.js";
-import { createLeverageLayers } from "./leverage/volatility-leverage.js";
-import { createLimitLayers } from "./limits/config.js";
-import { createPositionManager } from "./position/position-manager.js";
-import type { PositionManager } from "./position/types.js";
-import { createProtections } from "./protections/config.js";
-import { type RiskLayer, RiskShield, sanityLayer } from "./shield.js";
-import { createSizingLayers } from "./sizing/sizing-config.js";
-import type { RiskStateStore } from "./state-store.js";
+import type { EngineParts } from "./engine.js";
 
 export interface RiskRuntime {
   readonly shield: RiskShield;
@@ -48,9 +49,9 @@ export function createRiskRuntime(config: RiskConfig, deps: RiskRuntimeDependenc
     sanityLayer,
     ...createSizingLayers(config.sizing, deps.history ? { history: deps.history } : {}),
     ...context.layers,
-    ...createLimitLayers({ limits: config.limits, killSwitch: config.killSwitch }, deps.store, {
-      ...(deps.mode ? { mode: deps.mode } : {}),
-    }),
+    // The kill switch leads the limits: a halt outranks every other verdict and its reason leads the record.
+    ...optional(createKillSwitch(config.killSwitch, deps.store, deps.mode ? { mode: deps.mode } : {})),
+    ...createLimitLayers(config.limits, deps.store),
     ...createProtections(config.protections, { store: deps.store }),
     ...createLeverageLayers(config.leverageGuard),
   ];
@@ -68,4 +69,8 @@ export function createRiskRuntime(config: RiskConfig, deps: RiskRuntimeDependenc
     positionManager,
     regimeColumn: regimeOn ? (_columns, setup) => setup.indicator(declaration) : undefined,
   };
+}
+
+function optional(layer: RiskLayer | undefined): RiskLayer[] {
+  return layer ? [layer] : [];
 }
