@@ -39,6 +39,6 @@ describe.skipIf(!existsSync(perp) || !existsSync(funding))("aegis backtest --fun
   it("refuses a missing funding file with exit 2 and a plain message", () => {
     const run = aegis(["backtest", "--data", perp, "--funding", "/nonexistent/funding.csv"]);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe("aegis: --funding: funding file /nonexistent/funding.csv: no such file");
+    expect(run.stderr.trim()).toBe("aegis: --funding: /nonexistent/funding.csv: no such file");
   });
 });

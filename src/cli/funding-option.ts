@@ -1,8 +1,10 @@
 import { isAbsolute, resolve } from "node:path";
-import { type FundingRates, loadFundingRates } from "../data/funding/load-funding.js";
+import { type FundingRateSeries, loadFundingRates } from "../data/funding/funding-rates.js";
 import type { CandleSeries } from "../domain/candles.js";
 import type { FundingSource } from "../execution/simulated-broker.js";
 import { UsageError } from "./usage-error.js";
+
+const EIGHT_HOURS = 8 * 3_600_000;
 
 /** What `--funding` (or `backtest.funding` in the config) resolved to: the broker's source and what to tell. */
 export interface ResolvedFunding {
@@ -24,7 +26,7 @@ export async function resolveFunding(
 ): Promise<ResolvedFunding | undefined> {
   if (entries.length === 0) return undefined;
   const symbols = series.map((s) => s.symbol);
-  const bySymbol = new Map<string, FundingRates>();
+  const bySymbol = new Map<string, FundingRateSeries>();
   const files: Record<string, string> = {};
   for (const entry of entries) {
     const split = entry.indexOf("=");
@@ -41,29 +43,33 @@ export async function resolveFunding(
     if (bySymbol.has(symbol)) throw new UsageError(`--funding: two files for ${symbol}`);
     const path = isAbsolute(file) ? file : resolve(baseDir, file);
     try {
-      bySymbol.set(symbol, await loadFundingRates(path));
+      bySymbol.set(symbol, await loadFundingRates(path, { symbol }));
     } catch (error) {
       throw new UsageError(`--funding: ${(error as Error).message}`);
     }
     files[symbol] = path;
   }
-  const intervals = new Set([...bySymbol.values()].map((rates) => rates.intervalMs));
+  const intervals = new Set([...bySymbol.values()].map((rates) => rates.intervalMs ?? EIGHT_HOURS));
   if (intervals.size > 1) throw new UsageError("--funding: the files have different funding intervals");
   const warnings: string[] = [];
   for (const s of series) {
     const rates = bySymbol.get(s.symbol);
     if (rates === undefined || s.length === 0) continue;
     const [first, last] = [rates.time[0] as number, rates.time[rates.time.length - 1] as number];
-    if ((s.time[0] as number) < first || (s.time[s.length - 1] as number) > last + rates.intervalMs) {
+    if ((s.time[0] as number) < first || (s.time[s.length - 1] as number) > last + (rates.intervalMs ?? EIGHT_HOURS)) {
       warnings.push(
-        `funding for ${s.symbol} covers ${iso(first)} → ${iso(last)} only; bars outside it pay no funding (${rates.file})`,
+        `funding for ${s.symbol} covers ${iso(first)} → ${iso(last)} only; bars outside it pay no funding (${files[s.symbol]})`,
       );
     }
   }
   return {
     source: {
       intervalMs: [...intervals][0] as number,
-      rateAt: (symbol, time) => bySymbol.get(symbol)?.rateAt(time) ?? 0,
+      // The broker asks at funding times: a settlement exactly then is charged, any other time charges nothing.
+      rateAt: (symbol, time) => {
+        const settled = bySymbol.get(symbol)?.rateAt(time);
+        return settled !== undefined && settled.time === time ? settled.rate : 0;
+      },
     },
     files,
     warnings,
