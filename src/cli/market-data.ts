@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
 import { isTimeframe, TIMEFRAMES, type Timeframe } from "../domain/timeframe.js";
@@ -50,11 +50,13 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     const { loadCsv } = await import("../data/csv/load-csv.js");
     loaded = [];
     for (const [k, file] of request.files.entries()) {
-      if (!existsSync(file)) throw new UsageError(`--data ${file}: no such file`);
+      checkDataFile(file);
       const symbol = request.symbols[k];
       const { series, report } = await loadCsv(file, {
         policy: request.policy as "reject" | "drop" | "ffill",
         ...(symbol ? { symbol } : {}),
+      }).catch((error: unknown) => {
+        throw readFailure(file, error);
       });
       if (report.gaps.count > 0) {
         warnings.push(
@@ -117,6 +119,34 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     out.push(series);
   }
   return { series: out, source, warnings };
+}
+
+function checkDataFile(file: string): void {
+  if (!existsSync(file)) throw new UsageError(`--data ${file}: no such file`);
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new UsageError(`--data ${file}: is a directory; give a CSV file (.csv or .csv.gz)`);
+  if (!stat.isFile()) throw new UsageError(`--data ${file}: is not a regular file`);
+}
+
+/** A file that cannot be read or decompressed is bad input (exit 2), said in words rather than as ENOENT/EISDIR. */
+function readFailure(file: string, error: unknown): unknown {
+  if (!(error instanceof Error) || error.name === "DataError" || error instanceof UsageError) return error;
+  const code = systemCode(error) ?? systemCode(error.cause);
+  if (code === undefined) return error;
+  const words: Record<string, string> = {
+    ENOENT: "no such file",
+    EISDIR: "is a directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ENOTDIR: "a parent is not a directory",
+  };
+  const text = words[code] ?? error.message.replace(/^[A-Z_]+: /, "");
+  return new UsageError(text.startsWith(file) ? text : `--data ${file}: ${text}`);
+}
+
+function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 function parseTimeframe(text: string | undefined): Timeframe | undefined {

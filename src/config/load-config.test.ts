@@ -15,7 +15,7 @@ describe("loadConfig", () => {
   it("gives the documented defaults when there is no file and no environment", () => {
     const { config } = loadConfig({ env: {}, file: tempFile("empty.yaml", "") });
     expect(config.dataDir).toBe(".aegis");
-    expect(config.backtest).toEqual({ cash: 10_000, fee: 0.001, slippageBps: 0, size: "100%", seed: 42 });
+    expect(config.backtest).toEqual({ cash: 10_000, fee: 0.001, slippageBps: 0, seed: 42 });
   });
 
   it("reads values from YAML", () => {
@@ -34,6 +34,13 @@ describe("loadConfig", () => {
   it("rejects an invalid value naming the key", () => {
     const file = tempFile("bad.yaml", "backtest:\n  fee: -1\n");
     expect(() => loadConfig({ env: {}, file })).toThrowError(/backtest\.fee/);
+  });
+
+  it("reads backtest.size and rejects one that is not a size, naming the key", () => {
+    const good = tempFile("size.yaml", 'backtest:\n  size: "1%"\n');
+    expect(loadConfig({ env: {}, file: good }).config.backtest.size).toBe("1%");
+    const bad = tempFile("bad-size.yaml", "backtest:\n  size: abc\n");
+    expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/backtest\.size: "abc" \(examples/);
   });
 
   it("rejects a file that is not a mapping", () => {

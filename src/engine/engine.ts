@@ -10,7 +10,7 @@ import type { BrokerListener, SubmitResult } from "../execution/simulated-broker
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { type RiskContext, RiskShield, sanityLayer } from "../risk/shield.js";
-import { quantityFor, type SizeRule } from "../risk/sizing.js";
+import { quantityFor, type SizeRule } from "../risk/sizing/size-rule.js";
 import type { ColumnSource } from "../strategy/columns.js";
 import {
   type BarContext,

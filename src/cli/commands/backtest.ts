@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
@@ -12,6 +12,7 @@ import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { isoMinute } from "../format-time.js";
+import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 
@@ -24,6 +25,7 @@ export interface BacktestCliOptions extends RunCliOptions {
 
 export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
   const { config } = loadConfig({ file: globals.config });
+  if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = loadStrategy(options.strategy, run.params);
@@ -90,7 +92,6 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   });
 
   if (options.out) {
-    mkdirSync(options.out, { recursive: true });
     writeBacktestOutputs(options.out, { result, summary, series: data.series });
     writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
   }

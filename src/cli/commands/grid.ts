@@ -3,6 +3,7 @@ import { runGrid } from "../../backtest/grid.js";
 import { formatMetricValue, METRIC_DEFINITIONS, type MetricKey } from "../../backtest/metrics/index.js";
 import { loadConfig } from "../../config/load-config.js";
 import { resolveSpec } from "../../strategy/registry.js";
+import { prepareOutputFile } from "../output-path.js";
 import { parseGridOptions } from "../parse-grid.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
@@ -34,6 +35,7 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
   const workers = numberOption("workers", options.workers, positiveInteger);
   const grid = parseGridOptions(options.grid);
   const spec = resolveSpec(options.strategy);
+  if (options.out) prepareOutputFile("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   warnContextInBatch(run.risk);
   const progress = new ProgressBar("grid", options.progress);

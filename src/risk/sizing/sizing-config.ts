@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { RiskLayer } from "../shield.js";
-import { parseSize } from "../sizing.js";
 import { createConfidenceScaling } from "./confidence-scaling.js";
 import { kellySizer } from "./kelly.js";
 import { createRegimeSizing } from "./regime-sizing.js";
+import { parseSize } from "./size-rule.js";
 import { fixedSizer } from "./sizer.js";
 import { createSizingLayer } from "./sizing-layer.js";
 import { volatilityTargetSizer } from "./volatility-target.js";

@@ -1,4 +1,5 @@
 import type { AttachedExits } from "../../domain/order.js";
+import type { SizeRule } from "../../domain/size-rule.js";
 import { INDICATOR_CATALOG } from "../indicator-catalog.js";
 import type {
   BarContext,
@@ -15,11 +16,8 @@ export class SpecError extends Error {
   override name = "SpecError";
 }
 
-/** How big an order a compiled spec asks for; the engine turns it into a quantity. */
-export type Sizing =
-  | { type: "fixed-base"; value: number }
-  | { type: "fixed-quote"; value: number }
-  | { type: "percent-equity"; value: number };
+/** How big an order a compiled spec asks for; the engine turns it into a quantity. The same type as `--size`. */
+export type Sizing = SizeRule;
 
 export interface CompiledSpec extends Strategy {
   readonly spec: StrategySpec;

@@ -10,7 +10,7 @@ import { SimulatedBroker } from "../../../execution/simulated-broker.js";
 import { BatchColumns } from "../../../strategy/columns.js";
 import { type Cursor, SeriesReader, type Strategy, type StrategySignal } from "../../../strategy/strategy.js";
 import { type RiskLayer, RiskShield, sanityLayer } from "../../shield.js";
-import type { SizeRule } from "../../sizing.js";
+import type { SizeRule } from "../../sizing/size-rule.js";
 import type { PositionManager } from "../types.js";
 
 export interface ScenarioOptions {
