@@ -105,6 +105,33 @@ describe("run options are validated up front", () => {
   });
 });
 
+describe("--from warms indicators on the bars before it", () => {
+  // Long whenever its 500-bar SMA exists: the first entry shows when the indicator became usable.
+  const spec = [
+    "name: sma500-warm",
+    "version: 1",
+    "indicators: { slow: { type: sma, period: 500 } }",
+    "entry: { long: { gt: [slow, 0] } }",
+    "exit: { long: { lt: [slow, 0] } }",
+  ].join("\n");
+
+  it("a 500-bar indicator trades from the first bars after --from when history exists, and says so", () => {
+    const file = tempFile("sma500.yaml", `${spec}\n`);
+    const out = join(mkdtempSync(join(temp, "out-")), "run");
+    const from = Date.UTC(2024, 1, 1); // the simulated market starts on 2024-01-01: 744 hourly bars of history
+    const args = ["backtest", "--strategy", file, "--bars", "3000", "--from", "2024-02-01", "--no-risk"];
+    const run = aegis([...args, "--no-progress", "--out", out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/warm-up {2}744 bars before 2024-02-01T00:00Z .*longest lookback 499 bars/);
+    const [header, first] = readFileSync(join(out, "trades.csv"), "utf8").split("\n");
+    const entry = Number(first?.split(",")[(header ?? "").split(",").indexOf("entry_time")]);
+    expect(entry - from).toBeLessThanOrEqual(2 * 3_600_000);
+    expect(entry).toBeGreaterThanOrEqual(from);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { meta: { bars: number } };
+    expect(summary.meta.bars).toBe(3000 - 744);
+  });
+});
+
 describe.skipIf(!existsSync(btc))("dates on real BTC 1h data (skipped without ../shared/data)", () => {
   it("--to 2022-12-31 includes the whole last day: 8,760 bars in 2022", () => {
     const run = aegis(["backtest", "--data", btc, "--from", "2022-01-01", "--to", "2022-12-31", "--json"]);

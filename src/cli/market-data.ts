@@ -21,6 +21,11 @@ export interface LoadedMarketData {
   /** Where the bars came from, for the summary ("simulated market seed 42", a path, "binance store"). */
   source: string;
   warnings: string[];
+  /**
+   * With --from: the same series cut only at --to, whose bars before --from can warm a strategy's indicators (see
+   * src/cli/warmup.ts). Undefined without --from.
+   */
+  history?: { series: CandleSeries[]; from: number };
 }
 
 /**
@@ -89,8 +94,8 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
                 : `; run: aegis download --exchange ${request.exchange} --symbol ${symbol} --timeframe ${timeframe} --since 2024-01-01`),
           );
         }
+        // Bars before --from are loaded too: they can warm the indicators (clip() below cuts the range).
         return store.load(request.exchange as string, symbol, timeframe, {
-          ...(request.from !== undefined ? { from: request.from } : {}),
           ...(request.to !== undefined ? { to: request.to } : {}),
         });
       });
@@ -113,12 +118,18 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     source = `simulated market (seed ${request.simulated.seed}, ${request.simulated.bars} bars${symbols.length > 1 ? " per symbol, seed + i" : ""})`;
   }
   const out: CandleSeries[] = [];
+  const history: CandleSeries[] = [];
   for (let series of loaded) {
     if (timeframe && series.timeframe !== timeframe) series = await convertTimeframe(series, timeframe, warnings);
-    series = clip(series, request.from, request.to);
-    out.push(series);
+    out.push(clip(series, request.from, request.to));
+    if (request.from !== undefined) history.push(clip(series, undefined, request.to));
   }
-  return { series: out, source, warnings };
+  return {
+    series: out,
+    source,
+    warnings,
+    ...(request.from !== undefined ? { history: { series: history, from: request.from } } : {}),
+  };
 }
 
 function checkDataFile(file: string): void {

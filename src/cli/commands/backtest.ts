@@ -15,6 +15,7 @@ import { isoMinute } from "../format-time.js";
 import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
+import { planWarmup } from "../warmup.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
@@ -29,6 +30,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = loadStrategy(options.strategy, run.params);
+  const warmup = planWarmup(strategy, data);
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
@@ -37,13 +39,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       })
     : undefined;
   const progress = new ProgressBar("backtest", options.progress && !options.json);
-  const result = runBacktest({
+  const fullRun = runBacktest({
     ...(risk ? { shield: risk.shield } : {}),
     ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
-    feeds: data.series.map((series) => ({
+    feeds: warmup.series.map((series) => ({
       series,
-      strategy,
+      strategy: warmup.strategy,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
     })),
@@ -54,6 +56,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     runId: `bt-${seed}`,
     onProgress: (done, total) => progress.update(done, total),
   });
+  const result = warmup.measured(fullRun);
   progress.done();
 
   const first = Math.min(...data.series.map((s) => s.time[0] as number));
@@ -69,6 +72,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     participation: participation ?? null,
     seed,
     risk: run.risk ?? "off (--no-risk)",
+    warmupBars: warmup.warmupBars,
   };
   const summary = summarize(result, data.series, {
     strategy: strategy.name,
@@ -103,6 +107,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const lines = [
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
+    ...(warmup.note ? [warmup.note] : []),
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
