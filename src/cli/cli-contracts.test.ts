@@ -132,6 +132,21 @@ describe("--from warms indicators on the bars before it", () => {
   });
 });
 
+describe("grid size", () => {
+  it("refuses a grid above the threshold without --yes, printing the count and an estimate", () => {
+    const run = aegis(["grid", "--bars", "300", "--grid", "fast=2:200:1", "--grid", "slow=3:200:1", "--no-progress"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/grid: 39,402 combinations; up to about .* on \d+ worker\(s\)/);
+    expect(run.stderr).toMatch(/start only with --yes/);
+  });
+
+  it("prints just the count of a small grid", () => {
+    const run = aegis(["grid", "--bars", "300", "--grid", "fast=5,10", "--no-progress", "--workers", "1"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("grid: 2 combination(s)\n");
+  });
+});
+
 describe.skipIf(!existsSync(btc))("dates on real BTC 1h data (skipped without ../shared/data)", () => {
   it("--to 2022-12-31 includes the whole last day: 8,760 bars in 2022", () => {
     const run = aegis(["backtest", "--data", btc, "--from", "2022-01-01", "--to", "2022-12-31", "--json"]);
