@@ -147,6 +147,18 @@ describe("grid size", () => {
   });
 });
 
+describe("messages", () => {
+  it("a backtest on the simulated market ends with next steps and says what its sample means", () => {
+    const out = join(mkdtempSync(join(temp, "out-")), "last-backtest");
+    const run = aegis(["backtest", "--bars", "2000", "--no-progress", "--out", out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/sample: unspecified/);
+    expect(run.stdout).toMatch(/sample: hand-set parameters \(in-sample if tuned on this data\)/);
+    expect(run.stdout).toContain(`next     open ${join(out, "report.html")} in a browser`);
+    expect(run.stdout).toMatch(/try real data: aegis backtest --data FILE\.csv/);
+  });
+});
+
 describe.skipIf(!existsSync(btc))("dates on real BTC 1h data (skipped without ../shared/data)", () => {
   it("--to 2022-12-31 includes the whole last day: 8,760 bars in 2022", () => {
     const run = aegis(["backtest", "--data", btc, "--from", "2022-01-01", "--to", "2022-12-31", "--json"]);

@@ -12,6 +12,7 @@ import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { isoMinute } from "../format-time.js";
+import { nextSteps, sampleWords } from "../next-steps.js";
 import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
@@ -108,7 +109,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
     ...(warmup.note ? [warmup.note] : []),
-    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; sample: ${m.sample.kind}`,
+    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}; cash ${cash}; ${sampleWords(m.sample)}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, result)}`,
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
     "",
@@ -118,6 +119,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     lines.push(
       "",
       `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,position-actions.jsonl,summary.json,report.html}`,
+      ...nextSteps(options.out, !options.data && !options.exchange),
     );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
