@@ -159,6 +159,15 @@ describe("messages", () => {
   });
 });
 
+describe("config units", () => {
+  it("aegis config prints percentages in percent, the unit the file is written in", () => {
+    const run = aegis(["config"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/crashDrawdown: 10\n/);
+    expect(run.stdout).toMatch(/trailingStop:\n(?:\s+\w+: .+\n)*?\s+percent: 0\.5\n/);
+  });
+});
+
 describe.skipIf(!existsSync(btc))("dates on real BTC 1h data (skipped without ../shared/data)", () => {
   it("--to 2022-12-31 includes the whole last day: 8,760 bars in 2022", () => {
     const run = aegis(["backtest", "--data", btc, "--from", "2022-01-01", "--to", "2022-12-31", "--json"]);

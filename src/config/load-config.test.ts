@@ -43,6 +43,31 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/backtest\.size: "abc" \(examples/);
   });
 
+  it("reads every percentage in percent, hands fractions to the engine, and names an out-of-range key", () => {
+    const yaml = [
+      "risk:",
+      "  positionManagement: { trailingStop: { percent: 0.5, activation: 2 }, liquidationGuard: { distance: 25 } }",
+      "  regime: { crashDrawdown: 12, crashReturn: -4 }",
+      "  sizing: { volatilityTarget: { target: 20 }, kelly: { cap: 10 } }",
+    ].join("\n");
+    const { risk } = loadConfig({ env: {}, file: tempFile("units.yaml", `${yaml}\n`) }).config;
+    expect(risk.positionManagement.trailingStop).toMatchObject({ percent: 0.005, activation: 0.02 });
+    expect(risk.positionManagement.liquidationGuard.distance).toBe(0.25);
+    expect(risk.regime).toMatchObject({ crashDrawdown: 0.12, crashReturn: -0.04 });
+    expect(risk.sizing.volatilityTarget.target).toBe(0.2);
+    expect(risk.sizing.kelly.cap).toBe(0.1);
+    for (const [key, line] of [
+      ["risk.positionManagement.trailingStop.percent", "  positionManagement: { trailingStop: { percent: 150 } }"],
+      ["risk.regime.crashDrawdown", "  regime: { crashDrawdown: 100 }"],
+      ["risk.sizing.volatilityTarget.target", "  sizing: { volatilityTarget: { target: 600 } }"],
+    ] as const) {
+      const file = tempFile("out-of-range.yaml", `risk:\n${line}\n`);
+      expect(() => loadConfig({ env: {}, file }), key).toThrowError(
+        new RegExp(`${key.replaceAll(".", "\\.")}: must be`),
+      );
+    }
+  });
+
   it("rejects a file that is not a mapping", () => {
     const file = tempFile("list.yaml", "- a\n- b\n");
     expect(() => loadConfig({ env: {}, file })).toThrowError(ConfigError);
