@@ -1,6 +1,6 @@
 import { noSlippage, parseSlippage, type SlippageModel } from "../execution/slippage.js";
 import type { RiskConfig } from "../risk/config.js";
-import type { SizeRule } from "../risk/sizing.js";
+import type { SizeRule } from "../risk/sizing/size-rule.js";
 
 /**
  * The cost and sizing assumptions of a batch of backtests (a grid, a walk-forward). Plain data only, so the same

@@ -11,7 +11,7 @@ import { type FundingSource, SimulatedBroker } from "../execution/simulated-brok
 import type { SlippageModel } from "../execution/slippage.js";
 import type { PositionManager } from "../risk/position/types.js";
 import type { RiskShield } from "../risk/shield.js";
-import type { SizeRule } from "../risk/sizing.js";
+import type { SizeRule } from "../risk/sizing/size-rule.js";
 import { BatchColumns } from "../strategy/columns.js";
 import type { Strategy } from "../strategy/strategy.js";
 

@@ -103,6 +103,7 @@ export function registerCommands(program: Command): void {
     .option("--top <n>", "rows to print", "20")
     .option("-o, --out <file>", "write every row as CSV")
     .option("--no-progress", "no progress bar")
+    .option("-y, --yes", "start a grid of more than 10,000 combinations (it prints the count and an estimate first)")
     .action(async (options, command: Command) => {
       const { gridCommand } = await import("./commands/grid.js");
       await gridCommand(options, command.optsWithGlobals());

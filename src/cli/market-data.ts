@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
 import { isTimeframe, TIMEFRAMES, type Timeframe } from "../domain/timeframe.js";
@@ -22,6 +23,11 @@ export interface LoadedMarketData {
   /** Where the bars came from, for the summary ("simulated market seed 42", a path, "binance store"). */
   source: string;
   warnings: string[];
+  /**
+   * With --from: the same series cut only at --to, whose bars before --from can warm a strategy's indicators (see
+   * src/cli/warmup.ts). Undefined without --from.
+   */
+  history?: { series: CandleSeries[]; from: number };
 }
 
 /**
@@ -49,6 +55,7 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
         `--symbol names ${request.symbols.length} symbol(s) for ${request.files.length} --data file(s); give one per file or none`,
       );
     }
+    for (const file of request.files) checkDataFile(file);
     const { loadDataFiles } = await import("./load-data-files.js");
     loaded = await loadDataFiles(request, warnings);
     source = request.files.join(", ");
@@ -72,8 +79,8 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
                 : `; run: aegis download --exchange ${request.exchange} --symbol ${symbol} --timeframe ${timeframe} --since 2024-01-01`),
           );
         }
+        // Bars before --from are loaded too: they can warm the indicators (clip() below cuts the range).
         return store.load(request.exchange as string, symbol, timeframe, {
-          ...(request.from !== undefined ? { from: request.from } : {}),
           ...(request.to !== undefined ? { to: request.to } : {}),
         });
       });
@@ -96,12 +103,46 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     source = `simulated market (seed ${request.simulated.seed}, ${request.simulated.bars} bars${symbols.length > 1 ? " per symbol, seed + i" : ""})`;
   }
   const out: CandleSeries[] = [];
+  const history: CandleSeries[] = [];
   for (let series of loaded) {
     if (timeframe && series.timeframe !== timeframe) series = await convertTimeframe(series, timeframe, warnings);
-    series = clip(series, request.from, request.to);
-    out.push(series);
+    out.push(clip(series, request.from, request.to));
+    if (request.from !== undefined) history.push(clip(series, undefined, request.to));
   }
-  return { series: out, source, warnings };
+  return {
+    series: out,
+    source,
+    warnings,
+    ...(request.from !== undefined ? { history: { series: history, from: request.from } } : {}),
+  };
+}
+
+function checkDataFile(file: string): void {
+  if (!existsSync(file)) throw new UsageError(`--data ${file}: no such file`);
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new UsageError(`--data ${file}: is a directory; give a CSV file (.csv or .csv.gz)`);
+  if (!stat.isFile()) throw new UsageError(`--data ${file}: is not a regular file`);
+}
+
+/** A file that cannot be read or decompressed is bad input (exit 2), said in words rather than as ENOENT/EISDIR. */
+function readFailure(file: string, error: unknown): unknown {
+  if (!(error instanceof Error) || error.name === "DataError" || error instanceof UsageError) return error;
+  const code = systemCode(error) ?? systemCode(error.cause);
+  if (code === undefined) return error;
+  const words: Record<string, string> = {
+    ENOENT: "no such file",
+    EISDIR: "is a directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ENOTDIR: "a parent is not a directory",
+  };
+  const text = words[code] ?? error.message.replace(/^[A-Z_]+: /, "");
+  return new UsageError(text.startsWith(file) ? text : `--data ${file}: ${text}`);
+}
+
+function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 function parseTimeframe(text: string | undefined): Timeframe | undefined {

@@ -15,6 +15,14 @@ describe("command line option parsing", () => {
     expect(() => timeOption("from", "yesterday")).toThrowError(/--from "yesterday" is not a date/);
   });
 
+  it("reads a date alone as the whole day when it ends a range, and refuses days that do not exist", () => {
+    expect(timeOption("to", "2022-12-31", "end-of-day")).toBe(Date.UTC(2023, 0, 1) - 1);
+    expect(timeOption("to", "2022-12-31T12:00", "end-of-day")).toBe(Date.UTC(2022, 11, 31, 12));
+    expect(() => timeOption("from", "2022-02-30")).toThrowError(/--from "2022-02-30": there is no such day/);
+    expect(() => timeOption("to", "2023-02-29T10:00")).toThrowError(/no such day/);
+    expect(timeOption("from", "2024-02-29")).toBe(Date.UTC(2024, 1, 29));
+  });
+
   it("reads strategy parameters, booleans as 1/0, and rejects malformed ones", () => {
     expect(parseParams(["fast=10", "short=true", "stopLoss=2%"])).toEqual({ fast: 10, short: 1, stopLoss: 2 });
     expect(() => parseParams(["fast"])).toThrowError(/expected key=value/);

@@ -20,18 +20,36 @@ export const nonNegative = (n: number): string | undefined => (n >= 0 ? undefine
 export const positiveInteger = (n: number): string | undefined =>
   Number.isInteger(n) && n > 0 ? undefined : "must be a whole number > 0";
 
-/** A time from an option: Unix ms, or an ISO-8601 date/time (UTC when no zone is given). */
-export function timeOption(name: string, text: string | undefined): number | undefined {
+const DAY_MS = 86_400_000;
+
+/**
+ * A time from an option: Unix ms, or an ISO-8601 date/time (UTC when no zone is given). A date alone is its first
+ * millisecond, or with `edge: "end-of-day"` its last, so that `--to 2022-12-31` includes that whole day. A date
+ * that does not exist (2022-02-30) is an error rather than a silent roll-over into March.
+ */
+export function timeOption(
+  name: string,
+  text: string | undefined,
+  edge: "start-of-day" | "end-of-day" = "start-of-day",
+): number | undefined {
   if (text === undefined) return undefined;
   const t = text.trim();
   if (/^\d{10,}$/.test(t)) return Number(t);
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? t : `${t}Z`;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const iso = dateOnly ? `${t}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? t : `${t}Z`;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms))
     throw new UsageError(
       `--${name} ${JSON.stringify(text)} is not a date (use 2024-01-31, 2024-01-31T12:00 or Unix ms)`,
     );
-  return ms;
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(t);
+  if (ymd) {
+    const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+    const check = new Date(Date.UTC(year, month - 1, day));
+    if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+      throw new UsageError(`--${name} ${JSON.stringify(text)}: there is no such day`);
+  }
+  return dateOnly && edge === "end-of-day" ? ms + DAY_MS - 1 : ms;
 }
 
 /** `--param fast=10 --param slow=30` → { fast: 10, slow: 30 }; `true`/`false` read as 1/0. */

@@ -1,10 +1,11 @@
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import type { AegisConfig } from "../config/schema.js";
+import type { CandleSeries } from "../domain/candles.js";
 import { parseSlippage, type SlippageModel } from "../execution/slippage.js";
 import type { RiskConfig } from "../risk/config.js";
 import { type ContextProviders, loadContextProviders } from "../risk/context/config.js";
-import { parseSize, type SizeRule } from "../risk/sizing.js";
+import { currenciesOf, parseSize, type SizeRule } from "../risk/sizing/size-rule.js";
 import { type LoadedMarketData, loadMarketData } from "./market-data.js";
 import { numberOption, parseParams, positive, positiveInteger, timeOption } from "./parse-options.js";
 import { UsageError } from "./usage-error.js";
@@ -60,8 +61,8 @@ export function addRunOptions(command: Command): Command {
     .option("--exchange <id>", "read bars downloaded from this exchange (see `aegis download`)")
     .option("--symbol <symbol>", "symbol(s) for --exchange or the simulated market, comma-separated", "")
     .option("-t, --timeframe <tf>", "bar timeframe; resamples CSV data to it when higher than the file's")
-    .option("--from <date>", "first bar to trade (ISO date or Unix ms)")
-    .option("--to <date>", "last bar to trade (ISO date or Unix ms)")
+    .option("--from <date>", "first bar to trade (ISO date or Unix ms; a date alone is the whole day)")
+    .option("--to <date>", "last bar to trade, inclusive (ISO date or Unix ms; a date alone is the whole day)")
     .option("--cash <amount>", "starting cash in quote currency")
     .option("--fee <fraction>", "maker and taker fee as a fraction of notional (0.001 = 0.1 %)")
     .option("--slippage <model>", "slippage: 5bps (fixed), vol:0.1 (× previous bar range), 0 (none)")
@@ -97,9 +98,7 @@ export async function resolveRunOptions(
     defaults.seed;
   const bars = numberOption("bars", options.bars, positiveInteger) ?? 20_000;
   const slippageText = options.slippage ?? String(defaults.slippageBps);
-  const slippage = asUsage("--slippage", () => parseSlippage(slippageText));
-  const sizeText = options.size;
-  const size = sizeText === undefined ? undefined : asUsage("--size", () => parseSize(sizeText));
+  const slippage = asUsage(`--slippage ${slippageText}`, () => parseSlippage(slippageText));
   const params = parseParams(options.param);
   const symbols = options.symbol
     .split(",")
@@ -111,12 +110,14 @@ export async function resolveRunOptions(
     symbols,
     timeframe: options.timeframe,
     from: timeOption("from", options.from),
-    to: timeOption("to", options.to),
+    to: timeOption("to", options.to, "end-of-day"),
     policy: options.policy,
     dataDir: config.dataDir,
     simulated: { bars, seed },
   });
   for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const sizeText = options.size ?? defaults.size;
+  const size = sizeText === undefined ? undefined : resolveSize(sizeText, options.size === undefined, data.series);
   const risk = options.risk === false ? undefined : config.risk;
   const providers =
     risk?.enabled === true
@@ -137,6 +138,26 @@ export async function resolveRunOptions(
     risk,
     providers,
   };
+}
+
+/**
+ * The size rule of a run: one rule for every symbol, so a currency must mean the same on each (`--size 2BTC` on
+ * BTC and ETH is refused). Errors name `backtest.size` when the size came from the config.
+ */
+function resolveSize(text: string, fromConfig: boolean, series: readonly CandleSeries[]): SizeRule {
+  const name = fromConfig ? "backtest.size (config)" : "--size";
+  const rules = series.map((s) => {
+    try {
+      return parseSize(text, currenciesOf(s.symbol));
+    } catch (error) {
+      throw new UsageError(`${name} ${(error as Error).message.replace(/^(invalid )?--size /, "")}`);
+    }
+  });
+  const first = rules[0];
+  if (first === undefined) return parseSize(text);
+  if (rules.some((r) => r.type !== first.type))
+    throw new UsageError(`${name} ${text}: that currency is the base of some symbols and the quote of others`);
+  return first;
 }
 
 function asUsage<T>(option: string, f: () => T): T {

@@ -15,7 +15,7 @@ describe("loadConfig", () => {
   it("gives the documented defaults when there is no file and no environment", () => {
     const { config } = loadConfig({ env: {}, file: tempFile("empty.yaml", "") });
     expect(config.dataDir).toBe(".aegis");
-    expect(config.backtest).toEqual({ cash: 10_000, fee: 0.001, slippageBps: 0, size: "100%", seed: 42 });
+    expect(config.backtest).toEqual({ cash: 10_000, fee: 0.001, slippageBps: 0, seed: 42 });
   });
 
   it("reads values from YAML", () => {
@@ -34,6 +34,38 @@ describe("loadConfig", () => {
   it("rejects an invalid value naming the key", () => {
     const file = tempFile("bad.yaml", "backtest:\n  fee: -1\n");
     expect(() => loadConfig({ env: {}, file })).toThrowError(/backtest\.fee/);
+  });
+
+  it("reads backtest.size and rejects one that is not a size, naming the key", () => {
+    const good = tempFile("size.yaml", 'backtest:\n  size: "1%"\n');
+    expect(loadConfig({ env: {}, file: good }).config.backtest.size).toBe("1%");
+    const bad = tempFile("bad-size.yaml", "backtest:\n  size: abc\n");
+    expect(() => loadConfig({ env: {}, file: bad })).toThrowError(/backtest\.size: "abc" \(examples/);
+  });
+
+  it("reads every percentage in percent, hands fractions to the engine, and names an out-of-range key", () => {
+    const yaml = [
+      "risk:",
+      "  positionManagement: { trailingStop: { percent: 0.5, activation: 2 }, liquidationGuard: { distance: 25 } }",
+      "  regime: { crashDrawdown: 12, crashReturn: -4 }",
+      "  sizing: { volatilityTarget: { target: 20 }, kelly: { cap: 10 } }",
+    ].join("\n");
+    const { risk } = loadConfig({ env: {}, file: tempFile("units.yaml", `${yaml}\n`) }).config;
+    expect(risk.positionManagement.trailingStop).toMatchObject({ percent: 0.005, activation: 0.02 });
+    expect(risk.positionManagement.liquidationGuard.distance).toBe(0.25);
+    expect(risk.regime).toMatchObject({ crashDrawdown: 0.12, crashReturn: -0.04 });
+    expect(risk.sizing.volatilityTarget.target).toBe(0.2);
+    expect(risk.sizing.kelly.cap).toBe(0.1);
+    for (const [key, line] of [
+      ["risk.positionManagement.trailingStop.percent", "  positionManagement: { trailingStop: { percent: 150 } }"],
+      ["risk.regime.crashDrawdown", "  regime: { crashDrawdown: 100 }"],
+      ["risk.sizing.volatilityTarget.target", "  sizing: { volatilityTarget: { target: 600 } }"],
+    ] as const) {
+      const file = tempFile("out-of-range.yaml", `risk:\n${line}\n`);
+      expect(() => loadConfig({ env: {}, file }), key).toThrowError(
+        new RegExp(`${key.replaceAll(".", "\\.")}: must be`),
+      );
+    }
   });
 
   it("rejects a file that is not a mapping", () => {

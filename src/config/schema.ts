@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
+import { parseSize } from "../risk/sizing/size-rule.js";
 
 /**
  * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
@@ -20,8 +22,21 @@ export const backtestDefaultsSchema = z
   .object({
     cash: z.number().positive().default(10_000),
     fee: z.number().min(0).max(0.1).default(0.001),
-    slippageBps: z.number().min(0).max(1000).default(0),
-    size: z.string().min(1).default("100%"),
+    slippageBps: z.number().min(0).max(MAX_SLIPPAGE_BPS).default(0),
+    /**
+     * Size of every run that gives no `--size`, written as `--size` is. Unset: the strategy's own sizing, else an
+     * equal share of equity per symbol. A currency is checked against each market when the run starts.
+     */
+    size: z
+      .string()
+      .superRefine((text, context) => {
+        try {
+          parseSize(text);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message.replace(/^(invalid )?--size /, "") });
+        }
+      })
+      .optional(),
     seed: z.number().int().default(42),
     /** Funding rates of perpetuals for `backtest`: one file (one symbol), or symbol → file; see `--funding`. */
     funding: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]).optional(),

@@ -4,5 +4,6 @@ export * from "./instrument.js";
 export * from "./order.js";
 export * from "./random.js";
 export * from "./signal.js";
+export * from "./size-rule.js";
 export * from "./timeframe.js";
 export * from "./trade.js";

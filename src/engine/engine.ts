@@ -11,7 +11,7 @@ import type { Venue, VenueListener, VenueReport } from "../execution/venue.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { type RiskContext, RiskShield, type ShieldDecision, sanityLayer } from "../risk/shield.js";
-import { quantityFor, type SizeRule } from "../risk/sizing.js";
+import { quantityFor, type SizeRule } from "../risk/sizing/size-rule.js";
 import type { ColumnSource } from "../strategy/columns.js";
 import {
   type BarContext,

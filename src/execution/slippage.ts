@@ -16,9 +16,19 @@ export const noSlippage: SlippageModel = {
   price: (_side, reference) => reference,
 };
 
+/**
+ * Bounds that hold wherever slippage is set (config, CLI, grid workers): 1000 bps (10 %) is already far beyond any
+ * liquid market, and a volatility multiplier above 1 would slip more than the whole previous bar's range. Every
+ * model's slippage is capped at MAX_SLIPPAGE_BPS, so that no fill price can go to zero or below on a wide bar.
+ */
+export const MAX_SLIPPAGE_BPS = 1000;
+export const MAX_VOLATILITY_MULTIPLIER = 1;
+const MAX_SLIPPAGE_FRACTION = MAX_SLIPPAGE_BPS / 10_000;
+
 /** A fixed cost in basis points of the price (5 bps = 0.05 %). */
 export function fixedBps(bps: number): SlippageModel {
-  if (!(bps >= 0) || !Number.isFinite(bps)) throw new RangeError(`slippage bps must be >= 0, got ${bps}`);
+  if (!(bps >= 0 && bps <= MAX_SLIPPAGE_BPS))
+    throw new RangeError(`slippage must be in [0, ${MAX_SLIPPAGE_BPS}] bps, got ${bps}`);
   const f = bps / 10_000;
   return {
     description: `fixed ${bps} bps`,
@@ -31,21 +41,21 @@ export function fixedBps(bps: number): SlippageModel {
  * bar is used because the order is sent before the fill bar's range is known.
  */
 export function volatilityScaled(multiplier: number): SlippageModel {
-  if (!(multiplier >= 0) || !Number.isFinite(multiplier))
-    throw new RangeError(`volatility multiplier must be >= 0, got ${multiplier}`);
+  if (!(multiplier >= 0 && multiplier <= MAX_VOLATILITY_MULTIPLIER))
+    throw new RangeError(`the volatility multiplier must be in [0, ${MAX_VOLATILITY_MULTIPLIER}], got ${multiplier}`);
   return {
-    description: `${multiplier} × previous bar range`,
+    description: `${multiplier} × previous bar range (at most ${MAX_SLIPPAGE_BPS} bps)`,
     price(side, reference, series, index) {
       const j = index > 0 ? index - 1 : index;
       const close = series.close[j] as number;
       const range = close > 0 ? ((series.high[j] as number) - (series.low[j] as number)) / close : 0;
-      const f = multiplier * range;
+      const f = Math.min(multiplier * range, MAX_SLIPPAGE_FRACTION);
       return side === "buy" ? reference * (1 + f) : reference * (1 - f);
     },
   };
 }
 
-/** Parses `--slippage`: `5` or `5bps` (fixed), `vol:0.1` (volatility-scaled). */
+/** Parses `--slippage`: `5` or `5bps` (fixed), `vol:0.1` (volatility-scaled); out-of-bounds values throw. */
 export function parseSlippage(text: string): SlippageModel {
   const t = text.trim();
   const vol = /^vol(?:atility)?:([0-9.]+)$/i.exec(t);

@@ -3,7 +3,7 @@ import type { Instrument } from "../../domain/instrument.js";
 import type { SlippageModel } from "../../execution/slippage.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
-import type { SizeRule } from "../../risk/sizing.js";
+import type { SizeRule } from "../../risk/sizing/size-rule.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import { type BacktestOptions, runBacktest } from "../run-backtest.js";
 import { strategyLookback } from "../strategy-warmup.js";

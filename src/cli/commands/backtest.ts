@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
@@ -15,8 +15,11 @@ import { loadAnyStrategy } from "../../strategy/registry.js";
 import { warmupWarnings } from "../../strategy/spec/warmup.js";
 import { isoMinute } from "../format-time.js";
 import { fundingEntries, resolveFunding } from "../funding-option.js";
+import { nextSteps, sampleWords } from "../next-steps.js";
+import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
+import { planWarmup } from "../warmup.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
@@ -29,6 +32,7 @@ export interface BacktestCliOptions extends RunCliOptions {
 
 export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
   const { config } = loadConfig({ file: globals.config });
+  if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const strategy = await loadAnyStrategy(options.strategy, run.params);
@@ -41,6 +45,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     options.funding === undefined && globals.config ? dirname(globals.config) : process.cwd(),
   );
   for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  const warmup = planWarmup(strategy, data);
 
   const risk = run.risk
     ? createRiskRuntime(run.risk, {
@@ -50,13 +55,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       })
     : undefined;
   const progress = new ProgressBar("backtest", options.progress && !options.json);
-  const result = runBacktest({
+  const fullRun = runBacktest({
     ...(risk ? { shield: risk.shield } : {}),
     ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
-    feeds: data.series.map((series) => ({
+    feeds: warmup.series.map((series) => ({
       series,
-      strategy,
+      strategy: warmup.strategy,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
     })),
@@ -68,6 +73,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     runId: `bt-${seed}`,
     onProgress: (done, total) => progress.update(done, total),
   });
+  const result = warmup.measured(fullRun);
   progress.done();
 
   const first = Math.min(...data.series.map((s) => s.time[0] as number));
@@ -85,6 +91,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     ...(funding ? { funding: funding.files } : {}),
     seed,
     risk: run.risk ?? "off (--no-risk)",
+    warmupBars: warmup.warmupBars,
   };
   const summary = summarize(result, data.series, {
     strategy: strategy.name,
@@ -108,7 +115,6 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   });
 
   if (options.out) {
-    mkdirSync(options.out, { recursive: true });
     writeBacktestOutputs(options.out, {
       result,
       summary,
@@ -126,7 +132,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const lines = [
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
-    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; sample: ${m.sample.kind}`,
+    ...(warmup.note ? [warmup.note] : []),
+    `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; ${sampleWords(m.sample)}`,
     `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, summary)}`,
     ...formatRiskEffect(summary.risk),
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
@@ -139,6 +146,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     lines.push(
       "",
       `wrote ${options.out}/{trades.csv,equity.csv,decisions.jsonl,position-actions.jsonl,summary.json,report.html}`,
+      ...nextSteps(options.out, !options.data && !options.exchange),
     );
   process.stdout.write(`${lines.join("\n")}\n`);
 }

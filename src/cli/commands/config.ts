@@ -1,5 +1,7 @@
 import { stringify } from "yaml";
+import { z } from "zod";
 import { loadConfig } from "../../config/load-config.js";
+import { configSchema } from "../../config/schema.js";
 
 const SECRET_KEYS = new Set(["apiKey", "secret", "password"]);
 
@@ -16,5 +18,7 @@ function mask(value: unknown): unknown {
 
 export function configCommand(globals: { config?: string }): void {
   const { config, source } = loadConfig({ file: globals.config });
-  process.stdout.write(`# effective configuration (${source})\n${stringify(mask(config))}`);
+  // Encoded back into the units a person writes: percentages in percent, as in the file.
+  const written = z.encode(configSchema, config);
+  process.stdout.write(`# effective configuration (${source})\n${stringify(mask(written))}`);
 }

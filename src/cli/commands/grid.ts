@@ -1,8 +1,12 @@
 import { writeFileSync } from "node:fs";
-import { runGrid } from "../../backtest/grid.js";
+import { evaluateParameters } from "../../backtest/evaluate-parameters.js";
+import { combinationCount, type PreparedRun, prepareRun, runGrid } from "../../backtest/grid.js";
 import { formatMetricValue, METRIC_DEFINITIONS, type MetricKey } from "../../backtest/metrics/index.js";
+import { defaultWorkerCount } from "../../backtest/pool/backtest-pool.js";
 import { loadConfig } from "../../config/load-config.js";
 import { resolveSpec } from "../../strategy/registry.js";
+import { checkGridSize } from "../grid-size.js";
+import { prepareOutputFile } from "../output-path.js";
 import { parseGridOptions } from "../parse-grid.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
@@ -17,6 +21,7 @@ export interface GridCliOptions extends RunCliOptions {
   top: string;
   out?: string;
   progress: boolean;
+  yes?: boolean;
 }
 
 /** Metrics where smaller is better when ranking. */
@@ -34,14 +39,12 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
   const workers = numberOption("workers", options.workers, positiveInteger);
   const grid = parseGridOptions(options.grid);
   const spec = resolveSpec(options.strategy);
+  if (options.out) prepareOutputFile("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   warnContextInBatch(run.risk);
-  const progress = new ProgressBar("grid", options.progress);
-  const started = performance.now();
-  const rows = await runGrid({
+  const runOptions = {
     series: run.data.series,
     strategy: spec,
-    grid,
     params: run.params,
     cash: run.cash,
     fee: run.fee,
@@ -50,6 +53,20 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
     leverage: run.leverage,
     ...(run.risk ? { risk: run.risk } : {}),
     ...(run.participation !== undefined ? { maxVolumeParticipation: run.participation } : {}),
+  };
+  const combinations = combinationCount(grid);
+  const sizeLine = checkGridSize({
+    combinations,
+    workers: Math.min(workers ?? defaultWorkerCount(), combinations),
+    yes: options.yes === true,
+    timeOne: () => timeOneCombination(prepareRun(runOptions, grid)),
+  });
+  process.stderr.write(`${sizeLine}\n`);
+  const progress = new ProgressBar("grid", options.progress);
+  const started = performance.now();
+  const rows = await runGrid({
+    ...runOptions,
+    grid,
     ...(workers !== undefined ? { workers } : {}),
     onProgress: (done, total) => progress.update(done, total),
   });
@@ -93,6 +110,26 @@ export async function gridCommand(options: GridCliOptions, globals: { config?: s
     }
     writeFileSync(options.out, `${csv.join("\n")}\n`);
   }
+}
+
+/**
+ * Milliseconds one backtest of the grid takes once warm, in this thread: the fastest of a few runs of its first
+ * combinations (the first run pays for JIT compilation and is several times slower than the rest).
+ */
+function timeOneCombination(prepared: PreparedRun): number {
+  let fastest = Number.POSITIVE_INFINITY;
+  const budgetStarted = performance.now();
+  for (let k = 0; k < 5 && (k < 2 || performance.now() - budgetStarted < 1000); k++) {
+    const started = performance.now();
+    evaluateParameters({
+      series: prepared.series,
+      spec: prepared.spec,
+      params: prepared.combinations[k % prepared.combinations.length] ?? {},
+      settings: prepared.settings,
+    });
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
 }
 
 export function metricKey(text: string, option: string): MetricKey {

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { simulateMarket } from "../../data/simulated/sim-market.js";
 import { isTimeframe } from "../../domain/timeframe.js";
+import { prepareOutputFile } from "../output-path.js";
 import { numberOption, positive, positiveInteger } from "../parse-options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -16,6 +17,7 @@ export interface SimulateCliOptions {
 
 export function simulateCommand(options: SimulateCliOptions, _globals: unknown): void {
   if (!isTimeframe(options.timeframe)) throw new UsageError(`--timeframe ${options.timeframe}: unknown timeframe`);
+  if (options.out) prepareOutputFile("--out", options.out);
   const market = simulateMarket({
     bars: numberOption("bars", options.bars, positiveInteger) as number,
     seed: numberOption("seed", options.seed, (n) =>

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatMetrics, formatMetricValue } from "../../backtest/metrics/index.js";
 import { equityCsv, tradesCsv } from "../../backtest/output/csv-writers.js";
 import { walkForward } from "../../backtest/walk-forward.js";
 import { loadConfig } from "../../config/load-config.js";
 import { resolveSpec } from "../../strategy/registry.js";
+import { prepareOutputDir } from "../output-path.js";
 import { parseGridOptions } from "../parse-grid.js";
 import { numberOption, positiveInteger } from "../parse-options.js";
 import { ProgressBar } from "../progress.js";
@@ -39,6 +40,7 @@ export async function walkForwardCommand(options: WalkForwardCliOptions, globals
   const objective = metricKey(options.objective, "--objective");
   const grid = parseGridOptions(options.grid);
   const spec = resolveSpec(options.strategy);
+  if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   warnContextInBatch(run.risk);
   const progress = new ProgressBar("walk-forward", options.progress && !options.json);
@@ -63,7 +65,6 @@ export async function walkForwardCommand(options: WalkForwardCliOptions, globals
   });
   progress.done();
   if (options.out) {
-    mkdirSync(options.out, { recursive: true });
     writeFileSync(
       join(options.out, "walkforward.json"),
       `${JSON.stringify({ ...result, equity: undefined, inMarket: undefined, trades: undefined }, null, 2)}\n`,

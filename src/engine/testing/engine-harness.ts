@@ -6,7 +6,7 @@ import { Portfolio } from "../../execution/portfolio.js";
 import { SimulatedBroker } from "../../execution/simulated-broker.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import { type RiskLayer, RiskShield, sanityLayer } from "../../risk/shield.js";
-import type { SizeRule } from "../../risk/sizing.js";
+import type { SizeRule } from "../../risk/sizing/size-rule.js";
 import { BatchColumns } from "../../strategy/columns.js";
 import { type Cursor, SeriesReader, type Strategy, type StrategySignal } from "../../strategy/strategy.js";
 import type { DecisionRecord } from "../decision.js";

@@ -12,7 +12,7 @@ import type { VenueReport } from "../../execution/venue.js";
 import type { FeedHealth } from "../../risk/limits/feed-health.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
-import type { SizeRule } from "../../risk/sizing.js";
+import type { SizeRule } from "../../risk/sizing/size-rule.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";

@@ -62,7 +62,7 @@ describe("initial stop", () => {
   });
 
   it("takes a fixed share of entry with method percent, or while the ATR is unknown", () => {
-    expect(stops(manager({ stopLoss: { method: "percent", percent: 0.03 } }).onOpen(view()))).toEqual([97]);
+    expect(stops(manager({ stopLoss: { method: "percent", percent: 3 } }).onOpen(view()))).toEqual([97]);
     const warmup = manager({ stopLoss: {} }).onOpen(view({ market: { atr: Number.NaN } }));
     expect(warmup).toEqual([{ kind: "set-stop", price: 98, reason: "initial stop: 2% of entry (ATR not known yet)" }]);
   });
@@ -114,7 +114,7 @@ describe("take-profit and partial take-profit", () => {
   it("rests a full take-profit at an R multiple or a share of entry", () => {
     const byR = manager({ stopLoss: {}, takeProfit: { enabled: true, rMultiple: 4 } }).onOpen(view());
     expect(byR[1]).toEqual({ kind: "reduce", quantity: 4, limitPrice: 108, reason: "take-profit at 4R" });
-    const byPercent = manager({ takeProfit: { enabled: true, method: "percent", percent: 0.05 } }).onOpen(view());
+    const byPercent = manager({ takeProfit: { enabled: true, method: "percent", percent: 5 } }).onOpen(view());
     expect(byPercent).toEqual([{ kind: "reduce", quantity: 4, limitPrice: 105, reason: "take-profit at 5%" }]);
   });
 });

@@ -1,5 +1,5 @@
 import type { ClosedTrade } from "../../domain/trade.js";
-import { quantityFor, type SizeRule } from "../sizing.js";
+import { quantityFor, type SizeRule } from "./size-rule.js";
 import { describeSizeRule, type Sizer } from "./sizer.js";
 
 export interface KellyOptions {

@@ -1,6 +1,6 @@
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { MarketSnapshot } from "../market-snapshot.js";
-import { quantityFor, type SizeRule } from "../sizing.js";
+import { quantityFor, type SizeRule } from "./size-rule.js";
 
 /** Everything a base-size method may read when a new position is about to be opened. */
 export interface SizingInput {

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { percentAsFraction } from "../../domain/percent-schema.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { RiskLayer } from "../shield.js";
-import { parseSize } from "../sizing.js";
 import { createConfidenceScaling } from "./confidence-scaling.js";
 import { kellySizer } from "./kelly.js";
 import { createRegimeSizing } from "./regime-sizing.js";
+import { parseSize } from "./size-rule.js";
 import { fixedSizer } from "./sizer.js";
 import { createSizingLayer } from "./sizing-layer.js";
 import { volatilityTargetSizer } from "./volatility-target.js";
@@ -33,7 +34,8 @@ export const sizingConfigSchema = z
     kelly: z
       .object({
         fraction: z.number().gt(0).max(1).default(0.5),
-        cap: z.number().gt(0).max(1).default(0.25),
+        /** Largest position Kelly may ask for, in % of equity. */
+        cap: percentAsFraction({ gt: 0, max: 100 }).prefault(25),
         minTrades: z.number().int().min(1).default(20),
         lookbackTrades: z.number().int().min(1).default(100),
         scope: z.enum(["all", "symbol"]).default("all"),
@@ -48,7 +50,8 @@ export const sizingConfigSchema = z
       .prefault({}),
     volatilityTarget: z
       .object({
-        target: z.number().gt(0).max(5).default(0.2),
+        /** Annualised volatility of the position, in % of equity (20 = 20 %). */
+        target: percentAsFraction({ gt: 0, max: 500 }).prefault(20),
         maxExposure: z.number().gt(0).max(100).default(1),
         /** Used while the volatility warms up. */
         fallbackSize: sizeText.default("5%"),

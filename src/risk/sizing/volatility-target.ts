@@ -1,4 +1,4 @@
-import { quantityFor, type SizeRule } from "../sizing.js";
+import { quantityFor, type SizeRule } from "./size-rule.js";
 import { describeSizeRule, type Sizer } from "./sizer.js";
 
 export interface VolatilityTargetOptions {

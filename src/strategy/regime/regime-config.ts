@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { percentAsFraction } from "../../domain/percent-schema.js";
 import { REGIMES } from "../../domain/regime.js";
 
 /**
@@ -56,9 +57,18 @@ export const regimeOptionsSchema = z.object(regimeShape).strict().refine(adxBand
 
 export type RegimeOptions = z.infer<typeof regimeOptionsSchema>;
 
-/** The `regime` section of the config file: the detector's parameters and whether the engine runs it at all. */
+/**
+ * The `regime` section of the config file: the detector's parameters and whether the engine runs it at all. As
+ * everywhere in the config, the crash thresholds are written in percent (10 = 10 %, −5 = −5 %); the detector
+ * receives fractions, as the spec indicator's parameters give them.
+ */
 export const regimeConfigSchema = z
-  .object({ enabled: z.boolean().default(true), ...regimeShape })
+  .object({
+    enabled: z.boolean().default(true),
+    ...regimeShape,
+    crashDrawdown: percentAsFraction({ gt: 0, lt: 100 }).prefault(10),
+    crashReturn: percentAsFraction({ gt: -100, lt: 0 }).prefault(-5),
+  })
   .strict()
   .refine(adxBandsInOrder, adxBandsMessage);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSize, quantityFor } from "./sizing.js";
+import { currenciesOf, parseSize, quantityFor } from "./size-rule.js";
 
 describe("parseSize", () => {
   it("reads a bare number as base-asset units", () => {
@@ -16,6 +16,25 @@ describe("parseSize", () => {
     expect(() => parseSize("ten")).toThrowError(/invalid --size "ten"/);
     expect(() => parseSize("0%")).toThrowError(/percentage/);
     expect(() => parseSize("-5")).toThrowError(/invalid --size/);
+  });
+});
+
+describe("parseSize with a market's currencies", () => {
+  const btcUsdt = { base: "BTC", quote: "USDT" };
+  it("reads the base currency as base units and the quote currency as a quote amount", () => {
+    expect(parseSize("2BTC", btcUsdt)).toEqual({ type: "fixed-base", value: 2 });
+    expect(parseSize("1000usdt", btcUsdt)).toEqual({ type: "fixed-quote", value: 1000 });
+    expect(parseSize("3 base", btcUsdt)).toEqual({ type: "fixed-base", value: 3 });
+  });
+  it("refuses a currency that is neither, naming both", () => {
+    expect(() => parseSize("1000EUR", btcUsdt)).toThrowError(/EUR is neither the base \(BTC\) nor the quote \(USDT\)/);
+    expect(() => parseSize("2ETH", btcUsdt)).toThrowError(/--size 2ETH/);
+  });
+  it("finds the currencies of a slashed symbol, a CSV file name and an equity", () => {
+    expect(currenciesOf("BTC/USDT:USDT")).toEqual(btcUsdt);
+    expect(currenciesOf("binance_spot_BTCUSDT_1h")).toEqual(btcUsdt);
+    expect(currenciesOf("binance_spot_ETHBTC_1h")).toEqual({ base: "ETH", quote: "BTC" });
+    expect(currenciesOf("yahoo_AAPL_1d")).toEqual({ base: "yahoo_AAPL_1d", quote: "USD" });
   });
 });
 
