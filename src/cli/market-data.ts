@@ -57,7 +57,9 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     }
     for (const file of request.files) checkDataFile(file);
     const { loadDataFiles } = await import("./load-data-files.js");
-    loaded = await loadDataFiles(request, warnings);
+    loaded = await loadDataFiles(request, warnings).catch((error: unknown) => {
+      throw readFailure(request.files.join(", "), error);
+    });
     source = request.files.join(", ");
   } else if (request.exchange) {
     if (request.symbols.length === 0) throw new UsageError("--exchange needs --symbol (e.g. --symbol BTC/USDT)");
