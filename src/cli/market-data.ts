@@ -58,7 +58,7 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     for (const file of request.files) checkDataFile(file);
     const { loadDataFiles } = await import("./load-data-files.js");
     loaded = await loadDataFiles(request, warnings).catch((error: unknown) => {
-      throw readFailure(request.files.join(", "), error);
+      throw readFailure((request.files ?? []).join(", "), error);
     });
     source = request.files.join(", ");
   } else if (request.exchange) {
