@@ -144,7 +144,7 @@ describe("aegis command line", () => {
       "--out",
       join(dir, "grid.csv"),
     ]);
-    expect(grid.stderr).toBe("");
+    expect(grid.stderr).toBe("grid: 4 combination(s)\n");
     expect(grid.code).toBe(0);
     expect(grid.stdout).toMatch(/grid of 4 combination\(s\) of sma-cross/);
     expect(readFileSync(join(dir, "grid.csv"), "utf8").trim().split("\n")).toHaveLength(5);
@@ -200,6 +200,7 @@ describe("aegis command line", () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/22 gap\(s\), 61 missing bar\(s\)/);
-    expect(run.stdout).toMatch(/2023-01-01T00:00Z → 2023-06-30T00:00Z/);
+    // A date alone is the whole day: --to 2023-06-30 includes its last hourly bar.
+    expect(run.stdout).toMatch(/2023-01-01T00:00Z → 2023-06-30T23:00Z/);
   });
 });
