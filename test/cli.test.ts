@@ -144,7 +144,7 @@ describe("aegis command line", () => {
       "--out",
       join(dir, "grid.csv"),
     ]);
-    expect(grid.stderr).toBe("");
+    expect(grid.stderr).toBe("grid: 4 combination(s)\n");
     expect(grid.code).toBe(0);
     expect(grid.stdout).toMatch(/grid of 4 combination\(s\) of sma-cross/);
     expect(readFileSync(join(dir, "grid.csv"), "utf8").trim().split("\n")).toHaveLength(5);
@@ -201,6 +201,7 @@ describe("aegis command line", () => {
     expect(run.code).toBe(0);
     // The file has 22 gaps; only the one of 2023-03-24 lies between --from and --to.
     expect(run.stderr).toMatch(/: 1 gap\(s\), 1 missing bar\(s\) in the traded range/);
-    expect(run.stdout).toMatch(/2023-01-01T00:00Z → 2023-06-30T00:00Z/);
+    // A date alone is the whole day: --to 2023-06-30 includes its last hourly bar.
+    expect(run.stdout).toMatch(/2023-01-01T00:00Z → 2023-06-30T23:00Z/);
   });
 });

@@ -150,7 +150,8 @@ function resolveSize(text: string, fromConfig: boolean, series: readonly CandleS
     try {
       return parseSize(text, currenciesOf(s.symbol));
     } catch (error) {
-      throw new UsageError(`${name} ${(error as Error).message.replace(/^(invalid )?--size /, "")}`);
+      const message = (error as Error).message;
+      throw new UsageError(fromConfig ? message.replace(/--size /, `${name} `) : message);
     }
   });
   const first = rules[0];
