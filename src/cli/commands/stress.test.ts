@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const btc = resolve(root, "../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz");
@@ -79,7 +80,7 @@ describe("aegis stress", () => {
     expect(run.code).toBe(2);
   });
 
-  it.skipIf(!existsSync(btc))("stress-tests sma-cross with a 3 % stop on real BTC/USDT 1h bars of 2022", () => {
+  it.skipIf(!sharedDataPresent(btc))("stress-tests sma-cross with a 3 % stop on real BTC/USDT 1h bars of 2022", () => {
     const run = aegis([
       "stress",
       "--strategy",
