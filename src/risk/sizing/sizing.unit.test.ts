@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { defaultInstrument } from "../../domain/instrument.js";
-import type { PortfolioView } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import { REGIME_CODE, REGIME_NAMES } from "../../strategy/regime/regime-config.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES } from "../market-snapshot.js";
