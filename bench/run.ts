@@ -21,6 +21,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "store", load: () => import("./store.js") },
   { name: "runtime", load: () => import("./runtime.js") },
   { name: "outputs", load: () => import("./outputs.js") },
+  { name: "grid", load: () => import("./grid.js") },
 ];
 
 async function main(): Promise<void> {

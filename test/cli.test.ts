@@ -1,11 +1,22 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { KillSwitch } from "../src/risk/guards/kill-switch.js";
 import { SqliteStateStore } from "../src/store/sqlite-state-store.js";
+
+const tempDirs: string[] = [];
+/** A fresh directory under the OS temp folder, removed when this file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const root = resolve(import.meta.dirname, "..");
 const shared = resolve(root, "../shared/data");
@@ -15,7 +26,7 @@ const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).
 /** Runs the real `aegis` entry point (TypeScript sources through tsx) in a fresh process. */
 function aegis(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "aegis-cli-")),
+    cwd: tempDir("aegis-cli-"),
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 60_000,
@@ -48,7 +59,7 @@ describe("aegis command line", () => {
   });
 
   it("runs the default backtest on the simulated market with no network and no keys", () => {
-    const out = mkdtempSync(join(tmpdir(), "aegis-bt-"));
+    const out = tempDir("aegis-bt-");
     const run = aegis(["backtest", "--bars", "3000", "--out", out, "--no-progress"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -112,7 +123,7 @@ describe("aegis command line", () => {
   });
 
   it("rejects a config file with an unknown key, naming it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "aegis-cfg-"));
+    const dir = tempDir("aegis-cfg-");
     const file = join(dir, "aegis.yaml");
     writeFileSync(file, "backtest:\n  cahs: 1\n");
     const run = aegis(["--config", file, "backtest"]);
@@ -121,7 +132,7 @@ describe("aegis command line", () => {
   });
 
   it("rejects an invalid strategy spec file naming the field", () => {
-    const dir = mkdtempSync(join(tmpdir(), "aegis-spec-"));
+    const dir = tempDir("aegis-spec-");
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "name: bad\nentry:\n  long:\n    crossAbove: [fast]\n");
     const run = aegis(["backtest", "--strategy", file]);
@@ -130,7 +141,7 @@ describe("aegis command line", () => {
   });
 
   it("ranks a parameter grid and runs a walk-forward on the simulated market", () => {
-    const dir = mkdtempSync(join(tmpdir(), "aegis-grid-"));
+    const dir = tempDir("aegis-grid-");
     const grid = aegis([
       "grid",
       "--grid",
@@ -170,7 +181,7 @@ describe("aegis command line", () => {
   });
 
   it("shows a tripped kill switch and lets only a named person reset it", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "aegis-risk-"));
+    const dataDir = tempDir("aegis-risk-");
     const store = await SqliteStateStore.open(join(dataDir, "aegis.sqlite"));
     const killSwitch = new KillSwitch(store);
     killSwitch.observe(0, 10_000);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,6 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeBinanceServer, startFakeBinanceServer } from "../src/data/exchange/testing/fake-binance-server.js";
 import { simulateMarket } from "../src/data/simulated/sim-market.js";
 import { candleAt } from "../src/domain/candles.js";
+
+const tempDirs: string[] = [];
+/** A fresh directory under the OS temp folder, removed when this file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const root = resolve(import.meta.dirname, "..");
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
@@ -18,7 +29,7 @@ function aegis(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
-      cwd: mkdtempSync(join(tmpdir(), "aegis-dl-")),
+      cwd: tempDir("aegis-dl-"),
       env: { ...process.env, ...env },
     });
     let stdout = "";
@@ -42,7 +53,7 @@ describe("aegis download against a local server speaking Binance's REST format",
   });
 
   it("downloads, resumes with only the new bars, then backtests from the store", async () => {
-    const env = { AEGIS_DATA_DIR: mkdtempSync(join(tmpdir(), "aegis-store-")) };
+    const env = { AEGIS_DATA_DIR: tempDir("aegis-store-") };
     const args = [
       "download",
       "--exchange",
@@ -81,7 +92,7 @@ describe("aegis download against a local server speaking Binance's REST format",
   }, 60_000);
 
   it("says clearly when the exchange does not know the symbol", async () => {
-    const env = { AEGIS_DATA_DIR: mkdtempSync(join(tmpdir(), "aegis-store-")) };
+    const env = { AEGIS_DATA_DIR: tempDir("aegis-store-") };
     const run = await aegis(
       ["download", "--exchange", "binance", "--symbol", "NOPE/USDT", "--since", "2024-01-01", "--api-url", server.url],
       env,

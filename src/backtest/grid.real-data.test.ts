@@ -1,15 +1,15 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCsv } from "../data/csv/load-csv.js";
 import type { CandleSeries } from "../domain/candles.js";
+import { sharedDataPresent } from "../indicators/testing/reference-data.js";
 import { type GridRow, runGrid, runGridSequential } from "./grid.js";
 import { walkForward } from "./walk-forward.js";
 
 const dataFile = fileURLToPath(new URL("../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url));
 const untimed = (rows: readonly GridRow[]) => rows.map(({ elapsedMs: _elapsed, ...row }) => row);
 
-describe.skipIf(!existsSync(dataFile))(`grid and walk-forward on real BTC/USDT 1h (${dataFile})`, () => {
+describe.skipIf(!sharedDataPresent(dataFile))(`grid and walk-forward on real BTC/USDT 1h (${dataFile})`, () => {
   let series: CandleSeries;
   const base = () => ({ series, strategy: "sma-cross", cash: 10_000, fee: 0.001, slippage: "2bps" }) as const;
   beforeAll(async () => {

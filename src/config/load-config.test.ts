@@ -1,11 +1,22 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./load-config.js";
 
+const tempDirs: string[] = [];
+/** A fresh directory under the OS temp folder, removed when this file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "aegis-config-"));
+  const dir = tempDir("aegis-config-");
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;

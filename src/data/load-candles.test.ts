@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CandleSeries } from "../domain/candles.js";
-import { sharedDataDir } from "../indicators/testing/reference-data.js";
+import { sharedDataDir, sharedDataPresent } from "../indicators/testing/reference-data.js";
 import { DataError } from "./data-error.js";
 import { convertCandleFile, loadCandles } from "./load-candles.js";
 import { sqlString, withDuckDb } from "./parquet/duckdb.js";
@@ -91,7 +90,7 @@ describe("loadCandles and convertCandleFile", () => {
   });
 
   const btc = `${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`;
-  it.skipIf(!existsSync(btc))(
+  it.skipIf(!sharedDataPresent(btc))(
     `converts the real BTC 1h file to Parquet and back with the same bits (needs ${btc})`,
     async () => {
       const parquet = join(dir, "btc.parquet");

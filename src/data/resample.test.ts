@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type Candle, type CandleSeries, seriesFromCandles, sliceSeries } from "../domain/candles.js";
 import { bucketStart, type Timeframe } from "../domain/timeframe.js";
+import { sharedDataPresent } from "../indicators/testing/reference-data.js";
 import { loadCsv } from "./csv/load-csv.js";
 import { resample } from "./resample.js";
 
@@ -138,7 +138,7 @@ describe("resample", () => {
 
 const btcFile = fileURLToPath(new URL("../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url));
 
-describe.skipIf(!existsSync(btcFile))(`resample on real BTC 1h (${btcFile})`, () => {
+describe.skipIf(!sharedDataPresent(btcFile))(`resample on real BTC 1h (${btcFile})`, () => {
   it.each(["4h", "1d", "1w"] as const)("matches a naive implementation for 1h → %s, gaps included", async (target) => {
     const { series } = await loadCsv(btcFile);
     const result = resample(series, target);

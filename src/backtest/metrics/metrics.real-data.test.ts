@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { computeMetrics } from "./metrics.js";
 
 const dataFile = fileURLToPath(
@@ -22,7 +23,7 @@ function readBtc(): { time: number[]; close: number[] } {
   return { time, close };
 }
 
-const hasData = existsSync(dataFile);
+const hasData = sharedDataPresent(dataFile);
 
 describe.skipIf(!hasData)(
   `computeMetrics on real BTC/USDT 1h buy-and-hold (skipped when ${dataFile} is absent)`,

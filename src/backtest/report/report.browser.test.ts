@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClosedTrade } from "../../domain/trade.js";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { renderReport } from "./render-report.js";
 import { readCsvGz, reportInputFor, syntheticSeries, tradesAndEquity } from "./testing/report-fixture.js";
 
@@ -142,7 +143,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
     await page.close();
   });
 
-  it.skipIf(!existsSync(dataFile))(`renders real BTC/USDT 1h (65k bars) and saves ${SCREENSHOT}`, async () => {
+  it.skipIf(!sharedDataPresent(dataFile))(`renders real BTC/USDT 1h (65k bars) and saves ${SCREENSHOT}`, async () => {
     const series = readCsvGz(dataFile, "BTC/USDT");
     const run = tradesAndEquity(series, 30, 10_000, (i) => (i % 4 === 0 ? "stop loss" : "exit signal"));
     const trades: ClosedTrade[] = run.trades;

@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCsv } from "../../data/csv/load-csv.js";
 import type { CandleSeries } from "../../domain/candles.js";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { runStressTest } from "./stress-test.js";
 
@@ -10,7 +10,7 @@ const dataFile = fileURLToPath(
   new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
 );
 
-describe.skipIf(!existsSync(dataFile))(`flash-crash stress test on real BTC/USDT 1h (${dataFile})`, () => {
+describe.skipIf(!sharedDataPresent(dataFile))(`flash-crash stress test on real BTC/USDT 1h (${dataFile})`, () => {
   let series: CandleSeries;
   beforeAll(async () => {
     series = (await loadCsv(dataFile)).series;

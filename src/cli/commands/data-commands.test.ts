@@ -1,12 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadCandles } from "../../data/load-candles.js";
-import { sharedDataDir } from "../../indicators/testing/reference-data.js";
+import { sharedDataDir, sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { loadDataFiles } from "../load-data-files.js";
 import { UsageError } from "../usage-error.js";
 import { dataCheckCommand } from "./data-check.js";
@@ -116,7 +115,7 @@ describe("aegis data convert", () => {
   });
 });
 
-describe.skipIf(!existsSync(btc) || !existsSync(aapl))(
+describe.skipIf(!sharedDataPresent(btc) || !sharedDataPresent(aapl))(
   `backtest data warnings on real data (needs ${sharedDataDir})`,
   () => {
     it("names the unadjusted AAPL splits that data check reports", async () => {

@@ -1,9 +1,21 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
+
+const tempDirs: string[] = [];
+/** A fresh directory under the OS temp folder, removed when this file's tests are done. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const root = resolve(import.meta.dirname, "../../..");
 const btc = resolve(root, "../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz");
@@ -12,7 +24,7 @@ const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).
 /** Runs the real `aegis` entry point in a fresh process, as test/cli.test.ts does. */
 function aegis(args: string[]) {
   const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "aegis-stress-")),
+    cwd: tempDir("aegis-stress-"),
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -79,7 +91,7 @@ describe("aegis stress", () => {
     expect(run.code).toBe(2);
   });
 
-  it.skipIf(!existsSync(btc))("stress-tests sma-cross with a 3 % stop on real BTC/USDT 1h bars of 2022", () => {
+  it.skipIf(!sharedDataPresent(btc))("stress-tests sma-cross with a 3 % stop on real BTC/USDT 1h bars of 2022", () => {
     const run = aegis([
       "stress",
       "--strategy",

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { DataError } from "../data-error.js";
 import { isGzip, loadCsv, parseCsvText, symbolFromPath } from "./load-csv.js";
 
@@ -300,7 +300,7 @@ describe("helpers", () => {
 
 const dataDir = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
 
-describe.skipIf(!existsSync(dataDir))(`real market data in ${dataDir}`, () => {
+describe.skipIf(!sharedDataPresent(dataDir))(`real market data in ${dataDir}`, () => {
   it.each(["BTCUSDT", "ETHUSDT"])(
     "loads Binance %s 1h with the default policy: 22 gaps, 61 missing bars, 4 zero-volume bars",
     async (pair) => {

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sharedDataDir } from "../../indicators/testing/reference-data.js";
+import { sharedDataDir, sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { DataError } from "../data-error.js";
 import { loadFundingRates, parseFundingRates } from "./funding-rates.js";
 
@@ -54,7 +53,7 @@ describe("parseFundingRates", () => {
 
 const btc = `${sharedDataDir}crypto/binance_usdm_BTCUSDT_funding_8h.csv.gz`;
 const eth = `${sharedDataDir}crypto/binance_usdm_ETHUSDT_funding_8h.csv.gz`;
-describe.skipIf(!existsSync(btc) || !existsSync(eth))(`real Binance funding history (needs ${sharedDataDir})`, () => {
+describe.skipIf(!sharedDataPresent([btc, eth]))(`real Binance funding history (needs ${sharedDataDir})`, () => {
   it("loads BTCUSDT: 7,550 settlements every 8 h, 2019-09-10 08:00 to 2026-07-31 16:00, capped at ±0.3 %", async () => {
     const funding = await loadFundingRates(btc, { symbol: "BTC/USDT:USDT" });
     expect(funding.length).toBe(7_550);

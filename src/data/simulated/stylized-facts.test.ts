@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../domain/random.js";
-import { sharedDataDir } from "../../indicators/testing/reference-data.js";
+import { sharedDataDir, sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { loadCsv } from "../csv/load-csv.js";
 import { simulateMarket } from "./sim-market.js";
 import { autocorrelation, closeLogReturns, type StylizedFacts, stylizedFacts } from "./stylized-facts.js";
@@ -40,7 +39,7 @@ const RATIO_FACTS = ["sigma", "kurtosis", "acfAbs1", "acfAbs24", "acfAbs168"] as
 
 // 1,000,000 bars (114 years of hours): the model's own statistics, not the luck of one seed over 7 years; kurtosis
 // in particular moves by a factor of 2 between 65,699-bar stretches, of real data as of simulated.
-describe.skipIf(!existsSync(realFile))(
+describe.skipIf(!sharedDataPresent(realFile))(
   `simulated market vs real BTC/USDT 1h stylized facts (skipped when ${realFile} is absent)`,
   () => {
     // Measured once for both tests, on first use (the suite body runs even when skipped).

@@ -2,10 +2,10 @@
  * Test-only: the real OHLCV series the indicator tests run on (first 3000 BTCUSDT 1h bars and all SPY daily bars
  * from /work/shared/data), and a tiny driver that feeds a stream bar by bar.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import type { BarInput, StreamingIndicator } from "../types.js";
-import { loadBtcHourly, parseCsvColumns, sharedDataDir } from "./reference-data.js";
+import { loadBtcHourly, parseCsvColumns, sharedDataDir, sharedDataPresent } from "./reference-data.js";
 
 /** One OHLCV series with its name for test labels. */
 export interface OhlcvDataset {
@@ -21,8 +21,10 @@ export interface OhlcvDataset {
 const spyPath = `${sharedDataDir}equities/yahoo_SPY_1d.csv.gz`;
 
 /** True when both data files the indicator tests read are present. */
-export const hasMarketData: boolean =
-  existsSync(spyPath) && existsSync(`${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`);
+export const hasMarketData: boolean = sharedDataPresent([
+  spyPath,
+  `${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`,
+]);
 
 function toDataset(name: string, columns: Record<string, Float64Array>): OhlcvDataset {
   const column = (key: string): Float64Array => {

@@ -43,11 +43,28 @@ export function parseCsvColumns(text: string, source = "csv"): Record<string, Fl
   return result;
 }
 
+/**
+ * Reports that a reference test cannot run. Outside CI it warns and the caller skips; in CI (`CI=true`) it throws,
+ * because a CI run that silently skips the comparisons against real data and TA-Lib proves much less than it claims.
+ */
+export function skipOrFailInCi(reason: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.CI === "true") throw new Error(`${reason}; CI=true, so this fails instead of skipping the tests`);
+  console.warn(`${reason}: tests that need it are skipped`);
+}
+
+/**
+ * True when every path exists. Otherwise names the missing ones through `skipOrFailInCi` (throws in CI) and
+ * returns false, for `describe.skipIf(!sharedDataPresent(file))`.
+ */
+export function sharedDataPresent(paths: string | readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const missing = (typeof paths === "string" ? [paths] : paths).filter((path) => !existsSync(path));
+  if (missing.length === 0) return true;
+  skipOrFailInCi(`[reference-data] ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} absent`, env);
+  return false;
+}
+
 function readCsv(path: string): Record<string, Float64Array> | undefined {
-  if (!existsSync(path)) {
-    console.warn(`[reference-data] ${path} is absent: tests that need it are skipped`);
-    return undefined;
-  }
+  if (!sharedDataPresent(path)) return undefined;
   const bytes = readFileSync(path);
   const text = path.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
   return parseCsvColumns(text, path);

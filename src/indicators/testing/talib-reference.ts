@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import type { Numbers } from "../types.js";
+import { skipOrFailInCi } from "./reference-data.js";
 
 interface TalibResult {
   begIndex: number;
@@ -20,9 +21,7 @@ function loadTalib(): TalibBinding | undefined {
   try {
     return createRequire(import.meta.url)("talib") as TalibBinding;
   } catch (error) {
-    console.warn(
-      `[talib-reference] the npm package \`talib\` cannot be loaded (${error}): TA-Lib C comparisons are skipped`,
-    );
+    skipOrFailInCi(`[talib-reference] the npm package \`talib\` (TA-Lib C) cannot be loaded (${error})`);
     return undefined;
   }
 }

@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { loadCsv } from "../../data/csv/load-csv.js";
 import { sliceSeries } from "../../domain/candles.js";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { RiskShield } from "../shield.js";
 import { MemoryStateStore } from "../state-store.js";
 import { contextConfigSchema, loadContextLayers } from "./config.js";
@@ -13,7 +13,7 @@ const dataDir = fileURLToPath(new URL("../../../../shared/data/", import.meta.ur
 const btcFile = `${dataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`;
 const spyFile = `${dataDir}equities/yahoo_SPY_1d.csv.gz`;
 const qqqFile = `${dataDir}equities/yahoo_QQQ_1d.csv.gz`;
-const hasData = [btcFile, spyFile, qqqFile].every((f) => existsSync(f));
+const hasData = sharedDataPresent([btcFile, spyFile, qqqFile]);
 
 describe.skipIf(!hasData)(`macro risk on real SPY/QQQ daily closes (skipped when ${dataDir} is absent)`, () => {
   it("goes HIGH on the 2020-02-24 sell-off, known at the next midnight, and not before", async () => {

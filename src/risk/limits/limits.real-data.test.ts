@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { loadCsv } from "../../data/csv/load-csv.js";
 import type { CandleSeries } from "../../domain/candles.js";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { createKillSwitch, killSwitchSchema } from "../guards/kill-switch.js";
 import { utcDay } from "../shared/days.js";
@@ -15,7 +15,7 @@ const dataFile = fileURLToPath(
   new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
 );
 
-describe.skipIf(!existsSync(dataFile))(`default limit layers on real BTC/USDT 1h (${dataFile})`, () => {
+describe.skipIf(!sharedDataPresent(dataFile))(`default limit layers on real BTC/USDT 1h (${dataFile})`, () => {
   let series: CandleSeries;
   beforeAll(async () => {
     series = (await loadCsv(dataFile)).series;

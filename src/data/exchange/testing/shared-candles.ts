@@ -2,10 +2,11 @@
  * Test-only reader for the real Binance candles in the shared data folder (described in
  * /work/shared/data/SOURCES.md). Returns `undefined` when the file is absent so a test can skip with a clear message.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Candle } from "../../../domain/candles.js";
+import { sharedDataPresent } from "../../../indicators/testing/reference-data.js";
 
 /** Absolute path of the shared data folder (`<repo>/../shared/data/`). */
 export const sharedDataDir: string = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
@@ -18,7 +19,7 @@ export const btcUsdt1hFile: string = `${sharedDataDir}crypto/binance_spot_BTCUSD
  * Throws naming the line when a cell is not a number, so a damaged file never turns into NaN bars.
  */
 export function readCandleCsvGz(path: string): Candle[] | undefined {
-  if (!existsSync(path)) return undefined;
+  if (!sharedDataPresent(path)) return undefined;
   const lines = gunzipSync(readFileSync(path)).toString("utf8").split("\n");
   const candles: Candle[] = [];
   for (let i = 1; i < lines.length; i++) {
