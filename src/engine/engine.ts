@@ -8,7 +8,7 @@ import type { ClosedTrade } from "../domain/trade.js";
 import { CounterOrderIds, type OrderIdSource, type OrderJournal, OrderManager } from "../execution/order-manager.js";
 import type { Portfolio } from "../execution/portfolio.js";
 import type { Venue, VenueListener, VenueReport } from "../execution/venue.js";
-import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
+import { EMPTY_SNAPSHOT, type MarketSnapshot } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
 import { type RiskContext, RiskShield, type ShieldDecision, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing/size-rule.js";
@@ -26,6 +26,7 @@ import {
 import { DecisionCombiner } from "./combiner.js";
 import type { DecisionRecord } from "./decision.js";
 import { EventBus } from "./events.js";
+import { LazySnapshot } from "./lazy-snapshot.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -592,57 +593,4 @@ function blockedEntry(block: { layer: string; reason: string }): ShieldDecision 
     reason: block.reason,
     verdicts: [{ layer: block.layer, verdict: "deny", reason: block.reason }],
   };
-}
-
-/**
- * A MarketSnapshot whose indicator fields are read only when a layer asks for them: most decisions never look
- * at the regime, and the detector is the most expensive column to compute.
- */
-class LazySnapshot implements MarketSnapshot {
-  readonly symbol: string;
-  readonly index: number;
-  readonly close: number;
-  readonly high: number;
-  readonly low: number;
-  /** A constant of the slot (no column behind it), so read at once: several layers ask for it. */
-  readonly periodsPerYear: number;
-  readonly #slot: Slot;
-
-  constructor(slot: Slot, series: CandleSeries, index: number) {
-    this.#slot = slot;
-    this.symbol = slot.config.symbol;
-    this.index = index;
-    this.close = series.close[index] as number;
-    this.high = series.high[index] as number;
-    this.low = series.low[index] as number;
-    this.periodsPerYear = slot.risk.periodsPerYear;
-  }
-
-  // Readers answer for the slot's current bar, which is this snapshot's bar while the engine is on it.
-  get atr(): number {
-    return this.#slot.risk.atr.at(this.#slot.cursor.index - this.index);
-  }
-
-  get volatility(): number {
-    return this.#slot.risk.volatility.at(this.#slot.cursor.index - this.index);
-  }
-
-  get regime(): RegimeLabel | undefined {
-    const code = this.#slot.risk.regime?.at(this.#slot.cursor.index - this.index);
-    return code !== undefined && code >= 0 && code < REGIMES.length ? REGIMES[code] : undefined;
-  }
-
-  toJSON(): Omit<MarketSnapshot, never> {
-    return {
-      symbol: this.symbol,
-      index: this.index,
-      close: this.close,
-      high: this.high,
-      low: this.low,
-      atr: this.atr,
-      volatility: this.volatility,
-      periodsPerYear: this.periodsPerYear,
-      regime: this.regime,
-    };
-  }
 }
