@@ -27,7 +27,6 @@ export interface EngineEvents {
   STATE_SAVED: { time: number; what: string };
   ALERT: { time: number; level: "info" | "warning" | "critical"; message: string };
   KILL_SWITCH: { time: number; reason: string };
-  STRATEGY_PROMOTED: { time: number; strategy: string; from: string; to: string };
 }
 
 export type EventName = keyof EngineEvents;

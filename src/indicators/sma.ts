@@ -1,3 +1,4 @@
+import { RunningMean } from "./running-mean.js";
 import { CHUNK_LENGTH, warmupArray } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, type StreamingIndicator, toFloat64 } from "./types.js";
 
@@ -42,41 +43,23 @@ function smaChunk(
 /** Streaming SMA: `update(close)` returns the same value as `sma` at that bar (NaN for the first period - 1). */
 export class SmaStream implements StreamingIndicator<number, number> {
   readonly period: number;
-  private readonly window: Float64Array;
-  private position = 0;
-  private count = 0;
-  private total = 0;
+  readonly #mean: RunningMean;
 
   constructor(period = 30) {
     assertPeriod("SmaStream", period, 2);
     this.period = period;
-    this.window = new Float64Array(period);
+    this.#mean = new RunningMean(period);
   }
 
   update(value: number): number {
-    const period = this.period;
-    const position = this.position;
-    this.window[position] = value;
-    this.position = position + 1 === period ? 0 : position + 1;
-    if (this.count < period - 1) {
-      this.count++;
-      this.total += value;
-      return Number.NaN;
-    }
-    const sum = this.total + value;
-    // The oldest value in the window sits in the slot after the one just written.
-    this.total = sum - this.window[this.position]!;
-    return sum / period;
+    return this.#mean.update(value);
   }
 
   peek(value: number): number {
-    if (this.count < this.period - 1) return Number.NaN;
-    return (this.total + value) / this.period;
+    return this.#mean.peek(value);
   }
 
   reset(): void {
-    this.position = 0;
-    this.count = 0;
-    this.total = 0;
+    this.#mean.reset();
   }
 }

@@ -1,5 +1,6 @@
 import type { AttachedExits } from "../domain/order.js";
 import type { Action } from "../domain/signal.js";
+import type { SizeRule } from "../domain/size-rule.js";
 import type { Timeframe } from "../domain/timeframe.js";
 import type { IndicatorDeclaration } from "./spec/schema.js";
 
@@ -75,11 +76,8 @@ export interface StrategySignal {
 
 export type OnBar = (context: BarContext) => StrategySignal | undefined;
 
-/** How big an order a strategy asks for by default; the engine turns it into a quantity. */
-export type Sizing =
-  | { type: "fixed-base"; value: number }
-  | { type: "fixed-quote"; value: number }
-  | { type: "percent-equity"; value: number };
+/** How big an order a strategy asks for by default; the engine turns it into a quantity. The type of `--size`. */
+export type Sizing = SizeRule;
 
 /**
  * A strategy: given a slot (one symbol, one timeframe), it declares what it reads and returns its per-bar function.

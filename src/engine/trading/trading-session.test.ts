@@ -44,9 +44,13 @@ describe("TradingSession (paper)", () => {
     const clock = new ManualClock(start);
     const store = new MemorySessionStore();
     const { s, feed } = session([a, b], store, clock);
+    const saved: number[] = [];
+    s.bus.on("STATE_SAVED", (e) => saved.push(e.time));
     await s.start();
     feed.deliverUntil(end);
     await s.flushed();
+    // Each step is announced once it is in the store, never before.
+    expect(saved).toEqual((store.steps.get("paper-1") ?? []).map((step) => step.state.close));
 
     const backtest = runBacktest({
       feeds: [a, b].map((series) => ({

@@ -343,6 +343,8 @@ export class TradingSession {
           });
         }
         this.storeHealthy = true;
+        if (this.bus.has("STATE_SAVED"))
+          this.bus.publish("STATE_SAVED", { time: record.state.close, what: "time step" });
         this.options.onCommitted?.(record);
         const request = this.#stopped ? undefined : await this.options.control?.();
         if (request) {

@@ -3,13 +3,12 @@
  * /work/shared/data/SOURCES.md). Returns `undefined` when the file is absent so a test can skip with a clear message.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Candle } from "../../../domain/candles.js";
-import { sharedDataPresent } from "../../../indicators/testing/reference-data.js";
+import { sharedDataDir, sharedDataPresent } from "../../../indicators/testing/reference-data.js";
 
 /** Absolute path of the shared data folder (`<repo>/../shared/data/`). */
-export const sharedDataDir: string = fileURLToPath(new URL("../../../../../shared/data/", import.meta.url));
+export { sharedDataDir };
 
 /** Absolute path of the real Binance spot BTC/USDT 1h file (2019-01-01 .. 2026-07-02, 65 699 bars). */
 export const btcUsdt1hFile: string = `${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`;
