@@ -1,6 +1,7 @@
 import type { CandleSeries } from "../domain/candles.js";
 import { floorToStep, type Instrument, roundToStep } from "../domain/instrument.js";
-import type { AttachedExits, Fill, OrderRequest, OrderSide, PositionSnapshot } from "../domain/order.js";
+import type { Fill, OrderRequest, OrderSide, PositionSnapshot } from "../domain/order.js";
+import { effectiveStop, exitsFor, type PositionExits, type WorkingOrder } from "./position-exits.js";
 import { noSlippage, type SlippageModel } from "./slippage.js";
 import type { ExitLevels, Venue, VenueListener } from "./venue.js";
 
@@ -29,30 +30,6 @@ export interface SimulatedAccount {
   position(symbol: string): PositionSnapshot | undefined;
   availableMargin(): number;
   liquidationPrice(symbol: string): number | undefined;
-}
-
-export interface WorkingOrder {
-  request: OrderRequest;
-  remaining: number;
-  /** A stop-limit whose stop has been hit and now rests as a limit. */
-  triggered: boolean;
-  /** Bar at which it was submitted: it can fill from the next bar on. */
-  submittedIndex: number;
-}
-
-export interface PositionExits {
-  side: 1 | -1;
-  stop: number;
-  target: number;
-  trailingPct: number;
-  trailingDistance: number;
-  /** Best price since entry (highest for a long), updated at each bar's close for use from the next bar. */
-  anchor: number;
-  maxBars: number;
-  openedIndex: number;
-  /** First bar on which the exits are checked. */
-  activeFrom: number;
-  timeExitSent: boolean;
 }
 
 interface Market {
@@ -212,7 +189,7 @@ export class SimulatedBroker implements Venue {
   /** The attached exit levels of the open position of `symbol` (for reports and risk). */
   exitLevels(symbol: string): ExitLevels | undefined {
     const e = this.#markets.get(symbol)?.exits;
-    return e ? { stop: this.#effectiveStop(e), target: e.target } : undefined;
+    return e ? { stop: effectiveStop(e), target: e.target } : undefined;
   }
 
   /**
@@ -459,40 +436,10 @@ export class SimulatedBroker implements Venue {
     else if (before === 0 || Math.sign(before) !== Math.sign(after)) {
       market.openedIndex = index;
       market.exits = r.attach
-        ? this.#exitsFor(r.attach, Math.sign(after) as 1 | -1, price, index, atOpen ? index : index + 1)
+        ? exitsFor(r.attach, Math.sign(after) as 1 | -1, price, index, atOpen ? index : index + 1)
         : undefined;
     }
     return done;
-  }
-
-  #exitsFor(attach: AttachedExits, side: 1 | -1, price: number, index: number, activeFrom: number): PositionExits {
-    const stopDistance = Math.max(attach.stopLossPct ? attach.stopLossPct * price : 0, attach.stopLossDistance ?? 0);
-    const targetDistance = Math.max(
-      attach.takeProfitPct ? attach.takeProfitPct * price : 0,
-      attach.takeProfitDistance ?? 0,
-    );
-    return {
-      side,
-      stop: stopDistance > 0 ? price - side * stopDistance : Number.NaN,
-      target: targetDistance > 0 ? price + side * targetDistance : Number.NaN,
-      trailingPct: attach.trailingPct ?? 0,
-      trailingDistance: attach.trailingDistance ?? 0,
-      anchor: price,
-      maxBars: attach.maxBars ?? 0,
-      openedIndex: index,
-      activeFrom,
-      timeExitSent: false,
-    };
-  }
-
-  #effectiveStop(e: PositionExits): number {
-    let stop = e.stop;
-    if (e.trailingPct > 0 || e.trailingDistance > 0) {
-      const distance = Math.max(e.trailingPct * e.anchor, e.trailingDistance);
-      const trail = e.anchor - e.side * distance;
-      if (Number.isNaN(stop) || (e.side === 1 ? trail > stop : trail < stop)) stop = trail;
-    }
-    return stop;
   }
 
   #checkExits(
@@ -509,7 +456,7 @@ export class SimulatedBroker implements Venue {
     if (index < e.activeFrom) return;
     const long = e.side === 1;
     const liquidation = this.#portfolio.liquidationPrice(market.symbol) ?? Number.NaN;
-    let stop = this.#effectiveStop(e);
+    let stop = effectiveStop(e);
     let stopReason = "stop-loss";
     if (!Number.isNaN(liquidation) && (Number.isNaN(stop) || (long ? liquidation > stop : liquidation < stop))) {
       stop = liquidation;

@@ -135,6 +135,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     "trade start",
   );
   let stopping: Promise<void> | undefined;
+  let markStopped: () => void = () => {};
+  // Resolves once a stop (Ctrl-C, SIGTERM, --steps, `aegis stop`) has finished saving and closing.
+  const stopped = new Promise<void>((resolve) => {
+    markStopped = resolve;
+  });
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -187,7 +192,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       console.log(
         `\nEverything is in ${store.location}: \`aegis export trades --store ${storeUrl}\` lists the trades.`,
       );
-    })();
+    })().finally(markStopped);
     return stopping;
   };
   process.once("SIGINT", () => void stop("Ctrl-C"));
@@ -200,14 +205,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   if (session.resumedFrom)
     console.log(`  resumed from the step closing at ${new Date(session.resumedFrom.close).toISOString()}`);
   console.log("  Ctrl-C stops (the step in progress is finished and saved).\n");
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (stopping) {
-        clearInterval(check);
-        void stopping.then(resolve);
-      }
-    }, 50);
-  });
+  await stopped;
 }
 
 /** Where `aegis stop` leaves its request for a running session (a latch in the store). */

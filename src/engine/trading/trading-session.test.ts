@@ -8,13 +8,18 @@ import { defaultInstrument } from "../../domain/instrument.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { MemorySessionStore } from "./session-store.js";
 import { ReplayFeed } from "./testing/replay-feed.js";
-import { TradingSession } from "./trading-session.js";
+import { TradingSession, type TradingSessionOptions } from "./trading-session.js";
 
 const H = 3_600_000;
 const market = (seed: number, symbol: string): CandleSeries => simulateMarket({ seed, bars: 1500, symbol }).series;
 const strategy = loadStrategy("sma-cross", { fast: 5, slow: 20, stopLoss: 2 });
 
-function session(series: readonly CandleSeries[], store: MemorySessionStore, clock: ManualClock) {
+function session(
+  series: readonly CandleSeries[],
+  store: MemorySessionStore,
+  clock: ManualClock,
+  extra: Partial<TradingSessionOptions> = {},
+) {
   const feed = new ReplayFeed(series, H, clock);
   const s = new TradingSession({
     session: "paper-1",
@@ -30,6 +35,7 @@ function session(series: readonly CandleSeries[], store: MemorySessionStore, clo
     store,
     clock,
     warmupBars: 5000,
+    ...extra,
   });
   return { s, feed };
 }
@@ -105,23 +111,9 @@ describe("TradingSession (paper)", () => {
   it("carries out an operator's emergency stop: halts, closes every position, records it, and opens nothing after", async () => {
     const clock = new ManualClock(start);
     const store = new MemorySessionStore();
-    const feed = new ReplayFeed([a, b], H, clock);
     let requested = false;
     const stopped: string[] = [];
-    const s = new TradingSession({
-      session: "paper-1",
-      slots: [a, b].map((x) => ({
-        symbol: x.symbol,
-        strategy,
-        instrument: defaultInstrument(x.symbol),
-        size: { type: "percent-equity", value: 40 },
-      })),
-      timeframe: "1h",
-      cash: 10_000,
-      feed,
-      store,
-      clock,
-      warmupBars: 5000,
+    const { s, feed } = session([a, b], store, clock, {
       control: async () => {
         // The request arrives once a position is open.
         if (requested || s.portfolio.openPositionCount() === 0) return undefined;

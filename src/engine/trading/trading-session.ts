@@ -314,7 +314,7 @@ export class TradingSession {
         close,
         portfolio: portfolio.snapshot(),
         venue: (this.engine.broker as SimulatedBroker).snapshot(),
-        orderSequence: Math.max(this.#sequenceOf(this.#ids), this.#sequenceOf(this.#exitIds)),
+        orderSequence: Math.max(this.#ids.current, this.#exitIds.current),
         bars: barsState,
         haltReason: this.engine.halted ? this.engine.haltReason : null,
       },
@@ -376,19 +376,11 @@ export class TradingSession {
     };
     portfolio.load(saved.portfolio, shift);
     if (saved.venue) (this.engine.broker as SimulatedBroker).restore(saved.venue, shift);
-    for (const slot of this.options.slots) {
-      const last = this.#runner.lastBarTime(slot.symbol);
-      if (last !== undefined) portfolio.mark(slot.symbol, this.#lastClose(slot.symbol));
+    // Positions are valued at the last warm-up close, as they were at the end of a step.
+    for (const slot of this.engine.slots) {
+      const series = slot.series();
+      if (series.length > 0) portfolio.mark(slot.config.symbol, series.close[series.length - 1] as number);
     }
-  }
-
-  #lastClose(symbol: string): number {
-    const series = this.engine.slots.find((s) => s.config.symbol === symbol)?.series();
-    return series && series.length > 0 ? (series.close[series.length - 1] as number) : Number.NaN;
-  }
-
-  #sequenceOf(ids: CounterOrderIds): number {
-    return ids.current;
   }
 
   #event(time: number, type: string, payload: unknown): void {
