@@ -39,7 +39,9 @@ export class StoreSessionStore implements SessionStore {
   async commit(session: string, step: StepRecord): Promise<void> {
     await this.#store.transaction(async (tx) => {
       for (const { order, time } of step.intents) await this.#intent(tx, session, order, time);
-      for (const { report } of step.reports) await this.#report(tx, session, report);
+      // Reports about orders written above need no intent of their own; others (venue-made exits) get one.
+      const known = new Set(step.intents.map((i) => i.order.clientOrderId));
+      for (const { report } of step.reports) await this.#report(tx, session, report, known);
       if (step.decisions.length > 0) {
         await tx.decisions.insertMany(
           step.decisions.map((d) => ({
@@ -125,7 +127,7 @@ export class StoreSessionStore implements SessionStore {
     });
   }
 
-  async #report(tx: StoreSession, session: string, report: VenueReport): Promise<void> {
+  async #report(tx: StoreSession, session: string, report: VenueReport, known: Set<string>): Promise<void> {
     if (report.type === "funding") {
       await tx.events.append({
         time: report.time,
@@ -137,19 +139,20 @@ export class StoreSessionStore implements SessionStore {
     }
     if (report.type === "filled") {
       const f = report.fill;
-      await this.#intent(
-        tx,
-        session,
-        {
-          clientOrderId: f.clientOrderId,
-          symbol: f.symbol,
-          side: f.side,
-          type: "market",
-          quantity: f.quantity,
-          reason: f.reason,
-        },
-        f.time,
-      );
+      if (!known.has(f.clientOrderId))
+        await this.#intent(
+          tx,
+          session,
+          {
+            clientOrderId: f.clientOrderId,
+            symbol: f.symbol,
+            side: f.side,
+            type: "market",
+            quantity: f.quantity,
+            reason: f.reason,
+          },
+          f.time,
+        );
       // The simulated venue fills an order at most once per bar: order and bar time identify the fill.
       await tx.fills.insert({
         clientOrderId: f.clientOrderId,
@@ -165,7 +168,7 @@ export class StoreSessionStore implements SessionStore {
       await tx.orders.update(f.clientOrderId, { status, time: report.time });
       return;
     }
-    await this.#intent(tx, session, report.order, report.time);
+    if (!known.has(report.order.clientOrderId)) await this.#intent(tx, session, report.order, report.time);
     const status: StoredStatus = report.type === "accepted" ? "acknowledged" : report.type;
     await tx.orders.update(report.order.clientOrderId, {
       status,
