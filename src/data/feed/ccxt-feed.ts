@@ -178,17 +178,17 @@ export class CcxtFeed implements MarketFeed {
 
 function toCandle(row: Row): Candle | undefined {
   if (!Array.isArray(row) || row.length < 6) return undefined;
-  const [time, open, high, low, close, volume] = row as number[];
-  const values = [time, open, high, low, close, volume] as number[];
-  if (!values.every((v) => typeof v === "number" && Number.isFinite(v))) return undefined;
+  const values = (row as unknown[]).slice(0, 6);
+  if (!values.every((v): v is number => typeof v === "number" && Number.isFinite(v))) return undefined;
+  const [time, open, high, low, close, volume] = values as [number, number, number, number, number, number];
   if (!(low > 0) || high < low) return undefined;
   return {
-    time: time as number,
-    open: open as number,
-    high: high as number,
-    low: low as number,
-    close: close as number,
-    volume: volume as number,
+    time,
+    open,
+    high,
+    low,
+    close,
+    volume,
   };
 }
 

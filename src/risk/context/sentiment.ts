@@ -36,7 +36,7 @@ export const BANDS = [
 
 /** The band label of an index value ("extreme fear" … "extreme greed"). */
 export function sentimentBand(index: number): (typeof BANDS)[number] {
-  return BANDS.find((band) => index <= band.upTo) ?? BANDS[BANDS.length - 1];
+  return BANDS.find((band) => index <= band.upTo) ?? BANDS[4];
 }
 
 /**
