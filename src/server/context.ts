@@ -1,0 +1,24 @@
+import type { EventBus } from "../engine/events.js";
+import type { SessionStatus } from "../engine/trading/session-status.js";
+import type { StoreSession } from "../store/store.js";
+
+/**
+ * What the API serves from. `aegis trade` gives a live session (status, bus, control); `aegis serve` gives only a
+ * store and the output folders, so every live-only part is optional and a route without it answers 503/404.
+ */
+export interface ApiContext {
+  /** The store of the session or of a finished run; absent for a memory-only session. */
+  readonly store: StoreSession | undefined;
+  /** The trading session's name in the store (rows are filtered by it where the tables carry it). */
+  readonly session: string | undefined;
+  /** The live session's status now; absent in `aegis serve` (read-only). */
+  readonly status?: () => SessionStatus;
+  /** The live session's event bus: the WebSocket stream forwards its events. */
+  readonly bus?: EventBus;
+  /** Folders that hold `aegis backtest --out` / walk-forward results the report viewer may open. */
+  readonly reportDirs: readonly string[];
+  /** Where the API token and similar owner-only files live. */
+  readonly dataDir: string;
+  /** Injected so tests can fix time. */
+  readonly now: () => number;
+}
