@@ -1,0 +1,37 @@
+// Bundles the CLI into dist/bundle so that a command loads a few dozen files instead of ~350 modules (about
+// 0.1 s of a 0.8 s backtest went to resolving and compiling them). Pure-JS packages the CLI always needs are
+// inlined; everything else (native addons, CCXT, servers, drivers) stays an import resolved from node_modules,
+// which keeps them lazy: they load only when the command that needs them runs.
+import { readFileSync, rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const root = new URL("../", import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+const inline = new Set(["zod", "commander", "yaml"]);
+const external = Object.keys(pkg.dependencies)
+  .filter((name) => !inline.has(name))
+  .flatMap((name) => [name, `${name}/*`])
+  .concat(["tsx", "tsx/*", "talib", "playwright-core"]);
+
+// Chunk names carry content hashes: clear the folder so old chunks do not pile up.
+rmSync(new URL("dist/bundle/", root), { recursive: true, force: true });
+
+await build({
+  absWorkingDir: new URL(".", root).pathname,
+  // The pool worker is its own entry: the pool starts it by path next to the chunk that needs it.
+  entryPoints: { aegis: "src/cli/main.ts", "pool-worker": "src/backtest/pool/pool-worker.ts" },
+  entryNames: "[name]",
+  chunkNames: "[name]-[hash]",
+  outdir: "dist/bundle",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external,
+  // Inlined CommonJS packages (commander, yaml) call require(); an ES module has none unless it makes one.
+  banner: {
+    js: 'import { createRequire as __aegisCreateRequire } from "node:module"; const require = __aegisCreateRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});
