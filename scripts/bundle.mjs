@@ -13,8 +13,10 @@ const external = Object.keys(pkg.dependencies)
   .flatMap((name) => [name, `${name}/*`])
   .concat(["tsx", "tsx/*", "talib", "playwright-core"]);
 
-// Chunk names carry content hashes: clear the folder so old chunks do not pile up.
-rmSync(new URL("dist/bundle/", root), { recursive: true, force: true });
+// `node scripts/bundle.mjs [outdir]`: the outdir must sit inside the repository so that imports left external
+// resolve from its node_modules. Chunk names carry content hashes: clear the folder so old chunks do not pile up.
+const outdir = process.argv[2] ?? "dist/bundle";
+rmSync(new URL(outdir.endsWith("/") ? outdir : `${outdir}/`, root), { recursive: true, force: true });
 
 await build({
   absWorkingDir: new URL(".", root).pathname,
@@ -22,7 +24,7 @@ await build({
   entryPoints: { aegis: "src/cli/main.ts", "pool-worker": "src/backtest/pool/pool-worker.ts" },
   entryNames: "[name]",
   chunkNames: "[name]-[hash]",
-  outdir: "dist/bundle",
+  outdir,
   bundle: true,
   splitting: true,
   format: "esm",
