@@ -79,9 +79,9 @@ describe(`simulateMarket over ${BARS.toLocaleString("en-US")} hourly bars (defau
     for (const from of [0, BARS - MILLION]) {
       const counts = new Float64Array(REGIME_NAMES.length);
       for (let i = from; i < from + MILLION; i++) {
-          const r = regimes[i] as number;
-          counts[r] = (counts[r] as number) + 1;
-        }
+        const r = regimes[i] as number;
+        counts[r] = (counts[r] as number) + 1;
+      }
       REGIME_NAMES.forEach((name, r) => {
         expect(
           Math.abs((counts[r] as number) / MILLION - (expected[r] as number)),
