@@ -23,6 +23,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "outputs", load: () => import("./outputs.js") },
   { name: "grid", load: () => import("./grid.js") },
   { name: "cli", load: () => import("./cli.js") },
+  { name: "optimizer", load: () => import("./optimizer.js") },
 ];
 
 async function main(): Promise<void> {

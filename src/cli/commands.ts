@@ -111,6 +111,39 @@ export function registerCommands(program: Command): void {
 
   addRunOptions(
     program
+      .command("optimize")
+      .description(
+        "search a strategy's parameters (TPE Bayesian optimization or random), scored on folds before a cut and judged after it",
+      )
+      .option("-s, --strategy <name|file>", "built-in strategy name or a YAML/JSON spec file", "ema-cross")
+      .option(
+        "--space <name=low:high>",
+        "range to search (repeatable; default: the strategy's built-in space)",
+        collect,
+      ),
+  )
+    .option("--trials <n>", "parameter sets to try", "100")
+    .option("--sampler <name>", "tpe | random", "tpe")
+    .option("--folds <n>", "consecutive windows of the searched period; a trial's score is their mean", "3")
+    .option("--objective <metric>", "metric to maximize", "sharpe")
+    .option("--min-trades <n>", "a fold with fewer trades has no score", "3")
+    .option("--cut <date>", "first day held out of the search (default: the last quarter of the data is held out)")
+    .option(
+      "--regime <name>",
+      "any | all | bull | bear | sideways: score only bars of that regime (all = one search each)",
+      "any",
+    )
+    .option("--no-prune", "run every fold of every trial (no median pruning)")
+    .option("-o, --out <dir>", "write optimize.json (every trial) here")
+    .option("--json", "print the result as JSON")
+    .option("--no-progress", "no progress bar")
+    .action(async (options, command: Command) => {
+      const { optimizeCommand } = await import("./commands/optimize.js");
+      await optimizeCommand(options, command.optsWithGlobals());
+    });
+
+  addRunOptions(
+    program
       .command("walkforward")
       .description(
         "walk-forward analysis: choose parameters on each training window, trade them on the next test window",
