@@ -24,7 +24,8 @@ export interface EngineEvents {
   POSITION_UPDATE: { time: number; symbol: string; position: PositionSnapshot | undefined };
   /** Position management acted: a stop moved, a partial take-profit or a close was sent (or refused). */
   POSITION_ACTION: { time: number; symbol: string; action: PositionAction; outcome: string };
-  STATE_SAVED: { time: number; what: string };
+  /** `equity`: the account's equity in what was saved (a trading session's committed step). */
+  STATE_SAVED: { time: number; what: string; equity?: number };
   ALERT: { time: number; level: "info" | "warning" | "critical"; message: string };
   KILL_SWITCH: { time: number; reason: string };
 }

@@ -344,7 +344,11 @@ export class TradingSession {
         }
         this.storeHealthy = true;
         if (this.bus.has("STATE_SAVED"))
-          this.bus.publish("STATE_SAVED", { time: record.state.close, what: "time step" });
+          this.bus.publish("STATE_SAVED", {
+            time: record.state.close,
+            what: "time step",
+            equity: record.equity.equity,
+          });
         this.options.onCommitted?.(record);
         const request = this.#stopped ? undefined : await this.options.control?.();
         if (request) {

@@ -1,0 +1,76 @@
+/**
+ * When a shadow candidate may be proposed for promotion (AlphaWEEX's rule): at least `minIterations` steps in
+ * shadow, a Sharpe above `minSharpe`, and above `liveRatio` × the live strategy's Sharpe over the same steps.
+ */
+export interface PromotionRule {
+  readonly minIterations: number;
+  readonly minSharpe: number;
+  readonly liveRatio: number;
+}
+
+export const DEFAULT_PROMOTION_RULE: PromotionRule = { minIterations: 100, minSharpe: 1.2, liveRatio: 1.1 };
+
+export interface PromotionVerdict {
+  readonly ready: boolean;
+  /** Why, with the numbers: what the alert and the approval screen show. */
+  readonly reason: string;
+}
+
+export function judgePromotion(
+  observed: { iterations: number; sharpe: number | null; liveSharpe: number | null },
+  rule: Partial<PromotionRule> = {},
+): PromotionVerdict {
+  const r = { ...DEFAULT_PROMOTION_RULE, ...rule };
+  const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
+  if (observed.iterations < r.minIterations) {
+    return { ready: false, reason: `${observed.iterations} of ${r.minIterations} shadow iterations` };
+  }
+  if (observed.sharpe === null || observed.sharpe <= r.minSharpe) {
+    return { ready: false, reason: `shadow Sharpe ${fmt(observed.sharpe)} is not above ${r.minSharpe}` };
+  }
+  // A live Sharpe of n/a (no variance yet, e.g. flat) counts as 0: the shadow only has to clear the absolute bar.
+  const live = observed.liveSharpe ?? 0;
+  const bar = live > 0 ? r.liveRatio * live : live;
+  if (observed.sharpe <= bar) {
+    return {
+      ready: false,
+      reason: `shadow Sharpe ${fmt(observed.sharpe)} is not above ${r.liveRatio} × live Sharpe ${fmt(observed.liveSharpe)}`,
+    };
+  }
+  return {
+    ready: true,
+    reason: `shadow Sharpe ${fmt(observed.sharpe)} > ${r.minSharpe} and > ${r.liveRatio} × live ${fmt(observed.liveSharpe)} after ${observed.iterations} iterations`,
+  };
+}
+
+/** Per-step returns of an equity stream, summarized as an annualized Sharpe (Welford, constant memory). */
+export class ReturnTracker {
+  #last: number | undefined;
+  #count = 0;
+  #mean = 0;
+  #m2 = 0;
+
+  constructor(readonly periodsPerYear: number) {}
+
+  /** Steps observed (equity values after the first). */
+  get count(): number {
+    return this.#count;
+  }
+
+  add(equity: number): void {
+    if (this.#last !== undefined && this.#last > 0 && Number.isFinite(equity)) {
+      const r = equity / this.#last - 1;
+      this.#count++;
+      const delta = r - this.#mean;
+      this.#mean += delta / this.#count;
+      this.#m2 += delta * (r - this.#mean);
+    }
+    this.#last = equity;
+  }
+
+  sharpe(): number | null {
+    if (this.#count < 2) return null;
+    const sd = Math.sqrt(this.#m2 / (this.#count - 1));
+    return sd > 0 ? (this.#mean / sd) * Math.sqrt(this.periodsPerYear) : null;
+  }
+}
