@@ -250,13 +250,59 @@ export function registerCommands(program: Command): void {
       await simulateCommand(options, command.optsWithGlobals());
     });
 
-  program
+  const strategies = program
     .command("strategies")
-    .description("list the built-in strategies and their parameters")
+    .description("list the built-in strategies and their parameters; manage stored strategies' lifecycle")
     .addOption(new Option("--show <name>", "print one strategy's spec as YAML (a starting point for your own)"))
     .action(async (options) => {
       const { strategiesCommand } = await import("./commands/strategies.js");
       strategiesCommand(options);
+    });
+  strategies
+    .command("list")
+    .description("stored strategies (evolved, LLM-proposed, approved) and their lifecycle status")
+    .option("--status <status>", "only this status")
+    .action(async (options, command: Command) => {
+      const { strategiesListCommand } = await import("./commands/lifecycle.js");
+      await strategiesListCommand(options, command.optsWithGlobals());
+    });
+  strategies
+    .command("show")
+    .description("a stored strategy: its spec and every lifecycle transition with who, when and why")
+    .argument("<id>")
+    .action(async (id: string, _options, command: Command) => {
+      const { strategiesShowCommand } = await import("./commands/lifecycle.js");
+      await strategiesShowCommand(id, command.optsWithGlobals());
+    });
+  strategies
+    .command("approve")
+    .description("a person's approval: awaiting-approval → live-small, or live-small → live (under the stability lock)")
+    .argument("<id>")
+    .option("--by <name>", "who approves (recorded)")
+    .option("--reason <text>", "why (recorded)")
+    .option("--emergency <reason>", "override the stability lock, with a reason (recorded)")
+    .action(async (id: string, options, command: Command) => {
+      const { strategiesApproveCommand } = await import("./commands/lifecycle.js");
+      await strategiesApproveCommand(id, options, command.optsWithGlobals());
+    });
+  strategies
+    .command("retire")
+    .description("retire a stored strategy")
+    .argument("<id>")
+    .option("--by <name>", "who retires it (recorded)")
+    .option("--reason <text>", "why (recorded)")
+    .action(async (id: string, options, command: Command) => {
+      const { strategiesRetireCommand } = await import("./commands/lifecycle.js");
+      await strategiesRetireCommand(id, options, command.optsWithGlobals());
+    });
+  strategies
+    .command("rollback")
+    .description("retire the live strategy and bring back the one it replaced")
+    .option("--by <name>", "who rolls back (recorded)")
+    .option("--reason <text>", "why (recorded)")
+    .action(async (options, command: Command) => {
+      const { strategiesRollbackCommand } = await import("./commands/lifecycle.js");
+      await strategiesRollbackCommand(options, command.optsWithGlobals());
     });
 
   const risk = program

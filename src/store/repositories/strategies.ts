@@ -1,7 +1,20 @@
 import { type Db, fromJson, inTransaction, toJson } from "./shared.js";
 
-/** The lifecycle of a strategy (ARCHITECTURE.md: generated → validated → shadow → approved → live → retired). */
-export const STRATEGY_STATUSES = ["generated", "validated", "shadow", "approved", "live", "retired"] as const;
+/**
+ * The lifecycle of a strategy (AI Trading Lab's, issue 10): generated → backtested → validated → shadow (paper) →
+ * awaiting approval → live-small → live (scaled up) → retired. Which moves are allowed, and who may make them, is
+ * the engine's lifecycle (src/engine/lifecycle); the store only records them.
+ */
+export const STRATEGY_STATUSES = [
+  "generated",
+  "backtested",
+  "validated",
+  "shadow",
+  "awaiting-approval",
+  "live-small",
+  "live",
+  "retired",
+] as const;
 export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
 
 export interface StrategyInput {
@@ -59,19 +72,26 @@ export class StrategiesRepository {
     });
   }
 
-  /** Moves a strategy to `to` and records who did it and why, in one transaction. */
+  /**
+   * Moves a strategy to `to` and records who did it and why, in one transaction. With `expectedFrom`, only if the
+   * strategy is still in that status (so two approvals racing cannot both pass).
+   */
   async transition(
     id: string,
     to: StrategyStatus,
     by: string,
     reason: string,
     time: number,
+    expectedFrom?: StrategyStatus,
   ): Promise<StrategyTransition> {
     if (!STRATEGY_STATUSES.includes(to)) throw new Error(`unknown strategy status ${to}`);
     if (by.trim() === "") throw new Error("a strategy transition needs the name of who made it");
     return inTransaction(this.#db, async (trx) => {
       const row = await trx.selectFrom("strategies").select("status").where("id", "=", id).executeTakeFirst();
       if (row === undefined) throw new Error(`no strategy with id ${id}`);
+      if (expectedFrom !== undefined && row.status !== expectedFrom) {
+        throw new Error(`strategy ${id} is ${row.status}, not ${expectedFrom}: someone moved it first`);
+      }
       await trx.updateTable("strategies").set({ status: to, updatedAt: time }).where("id", "=", id).execute();
       await trx
         .insertInto("strategyTransitions")
