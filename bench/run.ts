@@ -24,6 +24,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "grid", load: () => import("./grid.js") },
   { name: "cli", load: () => import("./cli.js") },
   { name: "optimizer", load: () => import("./optimizer.js") },
+  { name: "rl", load: () => import("./rl.js") },
 ];
 
 async function main(): Promise<void> {
