@@ -1,10 +1,35 @@
+import type { StrategyStatus } from "../../domain/strategy-status.js";
 import type { StabilityLock } from "../../risk/guards/stability-lock.js";
-import type {
-  StrategiesRepository,
-  StrategyRecord,
-  StrategyStatus,
-  StrategyTransition,
-} from "../../store/repositories/strategies.js";
+
+/** A stored strategy, as the lifecycle reads it. */
+export interface StrategyRecord {
+  readonly id: string;
+  readonly status: StrategyStatus;
+}
+
+export interface StrategyTransition {
+  readonly strategyId: string;
+  readonly fromStatus?: StrategyStatus;
+  readonly toStatus: StrategyStatus;
+  readonly by: string;
+  readonly reason: string;
+  readonly time: number;
+}
+
+/** What the lifecycle needs of the store (the store's StrategiesRepository is one). */
+export interface StrategyRecords {
+  get(id: string): Promise<StrategyRecord | undefined>;
+  list(status?: StrategyStatus): Promise<StrategyRecord[]>;
+  transitions(id: string): Promise<StrategyTransition[]>;
+  transition(
+    id: string,
+    to: StrategyStatus,
+    by: string,
+    reason: string,
+    time: number,
+    expectedFrom?: StrategyStatus,
+  ): Promise<StrategyTransition>;
+}
 
 /**
  * Who may move a strategy where. The machine (evolver, gates, shadow engine) moves it up to "awaiting-approval"
@@ -42,7 +67,7 @@ export interface MoveOptions {
 /** The lifecycle rules over the store's strategies table, with the stability lock guarding live changes. */
 export class StrategyLifecycle {
   constructor(
-    readonly strategies: StrategiesRepository,
+    readonly strategies: StrategyRecords,
     readonly lock: StabilityLock,
     readonly now: () => number,
   ) {}
