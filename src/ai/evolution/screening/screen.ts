@@ -3,7 +3,7 @@ import { BatchColumns } from "../../../strategy/columns.js";
 import { type CompiledSpec, compileSpec } from "../../../strategy/spec/compile.js";
 import type { Condition, StrategySpec } from "../../../strategy/spec/schema.js";
 import { type ScreenMetrics, screenMetrics } from "./screen-metrics.js";
-import { SignalColumns } from "./signal-columns.js";
+import { ConditionCache, SignalColumns } from "./signal-columns.js";
 import { type ScreenTrade, simulateSignals } from "./simulate.js";
 
 /**
@@ -14,12 +14,14 @@ import { type ScreenTrade, simulateSignals } from "./simulate.js";
 export interface ScreeningData {
   readonly series: CandleSeries;
   readonly columns: BatchColumns;
+  /** Results of single comparisons, shared by every spec screened on this data set. */
+  readonly conditions: ConditionCache;
   readonly periodsPerYear: number;
 }
 
 export function prepareScreening(series: CandleSeries, periodsPerYear = 8760): ScreeningData {
   if (series.length < 2) throw new RangeError(`screening needs at least 2 bars, got ${series.length}`);
-  return { series, columns: new BatchColumns(series), periodsPerYear };
+  return { series, columns: new BatchColumns(series), conditions: new ConditionCache(series.length), periodsPerYear };
 }
 
 /** Costs of a screening run. Slippage, leverage, funding and risk layers are engine-only. */
@@ -85,7 +87,13 @@ export function specSignals(data: ScreeningData, spec: StrategySpec): SpecSignal
   const refused = screeningSupport(spec);
   if (refused !== undefined) return { ok: false, reason: refused };
   const compiled = compileSpec(spec);
-  const signals = new SignalColumns(data.columns, data.series.length, compiled.declarations, compiled.parameters);
+  const signals = new SignalColumns(
+    data.columns,
+    data.series.length,
+    compiled.declarations,
+    compiled.parameters,
+    data.conditions,
+  );
   const column = (c: Condition | undefined) => (c === undefined ? undefined : signals.evaluate(c));
   const exits = exitNumbers(compiled);
   const needsAtr = exits.stopLossAtr > 0 || exits.takeProfitAtr > 0;
