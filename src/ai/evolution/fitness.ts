@@ -98,6 +98,63 @@ export function conditionCount(spec: StrategySpec): number {
   return count(spec.entry.long) + count(spec.entry.short) + count(spec.exit.long) + count(spec.exit.short);
 }
 
+type Signals = Exclude<ReturnType<typeof specSignals>, { ok: false }>;
+
+function screenedSignals(data: ScreeningData, spec: StrategySpec): Signals {
+  const signals = specSignals(data, spec);
+  if ("ok" in signals) throw new Error(`not screenable: ${signals.reason}`);
+  return signals;
+}
+
+/** Trades `parts` (bar ranges) one after another, each from fresh cash, and stitches their per-bar returns. */
+function measure(
+  data: ScreeningData,
+  signals: Signals,
+  plan: FitnessPlan,
+  parts: readonly (readonly [number, number])[],
+): SampleNumbers & { returns: Float64Array } {
+  const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to));
+  let bars = 0;
+  for (const r of results) bars += r.metrics.returns.length;
+  const returns = new Float64Array(bars);
+  let at = 0;
+  let trades = 0;
+  let wins = 0;
+  for (const r of results) {
+    returns.set(r.metrics.returns, at);
+    at += r.metrics.returns.length;
+    trades += r.trades.length;
+    for (const t of r.trades) if (t.netPnl > 0) wins++;
+  }
+  let growth = 1;
+  let peak = 1;
+  let maxDrawdown = 0;
+  for (let i = 0; i < returns.length; i++) {
+    growth *= 1 + (returns[i] as number);
+    if (growth > peak) peak = growth;
+    else maxDrawdown = Math.max(maxDrawdown, (peak - growth) / peak);
+  }
+  return {
+    sharpe: annualizedSharpe(returns, data.periodsPerYear),
+    totalReturn: growth - 1,
+    maxDrawdown,
+    trades,
+    winRate: trades > 0 ? wins / trades : null,
+    bars,
+    returns,
+  };
+}
+
+/** The stitched per-bar returns of the test windows: what the deflated Sharpe ratio of a winner is computed on. */
+export function outOfSampleReturns(data: ScreeningData, spec: StrategySpec, plan: FitnessPlan): Float64Array {
+  return measure(
+    data,
+    screenedSignals(data, spec),
+    plan,
+    testRanges(plan).map((r) => r.test),
+  ).returns;
+}
+
 /** The out-of-sample fitness of one spec on the screening path. Throws only for a spec that does not compile. */
 export function evaluateFitness(
   data: ScreeningData,
@@ -106,44 +163,23 @@ export function evaluateFitness(
   options: { inSample?: boolean } = {},
 ): Fitness {
   const complexity = conditionCount(spec);
-  const signals = specSignals(data, spec);
-  if ("ok" in signals) throw new Error(`not screenable: ${signals.reason}`);
+  const signals = screenedSignals(data, spec);
   const ranges = testRanges(plan);
-  const sample = (parts: (readonly [number, number])[]): SampleNumbers & { returns: Float64Array } => {
-    const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to));
-    let bars = 0;
-    for (const r of results) bars += r.metrics.returns.length;
-    const returns = new Float64Array(bars);
-    let at = 0;
-    let trades = 0;
-    let wins = 0;
-    let growth = 1;
-    let peak = 1;
-    let maxDrawdown = 0;
-    for (const r of results) {
-      returns.set(r.metrics.returns, at);
-      at += r.metrics.returns.length;
-      trades += r.trades.length;
-      for (const t of r.trades) if (t.netPnl > 0) wins++;
-    }
-    for (let i = 0; i < returns.length; i++) {
-      growth *= 1 + (returns[i] as number);
-      if (growth > peak) peak = growth;
-      else maxDrawdown = Math.max(maxDrawdown, (peak - growth) / peak);
-    }
-    return {
-      sharpe: annualizedSharpe(returns, data.periodsPerYear),
-      totalReturn: growth - 1,
-      maxDrawdown,
-      trades,
-      winRate: trades > 0 ? wins / trades : null,
-      bars,
-      returns,
-    };
-  };
-  const { returns, ...outOfSample } = sample(ranges.map((r) => r.test));
+  const { returns, ...outOfSample } = measure(
+    data,
+    signals,
+    plan,
+    ranges.map((r) => r.test),
+  );
   const inSample = options.inSample
-    ? (({ returns: _r, ...numbers }) => numbers)(sample(ranges.map((r) => r.train)))
+    ? (({ returns: _r, ...numbers }) => numbers)(
+        measure(
+          data,
+          signals,
+          plan,
+          ranges.map((r) => r.train),
+        ),
+      )
     : undefined;
   const blockStats = blockStatistics(returns, plan.blocks);
   const base = { outOfSample, ...(inSample ? { inSample } : {}), complexity, blockStats };
