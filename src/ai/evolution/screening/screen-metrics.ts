@@ -9,7 +9,7 @@ export interface ScreenMetrics {
   readonly maxDrawdown: number;
   readonly trades: number;
   readonly winRate: number | null;
-  /** Per-bar returns of the equity, for the deflated Sharpe ratio, PBO and the bootstrap. */
+  /** Per-bar returns of the equity, for the deflated Sharpe ratio, PBO and the bootstrap; empty unless asked for. */
   readonly returns: Float64Array;
 }
 
@@ -20,15 +20,23 @@ export function screenMetrics(
   trades: readonly ScreenTrade[],
   cash: number,
   periodsPerYear: number,
+  keepReturns = true,
 ): ScreenMetrics {
   const n = equity.length;
-  const returns = new Float64Array(n);
+  const returns = new Float64Array(keepReturns ? n : 0);
   let previous = cash;
   let peak = cash;
   let maxDrawdown = 0;
+  // Welford's running mean and variance, so the Sharpe needs no returns array.
+  let mean = 0;
+  let m2 = 0;
   for (let i = 0; i < n; i++) {
     const e = equity[i] as number;
-    returns[i] = previous > 0 ? e / previous - 1 : 0;
+    const r = previous > 0 ? e / previous - 1 : 0;
+    if (keepReturns) returns[i] = r;
+    const delta = r - mean;
+    mean += delta / (i + 1);
+    m2 += delta * (r - mean);
     previous = e;
     if (e > peak) peak = e;
     else if (peak > 0) maxDrawdown = Math.max(maxDrawdown, (peak - e) / peak);
@@ -37,12 +45,19 @@ export function screenMetrics(
   for (const t of trades) if (t.netPnl > 0) wins++;
   return {
     totalReturn: n > 0 ? (equity[n - 1] as number) / cash - 1 : 0,
-    sharpe: annualizedSharpe(returns, periodsPerYear),
+    sharpe: sharpeFromMoments(n, mean, m2, periodsPerYear),
     maxDrawdown,
     trades: trades.length,
     winRate: trades.length > 0 ? wins / trades.length : null,
     returns,
   };
+}
+
+function sharpeFromMoments(n: number, mean: number, m2: number, periodsPerYear: number): number | null {
+  if (n < MIN_RETURNS_FOR_SHARPE) return null;
+  const std = Math.sqrt(m2 / (n - 1));
+  if (!(std > 1e-12)) return null;
+  return (mean / std) * Math.sqrt(periodsPerYear);
 }
 
 /** mean / sample std × √periodsPerYear; null when undefined or meaningless (too short, flat). */

@@ -129,6 +129,7 @@ export function tradeSignals(
   settings: ScreenSettings,
   from = 0,
   to = data.series.length,
+  keepReturns = true,
 ): ScreenResult {
   const s = data.series;
   const sizing = signals.compiled.sizing;
@@ -154,7 +155,7 @@ export function tradeSignals(
     ok: true,
     trades: result.trades,
     equity: result.equity,
-    metrics: screenMetrics(result.equity, result.trades, settings.cash, data.periodsPerYear),
+    metrics: screenMetrics(result.equity, result.trades, settings.cash, data.periodsPerYear, keepReturns),
   };
 }
 
@@ -165,8 +166,9 @@ export function screenSpec(
   settings: ScreenSettings,
   from = 0,
   to = data.series.length,
+  options: { keepReturns?: boolean } = {},
 ): ScreenResult | ScreenRefusal {
   const signals = specSignals(data, spec);
   if ("ok" in signals) return signals;
-  return tradeSignals(data, signals, settings, from, to);
+  return tradeSignals(data, signals, settings, from, to, options.keepReturns ?? true);
 }
