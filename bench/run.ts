@@ -23,6 +23,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "outputs", load: () => import("./outputs.js") },
   { name: "grid", load: () => import("./grid.js") },
   { name: "evolve", load: () => import("./evolve.js") },
+  { name: "evolve-real", load: () => import("./evolve-real.js") },
 ];
 
 async function main(): Promise<void> {

@@ -46,7 +46,7 @@ export interface Fitness {
   /** Why fitness is null. */
   readonly reason?: string;
   readonly outOfSample: SampleNumbers;
-  /** Only when asked; never used to select. */
+  /** The bars any training window saw, traded once; only when asked, never used to select. */
   readonly inSample?: SampleNumbers;
   readonly complexity: number;
   /** Per block of the stitched out-of-sample returns: bars, sum of returns, sum of squared returns. */
@@ -171,16 +171,14 @@ export function evaluateFitness(
     plan,
     ranges.map((r) => r.test),
   );
-  const inSample = options.inSample
-    ? (({ returns: _r, ...numbers }) => numbers)(
-        measure(
-          data,
-          signals,
-          plan,
-          ranges.map((r) => r.train),
-        ),
-      )
-    : undefined;
+  // In sample: every bar some training window saw, traded once (rolling windows overlap; stitching them would count
+  // bars several times).
+  const trainStart = Math.min(...ranges.map((r) => r.train[0]));
+  const trainEnd = Math.max(...ranges.map((r) => r.train[1]));
+  const inSample =
+    options.inSample && ranges.length > 0
+      ? (({ returns: _r, ...numbers }) => numbers)(measure(data, signals, plan, [[trainStart, trainEnd]]))
+      : undefined;
   const blockStats = blockStatistics(returns, plan.blocks);
   const base = { outOfSample, ...(inSample ? { inSample } : {}), complexity, blockStats };
   if (outOfSample.trades < plan.minTrades) {
