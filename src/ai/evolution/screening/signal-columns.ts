@@ -10,8 +10,8 @@ type OperandColumn =
   | { readonly values: Float64Array; readonly ago: number; readonly key: string };
 
 /**
- * Results of single comparisons (`rsi(14) < 30`) on one data set, shared by every spec screened on it: a population
- * repeats the same conditions, so most are computed once. Keyed by what the operands resolve to (indicator type and
+ * Condition columns (`rsi(14) < 30`, and all/any/not of them) on one data set, shared by every spec screened on it:
+ * a population repeats the same conditions and the same groups of them, so most are computed once. Keyed by what the operands resolve to (indicator type and
  * parameters), not by the names a spec gives them. Bounded in bytes; when full, new results are simply not kept.
  */
 export class ConditionCache {
@@ -62,30 +62,44 @@ export class SignalColumns {
   }
 
   evaluate(condition: Condition): Uint8Array {
+    return this.#evaluate(condition).values;
+  }
+
+  /** The condition's column and its cache key (what its operands resolve to, not the names the spec uses). */
+  #evaluate(condition: Condition): { values: Uint8Array; key: string } {
     const n = this.#length;
-    if ("all" in condition || "any" in condition) {
-      const all = "all" in condition;
-      const parts = all ? condition.all : (condition as { any: Condition[] }).any;
-      const out = Uint8Array.from(this.evaluate(parts[0] as Condition));
-      for (let k = 1; k < parts.length; k++) {
-        const part = this.evaluate(parts[k] as Condition);
-        if (all) for (let i = 0; i < n; i++) out[i] = (out[i] as number) & (part[i] as number);
-        else for (let i = 0; i < n; i++) out[i] = (out[i] as number) | (part[i] as number);
+    if ("all" in condition || "any" in condition || "not" in condition) {
+      const op = "all" in condition ? "all" : "any" in condition ? "any" : "not";
+      const parts =
+        op === "not"
+          ? [(condition as { not: Condition }).not]
+          : ((condition as Record<string, Condition[]>)[op] as Condition[]);
+      const children = parts.map((c) => this.#evaluate(c));
+      const key = `${op}(${children.map((c) => c.key).join(",")})`;
+      const cached = this.#cache?.get(key);
+      if (cached) return { values: cached, key };
+      let out: Uint8Array;
+      if (op === "not") {
+        const inner = (children[0] as { values: Uint8Array }).values;
+        out = new Uint8Array(n);
+        for (let i = 0; i < n; i++) out[i] = 1 - (inner[i] as number);
+      } else {
+        out = (children[0] as { values: Uint8Array }).values.slice();
+        for (let k = 1; k < children.length; k++) {
+          const part = (children[k] as { values: Uint8Array }).values;
+          if (op === "all") for (let i = 0; i < n; i++) out[i] = (out[i] as number) & (part[i] as number);
+          else for (let i = 0; i < n; i++) out[i] = (out[i] as number) | (part[i] as number);
+        }
       }
-      return out;
-    }
-    if ("not" in condition) {
-      const inner = this.evaluate(condition.not);
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = 1 - (inner[i] as number);
-      return out;
+      this.#cache?.set(key, out);
+      return { values: out, key };
     }
     if ("divergence" in condition) throw new Error("divergence is not evaluated over columns");
     const [op, operands] = Object.entries(condition)[0] as [string, Operand[]];
     const columns = operands.map((o) => this.#operand(o));
     const key = `${op}(${columns.map((c) => c.key).join(",")})`;
     const cached = this.#cache?.get(key);
-    if (cached) return cached;
+    if (cached) return { values: cached, key };
     const out = new Uint8Array(n);
     if (op === "between") {
       const [x, lo, hi] = columns.map((c) => this.#series(c)) as [Float64Array, Float64Array, Float64Array];
@@ -106,7 +120,7 @@ export class SignalColumns {
       }
     } else compare(op, columns[0] as OperandColumn, columns[1] as OperandColumn, this, out);
     this.#cache?.set(key, out);
-    return out;
+    return { values: out, key };
   }
 
   /** The operand's value at every bar, shifted by its `ago` (NaN before the first bar). */

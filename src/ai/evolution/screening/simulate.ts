@@ -151,6 +151,17 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
   let pendingAtr = Number.NaN;
 
   for (let i = from; i < to; i++) {
+    if (pending === NONE && account.side === 0) {
+      // Flat with nothing to do: jump to the next bar with an entry signal; equity stays the cash meanwhile.
+      let next = i;
+      while (next < to && !(hasEntryLong && entryLong[next] === 1) && !(hasEntryShort && entryShort[next] === 1))
+        next++;
+      if (next > i) {
+        equity.fill(account.cash, i - from, next - from);
+        i = next;
+        if (i >= to) break;
+      }
+    }
     const o = open[i] as number;
     if (pending !== NONE) {
       const side = account.side;
