@@ -72,7 +72,7 @@ export async function run(log: (line: string) => void): Promise<string> {
   const settings = { cash: 10_000, fee: 0.001 };
   const screenSpecs = searchLikeSpecs(20_000);
   const engineSpecs = screenSpecs.slice(0, 60);
-  const cpuScreen = perCpuSecond("screen", series, screenSpecs.slice(0, 5000));
+  const cpuScreen = perCpuSecond("screen", series, screenSpecs);
   const cpuEngine = perCpuSecond("engine", series, engineSpecs.slice(0, 20));
   log(
     `evolve: one thread, ${cpuScreen.toFixed(0)} screening and ${cpuEngine.toFixed(1)} engine evaluations per CPU-second`,

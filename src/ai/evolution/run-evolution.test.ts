@@ -23,7 +23,7 @@ describe("evolution proofs", () => {
       "bootstrap vs buy-and-hold",
     ]);
     expect(run.pbo!.pbo).toBeLessThan(0.1);
-  }, 60_000);
+  }, 120_000);
 
   it("on pure noise, the gates reject everything the evolver finds, however good its search fitness", async () => {
     const series = syntheticHourlyBars({ seed: 3, bars: 8000, edge: 0 });
@@ -35,5 +35,5 @@ describe("evolution proofs", () => {
       expect(finalist.deflatedSharpe.dsr).toBeLessThan(0.95);
     }
     expect(run.blacklisted).toBe(3);
-  }, 60_000);
+  }, 120_000);
 });

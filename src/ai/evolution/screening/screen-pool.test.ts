@@ -30,7 +30,7 @@ describe("screening worker pool", () => {
     } finally {
       await pool.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it("runs an evolution to the same result as the calling thread for a seed", async () => {
     const pool = ScreenPool.start({ series, settings, plan, workers: 2 });
@@ -43,7 +43,25 @@ describe("screening worker pool", () => {
     } finally {
       await pool.close();
     }
-  }, 30_000);
+  }, 90_000);
+
+  it("fails a batch with a clear message when a worker answers garbage or dies, never dropping specs silently", async () => {
+    const workerFile = new URL("../testing/bad-screen-worker.mjs", import.meta.url);
+    const garbage = ScreenPool.start({ series, settings, plan, workers: 1, workerFile });
+    try {
+      await expect(garbage.fitness(specs)).rejects.toThrow(
+        /screening worker returned no result list \(string\) for 9 specs/,
+      );
+    } finally {
+      await garbage.close();
+    }
+    const dying = ScreenPool.start({ series, settings, plan: { ...plan, minTrades: 999 }, workers: 1, workerFile });
+    try {
+      await expect(dying.fitness(specs)).rejects.toThrow(/screening worker exited with code 3 before answering/);
+    } finally {
+      await dying.close();
+    }
+  });
 
   it("refuses a bad worker count, naming it", () => {
     expect(() => ScreenPool.start({ series, settings, workers: 0 })).toThrow(

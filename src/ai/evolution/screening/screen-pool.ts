@@ -43,6 +43,8 @@ export class ScreenPool {
     plan?: FitnessPlan;
     workers?: number;
     periodsPerYear?: number;
+    /** Another worker script (tests use one that misbehaves); default the screening worker. */
+    workerFile?: URL;
   }): ScreenPool {
     const count = options.workers ?? Math.max(1, availableParallelism());
     if (!(Number.isInteger(count) && count >= 1))
@@ -54,7 +56,8 @@ export class ScreenPool {
       periodsPerYear: options.periodsPerYear ?? 8760,
     };
     const fromSource = import.meta.url.endsWith(".ts");
-    const file = new URL(fromSource ? "./screen-worker-tsx.mjs" : "./screen-worker.js", import.meta.url);
+    const file =
+      options.workerFile ?? new URL(fromSource ? "./screen-worker-tsx.mjs" : "./screen-worker.js", import.meta.url);
     return new ScreenPool(Array.from({ length: count }, () => new Worker(file, { workerData: data })));
   }
 
