@@ -140,6 +140,10 @@ export function registerCommands(program: Command): void {
     .option("--population <n>", "strategies per generation", "50")
     .option("--seed <seed>", "seed of the search (same seed, same result)", "1")
     .option("--cut <date>", "search and gates only on bars before this date; the best is then traded after it")
+    .option(
+      "--regime <name>",
+      "evolve strategies that enter only in this regime: bull, bear, crash, sideways, highVolatility",
+    )
     .option("--holdout <fraction>", "share of the bars before the cut kept for the gates", "0.2")
     .option("--cash <amount>", "starting cash", "10000")
     .option("--fee <fraction>", "fee per fill, a fraction of notional", "0.001")

@@ -78,7 +78,7 @@ export function renderEvolutionReport(run: EvolutionRun): string {
     : "<p>No cut date was given (or no strategy was ranked): nothing was held back after the search.</p>";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Aegis evolution ${escapeHtml(run.symbol)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}.pass{color:#137333}.fail{color:#b3261e}code{font-size:12px}</style></head><body>
-<h1>Evolution of ${escapeHtml(run.symbol)}</h1>
+<h1>Evolution of ${escapeHtml(run.symbol)}${run.regime ? ` for the ${escapeHtml(run.regime)} regime` : ""}</h1>
 <p>Seed ${escapeHtml(String(run.seed))}; ${run.generations.length} generations (${escapeHtml(run.stoppedBecause)}); ${run.trials} distinct strategies tried;
 ${run.blacklisted} finalists blacklisted, ${run.blacklistedSkips} blacklisted proposals skipped.</p>
 <p>Search bars ${day(run.times.search[0])} – ${day(run.times.search[1])} (fitness on walk-forward test windows only:

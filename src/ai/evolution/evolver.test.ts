@@ -52,6 +52,14 @@ describe("genetic evolver", () => {
     expect(converged.generations.length).toBeLessThan(50);
   });
 
+  it("evolves strategies for one regime: every spec enters only in it", async () => {
+    const result = await run({ generations: 2, regime: "sideways" });
+    for (const c of result.candidates) {
+      expect(c.spec.indicators.regime).toEqual({ type: "regime" });
+      expect(JSON.stringify(c.spec.entry.long)).toContain('{"between":["regime",3,3]}');
+    }
+  });
+
   it("refuses a bad setting with a message naming it", async () => {
     await expect(run({ population: 1 })).rejects.toThrow(/population must be a whole number >= 2/);
     await expect(run({ elitism: 20 })).rejects.toThrow(/elitism/);

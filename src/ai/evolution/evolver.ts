@@ -1,4 +1,5 @@
 import { createRandom, type Random } from "../../domain/random.js";
+import type { RegimeLabel } from "../../domain/regime.js";
 import type { StrategySpec } from "../../strategy/spec/schema.js";
 import { specHash } from "../../strategy/spec/spec-hash.js";
 import type { Fitness } from "./fitness.js";
@@ -27,6 +28,8 @@ export interface EvolveOptions {
   readonly patience?: number;
   /** Spec hashes never to propose (strategies that failed a gate), with their reasons. */
   readonly blacklist?: ReadonlyMap<string, string>;
+  /** Evolve strategies for one market regime: every spec enters only in it (see genomeToSpec). */
+  readonly regime?: RegimeLabel;
   /** Names the specs: `<prefix>-g<generation>-<index>`. */
   readonly namePrefix?: string;
   readonly onGeneration?: (summary: GenerationSummary) => void;
@@ -112,7 +115,7 @@ export async function evolve(options: EvolveOptions): Promise<EvolveResult> {
   ): { genome: Genome; spec: StrategySpec; hash: string } => {
     let current = genome;
     for (let attempt = 0; ; attempt++) {
-      const spec = genomeToSpec(current);
+      const spec = genomeToSpec(current, "evolved", options.regime);
       const hash = specHash(spec);
       if (blacklist.has(hash)) blacklistedSkips++;
       else if (!taken.has(hash)) return { genome: current, spec, hash };

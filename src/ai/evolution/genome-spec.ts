@@ -1,3 +1,4 @@
+import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
 import { validateSpec } from "../../strategy/spec/parse.js";
 import type { Condition, IndicatorDeclaration, StrategySpec } from "../../strategy/spec/schema.js";
 import { type Atom, GeneError, type Genome, mirrorKind, type WeightedGene } from "./genes.js";
@@ -113,11 +114,27 @@ function popCount(mask: number): number {
 const mirrored = (genes: readonly WeightedGene[]): WeightedGene[] =>
   genes.map((g) => ({ atom: mirrorAtom(g.atom), weight: g.weight }));
 
-/** The strategy spec a genome encodes, validated by the same schema as any hand-written spec. */
-export function genomeToSpec(genome: Genome, name = "evolved"): StrategySpec {
+/**
+ * The strategy spec a genome encodes, validated by the same schema as any hand-written spec. With `regime`, the
+ * strategy is one for that market regime: it enters only while the regime detector (default settings) says so.
+ */
+export function genomeToSpec(genome: Genome, name = "evolved", regime?: RegimeLabel): StrategySpec {
   const indicators: Indicators = {};
-  const withFilter = (entry: Condition, filter: readonly WeightedGene[]): Condition =>
-    filter.length === 0 ? entry : { all: [entry, voteCondition(filter, genome.threshold, indicators)] };
+  const regimeFilter: Condition[] = [];
+  if (regime !== undefined) {
+    const code = REGIMES.indexOf(regime);
+    if (code < 0) throw new GeneError(`unknown regime "${regime}" (regimes: ${REGIMES.join(", ")})`);
+    indicators.regime = { type: "regime" };
+    regimeFilter.push({ between: ["regime", code, code] });
+  }
+  const withFilter = (entry: Condition, filter: readonly WeightedGene[]): Condition => {
+    const parts = [
+      entry,
+      ...(filter.length > 0 ? [voteCondition(filter, genome.threshold, indicators)] : []),
+      ...regimeFilter,
+    ];
+    return parts.length === 1 ? entry : { all: parts };
+  };
   const entryLong = withFilter(voteCondition(genome.entryLong, genome.threshold, indicators), genome.filter);
   const short = genome.entryShort.length > 0;
   const entryShort = short

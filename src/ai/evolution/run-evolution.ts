@@ -6,6 +6,7 @@ import { type PboResult, probabilityOfOverfitting } from "../../backtest/gates/p
 import { type GateConfig, type GateVerdict, runGates } from "../../backtest/gates/validation-gates.js";
 import type { Metrics } from "../../backtest/metrics/index.js";
 import { type CandleSeries, lowerBound, sliceSeries } from "../../domain/candles.js";
+import type { RegimeLabel } from "../../domain/regime.js";
 import { type EvolutionSink, toRecord } from "./evolution-sink.js";
 import {
   type EvolvedCandidate,
@@ -46,7 +47,8 @@ export interface RunEvolutionOptions {
   /** Default: this thread. A worker pool gives the same fitness (see screen-pool.ts). */
   readonly evaluator?: (data: ScreeningData, plan: FitnessPlan) => FitnessEvaluator;
   readonly onGeneration?: (summary: GenerationSummary) => void;
-  readonly regime?: string;
+  /** Evolve strategies that trade only in this market regime (the regime detector's label). */
+  readonly regime?: RegimeLabel;
 }
 
 export interface Finalist {
@@ -70,6 +72,7 @@ export interface Finalist {
 
 export interface EvolutionRun {
   readonly symbol: string;
+  readonly regime: RegimeLabel | null;
   readonly seed: number | string;
   readonly bars: {
     readonly search: [number, number];
@@ -154,6 +157,7 @@ export async function runEvolution(options: RunEvolutionOptions): Promise<Evolut
     ...(options.maxEvaluations !== undefined ? { maxEvaluations: options.maxEvaluations } : {}),
     ...(options.patience !== undefined ? { patience: options.patience } : {}),
     blacklist: blacklist.reasons(),
+    ...(options.regime !== undefined ? { regime: options.regime } : {}),
     namePrefix: `evolved-${series.symbol.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}`,
     ...(options.onGeneration ? { onGeneration: options.onGeneration } : {}),
   });
@@ -241,6 +245,7 @@ export async function runEvolution(options: RunEvolutionOptions): Promise<Evolut
   const { settings: _settings, ...planNumbers } = plan;
   return {
     symbol: series.symbol,
+    regime: options.regime ?? null,
     seed: options.seed,
     bars: {
       search: [0, searchEnd],

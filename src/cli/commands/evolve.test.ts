@@ -78,6 +78,7 @@ describe("aegis evolve", () => {
       [["evolve", "--data", data, "--generations", "0"], /--generations 0: must be a whole number > 0/],
       [["evolve", "--data", data, "--population", "3"], /--population 3: must be a whole number >= 6/],
       [["evolve", "--data", data, "--cut", "1999-01-01"], /--cut 1999-01-01: must fall inside the data/],
+      [["evolve", "--data", data, "--regime", "moon"], /--regime moon: unknown regime \(regimes: bull, bear/],
       [["evolve", "--data", data], /only \d+ bars before the holdout; an evolution needs at least 500/],
     ];
     for (const [args, message] of cases) {

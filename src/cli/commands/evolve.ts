@@ -5,6 +5,7 @@ import { type EvolutionSink, jsonFileSink, storeSink } from "../../ai/evolution/
 import { type EvolutionRun, runEvolution } from "../../ai/evolution/run-evolution.js";
 import { ScreenPool } from "../../ai/evolution/screening/screen-pool.js";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
+import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
 import { openStore } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
 import { loadDataFiles } from "../load-data-files.js";
@@ -18,6 +19,7 @@ export interface EvolveCliOptions {
   population: string;
   seed: string;
   cut?: string;
+  regime?: string;
   out?: string;
   workers?: string;
   cash: string;
@@ -55,6 +57,9 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
   const patience = numberOption("patience", options.patience, positiveInteger);
   const cut = timeOption("cut", options.cut);
   const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
+  const regime = options.regime as RegimeLabel | undefined;
+  if (regime !== undefined && !REGIMES.includes(regime))
+    throw new UsageError(`--regime ${options.regime}: unknown regime (regimes: ${REGIMES.join(", ")})`);
   if (options.out) prepareOutputDir("--out", options.out);
 
   const warnings: string[] = [];
@@ -89,6 +94,7 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
       holdoutShare,
       blacklist,
       ...(cut !== undefined ? { cut } : {}),
+      ...(regime !== undefined ? { regime } : {}),
       ...(maxEvaluations !== undefined ? { maxEvaluations } : {}),
       ...(patience !== undefined ? { patience } : {}),
       ...(sink ? { sink } : {}),
@@ -135,7 +141,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 function summary(run: EvolutionRun, out: string | undefined): string {
   const lines = [
-    `${run.symbol}: ${run.trials} strategies tried in ${run.generations.length} generations (${run.stoppedBecause}); PBO ${fmt(run.pbo?.pbo, 3)}`,
+    `${run.symbol}${run.regime ? ` (${run.regime} regime)` : ""}: ${run.trials} strategies tried in ${run.generations.length} generations (${run.stoppedBecause}); PBO ${fmt(run.pbo?.pbo, 3)}`,
   ];
   for (const f of run.finalists) {
     lines.push(

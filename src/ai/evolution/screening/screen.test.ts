@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../../backtest/run-backtest.js";
 import { simulateMarket } from "../../../data/simulated/index.js";
+import { createRandom } from "../../../domain/random.js";
 import { compileSpec } from "../../../strategy/spec/compile.js";
 import { validateSpec } from "../../../strategy/spec/parse.js";
+import { genomeToSpec } from "../genome-spec.js";
+import { randomGenome } from "../operators.js";
 import { prepareScreening, screenSpec } from "./screen.js";
 
 const { series } = simulateMarket({ seed: 11, bars: 4000 });
@@ -94,5 +97,32 @@ describe("screening path", () => {
     const column = fresh.columns.indicator({ type: "ema", period: 12 });
     screenSpec(fresh, validateSpec({ ...specs["ema cross, long only, ATR stop"], name: "other" }), { cash, fee });
     expect(fresh.columns.indicator({ type: "ema", period: 12 })).toBe(column);
+  });
+});
+
+describe("per-regime specs", () => {
+  it("enter only while the regime detector says so, with the same trades on both paths", () => {
+    const genome = randomGenome(createRandom(21));
+    const spec = genomeToSpec(
+      {
+        ...genome,
+        entryLong: [{ atom: { kind: "emaCrossUp", params: [5, 20] }, weight: 1 }],
+        entryShort: [],
+        exit: [{ atom: { kind: "emaCrossDown", params: [5, 20] }, weight: 1 }],
+        filter: [],
+      },
+      "bull-only",
+      "bull",
+    );
+    const data = prepareScreening(series);
+    const screened = screenSpec(data, spec, { cash, fee });
+    if (!screened.ok) throw new Error(screened.reason);
+    const regime = data.columns.indicator({ type: "regime" }).values;
+    expect(screened.trades.length).toBeGreaterThan(0);
+    // A trade is entered at the open after the signal bar, which was a bull bar.
+    for (const trade of screened.trades) expect(regime[trade.entryIndex - 1]).toBe(0);
+    const compiled = compileSpec(spec);
+    const engine = runBacktest({ feeds: [{ series, strategy: compiled, allowShort: compiled.allowShort }], cash, fee });
+    expect(engine.trades.map((t) => t.entryTime)).toEqual(screened.trades.map((t) => series.time[t.entryIndex]));
   });
 });
