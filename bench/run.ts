@@ -25,6 +25,8 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "cli", load: () => import("./cli.js") },
   { name: "optimizer", load: () => import("./optimizer.js") },
   { name: "rl", load: () => import("./rl.js") },
+  { name: "evolve", load: () => import("./evolve.js") },
+  { name: "evolve-real", load: () => import("./evolve-real.js") },
 ];
 
 async function main(): Promise<void> {

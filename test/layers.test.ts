@@ -6,8 +6,10 @@ import { describe, expect, it } from "vitest";
  * The layers of ARCHITECTURE.md, lowest first: a file may import its own layer and the ones before it, never one
  * after it. `store` sits above `backtest`, where the map lists it: it persists what the layers below it define
  * (risk latches through risk's `RiskStateStore` today; orders, decisions and runs later), and they reach it only
- * through interfaces they own, injected from above (cli, server). `config` and `cli` compose everything and come
- * last; `index.ts` (the package entry) may export any layer.
+ * through interfaces they own, injected from above (cli, server). `research` (the evolver and the parameter
+ * optimizer) sits above both: it searches by running backtests and records what it found in the store, so it
+ * cannot live in `ai/` below them, where the map first put it (the learning signal sources stay in `ai/`).
+ * `config` and `cli` compose everything and come last; `index.ts` (the package entry) may export any layer.
  */
 const LAYERS = [
   "domain",
@@ -20,6 +22,7 @@ const LAYERS = [
   "engine",
   "backtest",
   "store",
+  "research",
   "notify",
   "server",
   "web",

@@ -165,6 +165,33 @@ export function registerCommands(program: Command): void {
       await walkForwardCommand(options, command.optsWithGlobals());
     });
 
+  program
+    .command("evolve")
+    .description("genetic search over strategy specs: out-of-sample fitness, validation gates, report")
+    .option("-d, --data <file>", "bars of one symbol (CSV, CSV.gz or Parquet)")
+    .option("--generations <n>", "generations to run", "20")
+    .option("--population <n>", "strategies per generation", "50")
+    .option("--seed <seed>", "seed of the search (same seed, same result)", "1")
+    .option("--cut <date>", "search and gates only on bars before this date; the best is then traded after it")
+    .option(
+      "--regime <name>",
+      "evolve strategies that enter only in this regime: bull, bear, crash, sideways, highVolatility",
+    )
+    .option("--holdout <fraction>", "share of the bars before the cut kept for the gates", "0.2")
+    .option("--cash <amount>", "starting cash", "10000")
+    .option("--fee <fraction>", "fee per fill, a fraction of notional", "0.001")
+    .option("--workers <n>", "worker threads for fitness (0 = this thread)")
+    .option("--max-evaluations <n>", "stop after this many distinct strategies")
+    .option("--patience <n>", "stop when the best fitness has not improved for this many generations")
+    .option("--store <url>", "record every evolved strategy in this store (sqlite:PATH or postgres://…)")
+    .option("--blacklist <file>", "spec hashes never to propose again (default: <out>/blacklist.json)")
+    .option("-o, --out <dir>", "write evolution.json, report.html, candidates.json and blacklist.json here")
+    .option("--json", "print the result as JSON")
+    .action(async (options) => {
+      const { evolveCommand } = await import("./commands/evolve.js");
+      await evolveCommand(options);
+    });
+
   addRunOptions(
     program
       .command("stress")

@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type OptimizeResult, optimize } from "../../ai/optimizer/optimize.js";
-import { orderingConstraint, resolveSpace, type SearchSpace } from "../../ai/optimizer/search-space.js";
-import { RandomSampler, TpeSampler } from "../../ai/optimizer/tpe.js";
+import { type OptimizeResult, optimize } from "../../research/optimizer/optimize.js";
+import { orderingConstraint, resolveSpace, type SearchSpace } from "../../research/optimizer/search-space.js";
+import { RandomSampler, TpeSampler } from "../../research/optimizer/tpe.js";
 import { resolveSettings } from "../../backtest/backtest-settings.js";
 import { evaluateParameters } from "../../backtest/evaluate-parameters.js";
 import { formatMetricValue, type Metrics } from "../../backtest/metrics/index.js";
-import { backtestObjective, type RegimeName, regimeSharpe } from "../../backtest/optimizer-objective.js";
+import { backtestObjective, type RegimeName, regimeSharpe } from "../../research/optimizer/backtest-objective.js";
 import { defaultWarmupBars, strategyLookback } from "../../backtest/strategy-warmup.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { CandleSeries } from "../../domain/candles.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { simulateMarket } from "../data/simulated/sim-market.js";
-import type { CandleSeries } from "../domain/candles.js";
-import { builtinSpec } from "../strategy/registry.js";
-import { resolveSettings } from "./backtest-settings.js";
-import { backtestObjective, regimeSharpe } from "./optimizer-objective.js";
+import { resolveSettings } from "../../backtest/backtest-settings.js";
+import { simulateMarket } from "../../data/simulated/sim-market.js";
+import type { CandleSeries } from "../../domain/candles.js";
+import { builtinSpec } from "../../strategy/registry.js";
+import { backtestObjective, regimeSharpe } from "./backtest-objective.js";
 
 const series = simulateMarket({ seed: 7, bars: 6000 }).series;
 const spec = builtinSpec("ema-cross");

@@ -1,13 +1,13 @@
-import type { FoldObjective } from "../ai/optimizer/optimize.js";
-import type { CandleSeries } from "../domain/candles.js";
-import { regimeColumn } from "../strategy/regime/detect-regimes.js";
-import { REGIME_CODE } from "../strategy/regime/regime-config.js";
-import { compileSpec } from "../strategy/spec/compile.js";
-import type { StrategySpec } from "../strategy/spec/schema.js";
-import type { ResolvedSettings } from "./backtest-settings.js";
-import { type Evaluation, evaluateParameters } from "./evaluate-parameters.js";
-import type { MetricKey } from "./metrics/index.js";
-import { defaultWarmupBars, strategyLookback } from "./strategy-warmup.js";
+import type { ResolvedSettings } from "../../backtest/backtest-settings.js";
+import { type Evaluation, evaluateParameters } from "../../backtest/evaluate-parameters.js";
+import type { MetricKey } from "../../backtest/metrics/index.js";
+import { defaultWarmupBars, strategyLookback } from "../../backtest/strategy-warmup.js";
+import type { CandleSeries } from "../../domain/candles.js";
+import { regimeColumn } from "../../strategy/regime/detect-regimes.js";
+import { REGIME_CODE } from "../../strategy/regime/regime-config.js";
+import { compileSpec } from "../../strategy/spec/compile.js";
+import type { StrategySpec } from "../../strategy/spec/schema.js";
+import type { FoldObjective } from "./optimize.js";
 
 export type RegimeName = keyof typeof REGIME_CODE;
 

@@ -1,0 +1,214 @@
+/**
+ * The position loop of the screening path: given entry/exit signal columns, it trades them with the simulated
+ * venue's assumptions (src/execution/simulated-broker.ts), stated again here because this loop must keep them:
+ * - a signal at a bar's close fills at the next bar's open with the taker fee;
+ * - an attached stop-loss (percent or ATR multiple at the signal bar, measured from the fill price) is live from
+ *   the fill bar; a bar opening beyond it fills at the open, otherwise a bar whose range touches it fills at the
+ *   stop; a take-profit fills at its price (or a better open) with the maker fee; when a bar's range touches both,
+ *   the stop wins;
+ * - a share of equity is sized on the equity marked at the signal bar's close, leaving room for the taker fee;
+ * - whatever is open at the last bar is closed at its close (taker fee).
+ * There is no slippage, no funding, no leverage and no risk layer: specs and settings needing them are refused by
+ * `screeningSupport`, and the caller runs the engine instead.
+ */
+
+export interface SimulationInput {
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly entryLong: Uint8Array | undefined;
+  readonly entryShort: Uint8Array | undefined;
+  readonly exitLong: Uint8Array | undefined;
+  readonly exitShort: Uint8Array | undefined;
+  /** ATR column for ATR-based exits (undefined when none is used). */
+  readonly atr: Float64Array | undefined;
+  readonly exits: ScreenExits;
+  /** Share of equity per position, in percent. */
+  readonly sizePercent: number;
+  readonly takerFee: number;
+  readonly makerFee: number;
+  readonly cash: number;
+  /** Bars [from, to) are traded; earlier bars only warm indicators up. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ScreenExits {
+  readonly stopLossPct: number;
+  readonly stopLossAtr: number;
+  readonly takeProfitPct: number;
+  readonly takeProfitAtr: number;
+}
+
+export interface ScreenTrade {
+  readonly side: "long" | "short";
+  /** Bar indices of the entry fill and the exit fill. */
+  readonly entryIndex: number;
+  readonly exitIndex: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly quantity: number;
+  readonly netPnl: number;
+  readonly exitReason: "signal" | "stop-loss" | "take-profit" | "end";
+}
+
+export interface SimulationResult {
+  readonly trades: ScreenTrade[];
+  /** Equity at each bar close of [from, to). */
+  readonly equity: Float64Array;
+}
+
+const NONE = 0;
+const BUY = 1;
+const SELL = 2;
+const CLOSE = 3;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The account of one run. A class rather than closures over `let`s: V8 keeps captured, reassigned variables in a
+ * heap context, which made this loop several times slower.
+ */
+class Account {
+  cash: number;
+  side = 0;
+  quantity = 0;
+  entryPrice = 0;
+  entryIndex = -1;
+  entryFee = 0;
+  stop = Number.NaN;
+  target = Number.NaN;
+  readonly trades: ScreenTrade[] = [];
+
+  constructor(
+    cash: number,
+    readonly exits: ScreenExits,
+    readonly takerFee: number,
+  ) {
+    this.cash = cash;
+  }
+
+  close(index: number, price: number, fee: number, reason: ScreenTrade["exitReason"]): void {
+    const exitFee = this.quantity * price * fee;
+    this.cash += this.side * this.quantity * price - exitFee;
+    this.trades.push({
+      side: this.side > 0 ? "long" : "short",
+      entryIndex: this.entryIndex,
+      exitIndex: index,
+      entryPrice: this.entryPrice,
+      exitPrice: price,
+      quantity: this.quantity,
+      netPnl: this.side * this.quantity * (price - this.entryPrice) - this.entryFee - exitFee,
+      exitReason: reason,
+    });
+    this.side = 0;
+    this.quantity = 0;
+    this.stop = Number.NaN;
+    this.target = Number.NaN;
+  }
+
+  open(index: number, direction: 1 | -1, wanted: number, price: number, atrValue: number): void {
+    const fee = this.takerFee;
+    // The venue shrinks an order to the cash it can pay for (a long needs its notional and fee).
+    const affordable = this.cash / (price * (1 + fee));
+    const size = direction > 0 ? Math.min(wanted, affordable) : wanted;
+    if (!(size > 0)) return;
+    this.entryFee = size * price * fee;
+    this.cash -= direction * size * price + this.entryFee;
+    this.side = direction;
+    this.quantity = size;
+    this.entryPrice = price;
+    this.entryIndex = index;
+    const x = this.exits;
+    const stopDistance = Math.max(
+      x.stopLossPct > 0 ? (x.stopLossPct / 100) * price : 0,
+      x.stopLossAtr > 0 && atrValue > 0 ? x.stopLossAtr * atrValue : 0,
+    );
+    const targetDistance = Math.max(
+      x.takeProfitPct > 0 ? (x.takeProfitPct / 100) * price : 0,
+      x.takeProfitAtr > 0 && atrValue > 0 ? x.takeProfitAtr * atrValue : 0,
+    );
+    this.stop = stopDistance > 0 ? price - direction * stopDistance : Number.NaN;
+    this.target = targetDistance > 0 ? price + direction * targetDistance : Number.NaN;
+  }
+}
+
+export function simulateSignals(input: SimulationInput): SimulationResult {
+  const { open, high, low, close, atr } = input;
+  const { from, to, takerFee, makerFee } = input;
+  const hasEntryLong = input.entryLong !== undefined;
+  const hasEntryShort = input.entryShort !== undefined;
+  const hasExitLong = input.exitLong !== undefined;
+  const hasExitShort = input.exitShort !== undefined;
+  const entryLong = input.entryLong ?? EMPTY;
+  const entryShort = input.entryShort ?? EMPTY;
+  const exitLong = input.exitLong ?? EMPTY;
+  const exitShort = input.exitShort ?? EMPTY;
+  const equity = new Float64Array(Math.max(0, to - from));
+  const account = new Account(input.cash, input.exits, takerFee);
+  let pending = NONE;
+  let pendingQuantity = 0;
+  let pendingAtr = Number.NaN;
+
+  for (let i = from; i < to; i++) {
+    if (pending === NONE && account.side === 0) {
+      // Flat with nothing to do: jump to the next bar with an entry signal; equity stays the cash meanwhile.
+      let next = i;
+      while (next < to && !(hasEntryLong && entryLong[next] === 1) && !(hasEntryShort && entryShort[next] === 1))
+        next++;
+      if (next > i) {
+        equity.fill(account.cash, i - from, next - from);
+        i = next;
+        if (i >= to) break;
+      }
+    }
+    const o = open[i] as number;
+    if (pending !== NONE) {
+      const side = account.side;
+      if (side !== 0 && (pending === CLOSE || (pending === BUY && side < 0) || (pending === SELL && side > 0))) {
+        account.close(i, o, takerFee, "signal");
+      }
+      if (pending === BUY && account.side === 0) account.open(i, 1, pendingQuantity, o, pendingAtr);
+      else if (pending === SELL && account.side === 0) account.open(i, -1, pendingQuantity, o, pendingAtr);
+      pending = NONE;
+    }
+    if (account.side !== 0) {
+      const long = account.side > 0;
+      const h = high[i] as number;
+      const l = low[i] as number;
+      const stop = account.stop;
+      const target = account.target;
+      // A NaN level (none set) compares false, so it never fires.
+      if (long ? o <= stop : o >= stop) account.close(i, o, takerFee, "stop-loss");
+      else if (long ? o >= target : o <= target) account.close(i, o, makerFee, "take-profit");
+      else if (long ? l <= stop : h >= stop) account.close(i, stop, takerFee, "stop-loss");
+      else if (long ? h >= target : l <= target) account.close(i, target, makerFee, "take-profit");
+    }
+    const c = close[i] as number;
+    const side = account.side;
+    const marked = account.cash + side * account.quantity * c;
+    equity[i - from] = marked;
+    // The decision at this bar's close, as the compiled spec makes it.
+    let action = NONE;
+    if (side === 0) {
+      if (hasEntryLong && entryLong[i] === 1) action = BUY;
+      else if (hasEntryShort && entryShort[i] === 1) action = SELL;
+    } else if (side > 0) {
+      if (hasEntryShort && entryShort[i] === 1) action = SELL;
+      else if (hasExitLong && exitLong[i] === 1) action = CLOSE;
+    } else if (hasEntryLong && entryLong[i] === 1) action = BUY;
+    else if (hasExitShort && exitShort[i] === 1) action = CLOSE;
+    if (action !== NONE && i + 1 < to) {
+      pending = action;
+      if (action !== CLOSE) {
+        pendingQuantity = c > 0 ? (Math.max(0, marked) * input.sizePercent) / 100 / (c * (1 + takerFee)) : 0;
+        pendingAtr = atr ? (atr[i] as number) : Number.NaN;
+      }
+    }
+  }
+  if (account.side !== 0 && to > from) {
+    account.close(to - 1, close[to - 1] as number, takerFee, "end");
+    equity[to - from - 1] = account.cash;
+  }
+  return { trades: account.trades, equity };
+}
