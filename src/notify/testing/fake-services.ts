@@ -92,6 +92,10 @@ export class FakeTelegram extends FakeService {
   readonly #updates: TelegramUpdate[] = [];
   #polls: { offset: number; res: ServerResponse }[] = [];
   #nextId = 1;
+  #failPolls = 0;
+  /** getUpdates calls so far, and who waits for the n-th. */
+  polls = 0;
+  #pollWaiters: { n: number; resolve: () => void }[] = [];
 
   constructor(readonly token: string) {
     super();
@@ -104,6 +108,17 @@ export class FakeTelegram extends FakeService {
       message: { message_id: this.#nextId, chat: { id: chatId, type: "private" }, from: { id: 7, username }, text },
     });
     for (const poll of this.#polls.splice(0)) this.#answerPoll(poll.offset, poll.res);
+  }
+
+  /** The next `n` getUpdates calls fail with a 502. */
+  failPolls(n: number): void {
+    this.#failPolls = n;
+  }
+
+  /** Resolves once getUpdates has been called `n` times. */
+  pollArrived(n: number): Promise<void> {
+    if (this.polls >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#pollWaiters.push({ n, resolve }));
   }
 
   /** Messages the bot sent (sendMessage bodies). */
@@ -122,7 +137,13 @@ export class FakeTelegram extends FakeService {
     if (path.endsWith("/getUpdates")) {
       // Long polling: held until there is something newer than the offset (or the client gives up).
       const offset = Number((body as { offset?: number }).offset ?? 0);
-      if (this.#updates.some((u) => u.update_id >= offset)) this.#answerPoll(offset, res);
+      this.polls++;
+      for (const w of this.#pollWaiters.filter((x) => x.n <= this.polls)) w.resolve();
+      this.#pollWaiters = this.#pollWaiters.filter((x) => x.n > this.polls);
+      if (this.#failPolls > 0) {
+        this.#failPolls--;
+        this.answerError({ kind: "status", status: 502 }, res);
+      } else if (this.#updates.some((u) => u.update_id >= offset)) this.#answerPoll(offset, res);
       else this.#polls.push({ offset, res });
       return;
     }
