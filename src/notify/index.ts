@@ -1,7 +1,15 @@
 export { ALERT_KINDS, type Alert, type AlertKind, type AlertLevel } from "./alert.js";
 export { type ChannelHealth, type ChannelPolicy, ChannelQueue, type NotifyLogger } from "./channel-queue.js";
 export { type AlertsHealth, Notifier, type ReportSource } from "./notifier.js";
-export { NOTIFY_ENV, NotifyConfigError, type NotifySetup, notifyFromEnv } from "./notify-env.js";
+export {
+  buildNotify,
+  NOTIFY_ENV,
+  NotifyConfigError,
+  type NotifySettings,
+  type NotifySetup,
+  notifyFromEnv,
+  readNotifyEnv,
+} from "./notify-env.js";
 export { sessionControl } from "./session-control.js";
 export { TelegramCommands, type TelegramCommandsHealth, type TradingControl } from "./telegram-commands.js";
 

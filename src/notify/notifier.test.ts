@@ -86,14 +86,17 @@ describe("Notifier", () => {
         verdicts: [{ layer: "feed-health", verdict: "deny", reason: "stale" }],
       });
     reject(0);
+    clock.advance(30_000);
     reject(30_000);
+    clock.advance(29_999);
     reject(59_999);
-    clock.advance(0);
+    await rec.queue.settled();
     await rec.queue.settled();
     const text = rec.texts.join("\n");
     expect(text.match(/KILL SWITCH|trading halted: drawdown/g)).toEqual(["KILL SWITCH"]);
     expect(notifier.health().repeatsSuppressed).toBe(3);
     expect(text.match(/refused by feed-health/g)).toHaveLength(1);
+    clock.advance(1);
     reject(60_000);
     clock.advance(0);
     await rec.queue.settled();

@@ -168,14 +168,16 @@ export class Notifier {
   #raise({ alert, key }: KeyedAlert): void {
     if (!this.enabled) return;
     if (key !== undefined) {
+      // The notifier's clock, not the event's time: a fast simulated market must not make repeats more frequent.
+      const now = this.#options.clock.now();
       const last = this.#lastSent.get(key);
       const repeatMs = this.#options.repeatMs ?? 15 * 60_000;
-      if (last !== undefined && alert.time - last < repeatMs) {
+      if (last !== undefined && now - last < repeatMs) {
         this.#repeatsSuppressed++;
         return;
       }
-      this.#lastSent.set(key, alert.time);
-      if (this.#lastSent.size > 1000) this.#forgetOld(alert.time - repeatMs);
+      this.#lastSent.set(key, now);
+      if (this.#lastSent.size > 1000) this.#forgetOld(now - repeatMs);
     }
     for (const channel of this.#options.channels)
       if (!channel.kinds || channel.kinds.has(alert.kind)) channel.queue.enqueue(alert);

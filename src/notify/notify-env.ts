@@ -1,13 +1,13 @@
 import type { Clock } from "../domain/clock.js";
 import { ALERT_KINDS, type AlertKind, isKind } from "./alert.js";
 import { type ChannelPolicy, ChannelQueue, type NotifyLogger } from "./channel-queue.js";
-import { emailTransport } from "./email.js";
-import { Notifier, type NotifierChannel, type ReportSource } from "./notifier.js";
+import { type EmailOptions, emailTransport } from "./email.js";
+import { type AlertsHealth, Notifier, type NotifierChannel, type ReportSource } from "./notifier.js";
 import type { ScheduleOptions } from "./schedules.js";
 import type { Transport } from "./send-error.js";
 import { slackTransport } from "./slack.js";
 import { TelegramApi, telegramTransport } from "./telegram-api.js";
-import { TelegramCommands, type TradingControl } from "./telegram-commands.js";
+import { TelegramCommands, type TelegramCommandsHealth, type TradingControl } from "./telegram-commands.js";
 
 /** A wrong alert setting; the message names the variable, never its value (it may be a secret). */
 export class NotifyConfigError extends Error {
@@ -45,19 +45,35 @@ export interface NotifySetup {
   readonly description: string;
   /** Values that must never reach a log line. */
   readonly secrets: readonly string[];
+  /** Every channel and the command poller, for the readiness check. */
+  health(): AlertsHealth & { readonly telegramCommands?: TelegramCommandsHealth };
 }
 
 /** E-mail is paced slower than chat: a digest a minute at most, a few a minute sustained. */
 const EMAIL_POLICY: Partial<ChannelPolicy> = { burst: 2, perMinute: 2, batchMs: 60_000, maxBatch: 100 };
 
+/** The alert settings read from the environment: which channels, their destinations, the timed reports. */
+export interface NotifySettings {
+  readonly telegram?: {
+    token: string;
+    chatId: string;
+    apiUrl?: string;
+    commands: boolean;
+    kinds?: ReadonlySet<AlertKind>;
+  };
+  readonly slack?: { webhookUrl: string; kinds?: ReadonlySet<AlertKind> };
+  readonly email?: EmailOptions & { kinds?: ReadonlySet<AlertKind> };
+  readonly schedule: ScheduleOptions;
+  readonly repeatMs: number;
+  /** Values that must never reach a log line. */
+  readonly secrets: readonly string[];
+}
+
 /**
- * Builds the channels whose variables are set (each one optional; none = alerts off), the notifier over them
- * and the Telegram command poller. Nothing is contacted here: the first message goes out with the first alert.
+ * Reads and checks the alert variables (each channel optional; none = alerts off). Throws a NotifyConfigError
+ * naming the variable, so a typo stops the bot at start rather than silencing its alerts.
  */
-export function notifyFromEnv(
-  env: NodeJS.ProcessEnv,
-  parts: { clock: Clock; logger: NotifyLogger; reports?: ReportSource; control?: TradingControl },
-): NotifySetup {
+export function readNotifyEnv(env: NodeJS.ProcessEnv): NotifySettings {
   const get = (name: keyof typeof NOTIFY_ENV) => {
     const value = env[name]?.trim();
     return value === undefined || value === "" ? undefined : value;
@@ -65,11 +81,7 @@ export function notifyFromEnv(
   const secrets = [get("TELEGRAM_BOT_TOKEN"), get("SLACK_WEBHOOK_URL"), get("SMTP_PASSWORD")].filter(
     (s): s is string => s !== undefined,
   );
-  const queue = (transport: Transport, policy?: Partial<ChannelPolicy>) => makeQueue(transport, parts, secrets, policy);
-  const channels: NotifierChannel[] = [];
-  const names: string[] = [];
-  let commands: TelegramCommands | undefined;
-
+  let telegram: NotifySettings["telegram"];
   const token = get("TELEGRAM_BOT_TOKEN");
   const chatId = get("TELEGRAM_CHAT_ID");
   if (token !== undefined || chatId !== undefined) {
@@ -79,30 +91,23 @@ export function notifyFromEnv(
       throw new NotifyConfigError("TELEGRAM_CHAT_ID must be a numeric chat id (e.g. 123456789 or -100…) or @channel");
     const apiUrl = get("TELEGRAM_API_URL");
     if (apiUrl !== undefined) checkUrl("TELEGRAM_API_URL", apiUrl);
-    const api = new TelegramApi({ token, chatId, ...(apiUrl !== undefined ? { apiUrl } : {}) });
-    channels.push({ queue: queue(telegramTransport(api)), ...kinds("TELEGRAM_ALERTS", get("TELEGRAM_ALERTS")) });
-    const commandsOn = onOff("TELEGRAM_COMMANDS", get("TELEGRAM_COMMANDS"), true);
-    if (commandsOn && parts.control)
-      commands = new TelegramCommands({
-        api,
-        control: parts.control,
-        clock: parts.clock,
-        logger: parts.logger,
-        secrets,
-      });
-    names.push(`telegram (commands ${commands ? "on" : "off"})`);
+    telegram = {
+      token,
+      chatId,
+      ...(apiUrl !== undefined ? { apiUrl } : {}),
+      commands: onOff("TELEGRAM_COMMANDS", get("TELEGRAM_COMMANDS"), true),
+      ...kinds("TELEGRAM_ALERTS", get("TELEGRAM_ALERTS")),
+    };
   }
 
-  const webhook = get("SLACK_WEBHOOK_URL");
-  if (webhook !== undefined) {
-    checkUrl("SLACK_WEBHOOK_URL", webhook);
-    channels.push({
-      queue: queue(slackTransport(webhook, parts.clock)),
-      ...kinds("SLACK_ALERTS", get("SLACK_ALERTS")),
-    });
-    names.push("slack");
+  let slack: NotifySettings["slack"];
+  const webhookUrl = get("SLACK_WEBHOOK_URL");
+  if (webhookUrl !== undefined) {
+    checkUrl("SLACK_WEBHOOK_URL", webhookUrl);
+    slack = { webhookUrl, ...kinds("SLACK_ALERTS", get("SLACK_ALERTS")) };
   }
 
+  let email: NotifySettings["email"];
   const host = get("SMTP_HOST");
   const to = get("SMTP_TO");
   if (host !== undefined || to !== undefined) {
@@ -123,7 +128,7 @@ export function notifyFromEnv(
     const password = get("SMTP_PASSWORD");
     const from = get("SMTP_FROM") ?? (user?.includes("@") ? user : undefined);
     if (from === undefined) throw new NotifyConfigError("SMTP_FROM (the sender address) is not set");
-    const transport = emailTransport({
+    email = {
       host,
       port,
       secure,
@@ -131,31 +136,89 @@ export function notifyFromEnv(
       to: recipients,
       ...(user !== undefined ? { user } : {}),
       ...(password !== undefined ? { password } : {}),
-    });
-    channels.push({ queue: queue(transport, EMAIL_POLICY), ...kinds("SMTP_ALERTS", get("SMTP_ALERTS")) });
-    names.push("e-mail");
+      ...kinds("SMTP_ALERTS", get("SMTP_ALERTS")),
+    };
   }
 
-  const schedule = scheduleFrom(get);
   const repeatText = get("ALERTS_REPEAT_MINUTES");
   const repeatMinutes = repeatText === undefined ? 15 : Number(repeatText);
   if (!(repeatMinutes >= 0 && repeatMinutes <= 1440))
     throw new NotifyConfigError(`ALERTS_REPEAT_MINUTES must be 0..1440, got "${repeatText}"`);
+  return {
+    ...(telegram ? { telegram } : {}),
+    ...(slack ? { slack } : {}),
+    ...(email ? { email } : {}),
+    schedule: scheduleFrom(get),
+    repeatMs: repeatMinutes * 60_000,
+    secrets,
+  };
+}
+
+/**
+ * Builds the configured channels, the notifier over them and the Telegram command poller. Nothing is contacted
+ * here: the first message goes out with the first alert, the first poll when `commands.start()` is called.
+ */
+export function buildNotify(
+  settings: NotifySettings,
+  parts: { clock: Clock; logger: NotifyLogger; reports?: ReportSource; control?: TradingControl },
+): NotifySetup {
+  const { secrets } = settings;
+  const queue = (transport: Transport, policy?: Partial<ChannelPolicy>) => makeQueue(transport, parts, secrets, policy);
+  const channels: NotifierChannel[] = [];
+  const names: string[] = [];
+  let commands: TelegramCommands | undefined;
+  const { telegram, slack, email } = settings;
+  if (telegram) {
+    const api = new TelegramApi(telegram);
+    channels.push({ queue: queue(telegramTransport(api)), ...(telegram.kinds ? { kinds: telegram.kinds } : {}) });
+    if (telegram.commands && parts.control)
+      commands = new TelegramCommands({
+        api,
+        control: parts.control,
+        clock: parts.clock,
+        logger: parts.logger,
+        secrets,
+      });
+    names.push(`telegram (commands ${commands ? "on" : "off"})`);
+  }
+  if (slack) {
+    channels.push({
+      queue: queue(slackTransport(slack.webhookUrl, parts.clock)),
+      ...(slack.kinds ? { kinds: slack.kinds } : {}),
+    });
+    names.push("slack");
+  }
+  if (email) {
+    channels.push({
+      queue: queue(emailTransport(email), EMAIL_POLICY),
+      ...(email.kinds ? { kinds: email.kinds } : {}),
+    });
+    names.push("e-mail");
+  }
   const notifier = new Notifier({
     channels,
     clock: parts.clock,
     logger: parts.logger,
-    schedule,
-    repeatMs: repeatMinutes * 60_000,
+    schedule: settings.schedule,
+    repeatMs: settings.repeatMs,
     ...(parts.reports ? { reports: parts.reports } : {}),
   });
   return {
     notifier,
     commands,
     secrets,
+    health: () => ({ ...notifier.health(), ...(commands ? { telegramCommands: commands.health() } : {}) }),
     description:
       names.length > 0 ? names.join(", ") : "off (none of TELEGRAM_BOT_TOKEN, SLACK_WEBHOOK_URL, SMTP_HOST is set)",
   };
+}
+
+/** `readNotifyEnv` then `buildNotify`. */
+export function notifyFromEnv(
+  env: NodeJS.ProcessEnv,
+  parts: { clock: Clock; logger: NotifyLogger; reports?: ReportSource; control?: TradingControl },
+): NotifySetup {
+  return buildNotify(readNotifyEnv(env), parts);
 }
 
 function makeQueue(
