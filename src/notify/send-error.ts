@@ -1,3 +1,5 @@
+import type { OutgoingMessage } from "./alert.js";
+
 /**
  * Why a channel could not deliver a message. `retryAfterMs` is the wait the service asked for (HTTP 429);
  * `transient` says whether trying again later can help (5xx, a timeout, a refused connection) or not (a wrong
@@ -19,7 +21,7 @@ export interface Transport {
   readonly name: string;
   /** Longest text the service takes in one message. */
   readonly maxChars: number;
-  send(message: { subject: string; text: string }, signal: AbortSignal): Promise<void>;
+  send(message: OutgoingMessage, signal: AbortSignal): Promise<void>;
   close?(): void;
 }
 

@@ -31,13 +31,19 @@ describe("Slack channel against a local incoming-webhook server", () => {
     title,
   });
 
-  it("posts { text } with the subject in bold", async () => {
+  it("posts { text }: one alert as its line, a batch under a bold count", async () => {
     queue.enqueue(alert("KILL SWITCH: trading halted"));
     clock.advance(0);
     const request = await server.request(0);
     await queue.settled();
-    expect((request.body as { text: string }).text).toMatch(/^\*🚨 Aegis: KILL SWITCH: trading halted\*\n/);
-    expect(queue.health()).toMatchObject({ healthy: true, sent: 1 });
+    expect((request.body as { text: string }).text).toMatch(/^🚨 \[\d\d:\d\d:\d\d UTC\] KILL SWITCH: trading halted$/);
+    queue.enqueue(alert("one"));
+    queue.enqueue(alert("two"));
+    clock.advance(0);
+    const batch = await server.request(1);
+    await queue.settled();
+    expect((batch.body as { text: string }).text).toMatch(/^\*🚨 Aegis: 2 alerts\*\n🚨 \[.*\] one\n\n🚨 \[.*\] two$/);
+    expect(queue.health()).toMatchObject({ healthy: true, sent: 2 });
   });
 
   it("honours 429 Retry-After (seconds), then delivers", async () => {

@@ -10,7 +10,12 @@ export function slackTransport(webhookUrl: string, clock: { now(): number } = Da
     name: "slack",
     maxChars: 3_500,
     async send(message, signal) {
-      const answer = await postJson("slack", webhookUrl, { text: `*${message.subject}*\n${message.text}` }, signal);
+      const answer = await postJson(
+        "slack",
+        webhookUrl,
+        { text: message.alerts === 1 ? message.text : `*${message.subject}*\n${message.text}` },
+        signal,
+      );
       if (answer.status >= 200 && answer.status < 300) return;
       const text = `slack: HTTP ${answer.status} ${excerpt(answer.text)}`.trim();
       if (answer.status === 429) {

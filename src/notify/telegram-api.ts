@@ -81,10 +81,8 @@ export function telegramTransport(api: TelegramApi): Transport {
     name: "telegram",
     maxChars: 4096,
     async send(message, signal) {
-      await api.sendMessage(
-        message.text.startsWith(message.subject) ? message.text : `${message.subject}\n\n${message.text}`,
-        signal,
-      );
+      // One alert carries its own headline; a batch gets the count first.
+      await api.sendMessage(message.alerts === 1 ? message.text : `${message.subject}\n\n${message.text}`, signal);
     },
   };
 }

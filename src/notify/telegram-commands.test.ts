@@ -45,6 +45,8 @@ describe("Telegram commands by long polling against a local Bot API server", () 
       secrets: [TOKEN],
     });
     commands.start();
+    // The backlog is skipped first; a command counts from the long poll after it.
+    await server.pollArrived(2);
   });
   afterEach(async () => {
     await commands.stop();
@@ -86,6 +88,18 @@ describe("Telegram commands by long polling against a local Bot API server", () 
     expect(log.text()).not.toContain("/stop");
   });
 
+  it("skips commands sent while the bot was down: a stale /stop does not stop the next start", async () => {
+    await commands.stop();
+    server.say(CHAT, "/stop");
+    server.say(CHAT, "/pause");
+    const before = server.polls;
+    commands.start();
+    await server.pollArrived(before + 2);
+    expect(await ask("/status", 0)).toBe("STATUS: equity 10,000.00");
+    expect(calls).toEqual([]);
+    expect(server.sent()).toHaveLength(1);
+  });
+
   it("answers an unknown command with the list of commands", async () => {
     expect(await ask("/sell BTC", 0)).toMatch(/^unknown command \/sell\n\/status/);
   });
@@ -103,7 +117,7 @@ describe("Telegram commands by long polling against a local Bot API server", () 
     expect(commands.health().lastError?.message).toBe("telegram getUpdates: HTTP 502 Internal Server Error");
     expect(server.polls).toBe(before + 1);
     clock.advance(2000);
-    await server.pollArrived(before + 2);
+    await server.pollArrived(before + 3);
     expect(await ask("/status", 0)).toBe("STATUS: equity 10,000.00");
     expect(log.text()).not.toContain(TOKEN);
   });

@@ -98,12 +98,24 @@ export class TelegramCommands {
   }
 
   async #run(): Promise<void> {
+    let skipped = false;
     while (this.#running) {
       const controller = new AbortController();
       this.#controller = controller;
       // A poll that outlives Telegram's own timeout by far is a hung connection.
       const cancel = this.#clock.setTimer((this.#pollSeconds + 15) * 1000, () => controller.abort());
       try {
+        if (!skipped) {
+          // Commands sent while the bot was down are stale (a /stop must not stop the next start): confirm them
+          // unread. Offset -1 returns only the newest update and marks every earlier one as read.
+          const backlog = await this.#api.getUpdates(-1, 0, controller.signal);
+          const newest = backlog.at(-1);
+          if (newest) {
+            this.#offset = newest.update_id + 1;
+            this.#log.info({ upToUpdate: newest.update_id }, "telegram: commands sent while the bot was down skipped");
+          }
+          skipped = true;
+        }
         const updates = await this.#api.getUpdates(this.#offset, this.#pollSeconds, controller.signal);
         this.#lastPoll = this.#clock.now();
         this.#failures = 0;

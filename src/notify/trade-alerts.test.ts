@@ -76,6 +76,8 @@ describe("aegis trade with alerts", () => {
       );
       running = run.child;
       await run.printed(/Ctrl-C stops/);
+      // Commands count from the long poll that follows the skipped backlog.
+      await telegram.pollArrived(2);
       expect(run.out.stdout).toContain("alerts: telegram (commands on)");
       const reply = async (text: string) => {
         const index = telegram.received.length;

@@ -143,6 +143,10 @@ export class FakeTelegram extends FakeService {
       if (this.#failPolls > 0) {
         this.#failPolls--;
         this.answerError({ kind: "status", status: 502 }, res);
+      } else if (offset < 0) {
+        // Telegram: a negative offset returns the newest -offset updates at once.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: true, result: this.#updates.slice(offset) }));
       } else if (this.#updates.some((u) => u.update_id >= offset)) this.#answerPoll(offset, res);
       else this.#polls.push({ offset, res });
       return;
