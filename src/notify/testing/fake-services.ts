@@ -36,7 +36,10 @@ abstract class FakeService {
     return this.#url;
   }
 
-  /** The next answers, in order; once used up, requests succeed. */
+  /** What every request gets once the script is used up (default: success). */
+  fallback: Answer = { kind: "ok" };
+
+  /** The next answers, in order; once used up, requests get `fallback`. */
   script(...answers: Answer[]): void {
     this.#script.push(...answers);
   }
@@ -64,7 +67,7 @@ abstract class FakeService {
   }
 
   protected nextAnswer(): Answer {
-    return this.#script.shift() ?? { kind: "ok" };
+    return this.#script.shift() ?? this.fallback;
   }
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
