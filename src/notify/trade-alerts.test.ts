@@ -56,7 +56,7 @@ describe("aegis trade with alerts", () => {
     expect(await run.exited).toBe(2);
     expect(run.out.stderr).toContain("TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not");
     expect(run.out.stderr).not.toContain(TOKEN);
-  });
+  }, 120_000);
 
   it("says alerts are off when no channel is set", async () => {
     const run = aegis(
@@ -65,7 +65,9 @@ describe("aegis trade with alerts", () => {
     );
     expect(await run.exited).toBe(0);
     expect(run.out.stdout).toContain("alerts: off (none of TELEGRAM_BOT_TOKEN, SLACK_WEBHOOK_URL, SMTP_HOST is set)");
-  });
+    // The status block under it says so as well.
+    expect(run.out.stdout).toContain("alerts off: no channel configured");
+  }, 120_000);
 
   it("answers /status and /pause from Telegram, and /stop stops the bot through the same latch as `aegis stop`", async () => {
     const telegram = await new FakeTelegram(TOKEN).start();
@@ -97,5 +99,5 @@ describe("aegis trade with alerts", () => {
     } finally {
       await telegram.close();
     }
-  });
+  }, 120_000);
 });
