@@ -154,7 +154,7 @@ export class TelegramCommands {
 
   async #handle(update: TelegramUpdate): Promise<void> {
     const message = update.message;
-    if (!message?.text) return;
+    if (!message) return;
     const chatId = String(message.chat.id);
     if (chatId !== this.#api.chatId) {
       this.#ignored++;
@@ -164,6 +164,7 @@ export class TelegramCommands {
       );
       return;
     }
+    if (!message.text) return;
     const match = /^\/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$/i.exec(message.text.trim());
     if (!match) return;
     const command = (match[1] as string).toLowerCase();
