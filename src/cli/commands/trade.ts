@@ -10,6 +10,14 @@ import { formatSessionStatus, sessionStatus } from "../../engine/trading/session
 import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
+import {
+  buildNotify,
+  formatAlertsLine,
+  NotifyConfigError,
+  type NotifySettings,
+  readNotifyEnv,
+  sessionControl,
+} from "../../notify/index.js";
 import { feedHealthLayer } from "../../risk/limits/feed-health.js";
 import { RiskShield } from "../../risk/shield.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
@@ -83,6 +91,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
   const strategies = strategyPerSymbol(options.strategy, symbols);
+  const alertSettings = alertSettingsFromEnv();
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -168,23 +177,54 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       return JSON.parse(raw) as EmergencyStopRequest;
     },
     onEmergencyStop: (request) => void stop(`emergency stop by ${request.by}: ${request.reason}`),
-    onStoreError: (error) => log.error({ err: error }, "step not committed: no new entries until the store is back"),
+    onStoreError: (error) => {
+      log.error({ err: error }, "step not committed: no new entries until the store is back");
+      alerts.notifier.raise(
+        { kind: "error", level: "critical", time: clock.now(), title: "the store cannot be written: no new entries" },
+        "store-error",
+      );
+    },
     onCommitted: (step) => {
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);
+      alerts.notifier.noteClosedTrades(step.trades);
       if (options.status)
-        display.show(formatSessionStatus(sessionStatus(session, clock.now()), header), step.trades.length > 0);
+        display.show(
+          `${formatSessionStatus(sessionStatus(session, clock.now()), header)}\n${formatAlertsLine(alerts.notifier.health())}`,
+          step.trades.length > 0,
+        );
       if (maxSteps !== undefined && session.steps >= maxSteps) void stop("--steps reached");
     },
   });
 
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
+  // Alerts pace themselves on the wall clock (the services' rate limits are in real seconds), not on market time.
+  const control = sessionControl({
+    session,
+    clock,
+    header,
+    requestStop: async (request) => {
+      await store.latches.set(stopRequestKey(sessionName), JSON.stringify(request), Date.now());
+      await store.events.append({
+        time: Date.now(),
+        kind: "stop.requested",
+        source: "telegram",
+        detail: { ...request, sessions: [sessionName] },
+      });
+    },
+    recentTrades: async (limit) => (await store.trades.range({ from: clock.now() - 30 * 86_400_000 })).slice(-limit),
+  });
+  const alerts = buildNotify(alertSettings, { clock: systemClock, logger: log, reports: control, control });
+  alerts.notifier.attach(session.bus);
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ why }, "trade stop");
       console.error(`stopping (${why}): finishing the step, saving, closing connections…`);
+      await alerts.commands?.stop();
       await session.stop();
+      // After the session: the last alerts (an emergency stop, the final fills) get their one last try.
+      await alerts.notifier.close();
       await riskState.close().catch(() => {});
       await sim?.close();
       display.release();
@@ -201,11 +241,25 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   console.log(
     `${header}\n  trading ${symbols.map((s) => `${s} with ${strategies.get(s)?.name}`).join(", ")} from ${cash} ${instruments.get(symbols[0] as string)?.quote}; session "${sessionName}" in ${store.location}`,
   );
+  console.log(`  alerts: ${alerts.description}`);
+  log.info({ alerts: alerts.description }, "alerts");
   await session.start();
+  alerts.notifier.startSchedules();
+  alerts.commands?.start();
   if (session.resumedFrom)
     console.log(`  resumed from the step closing at ${new Date(session.resumedFrom.close).toISOString()}`);
   console.log("  Ctrl-C stops (the step in progress is finished and saved).\n");
   await stopped;
+}
+
+/** The alert channels from TELEGRAM_*, SLACK_*, SMTP_* and ALERTS_* (README, "Alerts"); a bad value is exit 2. */
+function alertSettingsFromEnv(): NotifySettings {
+  try {
+    return readNotifyEnv(process.env);
+  } catch (error) {
+    if (error instanceof NotifyConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Where `aegis stop` leaves its request for a running session (a latch in the store). */

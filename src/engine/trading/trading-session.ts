@@ -121,6 +121,8 @@ export class TradingSession {
   steps = 0;
   storeHealthy = true;
   resumedFrom: SessionState | undefined;
+  /** Why a person paused new entries (Telegram /pause, the API), or undefined. Not persisted: a restart resumes. */
+  pausedBy: string | undefined;
 
   constructor(options: TradingSessionOptions) {
     if (options.slots.length === 0) throw new RangeError("a trading session needs at least one symbol");
@@ -177,7 +179,12 @@ export class TradingSession {
       journal: this.#journal,
       bus: this.bus,
       ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
-      entryGate: () => (this.storeHealthy ? undefined : { layer: "store", reason: this.#storeProblem }),
+      entryGate: () =>
+        this.pausedBy !== undefined
+          ? { layer: "paused", reason: `new entries paused by ${this.pausedBy}` }
+          : this.storeHealthy
+            ? undefined
+            : { layer: "store", reason: this.#storeProblem },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
       runId: o.session,
@@ -294,6 +301,17 @@ export class TradingSession {
     }
     this.#event(time, "EMERGENCY_STOP", { reason, flatten });
     this.#commit(this.#lastStepClose, this.engine.portfolio.equity());
+  }
+
+  /** No new positions from now on (exits and position management go on) until `resumeEntries`; recorded as events. */
+  pauseEntries(by: string): void {
+    this.pausedBy = by;
+    this.#event(this.options.clock.now(), "ENTRIES_PAUSED", { by });
+  }
+
+  resumeEntries(by: string): void {
+    this.pausedBy = undefined;
+    this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by });
   }
 
   #commit(close: number, equity: number): void {
