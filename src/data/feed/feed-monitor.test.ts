@@ -78,6 +78,21 @@ describe("FeedMonitor", () => {
     expect(m.blockedReason("ETH/USDT")).toBeUndefined();
   });
 
+  it("flags a book with a non-finite level until a sound book arrives, apart from a bar's non-finite flag", () => {
+    const { m, events } = monitor();
+    m.onBook("ETH/USDT", Number.NaN, 100, 0);
+    expect(m.blockedReason("ETH/USDT")).toMatch(/non-finite-book: order book level not a finite positive price/);
+    // A sound bar does not clear a book problem: only a sound book does.
+    m.onClosedBar("ETH/USDT", bar(0), H);
+    expect(m.blockedReason("ETH/USDT")).toMatch(/non-finite-book/);
+    m.onBook("ETH/USDT", 99, 100, 2);
+    expect(m.blockedReason("ETH/USDT")).toBeUndefined();
+    expect(events.map((e) => [e.problem, e.cleared])).toEqual([
+      ["non-finite-book", false],
+      ["non-finite-book", true],
+    ]);
+  });
+
   it("reports health per symbol and names an unknown symbol", () => {
     const { m } = monitor();
     m.onClosedBar("BTC/USDT", bar(0), H);

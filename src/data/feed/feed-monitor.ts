@@ -1,7 +1,7 @@
 import type { Candle } from "../../domain/candles.js";
 
 /** Why a symbol's feed cannot be trusted right now. */
-export type FeedProblem = "stale" | "spike" | "gap" | "crossed-book" | "non-finite";
+export type FeedProblem = "stale" | "spike" | "gap" | "crossed-book" | "non-finite" | "non-finite-book";
 
 export interface FeedMonitorOptions {
   /** Bar length in ms. */
@@ -122,12 +122,26 @@ export class FeedMonitor implements FeedHealthView {
     return true;
   }
 
-  /** The best bid and ask seen at `now`; a crossed (or locked) book blocks entries until it uncrosses. */
+  /**
+   * The best bid and ask seen at `now`; a crossed (or locked) book blocks entries until it uncrosses, and so does a
+   * book with a level that is not a finite positive price (the feed passes NaN for it) until a sound book comes.
+   */
   onBook(symbol: string, bestBid: number, bestAsk: number, now: number): void {
     const state = this.#state(symbol);
     state.lastUpdate = now;
-    if (Number.isFinite(bestBid) && Number.isFinite(bestAsk) && bestBid >= bestAsk)
-      this.#flag(symbol, state, "crossed-book", `bid ${bestBid} ≥ ask ${bestAsk}`, now);
+    const sound = (price: number) => Number.isFinite(price) && price > 0;
+    if (!sound(bestBid) || !sound(bestAsk)) {
+      this.#flag(
+        symbol,
+        state,
+        "non-finite-book",
+        `order book level not a finite positive price (bid ${bestBid}, ask ${bestAsk})`,
+        now,
+      );
+      return;
+    }
+    this.#clear(symbol, state, "non-finite-book", now);
+    if (bestBid >= bestAsk) this.#flag(symbol, state, "crossed-book", `bid ${bestBid} ≥ ask ${bestAsk}`, now);
     else this.#clear(symbol, state, "crossed-book", now);
   }
 
