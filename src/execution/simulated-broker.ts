@@ -312,7 +312,7 @@ export class SimulatedBroker implements Venue {
     for (let k = 0; k < market.working.length; k++) {
       const w = market.working[k] as WorkingOrder;
       if (w.request.type !== "market" || w.submittedIndex >= index) continue;
-      const price = this.#slip(w.request.side, open, s, index, market.instrument);
+      const price = this.#slip(w.request.side, open, s, index, market.instrument, w.remaining);
       if (this.#execute(market, w, price, "taker", index, time, s, true)) {
         market.working.splice(k, 1);
         k--;
@@ -345,7 +345,7 @@ export class SimulatedBroker implements Venue {
         if (hit) {
           const trigger = buy ? Math.max(open, stop) : Math.min(open, stop);
           if (r.type === "stop") {
-            price = this.#slip(r.side, trigger, s, index, market.instrument);
+            price = this.#slip(r.side, trigger, s, index, market.instrument, w.remaining);
             liquidity = "taker";
           } else {
             w.triggered = true;
@@ -466,7 +466,8 @@ export class SimulatedBroker implements Venue {
     const quantity = Math.abs(this.#portfolio.positionQuantity(market.symbol));
     const exitSide: OrderSide = long ? "sell" : "buy";
     if (!Number.isNaN(stop) && (long ? open <= stop : open >= stop)) {
-      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument);
+      const price =
+        stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument, quantity);
       this.#closePosition(market, quantity, price, "taker", `${stopReason} (gap through ${stop.toFixed(2)})`, time);
       return;
     }
@@ -475,7 +476,8 @@ export class SimulatedBroker implements Venue {
       return;
     }
     if (!Number.isNaN(stop) && (long ? low <= stop : high >= stop)) {
-      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument);
+      const price =
+        stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument, quantity);
       this.#closePosition(market, quantity, price, "taker", stopReason, time);
       return;
     }
@@ -558,8 +560,8 @@ export class SimulatedBroker implements Venue {
     }
   }
 
-  #slip(side: OrderSide, reference: number, s: CandleSeries, index: number, ins: Instrument): number {
-    const price = this.#slippage.price(side, reference, s, index);
+  #slip(side: OrderSide, reference: number, s: CandleSeries, index: number, ins: Instrument, quantity: number): number {
+    const price = this.#slippage.price(side, reference, s, index, { symbol: ins.symbol, quantity });
     if (price === reference) return price;
     // Round against the trader, as a real book would.
     const tick = ins.tickSize;

@@ -2,13 +2,16 @@ import { join } from "node:path";
 import type { Exchange } from "ccxt";
 import { loadConfig } from "../../config/load-config.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
+import { feedWithBookCache, OrderBookCache } from "../../data/feed/order-book-cache.js";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import { formatSessionStatus, sessionStatus } from "../../engine/trading/session-status.js";
 import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
+import { BookSlippage } from "../../execution/book-slippage.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
+import { fixedBps, noSlippage } from "../../execution/slippage.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
 import { feedHealthLayer } from "../../risk/limits/feed-health.js";
 import { RiskShield } from "../../risk/shield.js";
@@ -125,6 +128,9 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   }
   const instruments = await instrumentsOf(exchange, symbols);
 
+  const books = new OrderBookCache(clock);
+  const fallback = config.backtest.slippageBps > 0 ? fixedBps(config.backtest.slippageBps) : noSlippage;
+  const slippage = new BookSlippage({ books, fallback, maxAgeMs: Math.max(60_000, 2 * TIMEFRAMES[timeframe]) });
   const riskState = await openRiskState(store);
   const risk = createRiskRuntime(config.risk, { store: riskState });
   const header = `Aegis ${mode} · ${options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
@@ -151,7 +157,12 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     ),
     timeframe,
     cash,
-    feed: new CcxtFeed({ exchange, timeframe, clock, settleMs: sim ? 0 : 1500 }),
+    // Paper fills walk the venue's latest book (20 levels); without one, the configured fixed slippage.
+    feed: feedWithBookCache(
+      new CcxtFeed({ exchange, timeframe, clock, settleMs: sim ? 0 : 1500, bookLevels: 20 }),
+      books,
+    ),
+    simulated: { slippage },
     store: sessionStore,
     clock,
     warmupBars: warmup,
