@@ -18,6 +18,11 @@ export interface SimulatedBrokerOptions {
   funding?: FundingSource;
   /** Client order ids of the orders the venue makes itself (attached exits, time exits); default `exit-…`. */
   exitOrderId?: (symbol: string, kind: "exit" | "time-exit") => string;
+  /**
+   * Whether a bar of `symbol` opening at `time` trades (market hours); on a bar that does not, orders and attached
+   * exits are held, untouched, until one that does. Default: every bar trades.
+   */
+  tradableBar?: (symbol: string, time: number) => boolean;
 }
 
 /**
@@ -79,6 +84,7 @@ export class SimulatedBroker implements Venue {
   readonly #portfolio: SimulatedAccount;
   readonly #listener: VenueListener;
   readonly #exitOrderId: (symbol: string, kind: "exit" | "time-exit") => string;
+  readonly #tradableBar: ((symbol: string, time: number) => boolean) | undefined;
   #closeSeq = 0;
 
   constructor(account: SimulatedAccount, listener: VenueListener, options: SimulatedBrokerOptions = {}) {
@@ -91,6 +97,7 @@ export class SimulatedBroker implements Venue {
       throw new RangeError(`volume participation must be in (0, 1], got ${cap}`);
     this.#participation = cap ?? 0;
     this.#funding = options.funding;
+    this.#tradableBar = options.tradableBar;
   }
 
   /** Registers a tradable symbol; `series` returns the bars seen so far (a growing buffer when live). */
@@ -239,6 +246,7 @@ export class SimulatedBroker implements Venue {
     const low = s.low[index] as number;
     const time = s.time[index] as number;
     if (this.#funding) this.#applyFunding(market, time, open);
+    if (this.#tradableBar && !this.#tradableBar(symbol, time)) return;
     if (market.working.length > 0) this.#fillAtOpen(market, s, index, open, time);
     if (market.exits) this.#checkExits(market, s, index, open, high, low, time);
     else if (this.#portfolio.positionQuantity(symbol) !== 0) this.#checkLiquidationOnly(market, open, high, low, time);

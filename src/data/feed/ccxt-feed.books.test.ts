@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../domain/clock.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
+import { NYSE } from "../calendar/exchange-calendar.js";
+import { barCloseTime } from "../calendar/market-hours.js";
 import { CcxtFeed } from "./ccxt-feed.js";
 import { FeedMonitor } from "./feed-monitor.js";
 import type { OrderBook, PublicTrade } from "./order-book.js";
@@ -136,5 +138,41 @@ describe("CcxtFeed book integrity reaches the feed monitor", () => {
     expect(statuses.some((s) => /bids level 2 is not finite/.test(s))).toBe(true);
     // The refused book never reaches a paper fill.
     expect(books).toBe(3);
+  });
+});
+
+describe("CcxtFeed daily equity bars", () => {
+  it("hands a daily NYSE bar to the strategy at the session's close (16:00 New York), not at midnight", async () => {
+    const barTime = Date.parse("2024-01-03T05:00:00Z");
+    const row = [barTime, 100, 102, 99, 101, 1_000_000];
+    const exchange = { has: {}, fetchOHLCV: async () => [row] } as unknown as Exchange;
+    const clock = new ManualClock(Date.parse("2024-01-03T20:00:00Z"));
+    feed = new CcxtFeed({
+      exchange,
+      timeframe: "1d",
+      clock,
+      webSocket: false,
+      pollMs: 60_000,
+      settleMs: 0,
+      barClose: (time) => barCloseTime(NYSE, time, 86_400_000),
+    });
+    const delivered: number[] = [];
+    const forming: number[] = [];
+    feed.start(
+      ["AAPL"],
+      { AAPL: barTime - 86_400_000 },
+      {
+        onClosedBar: () => delivered.push(clock.now()),
+        onFormingBar: () => forming.push(clock.now()),
+      },
+    );
+    await until(() => forming.length === 1, "the first poll");
+    expect(delivered).toEqual([]);
+    clock.set(Date.parse("2024-01-03T20:59:00Z"));
+    await until(() => forming.length === 2, "the poll at 15:59 New York");
+    expect(delivered).toEqual([]);
+    clock.set(Date.parse("2024-01-03T21:00:00Z"));
+    await until(() => delivered.length === 1, "the poll at the close");
+    expect(delivered).toEqual([Date.parse("2024-01-03T21:00:00Z")]);
   });
 });

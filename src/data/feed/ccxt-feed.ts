@@ -29,6 +29,11 @@ export interface CcxtFeedOptions {
   readonly trades?: boolean;
   /** REST polling period of books and trades (default 1 s). */
   readonly bookPollMs?: number;
+  /**
+   * When the bar opening at a time has closed (default: one bar length later). Daily equity bars close at the
+   * session's end (`barCloseTime` of data/calendar/market-hours.ts), so they reach the strategy at 16:00 New York.
+   */
+  readonly barClose?: (barTime: number) => number;
 }
 
 /** A CCXT OHLCV row: [time, open, high, low, close, volume]. */
@@ -63,6 +68,7 @@ export class CcxtFeed implements MarketFeed {
       bookLevels: 0,
       trades: false,
       bookPollMs: 1000,
+      barClose: (time: number) => time + barMs,
       ...options,
       webSocket: options.webSocket ?? (has["watchOHLCV"] === true && typeof options.exchange.watchOHLCV === "function"),
       bookWebSocket:
@@ -91,7 +97,7 @@ export class CcxtFeed implements MarketFeed {
       for (const row of rows) {
         const bar = toCandle(row);
         if (!bar || bar.time < from) continue;
-        if (bar.time + this.#barMs > closedBy) break;
+        if (this.#o.barClose(bar.time) > closedBy) break;
         out.push(bar);
         from = bar.time + this.#barMs;
         advanced = true;
@@ -255,7 +261,7 @@ export class CcxtFeed implements MarketFeed {
     for (let i = 0; i < bars.length; i++) {
       const bar = bars[i] as Candle;
       const newerSeen = webSocket && i < bars.length - 1;
-      if (newerSeen || bar.time + this.#barMs <= closedBy) emit(bar);
+      if (newerSeen || this.#o.barClose(bar.time) <= closedBy) emit(bar);
       else handlers.onFormingBar?.(symbol, bar);
     }
   }
