@@ -32,9 +32,12 @@ describe("MarketHours", () => {
     expect(hours.closedReason("BTC/USDT", at("2024-12-25T12:00:00Z"))).toBeUndefined();
   });
 
-  it("an intraday bar trades when it opens in a session; a daily bar when its day is a trading day", () => {
-    expect(hours.tradableBar("AAPL", at("2024-01-03T14:00:00Z"), H)).toBe(false);
+  it("an intraday bar trades when it overlaps a session; a daily bar when its day is a trading day", () => {
+    expect(hours.tradableBar("AAPL", at("2024-01-03T13:00:00Z"), H)).toBe(false); // 08:00 New York
+    expect(hours.tradableBar("AAPL", at("2024-01-03T14:00:00Z"), H)).toBe(true); // 09:00, holds the 09:30 open
     expect(hours.tradableBar("AAPL", at("2024-01-03T15:00:00Z"), H)).toBe(true);
+    expect(hours.tradableBar("AAPL", at("2024-01-03T21:00:00Z"), H)).toBe(false); // 16:00, after the close
+    expect(hours.tradableBar("AAPL", at("2024-01-03T14:00:00Z"), 15 * 60_000)).toBe(false); // 09:00–09:15
     expect(hours.tradableBar("AAPL", at("2024-01-03T05:00:00Z"), DAY)).toBe(true);
     expect(hours.tradableBar("AAPL", at("2024-01-06T05:00:00Z"), DAY)).toBe(false);
     expect(hours.tradableBar("BTC/USDT", at("2024-01-06T05:00:00Z"), H)).toBe(true);

@@ -44,14 +44,17 @@ export class MarketHours {
   }
 
   /**
-   * Whether the bar of `symbol` opening at `barTime` and lasting `barMs` can fill orders at its prices: intraday,
-   * only a bar that opens while the market is open (an order waiting since the close fills at the open of the first
-   * such bar); a daily or longer bar, when its day is a trading day (its open is the session's open).
+   * Whether the bar of `symbol` opening at `barTime` and lasting `barMs` can fill orders at its prices: intraday, a
+   * bar that overlaps a session (the 09:00 New York hourly bar, whose first session trade is the 09:30 open; an order
+   * waiting since the close fills at that bar's open); a daily or longer bar, when its day is a trading day (its open
+   * is the session's open). A bar wholly outside the session (extended hours) fills nothing.
    */
   tradableBar(symbol: string, barTime: number, barMs: number): boolean {
     const calendar = this.calendarOf(symbol);
-    if (barMs >= DAY) return calendar.session(Math.floor(barTime / DAY)) !== undefined;
-    return isMarketOpen(calendar, barTime);
+    const session = calendar.session(Math.floor(barTime / DAY));
+    if (barMs >= DAY) return session !== undefined;
+    if (isMarketOpen(calendar, barTime)) return true;
+    return session !== undefined && barTime < session.close && barTime + barMs > session.open;
   }
 }
 

@@ -41,6 +41,8 @@ export class FeedMonitor implements FeedHealthView {
   readonly #options: Required<FeedMonitorOptions>;
   readonly #symbols = new Map<string, SymbolState>();
   readonly #onEvent: (event: FeedEvent) => void;
+  /** Whether a bar of a symbol opening at a time is expected at all (market hours); every bar by default. */
+  #expected: (symbol: string, barTime: number) => boolean = () => true;
 
   constructor(symbols: readonly string[], options: FeedMonitorOptions, onEvent: (event: FeedEvent) => void = () => {}) {
     if (!(options.barMs > 0)) throw new RangeError(`bar length must be > 0 ms, got ${options.barMs}`);
@@ -55,6 +57,14 @@ export class FeedMonitor implements FeedHealthView {
         cleanBarsNeeded: 0,
       });
     }
+  }
+
+  /**
+   * Teaches the monitor market hours: a bar that falls outside its market's sessions is not missing (no gap over a
+   * night or a weekend) and a feed is not stale while its market is closed.
+   */
+  expectBars(expected: (symbol: string, barTime: number) => boolean): void {
+    this.#expected = expected;
   }
 
   blockedReason(symbol: string): string | undefined {
@@ -100,7 +110,9 @@ export class FeedMonitor implements FeedHealthView {
     const barMs = this.#options.barMs;
     let problem = false;
     if (!Number.isNaN(state.lastTime)) {
-      const missing = Math.round((bar.time - state.lastTime) / barMs) - 1;
+      let missing = 0;
+      for (let t = state.lastTime + barMs; t < bar.time - barMs / 2; t += barMs)
+        if (this.#expected(symbol, t)) missing++;
       if (missing > 0) {
         this.#flag(symbol, state, "gap", `${missing} bar(s) missing before ${new Date(bar.time).toISOString()}`, now);
         problem = true;
@@ -149,12 +161,20 @@ export class FeedMonitor implements FeedHealthView {
   checkStale(now: number): void {
     const limit = this.#options.staleAfterBars * this.#options.barMs;
     for (const [symbol, state] of this.#symbols) {
-      const expected = Number.isNaN(state.lastTime) ? Number.NaN : state.lastTime + 2 * this.#options.barMs;
+      const expected = Number.isNaN(state.lastTime) ? Number.NaN : this.#nextExpectedClose(symbol, state.lastTime);
       // A bar is expected to close one bar length after its open; stale once `limit` has passed beyond that.
       if (!Number.isNaN(expected) && now - expected > limit) {
         this.#flag(symbol, state, "stale", `no closed bar since ${new Date(state.lastTime).toISOString()}`, now);
       }
     }
+  }
+
+  /** The close of the first expected bar after the one opening at `lastTime` (at most a year of bars ahead). */
+  #nextExpectedClose(symbol: string, lastTime: number): number {
+    const barMs = this.#options.barMs;
+    let t = lastTime + barMs;
+    for (let n = 0; n < (366 * 86_400_000) / barMs && !this.#expected(symbol, t); n++) t += barMs;
+    return t + barMs;
   }
 
   #state(symbol: string): SymbolState {

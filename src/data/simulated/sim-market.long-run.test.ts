@@ -78,7 +78,8 @@ describe(`simulateMarket over ${BARS.toLocaleString("en-US")} hourly bars (defau
     );
     for (const from of [0, BARS - MILLION]) {
       const counts = new Float64Array(REGIME_NAMES.length);
-      for (let i = from; i < from + MILLION; i++) counts[regimes[i] as number] = (counts[regimes[i] as number] as number) + 1;
+      for (let i = from; i < from + MILLION; i++)
+        counts[regimes[i] as number] = (counts[regimes[i] as number] as number) + 1;
       REGIME_NAMES.forEach((name, r) => {
         expect(
           Math.abs((counts[r] as number) / MILLION - (expected[r] as number)),
