@@ -7,9 +7,10 @@ import { type Clock, systemClock } from "../../domain/clock.js";
 import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
-import { formatSessionStatus, sessionStatus } from "../../engine/trading/session-status.js";
+import { formatSessionStatus, RealizedBySymbol, sessionStatus } from "../../engine/trading/session-status.js";
 import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
 import { BookSlippage } from "../../execution/book-slippage.js";
+import { marketHoursLayer } from "../../execution/market-hours-layer.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { fixedBps, noSlippage } from "../../execution/slippage.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
@@ -20,6 +21,7 @@ import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { createFileLogger } from "../logger.js";
 import { UsageError } from "../usage-error.js";
+import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -73,7 +75,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     .filter((s) => s !== "");
   if (symbols.length === 0) throw new UsageError("--symbols names no symbol (e.g. BTC/USDT,ETH/USDT)");
   for (const s of symbols)
-    if (!/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s)) throw new UsageError(`--symbols: "${s}" is not BASE/QUOTE`);
+    if (!isMultiMarket(options.exchange) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s))
+      throw new UsageError(`--symbols: "${s}" is not BASE/QUOTE`);
   const speed = Number(options.speed);
   if (!(speed >= 1 && speed <= 10_000))
     throw new UsageError(`--speed must be a number from 1 to 10000, got "${options.speed}"`);
@@ -95,8 +98,13 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
 
   let sim: SimExchange | undefined;
   let clock: Clock = systemClock;
-  let exchange: Exchange;
-  if (options.exchange === "sim") {
+  let exchange: Exchange | undefined;
+  // Equities (and crypto beside them) on the local Alpaca: markets, feed and clock come from trade-markets.ts.
+  const multi = isMultiMarket(options.exchange)
+    ? await openMultiMarket({ ...options, symbols, timeframe, speed, warmup, resumeAfter: saved?.close })
+    : undefined;
+  if (multi) clock = multi.clock;
+  else if (options.exchange === "sim") {
     // The embedded market is the same seeded path on every start; a resumed session continues where it stopped.
     const startTime = Date.UTC(2024, 0, 1);
     const warmMinutes = (warmup + 10) * (TIMEFRAMES[timeframe] / 60_000);
@@ -126,14 +134,15 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   } else {
     exchange = await connectCcxt({ exchangeId: options.exchange });
   }
-  const instruments = await instrumentsOf(exchange, symbols);
+  const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols);
 
-  const books = new OrderBookCache(clock);
+  const books = multi?.books ?? new OrderBookCache(clock);
+  const realized = new RealizedBySymbol();
   const fallback = config.backtest.slippageBps > 0 ? fixedBps(config.backtest.slippageBps) : noSlippage;
   const slippage = new BookSlippage({ books, fallback, maxAgeMs: Math.max(60_000, 2 * TIMEFRAMES[timeframe]) });
   const riskState = await openRiskState(store);
   const risk = createRiskRuntime(config.risk, { store: riskState });
-  const header = `Aegis ${mode} · ${options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
+  const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
   log.info(
@@ -158,17 +167,27 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     timeframe,
     cash,
     // Paper fills walk the venue's latest book (20 levels); without one, the configured fixed slippage.
-    feed: feedWithBookCache(
-      new CcxtFeed({ exchange, timeframe, clock, settleMs: sim ? 0 : 1500, bookLevels: 20 }),
-      books,
-    ),
-    simulated: { slippage },
+    feed: multi
+      ? multi.feed
+      : feedWithBookCache(
+          new CcxtFeed({ exchange: exchange as Exchange, timeframe, clock, settleMs: sim ? 0 : 1500, bookLevels: 20 }),
+          books,
+        ),
+    simulated: {
+      slippage,
+      ...(multi ? { tradableBar: (s: string, t: number) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]) } : {}),
+    },
     store: sessionStore,
     clock,
     warmupBars: warmup,
     spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
-    buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
+    buildShield: (feed) =>
+      new RiskShield([
+        ...risk.shield.layers,
+        feedHealthLayer(feed),
+        ...(multi ? [marketHoursLayer(multi.hours, clock)] : []),
+      ]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
     control: async () => {
@@ -181,14 +200,19 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     onEmergencyStop: (request) => void stop(`emergency stop by ${request.by}: ${request.reason}`),
     onStoreError: (error) => log.error({ err: error }, "step not committed: no new entries until the store is back"),
     onCommitted: (step) => {
+      realized.add(step.trades);
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);
       if (options.status)
-        display.show(formatSessionStatus(sessionStatus(session, clock.now()), header), step.trades.length > 0);
+        display.show(
+          formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), header),
+          step.trades.length > 0,
+        );
       if (maxSteps !== undefined && session.steps >= maxSteps) void stop("--steps reached");
     },
   });
 
+  if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
   const stop = (why: string): Promise<void> => {
@@ -198,8 +222,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       await session.stop();
       await riskState.close().catch(() => {});
       await sim?.close();
+      await multi?.close();
       display.release();
-      console.log(formatSessionStatus(sessionStatus(session, clock.now()), `${header} · stopped`));
+      console.log(
+        formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), `${header} · stopped`),
+      );
       console.log(
         `\nEverything is in ${store.location}: \`aegis export trades --store ${storeUrl}\` lists the trades.`,
       );
