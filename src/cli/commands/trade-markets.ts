@@ -6,7 +6,7 @@
  */
 import type { Exchange } from "ccxt";
 import { type ExchangeCalendar, NYSE } from "../../data/calendar/exchange-calendar.js";
-import { MarketHours } from "../../data/calendar/market-hours.js";
+import { barCloseTime, MarketHours } from "../../data/calendar/market-hours.js";
 import { withAlpacaStockBars } from "../../data/feed/alpaca-stock-bars.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
 import { CompositeFeed } from "../../data/feed/composite-feed.js";
@@ -136,6 +136,8 @@ export async function openMultiMarket(options: {
           timeframe: options.timeframe,
           clock,
           settleMs: 0,
+          // A daily stock bar closes with its session (16:00 New York, 13:00 on early closes), not at midnight.
+          barClose: (time) => barCloseTime(NYSE, time, barMs),
         }),
       },
     ];
