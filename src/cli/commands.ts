@@ -39,7 +39,7 @@ export function registerCommands(program: Command): void {
     .option("--mode <mode>", "paper (simulated fills on live bars) | testnet | live", "paper")
     .option(
       "--exchange <id>",
-      "sim (local exchange speaking Binance's protocol) or a CCXT id: binance, binanceusdm …",
+      "sim (local exchange speaking Binance's protocol), alpaca (local Alpaca: stocks, NYSE hours), sim,alpaca (both, one portfolio) or a CCXT id: binance, binanceusdm …",
       "sim",
     )
     .option("--symbols <list>", "comma-separated symbols", "BTC/USDT,ETH/USDT")

@@ -18,6 +18,11 @@ export interface SimulatedBrokerOptions {
   funding?: FundingSource;
   /** Client order ids of the orders the venue makes itself (attached exits, time exits); default `exit-…`. */
   exitOrderId?: (symbol: string, kind: "exit" | "time-exit") => string;
+  /**
+   * Whether a bar of `symbol` opening at `time` trades (market hours); on a bar that does not, orders and attached
+   * exits are held, untouched, until one that does. Default: every bar trades.
+   */
+  tradableBar?: (symbol: string, time: number) => boolean;
 }
 
 /**
@@ -79,6 +84,7 @@ export class SimulatedBroker implements Venue {
   readonly #portfolio: SimulatedAccount;
   readonly #listener: VenueListener;
   readonly #exitOrderId: (symbol: string, kind: "exit" | "time-exit") => string;
+  readonly #tradableBar: ((symbol: string, time: number) => boolean) | undefined;
   #closeSeq = 0;
 
   constructor(account: SimulatedAccount, listener: VenueListener, options: SimulatedBrokerOptions = {}) {
@@ -91,6 +97,7 @@ export class SimulatedBroker implements Venue {
       throw new RangeError(`volume participation must be in (0, 1], got ${cap}`);
     this.#participation = cap ?? 0;
     this.#funding = options.funding;
+    this.#tradableBar = options.tradableBar;
   }
 
   /** Registers a tradable symbol; `series` returns the bars seen so far (a growing buffer when live). */
@@ -239,6 +246,7 @@ export class SimulatedBroker implements Venue {
     const low = s.low[index] as number;
     const time = s.time[index] as number;
     if (this.#funding) this.#applyFunding(market, time, open);
+    if (this.#tradableBar && !this.#tradableBar(symbol, time)) return;
     if (market.working.length > 0) this.#fillAtOpen(market, s, index, open, time);
     if (market.exits) this.#checkExits(market, s, index, open, high, low, time);
     else if (this.#portfolio.positionQuantity(symbol) !== 0) this.#checkLiquidationOnly(market, open, high, low, time);
@@ -312,7 +320,7 @@ export class SimulatedBroker implements Venue {
     for (let k = 0; k < market.working.length; k++) {
       const w = market.working[k] as WorkingOrder;
       if (w.request.type !== "market" || w.submittedIndex >= index) continue;
-      const price = this.#slip(w.request.side, open, s, index, market.instrument);
+      const price = this.#slip(w.request.side, open, s, index, market.instrument, w.remaining);
       if (this.#execute(market, w, price, "taker", index, time, s, true)) {
         market.working.splice(k, 1);
         k--;
@@ -345,7 +353,7 @@ export class SimulatedBroker implements Venue {
         if (hit) {
           const trigger = buy ? Math.max(open, stop) : Math.min(open, stop);
           if (r.type === "stop") {
-            price = this.#slip(r.side, trigger, s, index, market.instrument);
+            price = this.#slip(r.side, trigger, s, index, market.instrument, w.remaining);
             liquidity = "taker";
           } else {
             w.triggered = true;
@@ -466,7 +474,8 @@ export class SimulatedBroker implements Venue {
     const quantity = Math.abs(this.#portfolio.positionQuantity(market.symbol));
     const exitSide: OrderSide = long ? "sell" : "buy";
     if (!Number.isNaN(stop) && (long ? open <= stop : open >= stop)) {
-      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument);
+      const price =
+        stopReason === "liquidation" ? stop : this.#slip(exitSide, open, s, index, market.instrument, quantity);
       this.#closePosition(market, quantity, price, "taker", `${stopReason} (gap through ${stop.toFixed(2)})`, time);
       return;
     }
@@ -475,7 +484,8 @@ export class SimulatedBroker implements Venue {
       return;
     }
     if (!Number.isNaN(stop) && (long ? low <= stop : high >= stop)) {
-      const price = stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument);
+      const price =
+        stopReason === "liquidation" ? stop : this.#slip(exitSide, stop, s, index, market.instrument, quantity);
       this.#closePosition(market, quantity, price, "taker", stopReason, time);
       return;
     }
@@ -558,8 +568,8 @@ export class SimulatedBroker implements Venue {
     }
   }
 
-  #slip(side: OrderSide, reference: number, s: CandleSeries, index: number, ins: Instrument): number {
-    const price = this.#slippage.price(side, reference, s, index);
+  #slip(side: OrderSide, reference: number, s: CandleSeries, index: number, ins: Instrument, quantity: number): number {
+    const price = this.#slippage.price(side, reference, s, index, { symbol: ins.symbol, quantity });
     if (price === reference) return price;
     // Round against the trader, as a real book would.
     const tick = ins.tickSize;

@@ -7,8 +7,17 @@ import type { OrderSide } from "../domain/order.js";
  */
 export interface SlippageModel {
   readonly description: string;
-  /** Fill price for a taker order of `side` at `reference` on bar `index` of `series`. */
-  price(side: OrderSide, reference: number, series: CandleSeries, index: number): number;
+  /**
+   * Fill price for a taker order of `side` at `reference` on bar `index` of `series`; `order` names the symbol and
+   * size for models that need them (order-book depth).
+   */
+  price(side: OrderSide, reference: number, series: CandleSeries, index: number, order?: SlippageOrder): number;
+}
+
+/** The order a taker fill belongs to. */
+export interface SlippageOrder {
+  readonly symbol: string;
+  readonly quantity: number;
 }
 
 export const noSlippage: SlippageModel = {

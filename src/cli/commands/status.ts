@@ -1,4 +1,5 @@
 import { loadConfig } from "../../config/load-config.js";
+import { marketOfSymbol, marketSummary } from "../../engine/trading/session-status.js";
 import type { SessionState } from "../../engine/trading/session-store.js";
 import { readKillSwitchLatch } from "../../risk/guards/kill-switch.js";
 import { openStore } from "../../store/open-store.js";
@@ -43,6 +44,29 @@ export async function statusCommand(
         .orderBy("id", "desc")
         .limit(5)
         .execute();
+      // Net P&L of the session's closed trades per symbol, and the feed problems still open per symbol.
+      const realizedRows = await store.db
+        .selectFrom("trades")
+        .select(["symbol", "pnl"])
+        .where("strategyId", "=", row.session)
+        .execute();
+      const realizedBySymbol = new Map<string, number>();
+      for (const r of realizedRows) realizedBySymbol.set(r.symbol, (realizedBySymbol.get(r.symbol) ?? 0) + r.pnl);
+      const problemEvents = await store.db
+        .selectFrom("events")
+        .select(["kind", "detail"])
+        .where("source", "=", `session:${row.session}`)
+        .where("kind", "in", ["FEED_PROBLEM", "FEED_RECOVERED"])
+        .orderBy("id", "asc")
+        .execute();
+      const openProblems = new Map<string, string[]>();
+      for (const e of problemEvents) {
+        const d = (typeof e.detail === "string" ? JSON.parse(e.detail) : e.detail) as Record<string, unknown>;
+        const symbol = String(d["symbol"]);
+        const problem = String(d["problem"]);
+        const open = (openProblems.get(symbol) ?? []).filter((p) => p !== problem);
+        openProblems.set(symbol, e.kind === "FEED_PROBLEM" ? [...open, problem] : open);
+      }
       const positions = state.portfolio.positions.map((p) => ({
         symbol: p.symbol,
         side: p.side,
@@ -52,6 +76,13 @@ export async function statusCommand(
         unrealizedPnl: p.quantity * (p.markPrice - p.entryPrice),
       }));
       const unrealized = positions.reduce((sum, p) => sum + p.unrealizedPnl, 0);
+      const markets = marketSummary({
+        symbols: [...new Set([...Object.keys(state.bars), ...positions.map((p) => p.symbol)])],
+        marketOf: marketOfSymbol,
+        positions,
+        realized: (symbol) => realizedBySymbol.get(symbol) ?? 0,
+        problems: (symbol) => openProblems.get(symbol) ?? [],
+      });
       report.push({
         session: row.session,
         lastStep: state.close,
@@ -59,6 +90,7 @@ export async function statusCommand(
         cash: state.portfolio.cash,
         initialCash: state.portfolio.initialCash,
         positions,
+        markets,
         halted: state.haltReason,
         decisions,
         feedEvents,
@@ -84,7 +116,11 @@ export async function statusCommand(
       lines.push(
         "",
         `session ${s.session} · last step ${iso(s.lastStep)} UTC${s.halted ? ` · HALTED: ${s.halted}` : ""}`,
-        `  equity ${money(s.equity)} (${change >= 0 ? "+" : ""}${change.toFixed(2)} %) · cash ${money(s.cash)}`,
+        `  equity ${money(s.equity)} (${change >= 0 ? "+" : ""}${change.toFixed(2)} %) · P&L ${money(s.equity - s.initialCash)} · cash ${money(s.cash)}`,
+        ...Object.entries(s.markets).map(
+          ([name, m]) =>
+            `  ${name}: ${m.openPositions}/${m.symbols.length} open · exposure ${money(m.exposure)} · P&L ${money(m.unrealizedPnl + m.realizedPnl)} (realized ${money(m.realizedPnl)}) · feeds ${m.healthy ? "healthy" : m.problems.join("; ")}`,
+        ),
         ...(s.positions.length === 0
           ? ["  positions: none"]
           : s.positions.map(

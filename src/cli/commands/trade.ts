@@ -2,13 +2,17 @@ import { join } from "node:path";
 import type { Exchange } from "ccxt";
 import { loadConfig } from "../../config/load-config.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
+import { feedWithBookCache, OrderBookCache } from "../../data/feed/order-book-cache.js";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
-import { formatSessionStatus, sessionStatus } from "../../engine/trading/session-status.js";
+import { formatSessionStatus, RealizedBySymbol, sessionStatus } from "../../engine/trading/session-status.js";
 import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
+import { BookSlippage } from "../../execution/book-slippage.js";
+import { marketHoursLayer } from "../../execution/market-hours-layer.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
+import { fixedBps, noSlippage } from "../../execution/slippage.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
 import {
   buildNotify,
@@ -25,6 +29,7 @@ import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { createFileLogger } from "../logger.js";
 import { UsageError } from "../usage-error.js";
+import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -78,7 +83,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     .filter((s) => s !== "");
   if (symbols.length === 0) throw new UsageError("--symbols names no symbol (e.g. BTC/USDT,ETH/USDT)");
   for (const s of symbols)
-    if (!/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s)) throw new UsageError(`--symbols: "${s}" is not BASE/QUOTE`);
+    if (!isMultiMarket(options.exchange) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s))
+      throw new UsageError(`--symbols: "${s}" is not BASE/QUOTE`);
   const speed = Number(options.speed);
   if (!(speed >= 1 && speed <= 10_000))
     throw new UsageError(`--speed must be a number from 1 to 10000, got "${options.speed}"`);
@@ -101,8 +107,13 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
 
   let sim: SimExchange | undefined;
   let clock: Clock = systemClock;
-  let exchange: Exchange;
-  if (options.exchange === "sim") {
+  let exchange: Exchange | undefined;
+  // Equities (and crypto beside them) on the local Alpaca: markets, feed and clock come from trade-markets.ts.
+  const multi = isMultiMarket(options.exchange)
+    ? await openMultiMarket({ ...options, symbols, timeframe, speed, warmup, resumeAfter: saved?.close })
+    : undefined;
+  if (multi) clock = multi.clock;
+  else if (options.exchange === "sim") {
     // The embedded market is the same seeded path on every start; a resumed session continues where it stopped.
     const startTime = Date.UTC(2024, 0, 1);
     const warmMinutes = (warmup + 10) * (TIMEFRAMES[timeframe] / 60_000);
@@ -132,11 +143,15 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   } else {
     exchange = await connectCcxt({ exchangeId: options.exchange });
   }
-  const instruments = await instrumentsOf(exchange, symbols);
+  const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols);
 
+  const books = multi?.books ?? new OrderBookCache(clock);
+  const realized = new RealizedBySymbol();
+  const fallback = config.backtest.slippageBps > 0 ? fixedBps(config.backtest.slippageBps) : noSlippage;
+  const slippage = new BookSlippage({ books, fallback, maxAgeMs: Math.max(60_000, 2 * TIMEFRAMES[timeframe]) });
   const riskState = await openRiskState(store);
   const risk = createRiskRuntime(config.risk, { store: riskState });
-  const header = `Aegis ${mode} · ${options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
+  const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
   log.info(
@@ -160,13 +175,28 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     ),
     timeframe,
     cash,
-    feed: new CcxtFeed({ exchange, timeframe, clock, settleMs: sim ? 0 : 1500 }),
+    // Paper fills walk the venue's latest book (20 levels); without one, the configured fixed slippage.
+    feed: multi
+      ? multi.feed
+      : feedWithBookCache(
+          new CcxtFeed({ exchange: exchange as Exchange, timeframe, clock, settleMs: sim ? 0 : 1500, bookLevels: 20 }),
+          books,
+        ),
+    simulated: {
+      slippage,
+      ...(multi ? { tradableBar: (s: string, t: number) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]) } : {}),
+    },
     store: sessionStore,
     clock,
     warmupBars: warmup,
     spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
-    buildShield: (feed) => new RiskShield([...risk.shield.layers, feedHealthLayer(feed)]),
+    buildShield: (feed) =>
+      new RiskShield([
+        ...risk.shield.layers,
+        feedHealthLayer(feed),
+        ...(multi ? [marketHoursLayer(multi.hours, clock)] : []),
+      ]),
     ...(risk.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
     control: async () => {
@@ -185,18 +215,21 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       );
     },
     onCommitted: (step) => {
+      realized.add(step.trades);
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);
       alerts.notifier.noteClosedTrades(step.trades);
       if (options.status)
         display.show(
-          `${formatSessionStatus(sessionStatus(session, clock.now()), header)}\n${formatAlertsLine(alerts.notifier.health())}`,
+          `${formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), header)}
+${formatAlertsLine(alerts.notifier.health())}`,
           step.trades.length > 0,
         );
       if (maxSteps !== undefined && session.steps >= maxSteps) void stop("--steps reached");
     },
   });
 
+  if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
   // Alerts pace themselves on the wall clock (the services' rate limits are in real seconds), not on market time.
@@ -227,8 +260,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       await alerts.notifier.close();
       await riskState.close().catch(() => {});
       await sim?.close();
+      await multi?.close();
       display.release();
-      console.log(formatSessionStatus(sessionStatus(session, clock.now()), `${header} · stopped`));
+      console.log(
+        formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), `${header} · stopped`),
+      );
       console.log(
         `\nEverything is in ${store.location}: \`aegis export trades --store ${storeUrl}\` lists the trades.`,
       );

@@ -3,6 +3,7 @@ import type { Candle } from "../../domain/candles.js";
 import type { Clock } from "../../domain/clock.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import type { FeedHandlers, MarketFeed } from "./market-feed.js";
+import { type PublicTrade, readCcxtBook, readCcxtTrade } from "./order-book.js";
 
 export interface CcxtFeedOptions {
   /** A CCXT client (a `ccxt.pro` one for WebSocket), already pointed at its venue. */
@@ -19,6 +20,20 @@ export interface CcxtFeedOptions {
   readonly maxBackoffMs?: number;
   /** Largest page of one history request (Binance serves 1000). */
   readonly pageLimit?: number;
+  /**
+   * Also watch each symbol's order book to this many levels (`watchOrderBook`, or `fetchOrderBook` polled every
+   * `bookPollMs`), handing it to `onBook`/`onOrderBook`; 0 or absent: no book.
+   */
+  readonly bookLevels?: number;
+  /** Also watch each symbol's public trades (`watchTrades`, or `fetchTrades` polled every `bookPollMs`). */
+  readonly trades?: boolean;
+  /** REST polling period of books and trades (default 1 s). */
+  readonly bookPollMs?: number;
+  /**
+   * When the bar opening at a time has closed (default: one bar length later). Daily equity bars close at the
+   * session's end (`barCloseTime` of data/calendar/market-hours.ts), so they reach the strategy at 16:00 New York.
+   */
+  readonly barClose?: (barTime: number) => number;
 }
 
 /** A CCXT OHLCV row: [time, open, high, low, close, volume]. */
@@ -31,7 +46,11 @@ type Row = readonly (number | undefined)[];
  * lost to a reconnect. A malformed row is skipped and reported, never passed on.
  */
 export class CcxtFeed implements MarketFeed {
-  readonly #o: Required<Omit<CcxtFeedOptions, "webSocket">> & { webSocket: boolean };
+  readonly #o: Required<Omit<CcxtFeedOptions, "webSocket">> & {
+    webSocket: boolean;
+    bookWebSocket: boolean;
+    tradeWebSocket: boolean;
+  };
   readonly #barMs: number;
   #closed = false;
   readonly #loops: Promise<void>[] = [];
@@ -46,8 +65,16 @@ export class CcxtFeed implements MarketFeed {
       settleMs: 1500,
       maxBackoffMs: 60_000,
       pageLimit: 1000,
+      bookLevels: 0,
+      trades: false,
+      bookPollMs: 1000,
+      barClose: (time: number) => time + barMs,
       ...options,
       webSocket: options.webSocket ?? (has["watchOHLCV"] === true && typeof options.exchange.watchOHLCV === "function"),
+      bookWebSocket:
+        options.webSocket ?? (has["watchOrderBook"] === true && typeof options.exchange.watchOrderBook === "function"),
+      tradeWebSocket:
+        options.webSocket ?? (has["watchTrades"] === true && typeof options.exchange.watchTrades === "function"),
     };
   }
 
@@ -70,7 +97,7 @@ export class CcxtFeed implements MarketFeed {
       for (const row of rows) {
         const bar = toCandle(row);
         if (!bar || bar.time < from) continue;
-        if (bar.time + this.#barMs > closedBy) break;
+        if (this.#o.barClose(bar.time) > closedBy) break;
         out.push(bar);
         from = bar.time + this.#barMs;
         advanced = true;
@@ -84,6 +111,8 @@ export class CcxtFeed implements MarketFeed {
   start(symbols: readonly string[], after: Readonly<Record<string, number>>, handlers: FeedHandlers): void {
     for (const symbol of symbols) {
       this.#loops.push(this.#run(symbol, after[symbol] ?? Number.NEGATIVE_INFINITY, handlers));
+      if (this.#o.bookLevels > 0) this.#loops.push(this.#runBooks(symbol, handlers));
+      if (this.#o.trades) this.#loops.push(this.#runTrades(symbol, handlers));
     }
   }
 
@@ -91,7 +120,11 @@ export class CcxtFeed implements MarketFeed {
     this.#closed = true;
     for (const wake of this.#wakers) wake();
     const exchange = this.#o.exchange as Exchange & { close?: () => Promise<void> };
-    if (this.#o.webSocket && typeof exchange.close === "function") await exchange.close().catch(() => {});
+    const ws =
+      this.#o.webSocket ||
+      (this.#o.bookLevels > 0 && this.#o.bookWebSocket) ||
+      (this.#o.trades && this.#o.tradeWebSocket);
+    if (ws && typeof exchange.close === "function") await exchange.close().catch(() => {});
     await Promise.allSettled(this.#loops);
   }
 
@@ -143,6 +176,78 @@ export class CcxtFeed implements MarketFeed {
     }
   }
 
+  /**
+   * The order book loop: each book is checked level by level; a valid one goes to `onBook` (best bid and ask, so
+   * the feed monitor sees a crossed book) and `onOrderBook`; one with a non-finite or impossible level is reported
+   * and passed to `onBook` as NaN, which the monitor flags, and never reaches a paper fill.
+   */
+  #runBooks(symbol: string, handlers: FeedHandlers): Promise<void> {
+    const levels = this.#o.bookLevels;
+    return this.#retrying(symbol, "order book", handlers, async () => {
+      const raw = this.#o.bookWebSocket
+        ? // The WebSocket book is a snapshot plus diffs: a deep snapshot (the venue's default) keeps the top right.
+          await this.#o.exchange.watchOrderBook(symbol)
+        : await this.#o.exchange.fetchOrderBook(symbol, levels);
+      const read = readCcxtBook(raw, this.#o.clock.now());
+      if ("problem" in read) {
+        handlers.onStatus?.({ connected: true, reason: `${symbol}: order book refused: ${read.problem}` });
+        handlers.onBook?.(symbol, Number.NaN, Number.NaN);
+      } else {
+        const book = { ...read.book, bids: read.book.bids.slice(0, levels), asks: read.book.asks.slice(0, levels) };
+        const bid = book.bids[0]?.price;
+        const ask = book.asks[0]?.price;
+        if (bid !== undefined && ask !== undefined) handlers.onBook?.(symbol, bid, ask);
+        handlers.onOrderBook?.(symbol, book);
+      }
+      if (!this.#o.bookWebSocket) await this.#sleep(this.#o.bookPollMs);
+    });
+  }
+
+  /** The public trades loop: each trade once (by id), oldest first; a malformed trade is skipped and reported. */
+  #runTrades(symbol: string, handlers: FeedHandlers): Promise<void> {
+    let lastTime = Number.NEGATIVE_INFINITY;
+    let idsAtLast = new Set<string>();
+    return this.#retrying(symbol, "trades", handlers, async () => {
+      const rows = (
+        this.#o.tradeWebSocket
+          ? await this.#o.exchange.watchTrades(symbol)
+          : await this.#o.exchange.fetchTrades(symbol, undefined, 100)
+      ) as unknown[];
+      const trades: PublicTrade[] = [];
+      for (const row of rows) {
+        const trade = readCcxtTrade(row);
+        if (trade) trades.push(trade);
+        else handlers.onStatus?.({ connected: true, reason: `${symbol}: malformed trade skipped: ${short(row)}` });
+      }
+      trades.sort((a, b) => a.time - b.time);
+      for (const trade of trades) {
+        if (trade.time < lastTime || (trade.time === lastTime && idsAtLast.has(trade.id))) continue;
+        if (trade.time > lastTime) idsAtLast = new Set();
+        lastTime = trade.time;
+        idsAtLast.add(trade.id);
+        handlers.onTrade?.(symbol, trade);
+      }
+      if (!this.#o.tradeWebSocket) await this.#sleep(this.#o.bookPollMs);
+    });
+  }
+
+  /** Runs `once` until the feed closes; a failure is reported and retried after a doubling wait. */
+  async #retrying(symbol: string, what: string, handlers: FeedHandlers, once: () => Promise<void>): Promise<void> {
+    let backoff = 1000;
+    while (!this.#closed) {
+      try {
+        await once();
+        backoff = 1000;
+      } catch (error) {
+        if (this.#closed) break;
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        handlers.onStatus?.({ connected: false, reason: `${symbol} ${what}: ${reason}; retrying in ${backoff} ms` });
+        await this.#sleep(backoff);
+        backoff = Math.min(this.#o.maxBackoffMs, backoff * 2);
+      }
+    }
+  }
+
   /** Hands over the closed bars among `rows`; with a WebSocket a bar is final once a newer one has started. */
   #take(rows: Row[], symbol: string, handlers: FeedHandlers, emit: (bar: Candle) => void, webSocket: boolean): void {
     const closedBy = this.#o.clock.now() - this.#o.settleMs;
@@ -156,7 +261,7 @@ export class CcxtFeed implements MarketFeed {
     for (let i = 0; i < bars.length; i++) {
       const bar = bars[i] as Candle;
       const newerSeen = webSocket && i < bars.length - 1;
-      if (newerSeen || bar.time + this.#barMs <= closedBy) emit(bar);
+      if (newerSeen || this.#o.barClose(bar.time) <= closedBy) emit(bar);
       else handlers.onFormingBar?.(symbol, bar);
     }
   }

@@ -78,6 +78,43 @@ describe("FeedMonitor", () => {
     expect(m.blockedReason("ETH/USDT")).toBeUndefined();
   });
 
+  it("flags a book with a non-finite level until a sound book arrives, apart from a bar's non-finite flag", () => {
+    const { m, events } = monitor();
+    m.onBook("ETH/USDT", Number.NaN, 100, 0);
+    expect(m.blockedReason("ETH/USDT")).toMatch(/non-finite-book: order book level not a finite positive price/);
+    // A sound bar does not clear a book problem: only a sound book does.
+    m.onClosedBar("ETH/USDT", bar(0), H);
+    expect(m.blockedReason("ETH/USDT")).toMatch(/non-finite-book/);
+    m.onBook("ETH/USDT", 99, 100, 2);
+    expect(m.blockedReason("ETH/USDT")).toBeUndefined();
+    expect(events.map((e) => [e.problem, e.cleared])).toEqual([
+      ["non-finite-book", false],
+      ["non-finite-book", true],
+    ]);
+  });
+
+  it("with market hours, a night or a weekend without bars is neither a gap nor a stale feed", () => {
+    const { m, events } = monitor();
+    // Bars only from 09:00 to 15:00 (hours 9..15) on days 0, 1, 7, 8 …: days 2 to 6 are a long weekend.
+    const open = (_s: string, t: number) =>
+      Math.floor(t / (24 * H)) % 7 < 2 && (t % (24 * H)) / H >= 9 && (t % (24 * H)) / H <= 15;
+    m.expectBars(open);
+    for (let h = 9; h <= 15; h++) m.onClosedBar("BTC/USDT", bar(h), (h + 1) * H);
+    m.checkStale(24 * H + 8 * H); // the next morning before the open
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    m.onClosedBar("BTC/USDT", bar(24 + 9), (24 + 10) * H);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    for (let h = 10; h <= 15; h++) m.onClosedBar("BTC/USDT", bar(24 + h), (24 + h + 1) * H);
+    m.checkStale(7 * 24 * H + 8 * H); // over the weekend, until Monday morning
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    // A missing bar inside the session is still a gap, and silence in it still goes stale.
+    m.onClosedBar("BTC/USDT", bar(7 * 24 + 11), (7 * 24 + 12) * H);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/gap: 2 bar\(s\) missing/);
+    m.checkStale((7 * 24 + 17) * H);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/stale/);
+    expect(events.map((e) => e.problem)).toEqual(["gap", "stale"]);
+  });
+
   it("reports health per symbol and names an unknown symbol", () => {
     const { m } = monitor();
     m.onClosedBar("BTC/USDT", bar(0), H);

@@ -1,7 +1,7 @@
 import type { Candle } from "../../domain/candles.js";
 
 /** Why a symbol's feed cannot be trusted right now. */
-export type FeedProblem = "stale" | "spike" | "gap" | "crossed-book" | "non-finite";
+export type FeedProblem = "stale" | "spike" | "gap" | "crossed-book" | "non-finite" | "non-finite-book";
 
 export interface FeedMonitorOptions {
   /** Bar length in ms. */
@@ -41,6 +41,8 @@ export class FeedMonitor implements FeedHealthView {
   readonly #options: Required<FeedMonitorOptions>;
   readonly #symbols = new Map<string, SymbolState>();
   readonly #onEvent: (event: FeedEvent) => void;
+  /** Whether a bar of a symbol opening at a time is expected at all (market hours); every bar by default. */
+  #expected: (symbol: string, barTime: number) => boolean = () => true;
 
   constructor(symbols: readonly string[], options: FeedMonitorOptions, onEvent: (event: FeedEvent) => void = () => {}) {
     if (!(options.barMs > 0)) throw new RangeError(`bar length must be > 0 ms, got ${options.barMs}`);
@@ -55,6 +57,14 @@ export class FeedMonitor implements FeedHealthView {
         cleanBarsNeeded: 0,
       });
     }
+  }
+
+  /**
+   * Teaches the monitor market hours: a bar that falls outside its market's sessions is not missing (no gap over a
+   * night or a weekend) and a feed is not stale while its market is closed.
+   */
+  expectBars(expected: (symbol: string, barTime: number) => boolean): void {
+    this.#expected = expected;
   }
 
   blockedReason(symbol: string): string | undefined {
@@ -100,7 +110,9 @@ export class FeedMonitor implements FeedHealthView {
     const barMs = this.#options.barMs;
     let problem = false;
     if (!Number.isNaN(state.lastTime)) {
-      const missing = Math.round((bar.time - state.lastTime) / barMs) - 1;
+      let missing = 0;
+      for (let t = state.lastTime + barMs; t < bar.time - barMs / 2; t += barMs)
+        if (this.#expected(symbol, t)) missing++;
       if (missing > 0) {
         this.#flag(symbol, state, "gap", `${missing} bar(s) missing before ${new Date(bar.time).toISOString()}`, now);
         problem = true;
@@ -122,12 +134,26 @@ export class FeedMonitor implements FeedHealthView {
     return true;
   }
 
-  /** The best bid and ask seen at `now`; a crossed (or locked) book blocks entries until it uncrosses. */
+  /**
+   * The best bid and ask seen at `now`; a crossed (or locked) book blocks entries until it uncrosses, and so does a
+   * book with a level that is not a finite positive price (the feed passes NaN for it) until a sound book comes.
+   */
   onBook(symbol: string, bestBid: number, bestAsk: number, now: number): void {
     const state = this.#state(symbol);
     state.lastUpdate = now;
-    if (Number.isFinite(bestBid) && Number.isFinite(bestAsk) && bestBid >= bestAsk)
-      this.#flag(symbol, state, "crossed-book", `bid ${bestBid} ≥ ask ${bestAsk}`, now);
+    const sound = (price: number) => Number.isFinite(price) && price > 0;
+    if (!sound(bestBid) || !sound(bestAsk)) {
+      this.#flag(
+        symbol,
+        state,
+        "non-finite-book",
+        `order book level not a finite positive price (bid ${bestBid}, ask ${bestAsk})`,
+        now,
+      );
+      return;
+    }
+    this.#clear(symbol, state, "non-finite-book", now);
+    if (bestBid >= bestAsk) this.#flag(symbol, state, "crossed-book", `bid ${bestBid} ≥ ask ${bestAsk}`, now);
     else this.#clear(symbol, state, "crossed-book", now);
   }
 
@@ -135,12 +161,20 @@ export class FeedMonitor implements FeedHealthView {
   checkStale(now: number): void {
     const limit = this.#options.staleAfterBars * this.#options.barMs;
     for (const [symbol, state] of this.#symbols) {
-      const expected = Number.isNaN(state.lastTime) ? Number.NaN : state.lastTime + 2 * this.#options.barMs;
+      const expected = Number.isNaN(state.lastTime) ? Number.NaN : this.#nextExpectedClose(symbol, state.lastTime);
       // A bar is expected to close one bar length after its open; stale once `limit` has passed beyond that.
       if (!Number.isNaN(expected) && now - expected > limit) {
         this.#flag(symbol, state, "stale", `no closed bar since ${new Date(state.lastTime).toISOString()}`, now);
       }
     }
+  }
+
+  /** The close of the first expected bar after the one opening at `lastTime` (at most a year of bars ahead). */
+  #nextExpectedClose(symbol: string, lastTime: number): number {
+    const barMs = this.#options.barMs;
+    let t = lastTime + barMs;
+    for (let n = 0; n < (366 * 86_400_000) / barMs && !this.#expected(symbol, t); n++) t += barMs;
+    return t + barMs;
   }
 
   #state(symbol: string): SymbolState {

@@ -1,12 +1,20 @@
 import type { Candle } from "../../domain/candles.js";
+import type { OrderBook, PublicTrade } from "./order-book.js";
 
 export interface FeedHandlers {
   /** A bar has closed (delivered once, oldest first per symbol, gaps back-filled after a reconnect). */
   onClosedBar(symbol: string, bar: Candle): void;
   /** The still-forming bar changed; it may update a live view, never a decision. */
   onFormingBar?(symbol: string, bar: Candle): void;
-  /** Best bid and ask, where the feed has a book. */
+  /**
+   * Best bid and ask, where the feed has a book; NaN on a side whose levels are not all finite positive prices
+   * (the feed monitor flags either a crossed or a non-finite book).
+   */
   onBook?(symbol: string, bestBid: number, bestAsk: number): void;
+  /** The whole book (valid levels only), where the feed watches books: paper fills walk it. */
+  onOrderBook?(symbol: string, book: OrderBook): void;
+  /** Public trades, oldest first, each once, where the feed watches trades. */
+  onTrade?(symbol: string, trade: PublicTrade): void;
   /** The connection failed or recovered; the feed keeps retrying with backoff on its own. */
   onStatus?(status: { connected: boolean; reason: string }): void;
 }

@@ -1,3 +1,4 @@
+import type { ClosedTrade } from "../../domain/trade.js";
 import type { DecisionRecord } from "../decision.js";
 import type { TradingSession } from "./trading-session.js";
 
@@ -22,9 +23,83 @@ export interface SessionStatus {
   readonly feeds: Record<string, { healthy: boolean; problems: string[] }>;
   readonly storeHealthy: boolean;
   readonly lastDecisions: readonly DecisionRecord[];
+  /** Per market (crypto, equities…) when the session mixes markets: one portfolio, seen market by market. */
+  readonly markets?: Readonly<Record<string, MarketStatus>>;
 }
 
-export function sessionStatus(session: TradingSession, now: number): SessionStatus {
+export interface MarketStatus {
+  readonly symbols: readonly string[];
+  readonly openPositions: number;
+  /** Σ |quantity × mark| of the market's positions. */
+  readonly exposure: number;
+  readonly unrealizedPnl: number;
+  /** Net P&L of the trades closed in this market since the process started (fees and funding included). */
+  readonly realizedPnl: number;
+  readonly healthy: boolean;
+  readonly problems: readonly string[];
+}
+
+/** The market of a session symbol: crypto pairs are BASE/QUOTE, stocks and ETFs bare tickers (AAPL). */
+export function marketOfSymbol(symbol: string): string {
+  return symbol.includes("/") ? "crypto" : "equities";
+}
+
+/** One portfolio seen market by market: positions, exposure, P&L and feed health of each market's symbols. */
+export function marketSummary(input: {
+  readonly symbols: readonly string[];
+  readonly marketOf: (symbol: string) => string;
+  readonly positions: readonly { symbol: string; quantity: number; markPrice: number; unrealizedPnl: number }[];
+  readonly realized: (symbol: string) => number;
+  readonly problems: (symbol: string) => readonly string[];
+}): Record<string, MarketStatus> {
+  const markets: Record<string, MarketStatus> = {};
+  for (const symbol of input.symbols) {
+    const name = input.marketOf(symbol);
+    const m = markets[name] ?? {
+      symbols: [],
+      openPositions: 0,
+      exposure: 0,
+      unrealizedPnl: 0,
+      realizedPnl: 0,
+      healthy: true,
+      problems: [],
+    };
+    const p = input.positions.find((x) => x.symbol === symbol);
+    const problems = input.problems(symbol);
+    markets[name] = {
+      symbols: [...m.symbols, symbol],
+      openPositions: m.openPositions + (p ? 1 : 0),
+      exposure: m.exposure + (p ? Math.abs(p.quantity * p.markPrice) : 0),
+      unrealizedPnl: m.unrealizedPnl + (p?.unrealizedPnl ?? 0),
+      realizedPnl: m.realizedPnl + input.realized(symbol),
+      healthy: m.healthy && problems.length === 0,
+      problems: [...m.problems, ...problems.map((x) => `${symbol} ${x}`)],
+    };
+  }
+  return markets;
+}
+
+/** Net P&L of closed trades per symbol, fed by the runtime after each committed step. */
+export class RealizedBySymbol {
+  readonly #pnl = new Map<string, number>();
+  add(trades: readonly ClosedTrade[]): void {
+    for (const t of trades) this.#pnl.set(t.symbol, (this.#pnl.get(t.symbol) ?? 0) + t.netPnl);
+  }
+  of(symbol: string): number {
+    return this.#pnl.get(symbol) ?? 0;
+  }
+}
+
+/**
+ * The status of `session` at `now`; with `marketOf` (symbol → market), also one line per market: exposure,
+ * unrealized and realized P&L (from `realized`), and feed health.
+ */
+export function sessionStatus(
+  session: TradingSession,
+  now: number,
+  marketOf?: Readonly<Record<string, string>>,
+  realized?: RealizedBySymbol,
+): SessionStatus {
   const portfolio = session.portfolio;
   const positions = session.options.slots
     .map((slot) => portfolio.position(slot.symbol))
@@ -38,6 +113,16 @@ export function sessionStatus(session: TradingSession, now: number): SessionStat
       unrealizedPnl: p.unrealizedPnl,
     }));
   const equity = portfolio.equity();
+  const feeds = session.monitor.health();
+  const markets = marketOf
+    ? marketSummary({
+        symbols: session.options.slots.map((slot) => slot.symbol),
+        marketOf: (symbol) => marketOf[symbol] ?? marketOfSymbol(symbol),
+        positions,
+        realized: (symbol) => realized?.of(symbol) ?? 0,
+        problems: (symbol) => feeds[symbol]?.problems ?? [],
+      })
+    : undefined;
   return {
     time: now,
     steps: session.steps,
@@ -48,9 +133,10 @@ export function sessionStatus(session: TradingSession, now: number): SessionStat
     positions,
     openOrders: session.engine.orders.open().length,
     halted: session.engine.halted ? session.engine.haltReason : null,
-    feeds: session.monitor.health(),
+    feeds,
     storeHealthy: session.storeHealthy,
     lastDecisions: session.recentDecisions.slice(-3),
+    ...(markets ? { markets } : {}),
   };
 }
 
@@ -68,6 +154,12 @@ export function formatSessionStatus(status: SessionStatus, header: string): stri
   for (const p of status.positions) {
     const pnl = p.unrealizedPnl >= 0 ? `+${money(p.unrealizedPnl)}` : money(p.unrealizedPnl);
     lines.push(`  ${p.symbol} ${p.side} ${p.quantity} @ ${money(p.entryPrice)} → ${money(p.markPrice)} (${pnl})`);
+  }
+  for (const [name, m] of Object.entries(status.markets ?? {})) {
+    const pnl = m.unrealizedPnl + m.realizedPnl;
+    lines.push(
+      `  ${name}: ${m.openPositions}/${m.symbols.length} open · exposure ${money(m.exposure)} · P&L ${pnl >= 0 ? "+" : ""}${money(pnl)} (realized ${money(m.realizedPnl)}) · ${m.healthy ? "healthy" : m.problems.join("; ")}`,
+    );
   }
   for (const d of status.lastDecisions) lines.push(`  ${hhmm(d.time)} ${d.symbol} ${d.action} → ${describeOutcome(d)}`);
   const sick = Object.entries(status.feeds).filter(([, f]) => !f.healthy);

@@ -8,6 +8,7 @@ import type { MarketTape } from "./market-tape.js";
 import { exchangeInfoBody, type SimListing, type SimVenue } from "./sim-markets.js";
 import type { SimMatchingEngine } from "./sim-matching.js";
 import { binanceErrors, type SimOrderType, type SimSide, type SimTimeInForce } from "./sim-orders.js";
+import { aggTradeRow, recentTradeRow, tradesBetween } from "./sim-trades.js";
 import {
   futuresAccountBody,
   futuresOrderBody,
@@ -48,6 +49,10 @@ const PUBLIC_ROUTES: Readonly<Record<string, (context: RestContext, params: Para
   "GET /fapi/v1/klines": (context, params) => klines(context, "futures", params, 1500),
   "GET /api/v3/depth": (context, params) => depth(context, "spot", params),
   "GET /fapi/v1/depth": (context, params) => depth(context, "futures", params),
+  "GET /api/v3/aggTrades": (context, params) => aggTrades(context, "spot", params),
+  "GET /fapi/v1/aggTrades": (context, params) => aggTrades(context, "futures", params),
+  "GET /api/v3/trades": (context, params) => recentTrades(context, "spot", params),
+  "GET /fapi/v1/trades": (context, params) => recentTrades(context, "futures", params),
   "GET /api/v3/ticker/24hr": (context, params) => ticker(context, "spot", params),
   "GET /fapi/v1/ticker/24hr": (context, params) => ticker(context, "futures", params),
   "GET /fapi/v1/premiumIndex": (context, params) => premiumIndex(context, params),
@@ -222,6 +227,45 @@ function depth(context: RestContext, venue: SimVenue, params: Params): unknown {
     bids: book.bids.map((level) => [String(level.price), String(level.quantity)]),
     asks: book.asks.map((level) => [String(level.price), String(level.quantity)]),
   };
+}
+
+/**
+ * Binance's aggregate trades: from `fromId`, or within [startTime, endTime] (at most an hour apart), else the latest
+ * `limit` (default 500, at most 1000). One simulated trade per second, so an id is a second since the epoch.
+ */
+function aggTrades(context: RestContext, venue: SimVenue, params: Params): unknown {
+  const tape = tapeOf(context, venue, params);
+  const step = context.engine.listing(venue, symbolOf(params)).filters.stepSize;
+  const limit = params["limit"] === undefined ? 500 : Number(params["limit"]);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw binanceErrors.badParameter("limit");
+  const now = context.now();
+  const start = params["startTime"] === undefined ? undefined : Number(params["startTime"]);
+  const end = params["endTime"] === undefined ? undefined : Number(params["endTime"]);
+  if (start !== undefined && !Number.isFinite(start)) throw binanceErrors.badParameter("startTime");
+  if (end !== undefined && !Number.isFinite(end)) throw binanceErrors.badParameter("endTime");
+  if (start !== undefined && end !== undefined && end - start > 3_600_000) throw binanceErrors.badParameter("endTime");
+  let rows: ReturnType<typeof tradesBetween>;
+  if (params["fromId"] !== undefined) {
+    const from = Number(params["fromId"]) * 1000;
+    if (!Number.isFinite(from)) throw binanceErrors.badParameter("fromId");
+    rows = tradesBetween(tape, from, Math.min(now, from + (limit - 1) * 1000), step, limit);
+  } else if (start !== undefined || end !== undefined) {
+    const from = start ?? (end as number) - 3_600_000;
+    // Binance: from the start, the first `limit` trades up to the end.
+    const to = Math.min(now, end ?? from + 3_600_000, from + (limit - 1) * 1000 + 999);
+    rows = tradesBetween(tape, from, to, step, limit);
+  } else rows = tradesBetween(tape, now - limit * 1000, now, step, limit);
+  return rows.map((trade) => aggTradeRow(trade, venue));
+}
+
+/** Binance's recent trades list: the latest `limit` (default 500, at most 1000). */
+function recentTrades(context: RestContext, venue: SimVenue, params: Params): unknown {
+  const tape = tapeOf(context, venue, params);
+  const step = context.engine.listing(venue, symbolOf(params)).filters.stepSize;
+  const limit = params["limit"] === undefined ? 500 : Number(params["limit"]);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw binanceErrors.badParameter("limit");
+  const now = context.now();
+  return tradesBetween(tape, now - limit * 1000, now, step, limit).map((trade) => recentTradeRow(trade, venue));
 }
 
 /** The book's update id at `time`: the book changes at most once per market millisecond. */

@@ -1,6 +1,6 @@
 /**
  * The simulated exchange's WebSocket side, in Binance's formats: market streams (`<symbol>@kline_<interval>`,
- * `@trade`/`@aggTrade`, diff depth `@depth[@100ms]`) subscribed with `{"method":"SUBSCRIBE"}` on /ws/<n> (spot) and
+ * `@trade`/`@aggTrade`, diff depth `@depth[@100ms]`, partial book depth `@depth<5|10|20>[@100ms]`) subscribed with `{"method":"SUBSCRIBE"}` on /ws/<n> (spot) and
  * /fapi-ws/{market,public}/ws/<n> (futures); the spot user data stream through the WebSocket API
  * (/ws-api/v3, `userDataStream.subscribe.signature`, events wrapped in `{subscriptionId, event}`); the futures user
  * data stream on /fapi-ws/private/ws?listenKey=… (ORDER_TRADE_UPDATE).
@@ -10,10 +10,12 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BINANCE_INTERVAL_MS, binanceDecimal } from "../../data/exchange/binance-wire.js";
 import type { MarketTape } from "./market-tape.js";
+import { bookAround } from "./sim-book.js";
 import type { SimListing, SimVenue } from "./sim-markets.js";
 import type { SimMatchingEngine } from "./sim-matching.js";
 import type { SimOrderEvent } from "./sim-orders.js";
 import { bookUpdateId } from "./sim-rest.js";
+import { tradeEvent, tradesBetween } from "./sim-trades.js";
 import { executionReport, orderTradeUpdate } from "./sim-wire.js";
 
 interface Connection {
@@ -41,7 +43,6 @@ export interface SimWsContext {
 export class SimWebSockets {
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly connections = new Set<Connection>();
-  private nextTradeId = 9_000_001;
   private readonly waiters: { readonly stream: string; readonly resolve: () => void }[] = [];
 
   constructor(private readonly context: SimWsContext) {
@@ -81,8 +82,11 @@ export class SimWebSockets {
         const tape = this.context.tapes.get(symbol);
         if (tape === undefined || channel === undefined) continue;
         if (channel.startsWith("kline_")) this.sendKlines(connection, tape, symbol, channel.slice(6), from, to);
-        else if (channel === "trade" || channel === "aggTrade") this.sendTrade(connection, tape, symbol, channel, to);
+        else if (channel === "trade" || channel === "aggTrade")
+          this.sendTrades(connection, tape, symbol, channel, from, to);
         else if (channel === "depth") this.sendDepth(connection, symbol, from, to);
+        else if (PARTIAL_DEPTH.test(channel))
+          this.sendPartialDepth(connection, symbol, Number(channel.slice(5)), from, to);
       }
     }
   }
@@ -222,16 +226,43 @@ export class SimWebSockets {
     if (forming !== undefined) this.send(connection, klineEvent(symbol, interval, intervalMs, forming, false, to));
   }
 
-  private sendTrade(connection: Connection, tape: MarketTape, symbol: string, channel: string, time: number) {
-    const price = tape.priceAt(time);
+  /** The trades printed in (from, to], the last 100 at most when the market jumped ahead. */
+  private sendTrades(
+    connection: Connection,
+    tape: MarketTape,
+    symbol: string,
+    channel: "trade" | "aggTrade",
+    from: number,
+    to: number,
+  ) {
     const step = this.context.engine.listing(connection.venue, symbol).filters.stepSize;
-    const tradeId = this.nextTradeId++;
-    const base = { E: time, s: symbol, p: String(price), q: binanceDecimal(step * 10), T: time, m: tradeId % 2 === 0 };
-    const event =
-      channel === "trade"
-        ? { e: "trade", ...base, t: tradeId, ...(connection.venue === "spot" ? { M: true } : { X: "MARKET" }) }
-        : { e: "aggTrade", ...base, a: tradeId, f: tradeId, l: tradeId };
-    this.send(connection, event);
+    for (const trade of tradesBetween(tape, from + 1, to, step, 100))
+      this.send(connection, tradeEvent(symbol, trade, channel, connection.venue, to));
+  }
+
+  /**
+   * Partial book depth: the top `levels` of the book whole on every update, as Binance sends them (spot: only
+   * `lastUpdateId`, `bids`, `asks`; futures: a `depthUpdate` event carrying the whole top of book).
+   */
+  private sendPartialDepth(connection: Connection, symbol: string, levels: number, from: number, to: number) {
+    const book = this.context.engine.book(connection.venue, symbol, levels);
+    const bids = book.bids.map((level) => [String(level.price), String(level.quantity)]);
+    const asks = book.asks.map((level) => [String(level.price), String(level.quantity)]);
+    if (connection.venue === "spot") {
+      this.send(connection, { lastUpdateId: bookUpdateId(to), bids, asks });
+      return;
+    }
+    this.send(connection, {
+      e: "depthUpdate",
+      E: to,
+      T: to,
+      s: symbol,
+      U: bookUpdateId(from) + 1,
+      u: bookUpdateId(to),
+      pu: bookUpdateId(from),
+      b: bids,
+      a: asks,
+    });
   }
 
   private sendDepth(connection: Connection, symbol: string, from: number, to: number) {
@@ -239,7 +270,9 @@ export class SimWebSockets {
     const next = new Map<string, string>();
     const bids: [string, string][] = [];
     const asks: [string, string][] = [];
-    const previous = connection.lastBook.get(symbol) ?? new Map<string, string>();
+    // A connection's first diff is against the book as it stood at `from`, as Binance's diffs continue the book
+    // the client fetched; against an empty book, the snapshot's levels would never be removed.
+    const previous = connection.lastBook.get(symbol) ?? this.bookKeys(connection.venue, symbol, from);
     for (const [levels, out, sideKey] of [
       [book.bids, bids, "b"],
       [book.asks, asks, "a"],
@@ -271,10 +304,23 @@ export class SimWebSockets {
     this.send(connection, event);
   }
 
+  private bookKeys(venue: SimVenue, symbol: string, time: number): Map<string, string> {
+    const keys = new Map<string, string>();
+    const tape = this.context.tapes.get(symbol);
+    if (tape === undefined) return keys;
+    const book = bookAround(tape.priceAt(time), { ...this.context.engine.listing(venue, symbol).filters, levels: 20 });
+    for (const level of book.bids) keys.set(`b${level.price}`, String(level.quantity));
+    for (const level of book.asks) keys.set(`a${level.price}`, String(level.quantity));
+    return keys;
+  }
+
   private send(connection: Connection, event: unknown): void {
     connection.socket.send(JSON.stringify(event));
   }
 }
+
+/** Binance's partial book depth channels. */
+const PARTIAL_DEPTH = /^depth(5|10|20)$/;
 
 function klineEvent(
   symbol: string,

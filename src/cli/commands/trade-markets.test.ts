@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { isMultiMarket, openMultiMarket, splitSymbols } from "./trade-markets.js";
+
+const base = { timeframe: "1h" as const, speed: 60, seed: "1", warmup: 20, resumeAfter: undefined };
+
+describe("aegis trade markets (alpaca, sim + alpaca)", () => {
+  it("tells crypto pairs from stock tickers and refuses anything else by name", () => {
+    expect(isMultiMarket("sim,alpaca")).toBe(true);
+    expect(isMultiMarket("alpaca")).toBe(true);
+    expect(isMultiMarket("sim")).toBe(false);
+    expect(splitSymbols(["BTC/USDT", "AAPL", "BRK.B"])).toEqual({ crypto: ["BTC/USDT"], stocks: ["AAPL", "BRK.B"] });
+    expect(() => splitSymbols(["aapl?"])).toThrowError(/"aapl\?" is neither BASE\/QUOTE \(crypto\) nor a stock ticker/);
+  });
+
+  it("refuses crypto without the simulated exchange, no stocks at all, and an unknown venue, before starting anything", async () => {
+    await expect(openMultiMarket({ ...base, exchange: "alpaca", symbols: ["BTC/USDT", "AAPL"] })).rejects.toThrow(
+      /crypto pairs need --exchange sim,alpaca/,
+    );
+    await expect(openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT"] })).rejects.toThrow(
+      /needs stock tickers/,
+    );
+    await expect(openMultiMarket({ ...base, exchange: "kraken,alpaca", symbols: ["AAPL"] })).rejects.toThrow(
+      /only "alpaca" or "sim,alpaca"/,
+    );
+  });
+
+  it("opens both local venues on one clock: equities whole shares unless fractionable, no minimum notional", async () => {
+    const markets = await openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT", "AAPL", "GLD"] });
+    try {
+      expect(markets.marketOf).toEqual({ "BTC/USDT": "crypto", AAPL: "equities", GLD: "equities" });
+      expect(markets.instruments.get("GLD")).toMatchObject({ lotSize: 1, minQuantity: 1, minNotional: 0, takerFee: 0 });
+      expect(markets.instruments.get("AAPL")).toMatchObject({ lotSize: 1e-9, minNotional: 0 });
+      expect(markets.instruments.get("BTC/USDT")?.minNotional).toBeGreaterThan(0);
+      expect(markets.hours.calendarOf("GLD").name).toBe("nyse");
+      expect(markets.hours.calendarOf("BTC/USDT").name).toBe("24/7");
+      const bars = await markets.feed.history("GLD", markets.clock.now() - 30 * 86_400_000, 50);
+      expect(bars.length).toBeGreaterThan(20);
+      expect(bars.every((b) => markets.hours.tradableBar("GLD", b.time, 3_600_000))).toBe(true);
+      expect((await markets.feed.history("BTC/USDT", markets.clock.now() - 10 * 3_600_000, 5)).length).toBe(5);
+    } finally {
+      await markets.close();
+    }
+  });
+});
