@@ -37,6 +37,11 @@ export class CrashableStore implements SessionStore {
   readonly inner: MemorySessionStore;
   cutAfterOrders = false;
   #cut = false;
+  #die: () => void = () => {};
+  /** Resolves when the "process" died: waiting for its commits would wait forever. */
+  readonly dead = new Promise<void>((resolve) => {
+    this.#die = resolve;
+  });
   constructor(inner: MemorySessionStore) {
     this.inner = inner;
   }
@@ -45,6 +50,7 @@ export class CrashableStore implements SessionStore {
   }
   cut(): void {
     this.#cut = true;
+    this.#die();
   }
   load(session: string): Promise<SessionState | undefined> {
     return this.inner.load(session);
@@ -53,7 +59,7 @@ export class CrashableStore implements SessionStore {
     if (this.#cut) return new Promise(() => {});
     await this.inner.commit(session, step);
     if (this.cutAfterOrders && step.intents.length > 0) {
-      this.#cut = true;
+      this.cut();
       return new Promise(() => {});
     }
   }
@@ -83,6 +89,8 @@ export interface VenueRig {
   readonly store: MemorySessionStore;
   readonly sleeps: number[];
   launch(strategy: Strategy, extra?: Partial<TradingSessionOptions>): Promise<RigProcess>;
+  /** A second client on the same account: someone (or something) acting at the venue behind the session's back. */
+  outsider(): Promise<CcxtVenueClient>;
   close(): Promise<void>;
 }
 
@@ -108,6 +116,7 @@ export async function startVenueRig(exchangeId: "binance" | "binanceusdm", seed 
   const store = new MemorySessionStore();
   const sleeps: number[] = [];
   const processes: RigProcess[] = [];
+  const outsiders: CcxtVenueClient[] = [];
   const start = sim.now();
   return {
     sim,
@@ -157,9 +166,9 @@ export async function startVenueRig(exchangeId: "binance" | "binanceusdm", seed 
       await session.start();
       await subscribed;
       const settle = async () => {
-        for (let i = 0; i < 4; i++) {
-          await session.flushed();
-          await session.venueIdle();
+        for (let i = 0; i < 4 && !crashable.isCut; i++) {
+          await Promise.race([session.flushed(), crashable.dead]);
+          await Promise.race([session.venueIdle(), crashable.dead]);
         }
       };
       const process: RigProcess = {
@@ -188,7 +197,13 @@ export async function startVenueRig(exchangeId: "binance" | "binanceusdm", seed 
       processes.push(process);
       return process;
     },
+    async outsider() {
+      const client = await createVenueClient({ exchangeId, mode: "sim", local: sim, sleep: async () => {} });
+      outsiders.push(client);
+      return client;
+    },
     async close() {
+      for (const c of outsiders) await c.close().catch(() => {});
       for (const p of processes) await p.client.close().catch(() => {});
       await sim.close();
     },
