@@ -211,7 +211,13 @@ export class TradingSession {
       entryGate: (symbol) => {
         if (!this.storeHealthy) return { layer: "store", reason: this.#storeProblem };
         const mismatch = this.blockedSymbols.get(symbol);
-        return mismatch === undefined ? undefined : { layer: "reconciliation", reason: mismatch };
+        if (mismatch !== undefined) return { layer: "reconciliation", reason: mismatch };
+        // A real venue answers later: while an entry for this symbol waits for its answer, a second one would
+        // double the position (the strategy still sees it flat).
+        const waiting = this.#clientVenue?.openOrders(symbol).find((order) => !order.reduceOnly);
+        return waiting === undefined
+          ? undefined
+          : { layer: "venue", reason: `entry ${waiting.clientOrderId} for ${symbol} still waits for the venue` };
       },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),

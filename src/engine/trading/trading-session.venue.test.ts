@@ -130,6 +130,22 @@ describe.each(["binance", "binanceusdm"] as const)("a testnet session through re
     await p.stop();
   });
 
+  it("sends no second entry for a symbol while the first still waits for the venue's answer", async () => {
+    rig = await startVenueRig(exchangeId);
+    const p = await rig.launch(
+      scripted({ 1: { action: "buy", reason: "first" }, 2: { action: "buy", reason: "again" } }, rig.start),
+    );
+    // The order never arrives and the venue cannot be asked about it for a while: its fate stays unknown.
+    rig.sim.faults.add({ kind: "drop-connection" }, { path: orderPath, method: "POST" });
+    rig.sim.faults.add({ kind: "drop-connection" }, { path: orderPath, method: "GET", times: 30 });
+    await p.advance(3);
+    const again = rig.store.all("live-1", "decisions").find((d) => d.time === rig!.start + 2 * 60_000);
+    expect(again?.outcome).toBe("rejected");
+    expect(again?.risk[0]?.verdicts).toMatchObject([{ layer: "venue", verdict: "deny" }]);
+    expect(venueIds()).toEqual([]);
+    await p.stop();
+  });
+
   it("a refusal by the venue is a recorded rejection; a rate limit is waited out and the order sent once", async () => {
     rig = await startVenueRig(exchangeId);
     const p = await rig.launch(scripted(ROUND_TRIPS, rig.start));
