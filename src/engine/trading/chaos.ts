@@ -70,7 +70,7 @@ function randomFault(rand: () => number): SimFault {
   if (pick < 0.45) return { kind: "rate-limit", retryAfterSeconds: 1 };
   if (pick < 0.6) return { kind: "server-error", status: 503 };
   if (pick < 0.8) return { kind: "drop-connection" };
-  if (pick < 0.9) return { kind: "malformed" };
+  if (pick < 0.95) return { kind: "malformed" };
   return { kind: "timeout", process: true };
 }
 
@@ -157,9 +157,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           timer = setTimeout(() => run.child.kill("SIGKILL"), life);
         }
       });
+      let trading = false;
+      void run.started.then(() => {
+        trading = true;
+      });
       const faults = setInterval(() => {
-        // At most a few waiting at once, so that faults hit at random moments instead of piling up.
-        if (sim.faults.pending < 3 && rand() < (o.faultRate ?? 0.1)) {
+        // Faults hit runs that trade (a start-up that hangs on a held answer would only slow the run down), at
+        // most a few waiting at once, so that they land at random moments instead of piling up.
+        if (trading && sim.faults.pending < 3 && rand() < (o.faultRate ?? 0.1)) {
           const path = ORDER_PATHS[Math.floor(rand() * ORDER_PATHS.length)] as string;
           sim.faults.add(randomFault(rand), { path });
         }
@@ -171,6 +176,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const exit = await run.exited;
       clearTimeout(timer);
       clearInterval(faults);
+      sim.faults.clear();
       stopWatching();
       if (exit.signal === "SIGKILL") {
         kills++;
