@@ -53,6 +53,7 @@ export function registerCommands(program: Command): void {
     .option("--seed <seed>", "simulated exchange only: seed of its markets", "42")
     .option("--steps <n>", "stop after this many time steps (demos and tests)")
     .option("--live", "second gate for --mode live (the config must also say trading.live: true)")
+    .option("--venue-url <url>", "--exchange sim: a simulated exchange already running at this http://127.0.0.1:PORT")
     .option("--no-status", "do not print the status block")
     .option("--supervise", "run the bot in a child process and restart it with backoff when it crashes")
     .action(async (options, command: Command) => {

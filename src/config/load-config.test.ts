@@ -102,6 +102,12 @@ describe("loadConfig", () => {
     expect(config.exchanges.binance?.apiKey).toBe("k");
   });
 
+  it("leaves venue keys (AEGIS_BINANCE_KEY, AEGIS_BINANCE_TESTNET_SECRET) to the venue credentials", () => {
+    const env = { AEGIS_BINANCE_KEY: "k", AEGIS_BINANCE_TESTNET_SECRET: "s" };
+    const file = tempFile("k.yaml", "");
+    expect(loadConfig({ env, file }).source).toBe(file);
+  });
+
   it("rejects an unknown AEGIS_ environment variable by the key it maps to", () => {
     expect(() => loadConfig({ env: { AEGIS_DATA_DRI: "x" }, file: tempFile("c.yaml", "") })).toThrowError(
       /unknown key dataDri/,

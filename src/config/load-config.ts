@@ -11,6 +11,8 @@ export const DEFAULT_CONFIG_FILE = "aegis.yaml";
 const ENV_PREFIX = "AEGIS_";
 /** Environment variables with the prefix that are not configuration keys. */
 const ENV_NOT_CONFIG = new Set(["AEGIS_CONFIG"]);
+/** Venue keys (venue-credentials.ts: AEGIS_BINANCE_KEY, AEGIS_BINANCE_TESTNET_SECRET, …) are read there, not here. */
+const VENUE_KEY = /^AEGIS_[A-Z0-9]+(_TESTNET)?_(KEY|SECRET)$/;
 
 export interface LoadConfigOptions {
   /** Path given by --config; when absent, AEGIS_CONFIG, then ./aegis.yaml if it exists. */
@@ -67,7 +69,8 @@ function readYamlObject(file: string): Record<string, unknown> {
 function envOverrides(env: NodeJS.ProcessEnv): { path: string[]; value: unknown }[] {
   const out: { path: string[]; value: unknown }[] = [];
   for (const [name, text] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || ENV_NOT_CONFIG.has(name) || text === undefined) continue;
+    if (!name.startsWith(ENV_PREFIX) || ENV_NOT_CONFIG.has(name) || VENUE_KEY.test(name) || text === undefined)
+      continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split("__")

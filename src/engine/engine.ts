@@ -83,7 +83,7 @@ export interface EngineParts {
    * with the name recorded as the refusing layer. Exits always go out. Unlike a risk layer, it adds no verdict
    * while it allows, so records stay those of a backtest.
    */
-  readonly entryGate?: () => { layer: string; reason: string } | undefined;
+  readonly entryGate?: (symbol: string) => { layer: string; reason: string } | undefined;
   /** Keep every decision record in memory (`decisions`); on by default. */
   readonly recordDecisions?: boolean;
   /** Stops, trailing, break-even, partial take-profit on open positions. */
@@ -321,7 +321,7 @@ export class Engine {
     for (let k = 0; k < wanted.length; k++) {
       const w = wanted[k] as (typeof wanted)[number];
       const leverage = slot.config.leverage ?? 1;
-      const blocked = w.reduceOnly ? undefined : this.#entryBlocked();
+      const blocked = w.reduceOnly ? undefined : this.#entryBlocked(symbol);
       const verdict =
         blocked !== undefined
           ? blockedEntry(blocked)
@@ -422,9 +422,9 @@ export class Engine {
     if (!this.#halted) this.#halt(time, reason);
   }
 
-  #entryBlocked(): { layer: string; reason: string } | undefined {
+  #entryBlocked(symbol: string): { layer: string; reason: string } | undefined {
     if (this.#stoppedBy !== undefined) return { layer: "emergency-stop", reason: this.#stoppedBy };
-    return this.#entryGate?.();
+    return this.#entryGate?.(symbol);
   }
 
   #halt(time: number, reason: string): void {

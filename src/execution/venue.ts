@@ -22,6 +22,8 @@ export type VenueReport =
       readonly leverage: number;
       /** Base quantity of the order still working after this fill; 0 when the order is done. */
       readonly remaining: number;
+      /** The venue's id of this fill, where a real venue gave one (the store keys fills by it). */
+      readonly tradeId?: string;
     }
   | {
       readonly type: "cancelled" | "expired";

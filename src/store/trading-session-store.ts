@@ -153,10 +153,11 @@ export class StoreSessionStore implements SessionStore {
           },
           f.time,
         );
-      // The simulated venue fills an order at most once per bar: order and bar time identify the fill.
+      // A real venue names its fills; the simulated one fills an order at most once per bar, so order and bar
+      // time identify the fill.
       await tx.fills.insert({
         clientOrderId: f.clientOrderId,
-        venueTradeId: `${f.clientOrderId}@${f.time}`,
+        venueTradeId: report.tradeId ?? `${f.clientOrderId}@${f.time}`,
         symbol: f.symbol,
         side: f.side,
         qty: f.quantity,

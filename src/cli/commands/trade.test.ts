@@ -12,10 +12,16 @@ const dir = mkdtempSync(join(tmpdir(), "aegis-trade-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the real `aegis` entry point in a fresh process; resolves when it exits. */
-function aegis(args: string[], signalAfter?: { text: RegExp; signal: NodeJS.Signals }) {
+function aegis(
+  args: string[],
+  signalAfter?: { text: RegExp; signal: NodeJS.Signals },
+  env: Readonly<Record<string, string | undefined>> = {},
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
     const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
       cwd: dir,
+      // An undefined value removes the variable.
+      env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
     });
     let stdout = "";
     let stderr = "";
@@ -125,6 +131,71 @@ describe("aegis trade", () => {
     const noFlag = await aegis(["--config", config, "trade", "--mode", "live", "--store", join(dir, "live.sqlite")]);
     expect(noFlag.code).toBe(2);
     expect(noFlag.stderr).toMatch(/got trading.live=true and --live=false/);
+  }, 60_000);
+
+  it("trades testnet on the embedded exchange through the CCXT venue client: orders filled, reconciled at start", async () => {
+    const store = join(dir, "testnet.sqlite");
+    const spec = join(dir, "fast-cross.yaml");
+    writeFileSync(
+      spec,
+      "name: fast-cross\nindicators:\n  fast: { type: sma, period: 2 }\n  slow: { type: sma, period: 4 }\n" +
+        "entry:\n  long: { crossAbove: [fast, slow] }\nexit:\n  long: { crossBelow: [fast, slow] }\n",
+    );
+    const args = ["trade", "--mode", "testnet", "--symbols", "BTC/USDT", "--speed", "600", "--warmup", "40"];
+    const run = await aegis([...args, "--steps", "25", "--cash", "5000", "--strategy", spec, "--store", store]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Aegis testnet · simulated exchange \(Binance wire\) ×600 · 1m/);
+    const again = await aegis([...args, "--steps", "2", "--cash", "5000", "--strategy", spec, "--store", store]);
+    expect(again.code).toBe(0);
+    const opened = await openStore(store);
+    try {
+      const orders = await opened.orders.range();
+      expect(orders.length).toBeGreaterThan(0);
+      for (const order of orders) {
+        expect(order.clientOrderId).toMatch(/^testnet-sim-1m-\d+$/);
+        expect(order.status).toBe("filled");
+      }
+      const reconciled = await opened.events.list({ kind: "RECONCILED" });
+      expect(reconciled).toHaveLength(2);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it("refuses live trading with both gates but no keys in the environment, naming them (exit 2)", async () => {
+    const config = join(dir, "live-keys.yaml");
+    writeFileSync(config, "trading:\n  live: true\n");
+    const run = await aegis(
+      [
+        "--config",
+        config,
+        "trade",
+        "--mode",
+        "live",
+        "--live",
+        "--exchange",
+        "binance",
+        "--store",
+        join(dir, "k.sqlite"),
+      ],
+      undefined,
+      { AEGIS_BINANCE_KEY: undefined, AEGIS_BINANCE_SECRET: undefined },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /live trading on binance needs API keys: set AEGIS_BINANCE_KEY and AEGIS_BINANCE_SECRET/,
+    );
+    const badUrl = await aegis([
+      "trade",
+      "--mode",
+      "testnet",
+      "--venue-url",
+      "http://example.com",
+      "--store",
+      join(dir, "k.sqlite"),
+    ]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/--venue-url must be http:\/\/127.0.0.1:PORT/);
   }, 60_000);
 
   it("names a bad option value with exit code 2 before starting anything", async () => {

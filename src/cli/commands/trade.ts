@@ -14,6 +14,10 @@ import { marketHoursLayer } from "../../execution/market-hours-layer.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { fixedBps, noSlippage } from "../../execution/slippage.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
+import type { CcxtVenueClient } from "../../execution/venue/ccxt-venue-client.js";
+import { createVenueClient } from "../../execution/venue/create-venue-client.js";
+import { VenueCapabilityError } from "../../execution/venue/venue-capabilities.js";
+import { credentialsFromEnvironment, MissingCredentialsError } from "../../execution/venue/venue-credentials.js";
 import {
   buildNotify,
   formatAlertsLine,
@@ -42,6 +46,7 @@ export interface TradeCliOptions {
   store?: string;
   session?: string;
   live?: boolean;
+  venueUrl?: string;
   steps?: string;
   warmup: string;
   seed: string;
@@ -60,20 +65,30 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const { config } = loadConfig({ file: globals.config });
   const mode = options.mode as (typeof MODES)[number];
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, got "${options.mode}"`);
-  if (mode !== "paper") {
-    // Orders at a venue: the double gate for live first, then what is and is not wired.
-    if (mode === "live" && !(options.live === true && config.trading.live === true)) {
-      throw new UsageError(
-        "live trading needs both `trading.live: true` in the config file and --live on the command line; " +
-          `got trading.live=${config.trading.live} and --live=${options.live === true}`,
-      );
-    }
+  // Live: the double gate before anything else.
+  if (mode === "live" && !(options.live === true && config.trading.live === true)) {
     throw new UsageError(
-      `--mode ${mode}: order routing to a venue is not available in this version; the venue client ` +
-        "(src/execution/venue) is tested against the local exchange but not yet wired into the trading session. " +
-        "Use --mode paper.",
+      "live trading needs both `trading.live: true` in the config file and --live on the command line; " +
+        `got trading.live=${config.trading.live} and --live=${options.live === true}`,
     );
   }
+  if (options.venueUrl !== undefined && options.exchange !== "sim")
+    throw new UsageError(`--venue-url is for --exchange sim only, got --exchange ${options.exchange}`);
+  const venueOrigin = options.venueUrl === undefined ? undefined : simOrigin(options.venueUrl);
+  if (mode !== "paper" && options.exchange !== "sim" && !VENUE_EXCHANGES.includes(options.exchange))
+    throw new UsageError(
+      `--mode ${mode} trades on ${VENUE_EXCHANGES.join(", ")} or sim (the local exchange); got --exchange ${options.exchange}`,
+    );
+  // Keys are checked before anything is opened or asked of the network.
+  if (mode !== "paper" && options.exchange !== "sim") {
+    try {
+      credentialsFromEnvironment(options.exchange, mode);
+    } catch (error) {
+      if (error instanceof MissingCredentialsError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const contracts = mode !== "paper" && options.exchange === "binanceusdm";
   const timeframe = options.timeframe as Timeframe;
   if (!(timeframe in TIMEFRAMES))
     throw new UsageError(`--timeframe ${options.timeframe} is not one of ${Object.keys(TIMEFRAMES).join(", ")}`);
@@ -102,18 +117,28 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
   const sessionStore = new StoreSessionStore(store, options.exchange);
-  const sessionName = options.session ?? `paper-${options.exchange}-${timeframe}`;
+  const sessionName = options.session ?? `${mode}-${options.exchange}-${timeframe}`;
+  if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
+    throw new UsageError(
+      `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
+    );
   const saved = await sessionStore.load(sessionName);
 
   let sim: SimExchange | undefined;
   let clock: Clock = systemClock;
   let exchange: Exchange | undefined;
+  let local: { url: string; wsUrl: string } | undefined;
   // Equities (and crypto beside them) on the local Alpaca: markets, feed and clock come from trade-markets.ts.
   const multi = isMultiMarket(options.exchange)
     ? await openMultiMarket({ ...options, symbols, timeframe, speed, warmup, resumeAfter: saved?.close })
     : undefined;
   if (multi) clock = multi.clock;
-  else if (options.exchange === "sim") {
+  else if (venueOrigin !== undefined) {
+    // A simulated exchange in another process: its market time, advanced at --speed from the time it tells now.
+    local = venueOrigin;
+    clock = await remoteSimClock(venueOrigin.url, speed);
+    exchange = await connectCcxt({ exchangeId: "binance", local });
+  } else if (options.exchange === "sim") {
     // The embedded market is the same seeded path on every start; a resumed session continues where it stopped.
     const startTime = Date.UTC(2024, 0, 1);
     const warmMinutes = (warmup + 10) * (TIMEFRAMES[timeframe] / 60_000);
@@ -139,11 +164,39 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     const market = sim;
     // The session runs on the exchange's market time, which runs `speed` times faster than the wall clock.
     clock = { now: () => market.now(), setTimer: (ms, callback) => systemClock.setTimer(ms / speed, callback) };
-    exchange = await connectCcxt({ exchangeId: "binance", local: { url: sim.url, wsUrl: sim.wsUrl } });
+    local = { url: sim.url, wsUrl: sim.wsUrl };
+    exchange = await connectCcxt({ exchangeId: "binance", local });
   } else {
-    exchange = await connectCcxt({ exchangeId: options.exchange });
+    exchange = await connectCcxt({ exchangeId: options.exchange, sandbox: mode === "testnet" });
   }
-  const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols);
+  const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols, contracts);
+  // Testnet and live: orders go through the CCXT venue client, the same code against the local exchange as
+  // against Binance; keys come from the environment only.
+  let venueClient: CcxtVenueClient | undefined;
+  if (mode !== "paper") {
+    if (multi)
+      throw new UsageError(
+        `--mode ${mode} trades one Binance venue; several markets (--exchange ${options.exchange}) run in paper mode only`,
+      );
+    try {
+      venueClient = await createVenueClient(
+        local !== undefined
+          ? { exchangeId: "binance", mode: "sim", local }
+          : { exchangeId: options.exchange, mode: mode === "live" ? "live" : "testnet" },
+      );
+    } catch (error) {
+      await sim?.close();
+      await exchange?.close();
+      await store.close();
+      if (error instanceof MissingCredentialsError || error instanceof VenueCapabilityError)
+        throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (mode === "live")
+    console.log(
+      `LIVE trading on ${options.exchange}: ${symbols.join(", ")} from ${cash} ${instruments.get(symbols[0] as string)?.quote} of the account's funds; real orders, real money.`,
+    );
 
   const books = multi?.books ?? new OrderBookCache(clock);
   const realized = new RealizedBySymbol();
@@ -151,7 +204,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const slippage = new BookSlippage({ books, fallback, maxAgeMs: Math.max(60_000, 2 * TIMEFRAMES[timeframe]) });
   const riskState = await openRiskState(store);
   const risk = createRiskRuntime(config.risk, { store: riskState });
-  const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}` : options.exchange} · ${timeframe}`;
+  const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
   log.info(
@@ -175,6 +228,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     ),
     timeframe,
     cash,
+    ...(venueClient ? { venueClient, contracts } : {}),
     // Paper fills walk the venue's latest book (20 levels); without one, the configured fixed slippage.
     feed: multi
       ? multi.feed
@@ -258,6 +312,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
       await session.stop();
       // After the session: the last alerts (an emergency stop, the final fills) get their one last try.
       await alerts.notifier.close();
+      await venueClient?.close().catch(() => {});
       await riskState.close().catch(() => {});
       await sim?.close();
       await multi?.close();
@@ -296,6 +351,39 @@ function alertSettingsFromEnv(): NotifySettings {
     if (error instanceof NotifyConfigError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** Exchanges testnet and live can trade (a venue client and its keys exist for them). */
+const VENUE_EXCHANGES = ["binance", "binanceusdm"];
+
+/** `--venue-url`: the REST origin of a local simulated exchange, and its WebSocket origin. */
+function simOrigin(text: string): { url: string; wsUrl: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--venue-url "${text}" is not a URL (e.g. http://127.0.0.1:41234)`);
+  }
+  if (url.protocol !== "http:" || !["127.0.0.1", "localhost"].includes(url.hostname) || url.port === "")
+    throw new UsageError(`--venue-url must be http://127.0.0.1:PORT (a local simulated exchange), got "${text}"`);
+  return { url: `http://127.0.0.1:${url.port}`, wsUrl: `ws://127.0.0.1:${url.port}` };
+}
+
+/** The market clock of a simulated exchange in another process, running at `speed` from its current time. */
+async function remoteSimClock(url: string, speed: number): Promise<Clock> {
+  let serverTime: number;
+  try {
+    const answer = (await (await fetch(`${url}/api/v3/time`)).json()) as { serverTime?: unknown };
+    serverTime = Number(answer.serverTime);
+  } catch (error) {
+    throw new UsageError(`--venue-url ${url}: no simulated exchange answers there (${(error as Error).message})`);
+  }
+  if (!Number.isFinite(serverTime)) throw new UsageError(`--venue-url ${url}: the answer to /api/v3/time has no time`);
+  const wall = Date.now();
+  return {
+    now: () => serverTime + (Date.now() - wall) * speed,
+    setTimer: (ms, callback) => systemClock.setTimer(ms / speed, callback),
+  };
 }
 
 /** Where `aegis stop` leaves its request for a running session (a latch in the store). */
@@ -347,11 +435,16 @@ function strategyPerSymbol(specs: readonly string[], symbols: readonly string[])
 }
 
 /** Tick, lot, minimums and fees of each symbol from the exchange's market list. */
-async function instrumentsOf(exchange: Exchange, symbols: readonly string[]): Promise<Map<string, Instrument>> {
+async function instrumentsOf(
+  exchange: Exchange,
+  symbols: readonly string[],
+  contracts = false,
+): Promise<Map<string, Instrument>> {
   const markets = await exchange.loadMarkets();
   const out = new Map<string, Instrument>();
   for (const symbol of symbols) {
-    const m = markets[symbol];
+    // A USDⓈ-M perpetual is listed as BTC/USDT:USDT; the session trades it as BTC/USDT.
+    const m = markets[contracts ? `${symbol}:${symbol.split("/")[1]}` : symbol];
     if (!m) throw new UsageError(`${exchange.id} does not list ${symbol}`);
     const tick = Number(m.precision?.price);
     const lot = Number(m.precision?.amount);
@@ -363,6 +456,7 @@ async function instrumentsOf(exchange: Exchange, symbols: readonly string[]): Pr
         ...(Number(m.limits?.cost?.min) > 0 ? { minNotional: Number(m.limits?.cost?.min) } : {}),
         makerFee: Number(m.maker ?? 0.001),
         takerFee: Number(m.taker ?? 0.001),
+        ...(contracts ? { kind: "perpetual" as const } : {}),
       }),
     );
   }

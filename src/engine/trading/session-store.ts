@@ -2,6 +2,7 @@ import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { PortfolioSnapshot } from "../../execution/portfolio.js";
 import type { SimulatedVenueSnapshot } from "../../execution/simulated-broker.js";
+import type { ClientVenueSnapshot } from "../../execution/venue/client-venue.js";
 import type { VenueReport } from "../../execution/venue.js";
 import type { DecisionRecord } from "../decision.js";
 
@@ -12,6 +13,8 @@ export interface SessionState {
   readonly portfolio: PortfolioSnapshot;
   /** The simulated venue's working orders and exits (paper mode); null with a real venue, which keeps its own. */
   readonly venue: SimulatedVenueSnapshot | null;
+  /** With a real venue (testnet, live): orders not yet final, the emulated exits and spot dust; absent in paper. */
+  readonly liveVenue?: ClientVenueSnapshot | null;
   /** Last client order id number used; ids above it were never sent (sending waits for the commit). */
   readonly orderSequence: number;
   /** Per symbol: the index and open time of the last bar stepped, to re-align bar indices after a restart. */

@@ -8,6 +8,8 @@ import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { CounterOrderIds, type OrderJournal } from "../../execution/order-manager.js";
 import { Portfolio } from "../../execution/portfolio.js";
 import { SimulatedBroker, type SimulatedBrokerOptions } from "../../execution/simulated-broker.js";
+import { ClientVenue } from "../../execution/venue/client-venue.js";
+import type { VenueClient } from "../../execution/venue/venue-client.js";
 import type { VenueReport } from "../../execution/venue.js";
 import type { FeedHealth } from "../../risk/limits/feed-health.js";
 import type { PositionManager } from "../../risk/position/types.js";
@@ -18,6 +20,7 @@ import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";
 import { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
+import { reconcile } from "./reconcile.js";
 import type { SessionEvent, SessionState, SessionStore, StepRecord } from "./session-store.js";
 import { StepAssembler } from "./step-assembler.js";
 import { StepSpool } from "./step-spool.js";
@@ -42,6 +45,13 @@ export interface TradingSessionOptions {
   readonly clock: Clock;
   /** Paper trading fills on the simulated venue (the backtester's fill model) against the live bars. */
   readonly simulated?: SimulatedBrokerOptions;
+  /**
+   * Testnet and live: orders go to this venue client (CCXT) instead of the simulated venue; the session
+   * reconciles with it at every start. The caller owns the client (closes it after `stop`).
+   */
+  readonly venueClient?: VenueClient;
+  /** The venue client trades USDⓈ-M perpetuals (BTC/USDT there is BTC/USDT:USDT). */
+  readonly contracts?: boolean;
   /** Builds the risk shield; the session adds its feed monitor so that bad data blocks new entries. */
   readonly buildShield?: (feed: FeedHealth) => RiskShield;
   readonly positionManager?: PositionManager;
@@ -115,6 +125,16 @@ export class TradingSession {
   #storeProblem = "";
   readonly #spool: StepSpool | undefined;
   #lastStepClose = 0;
+  /** The real venue (testnet, live), when there is one. */
+  #clientVenue: ClientVenue | undefined;
+  /** Per pending step, the orders to send once it is committed. */
+  #sends: OrderRequest[][] = [];
+  /** Symbols whose stored position differs from the venue's (reconciliation): no new entries. */
+  readonly blockedSymbols = new Map<string, string>();
+  #bookingScheduled = false;
+  /** Alerts about state not yet committed: published once it is. */
+  #alerts: { time: number; level: "warning"; message: string }[] = [];
+  #storeClosed = false;
   /** Last decisions, newest last, for the status display. */
   readonly recentDecisions: DecisionRecord[] = [];
   /** Steps traded since start, and whether the store accepted the last commit. */
@@ -150,6 +170,7 @@ export class TradingSession {
     const o = this.options;
     // Steps spooled during a store outage are newer than what the store holds: they go in first.
     this.#pending = this.#spool?.read() ?? [];
+    this.#sends = this.#pending.map(() => []);
     const saved = this.#pending.at(-1)?.state ?? (await o.store.load(o.session));
     this.resumedFrom = saved;
     const barMs = TIMEFRAMES[o.timeframe];
@@ -170,21 +191,37 @@ export class TradingSession {
     const portfolio = new Portfolio(o.cash);
     this.engine = new Engine({
       portfolio,
-      createBroker: (listener) =>
-        new SimulatedBroker(portfolio, listener, {
-          ...o.simulated,
+      createBroker: (listener) => {
+        if (!o.venueClient)
+          return new SimulatedBroker(portfolio, listener, { ...o.simulated, exitOrderId: () => this.#exitIds.next() });
+        this.#clientVenue = new ClientVenue({
+          client: o.venueClient,
+          listener,
+          clock: o.clock,
+          account: portfolio,
           exitOrderId: () => this.#exitIds.next(),
-        }),
+          ...(o.contracts ? { contracts: true } : {}),
+          onBooked: () => this.#booked(),
+          onIncident: (type, detail, alert) => this.#incident(type, detail, alert),
+        });
+        return this.#clientVenue;
+      },
       orderIds: { next: () => this.#ids.next() },
       journal: this.#journal,
       bus: this.bus,
       ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
-      entryGate: () =>
-        this.pausedBy !== undefined
-          ? { layer: "paused", reason: `new entries paused by ${this.pausedBy}` }
-          : this.storeHealthy
-            ? undefined
-            : { layer: "store", reason: this.#storeProblem },
+      entryGate: (symbol) => {
+        if (this.pausedBy !== undefined) return { layer: "paused", reason: `new entries paused by ${this.pausedBy}` };
+        if (!this.storeHealthy) return { layer: "store", reason: this.#storeProblem };
+        const mismatch = this.blockedSymbols.get(symbol);
+        if (mismatch !== undefined) return { layer: "reconciliation", reason: mismatch };
+        // A real venue answers later: while an entry for this symbol waits for its answer, a second one would
+        // double the position (the strategy still sees it flat).
+        const waiting = this.#clientVenue?.openOrders(symbol).find((order) => !order.reduceOnly);
+        return waiting === undefined
+          ? undefined
+          : { layer: "venue", reason: `entry ${waiting.clientOrderId} for ${symbol} still waits for the venue` };
+      },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
       runId: o.session,
@@ -209,6 +246,7 @@ export class TradingSession {
       this.#restore(saved, portfolio);
       this.#lastStepClose = saved.close;
     }
+    if (this.#clientVenue) await this.#reconcile(now);
     this.#assembler = new StepAssembler({
       symbols: o.slots.map((s) => s.symbol),
       barMs,
@@ -252,7 +290,22 @@ export class TradingSession {
     this.#assembler?.close();
     await this.options.feed.close();
     await this.flushed();
+    // Answers to orders already sent are booked before the store closes.
+    await this.#clientVenue?.idle();
+    await this.flushed();
+    this.#storeClosed = true;
+    this.#clientVenue?.close();
     await this.options.store.close();
+  }
+
+  /** The real venue (testnet, live); undefined in paper. */
+  get venue(): ClientVenue | undefined {
+    return this.#clientVenue;
+  }
+
+  /** Waits until no order sent to a real venue still waits for the venue's answer (tests, graceful stop). */
+  async venueIdle(): Promise<void> {
+    await this.#clientVenue?.idle();
   }
 
   /** Waits until every step so far is committed (tests, graceful stop). */
@@ -292,7 +345,7 @@ export class TradingSession {
     const time = this.options.clock.now();
     this.engine.halt(time, reason);
     if (flatten) {
-      const venue = this.engine.broker as SimulatedBroker;
+      const venue = this.#clientVenue ?? (this.engine.broker as SimulatedBroker);
       for (const slot of this.engine.slots) {
         const last = slot.series().length - 1;
         if (last >= 0 && this.engine.portfolio.positionQuantity(slot.config.symbol) !== 0)
@@ -314,7 +367,7 @@ export class TradingSession {
     this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by });
   }
 
-  #commit(close: number, equity: number): void {
+  #commit(close: number, equity: number, equityTime = close): void {
     const decisions = this.engine.decisions.splice(0);
     for (const d of decisions) {
       this.recentDecisions.push(d);
@@ -331,7 +384,8 @@ export class TradingSession {
       state: {
         close,
         portfolio: portfolio.snapshot(),
-        venue: (this.engine.broker as SimulatedBroker).snapshot(),
+        venue: this.engine.broker instanceof SimulatedBroker ? this.engine.broker.snapshot() : null,
+        ...(this.#clientVenue ? { liveVenue: this.#clientVenue.snapshot() } : {}),
         orderSequence: Math.max(this.#ids.current, this.#exitIds.current),
         bars: barsState,
         haltReason: this.engine.halted ? this.engine.haltReason : null,
@@ -340,19 +394,24 @@ export class TradingSession {
       reports: this.#journal.reports,
       decisions,
       trades,
-      equity: { time: close, equity, cash: portfolio.cash },
+      equity: { time: equityTime, equity, cash: portfolio.cash },
       events: this.#events,
     };
     this.#journal.intents = [];
     this.#journal.reports = [];
     this.#events = [];
     this.#pending.push(record);
+    this.#sends.push(this.#clientVenue?.takeQueued() ?? []);
+    const alerts = this.#alerts.splice(0);
     this.#commits = this.#commits.then(async () => {
       try {
         const spooled = this.#pending.length > 1;
         while (this.#pending.length > 0) {
           await this.options.store.commit(this.options.session, this.#pending[0] as StepRecord);
           this.#pending.shift();
+          // Only now, with their intents in the store, do the step's orders go to the venue.
+          const sends = this.#sends.shift() ?? [];
+          if (sends.length > 0) void this.#clientVenue?.send(sends);
         }
         if (spooled) {
           this.#spool?.write([]);
@@ -361,6 +420,7 @@ export class TradingSession {
           });
         }
         this.storeHealthy = true;
+        for (const alert of alerts) this.bus.publish("ALERT", alert);
         if (this.bus.has("STATE_SAVED"))
           this.bus.publish("STATE_SAVED", {
             time: record.state.close,
@@ -397,12 +457,60 @@ export class TradingSession {
       return index - bar.index;
     };
     portfolio.load(saved.portfolio, shift);
-    if (saved.venue) (this.engine.broker as SimulatedBroker).restore(saved.venue, shift);
+    if (saved.venue && this.engine.broker instanceof SimulatedBroker) this.engine.broker.restore(saved.venue, shift);
+    if (saved.liveVenue && this.#clientVenue) this.#clientVenue.restore(saved.liveVenue, shift);
     // Positions are valued at the last warm-up close, as they were at the end of a step.
     for (const slot of this.engine.slots) {
       const series = slot.series();
       if (series.length > 0) portfolio.mark(slot.config.symbol, series.close[series.length - 1] as number);
     }
+  }
+
+  /**
+   * Reconciliation, part of every start: books what the venue did while the session was down, records each
+   * difference and its decision as a session event, alerts on the flagged ones, and commits that at once.
+   */
+  async #reconcile(now: number): Promise<void> {
+    const venue = this.#clientVenue as ClientVenue;
+    const found = await reconcile({
+      venue,
+      client: this.options.venueClient as VenueClient,
+      prefix: `${this.options.session}-`,
+      symbols: this.options.slots.map((s) => s.symbol),
+      position: (symbol) => this.engine.portfolio.positionQuantity(symbol),
+      contracts: this.options.contracts === true,
+    });
+    for (const d of found) {
+      if (d.decision === "entries-blocked") this.blockedSymbols.set(d.symbol, `reconciliation: ${d.detail}`);
+      this.#incident("RECONCILE", { ...d }, d.flagged);
+    }
+    this.#event(now, "RECONCILED", { differences: found.length, flagged: found.filter((d) => d.flagged).length });
+    // A first start has no step yet: its state is that of now.
+    this.#lastStepClose ||= now;
+    this.#commit(this.#lastStepClose, this.engine.portfolio.equity(), now);
+    await this.flushed();
+  }
+
+  /** Reports booked between steps are committed in a small record of their own, right away. */
+  #booked(): void {
+    if (this.#storeClosed || this.#bookingScheduled) return;
+    this.#bookingScheduled = true;
+    queueMicrotask(() => {
+      this.#bookingScheduled = false;
+      if (this.#storeClosed || !this.engine || (this.#journal.reports.length === 0 && this.#events.length === 0))
+        return;
+      this.#commit(this.#lastStepClose, this.engine.portfolio.equity(), this.options.clock.now());
+    });
+  }
+
+  #incident(type: string, detail: Record<string, unknown>, alert: boolean): void {
+    const time = this.options.clock.now();
+    this.#event(time, type, detail);
+    if (alert) {
+      const what = typeof detail["detail"] === "string" ? detail["detail"] : JSON.stringify(detail);
+      this.#alerts.push({ time, level: "warning", message: `${type}: ${what}` });
+    }
+    this.#booked();
   }
 
   #event(time: number, type: string, payload: unknown): void {
