@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runChaos } from "../src/engine/trading/chaos.js";
+import { runChaos } from "../src/engine/trading/testing/chaos.js";
 
 const { values } = parseArgs({
   options: {

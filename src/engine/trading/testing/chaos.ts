@@ -9,10 +9,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type SimExchange, type SimFault, startSimExchange } from "../../execution/sim-exchange/index.js";
-import { createVenueClient } from "../../execution/venue/create-venue-client.js";
-import { openStore } from "../../store/open-store.js";
-import { StoreSessionStore } from "../../store/trading-session-store.js";
+import { type SimExchange, type SimFault, startSimExchange } from "../../../execution/sim-exchange/index.js";
+import { createVenueClient } from "../../../execution/venue/create-venue-client.js";
+import { openStore } from "../../../store/open-store.js";
+import { StoreSessionStore } from "../../../store/trading-session-store.js";
 
 export interface ChaosOptions {
   /** SIGKILLs to deliver (at least this many; runs that die on their own do not count). */
