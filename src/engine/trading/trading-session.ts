@@ -110,6 +110,7 @@ export class TradingSession {
   #commits: Promise<void> = Promise.resolve();
   #staleTimer: (() => void) | undefined;
   #stopped = false;
+  #paused: { by: string; reason: string } | undefined;
   /** Steps not yet in the store (it was away), oldest first. */
   #pending: StepRecord[] = [];
   #storeProblem = "";
@@ -177,7 +178,12 @@ export class TradingSession {
       journal: this.#journal,
       bus: this.bus,
       ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
-      entryGate: () => (this.storeHealthy ? undefined : { layer: "store", reason: this.#storeProblem }),
+      entryGate: () =>
+        this.#paused
+          ? { layer: "paused", reason: `paused by ${this.#paused.by}: ${this.#paused.reason}` }
+          : this.storeHealthy
+            ? undefined
+            : { layer: "store", reason: this.#storeProblem },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
       runId: o.session,
@@ -230,6 +236,27 @@ export class TradingSession {
       },
     );
     this.#scheduleStaleCheck();
+  }
+
+  /** Who paused new entries and why, while paused (the API's pause; not kept across a restart). */
+  get paused(): { readonly by: string; readonly reason: string } | undefined {
+    return this.#paused;
+  }
+
+  /** No new entries until `resume`; exits, stops and take-profits still run. False if already paused. */
+  pause(by: string, reason: string): boolean {
+    if (this.#paused) return false;
+    this.#paused = { by, reason };
+    this.#event(this.options.clock.now(), "ENTRIES_PAUSED", { by, reason });
+    return true;
+  }
+
+  /** Entries allowed again (other gates aside). False if not paused. */
+  resume(by: string, reason: string): boolean {
+    if (!this.#paused) return false;
+    this.#paused = undefined;
+    this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by, reason });
+    return true;
   }
 
   /** Equity, positions and shield state now. */

@@ -1,0 +1,83 @@
+import type { AegisConfig } from "../config/schema.js";
+import type { ConfigChange } from "../store/repositories/config-history.js";
+import type { StrategyStatus, StrategyTransition } from "../store/repositories/strategies.js";
+import type { StoreSession } from "../store/store.js";
+import { applyOverrides, overridesOf, parseConfigPath } from "./config-changes.js";
+import {
+  type Actor,
+  ConfigRejected,
+  type ConfigView,
+  ControlConflict,
+  ControlNotFound,
+  type SessionControl,
+} from "./session-control.js";
+
+/** A strategy may be approved once it has been validated (or has run in shadow); anything not retired may retire. */
+const APPROVABLE: readonly StrategyStatus[] = ["validated", "shadow"];
+
+export type StoreControl = Pick<
+  SessionControl,
+  "approveStrategy" | "retireStrategy" | "changeConfig" | "rollbackConfig"
+>;
+
+/**
+ * The controls that are records in the store: strategy lifecycle transitions and configuration changes, each with
+ * who, when and why. Configuration changes are validated against the whole configuration (the file's values plus
+ * every change in force) and take effect when `aegis trade` next starts.
+ */
+export function storeControl(store: StoreSession, base: AegisConfig, now: () => number): StoreControl {
+  const transition = async (id: string, to: StrategyStatus, allowed: (s: StrategyStatus) => boolean, actor: Actor) => {
+    const strategy = await store.strategies.get(id);
+    if (!strategy) throw new ControlNotFound(`no strategy with id ${id}`);
+    if (!allowed(strategy.status))
+      throw new ControlConflict(`strategy ${id} is ${strategy.status}; it cannot become ${to} from there`);
+    return store.strategies.transition(id, to, actor.by, actor.reason, now());
+  };
+  return {
+    approveStrategy: (id, actor): Promise<StrategyTransition> =>
+      transition(id, "approved", (s) => APPROVABLE.includes(s), actor),
+    retireStrategy: (id, actor): Promise<StrategyTransition> =>
+      transition(id, "retired", (s) => s !== "retired", actor),
+    async changeConfig(path, value, actor): Promise<ConfigChange> {
+      parseConfigPath(path);
+      const overrides = overridesOf(await store.config.history());
+      overrides.set(path, value);
+      applyOverrides(base, overrides);
+      return store.config.record(path, value, actor.by, actor.reason, now());
+    },
+    async rollbackConfig(changeId, actor): Promise<ConfigChange> {
+      const history = await store.config.history();
+      const change = history.find((c) => c.id === changeId);
+      if (!change) throw new ControlNotFound(`no configuration change with id ${changeId}`);
+      const overrides = overridesOf(history);
+      if (change.oldValue === undefined) overrides.delete(change.key);
+      else overrides.set(change.key, change.oldValue);
+      try {
+        applyOverrides(base, overrides);
+      } catch (error) {
+        if (error instanceof ConfigRejected)
+          throw new ControlConflict(
+            `rolling back change ${changeId} would make the configuration invalid: ${error.message}`,
+          );
+        throw error;
+      }
+      return store.config.rollback(changeId, actor.by, now());
+    },
+  };
+}
+
+/** The configuration the API shows: the base (file + environment) with the changes in force. */
+export function storeConfigView(store: StoreSession | undefined, base: AegisConfig, source: string): ConfigView {
+  return {
+    source,
+    async current() {
+      return store ? applyOverrides(base, overridesOf(await store.config.history())) : base;
+    },
+    history: async () => (store ? store.config.history() : []),
+  };
+}
+
+/** What `aegis trade` calls after opening its store: the configuration it trades with includes the API's changes. */
+export async function withStoredConfig(base: AegisConfig, store: StoreSession): Promise<AegisConfig> {
+  return applyOverrides(base, overridesOf(await store.config.history()));
+}
