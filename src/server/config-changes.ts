@@ -1,4 +1,4 @@
-import { type AegisConfig, configSchema } from "../config/schema.js";
+import type { ZodType } from "zod";
 import type { ConfigChange } from "../store/repositories/config-history.js";
 import { ConfigRejected } from "./session-control.js";
 
@@ -53,14 +53,21 @@ export function overridesOf(history: readonly ConfigChange[]): Map<string, unkno
   return out;
 }
 
+/** A configuration object as the API handles it; the schema that validates it is injected (config sits above server). */
+export type ConfigObject = Record<string, unknown>;
+
 /**
- * `base` with `overrides` applied and validated by the real config schema. A refusal names the configuration
+ * `base` with `overrides` applied and validated by the real config schema (src/config/schema.ts, passed in). A refusal names the configuration
  * field (`risk.limits.maxOpenTrades: Too small …`), so the dashboard can put the message beside that field.
  */
-export function applyOverrides(base: AegisConfig, overrides: ReadonlyMap<string, unknown>): AegisConfig {
-  const raw = structuredClone(base) as unknown as Record<string, unknown>;
+export function applyOverrides<T extends ConfigObject>(
+  schema: ZodType<T>,
+  base: T,
+  overrides: ReadonlyMap<string, unknown>,
+): T {
+  const raw = structuredClone(base) as ConfigObject;
   for (const [path, value] of overrides) setPath(raw, path.split("."), value);
-  const result = configSchema.safeParse(raw);
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = (issue?.path ?? []).map(String).join(".");
@@ -68,7 +75,7 @@ export function applyOverrides(base: AegisConfig, overrides: ReadonlyMap<string,
 }
 
 /** A copy safe to show: exchange keys and passwords replaced, a password inside a store URL too. */
-export function redactConfig(config: AegisConfig): AegisConfig {
+export function redactConfig<T>(config: T): T {
   const walk = (value: unknown, key: string): unknown => {
     if (SECRET_KEYS.has(key) && value !== undefined) return REDACTED;
     if (typeof value === "string" && key === "url") return value.replace(/\/\/([^:/@]+):[^@]*@/, `//$1:${REDACTED}@`);
@@ -77,5 +84,5 @@ export function redactConfig(config: AegisConfig): AegisConfig {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     return value;
   };
-  return walk(config, "") as AegisConfig;
+  return walk(config, "") as T;
 }

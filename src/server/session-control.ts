@@ -1,4 +1,3 @@
-import type { AegisConfig } from "../config/schema.js";
 import type { ConfigChange } from "../store/repositories/config-history.js";
 import type { StrategyTransition } from "../store/repositories/strategies.js";
 
@@ -51,7 +50,7 @@ export interface SessionControl {
 
 /** The configuration as the API shows it: the file + environment + changes made over the API, secrets redacted. */
 export interface ConfigView {
-  current(): Promise<AegisConfig>;
+  current(): Promise<Record<string, unknown>>;
   history(): Promise<ConfigChange[]>;
   /** Where the base configuration came from (file, environment) and when changes take effect. */
   readonly source: string;

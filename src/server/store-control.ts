@@ -1,8 +1,8 @@
-import type { AegisConfig } from "../config/schema.js";
+import type { ZodType } from "zod";
 import type { ConfigChange } from "../store/repositories/config-history.js";
 import type { StrategyStatus, StrategyTransition } from "../store/repositories/strategies.js";
 import type { StoreSession } from "../store/store.js";
-import { applyOverrides, overridesOf, parseConfigPath } from "./config-changes.js";
+import { applyOverrides, type ConfigObject, overridesOf, parseConfigPath } from "./config-changes.js";
 import {
   type Actor,
   ConfigRejected,
@@ -25,7 +25,12 @@ export type StoreControl = Pick<
  * who, when and why. Configuration changes are validated against the whole configuration (the file's values plus
  * every change in force) and take effect when `aegis trade` next starts.
  */
-export function storeControl(store: StoreSession, base: AegisConfig, now: () => number): StoreControl {
+export function storeControl<T extends ConfigObject>(
+  store: StoreSession,
+  config: { readonly schema: ZodType<T>; readonly base: T },
+  now: () => number,
+): StoreControl {
+  const { schema, base } = config;
   const transition = async (id: string, to: StrategyStatus, allowed: (s: StrategyStatus) => boolean, actor: Actor) => {
     const strategy = await store.strategies.get(id);
     if (!strategy) throw new ControlNotFound(`no strategy with id ${id}`);
@@ -42,7 +47,7 @@ export function storeControl(store: StoreSession, base: AegisConfig, now: () => 
       parseConfigPath(path);
       const overrides = overridesOf(await store.config.history());
       overrides.set(path, value);
-      applyOverrides(base, overrides);
+      applyOverrides(schema, base, overrides);
       return store.config.record(path, value, actor.by, actor.reason, now());
     },
     async rollbackConfig(changeId, actor): Promise<ConfigChange> {
@@ -53,7 +58,7 @@ export function storeControl(store: StoreSession, base: AegisConfig, now: () => 
       if (change.oldValue === undefined) overrides.delete(change.key);
       else overrides.set(change.key, change.oldValue);
       try {
-        applyOverrides(base, overrides);
+        applyOverrides(schema, base, overrides);
       } catch (error) {
         if (error instanceof ConfigRejected)
           throw new ControlConflict(
@@ -67,17 +72,27 @@ export function storeControl(store: StoreSession, base: AegisConfig, now: () => 
 }
 
 /** The configuration the API shows: the base (file + environment) with the changes in force. */
-export function storeConfigView(store: StoreSession | undefined, base: AegisConfig, source: string): ConfigView {
+export function storeConfigView<T extends ConfigObject>(
+  store: StoreSession | undefined,
+  config: { readonly schema: ZodType<T>; readonly base: T },
+  source: string,
+): ConfigView {
   return {
     source,
     async current() {
-      return store ? applyOverrides(base, overridesOf(await store.config.history())) : base;
+      return store
+        ? applyOverrides(config.schema, config.base, overridesOf(await store.config.history()))
+        : config.base;
     },
     history: async () => (store ? store.config.history() : []),
   };
 }
 
 /** What `aegis trade` calls after opening its store: the configuration it trades with includes the API's changes. */
-export async function withStoredConfig(base: AegisConfig, store: StoreSession): Promise<AegisConfig> {
-  return applyOverrides(base, overridesOf(await store.config.history()));
+export async function withStoredConfig<T extends ConfigObject>(
+  schema: ZodType<T>,
+  base: T,
+  store: StoreSession,
+): Promise<T> {
+  return applyOverrides(schema, base, overridesOf(await store.config.history()));
 }
