@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
-import { apiConfigSchema } from "../server/api-config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
+import { apiConfigSchema } from "../server/api-config.js";
 
 /**
  * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
