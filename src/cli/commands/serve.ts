@@ -83,9 +83,14 @@ export async function serveCommand(
         `  dashboard and API: ${url}/ (token for guarded routes in ${file})\n  Ctrl-C stops.`,
     );
     await new Promise<void>((done) => {
-      const finish = () => done();
+      const finish = () => {
+        process.off("SIGINT", finish);
+        process.off("SIGTERM", finish);
+        done();
+      };
       process.once("SIGINT", finish);
       process.once("SIGTERM", finish);
+      if (signal?.aborted) finish();
       signal?.addEventListener("abort", finish, { once: true });
     });
     await server.close();

@@ -89,6 +89,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
   const strategies = strategyPerSymbol(options.strategy, symbols);
+  const apiPort = parseApiPort(options.apiPort);
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -217,7 +218,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     api = await startTradeApi({
       ...apiParts,
       configSource,
-      port: parseApiPort(options.apiPort),
+      port: apiPort,
       now: Date.now,
       onStop: (request) => void stop(`emergency stop by ${request.by} (API): ${request.reason}`),
     }).catch(async (error: unknown) => {
