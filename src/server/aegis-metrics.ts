@@ -68,7 +68,7 @@ export function createAegisMetrics(
     REQUEST_BUCKETS,
   );
   registry.gauge("process_resident_memory_bytes", "Resident set size of the process", (gauge) =>
-    gauge.set({}, process.memoryUsage().rss),
+    gauge.set({}, process.memoryUsage.rss()),
   );
   registry.gauge("nodejs_heap_used_bytes", "V8 heap in use", (gauge) => gauge.set({}, process.memoryUsage().heapUsed));
   registry.gauge("aegis_metrics_scrape_timestamp_seconds", "When these values were read", (gauge) =>

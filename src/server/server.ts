@@ -59,7 +59,12 @@ export function createApiServer(
     });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: "not found" }));
   for (const group of groups) group(app, routes, ctx);
-  app.get("/api/openapi.json", async () => routes.openApi({ title: "Aegis API", version: "1" }));
+  // The table is complete once the groups ran: the description is built once, on its first request.
+  let openApi: Record<string, unknown> | undefined;
+  app.get("/api/openapi.json", async () => {
+    openApi ??= routes.openApi({ title: "Aegis API", version: "1" });
+    return openApi;
+  });
   return {
     app,
     routes,

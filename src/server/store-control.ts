@@ -77,12 +77,17 @@ export function storeConfigView<T extends ConfigObject>(
   config: { readonly schema: ZodType<T>; readonly base: T },
   source: string,
 ): ConfigView {
+  // Validating the whole configuration costs milliseconds: done again only when the history has grown.
+  let cached: { version: string; config: T } | undefined;
   return {
     source,
     async current() {
-      return store
-        ? applyOverrides(config.schema, config.base, overridesOf(await store.config.history()))
-        : config.base;
+      if (!store) return config.base;
+      const history = await store.config.history();
+      const version = `${history.length}:${history.at(-1)?.id ?? 0}`;
+      if (cached?.version !== version)
+        cached = { version, config: applyOverrides(config.schema, config.base, overridesOf(history)) };
+      return cached.config;
     },
     history: async () => (store ? store.config.history() : []),
   };
