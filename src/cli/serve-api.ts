@@ -19,6 +19,8 @@ export interface RunningApi {
   readonly url: string;
   readonly tokenFile: string;
   readonly server: ApiServer;
+  /** Where more components register their readiness check (alert channels, AI sources). */
+  readonly readiness: ReadinessRegistry;
   close(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ export async function startTradeApi(parts: {
     url,
     tokenFile: file,
     server: running,
+    readiness,
     close: async () => {
       metrics.detach();
       await running.close();
