@@ -28,6 +28,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "evolve", load: () => import("./evolve.js") },
   { name: "evolve-real", load: () => import("./evolve-real.js") },
   { name: "notify", load: () => import("./notify.js") },
+  { name: "api", load: () => import("./api.js") },
 ];
 
 async function main(): Promise<void> {

@@ -56,6 +56,8 @@ export function registerCommands(program: Command): void {
     .option("--venue-url <url>", "--exchange sim: a simulated exchange already running at this http://127.0.0.1:PORT")
     .option("--no-status", "do not print the status block")
     .option("--supervise", "run the bot in a child process and restart it with backoff when it crashes")
+    .option("--api-port <port>", "port of the API and dashboard (default api.port, 8420; 0 = any free port)")
+    .option("--no-api", "serve no API or dashboard")
     .action(async (options, command: Command) => {
       if (options.supervise) {
         const { supervise } = await import("./supervisor.js");
@@ -79,6 +81,19 @@ export function registerCommands(program: Command): void {
     .action(async (options, command: Command) => {
       const { stopCommand } = await import("./commands/stop.js");
       await stopCommand(options, command.optsWithGlobals());
+    });
+
+  program
+    .command("serve")
+    .description("the API and dashboard over a store, read-only (a finished run, a stopped bot); controls answer 409")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .option("--session <name>", "the trading session to show (default: the last one updated)")
+    .option("--port <port>", "port to listen on (default api.port, 8420; 0 = any free port)")
+    .option("--host <address>", "address to bind (default api.host, 127.0.0.1)")
+    .option("--reports <dir>", "a folder of `aegis backtest --out` results to show (repeatable)", collect, [])
+    .action(async (options, command: Command) => {
+      const { serveCommand } = await import("./commands/serve.js");
+      await serveCommand(options, command.optsWithGlobals());
     });
 
   program

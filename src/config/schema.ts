@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
+import { apiConfigSchema } from "../server/api-config.js";
 
 /**
  * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
@@ -69,6 +70,8 @@ export const configSchema = z
     risk: riskConfigSchema.prefault({}),
     store: storeConfigSchema.prefault({}),
     trading: tradingConfigSchema.prefault({}),
+    /** The REST API and dashboard of `aegis trade` and `aegis serve` (host, port, token on reads). */
+    api: apiConfigSchema.prefault({}),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

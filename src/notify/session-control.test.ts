@@ -57,10 +57,10 @@ describe("sessionControl", () => {
     expect(await control.balance()).toMatch(/^equity [\d,.]+ \([+-][\d.]+ % on 10,000.00\)\ncash /);
     expect(await control.trades(5)).toBe("2024-01-02 14:00 AAA/USDT long 0.5 100.00 → 110.00 +4.90 (take-profit)");
     expect(await control.pause("telegram:alice")).toContain("new entries paused");
-    expect(session.pausedBy).toBe("telegram:alice");
+    expect(session.paused?.by).toBe("telegram:alice");
     expect(control.status()).toContain("new entries PAUSED by telegram:alice");
     expect(await control.resume("telegram:alice")).toBe("new entries allowed again");
-    expect(session.pausedBy).toBeUndefined();
+    expect(session.paused).toBeUndefined();
     await control.stop("telegram:alice");
     expect(requests).toEqual([{ by: "telegram:alice", reason: "emergency stop from Telegram", flatten: false }]);
     await session.stop();

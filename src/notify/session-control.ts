@@ -27,7 +27,7 @@ export function sessionControl(parts: SessionControlParts): TradingControl & Rep
     status() {
       if (!started()) return "starting: warming up, no step traded yet";
       const text = formatSessionStatus(sessionStatus(session, parts.clock.now()), parts.header);
-      return session.pausedBy ? `${text}\n  new entries PAUSED by ${session.pausedBy}` : text;
+      return session.paused ? `${text}\n  new entries PAUSED by ${session.paused.by}` : text;
     },
     equity: () => (started() ? session.portfolio.equity() : session.options.cash),
     balance() {
@@ -60,13 +60,12 @@ export function sessionControl(parts: SessionControlParts): TradingControl & Rep
     },
     pause(by) {
       if (!started()) return "starting: try again once the first step is traded";
-      session.pauseEntries(by);
+      session.pause(by, "paused from Telegram");
       return "new entries paused; exits, stops and take-profits go on. /resume undoes it.";
     },
     resume(by) {
       if (!started()) return "starting: nothing to resume";
-      if (session.pausedBy === undefined) return "new entries were not paused";
-      session.resumeEntries(by);
+      if (!session.resume(by, "resumed from Telegram")) return "new entries were not paused";
       return "new entries allowed again";
     },
   };

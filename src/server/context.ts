@@ -1,6 +1,9 @@
 import type { EventBus } from "../engine/events.js";
 import type { SessionStatus } from "../engine/trading/session-status.js";
 import type { StoreSession } from "../store/store.js";
+import type { AegisMetrics } from "./aegis-metrics.js";
+import type { ReadinessRegistry } from "./readiness.js";
+import type { ConfigView, SessionControl } from "./session-control.js";
 
 /**
  * What the API serves from. `aegis trade` gives a live session (status, bus, control); `aegis serve` gives only a
@@ -19,6 +22,14 @@ export interface ApiContext {
   readonly reportDirs: readonly string[];
   /** Where the API token and similar owner-only files live. */
   readonly dataDir: string;
+  /** The live session's controls; absent in `aegis serve`, where control routes answer 409 "no live session". */
+  readonly control?: SessionControl;
+  /** Components that make the session ready (feeds, venue, store, alert channels, AI sources). */
+  readonly readiness?: ReadinessRegistry;
+  /** Prometheus metrics served at /metrics; the server times every answer into it. */
+  readonly metrics?: AegisMetrics;
+  /** The configuration with its changes (GET /api/config). */
+  readonly config?: ConfigView;
   /** Injected so tests can fix time. */
   readonly now: () => number;
 }

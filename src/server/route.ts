@@ -41,7 +41,9 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = [where, ...(issue?.path ?? []).map(String)].join(".");
+  // An unknown key is reported on its object; the field to name is the key itself.
+  const unknown = issue?.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [];
+  const field = [where, ...(issue?.path ?? []).map(String), ...unknown].join(".");
   throw new BadRequest(field, `${field}: ${issue?.message ?? "invalid"}`);
 }
 

@@ -1,6 +1,7 @@
 import { loadConfig } from "../../config/load-config.js";
 import type { EmergencyStopRequest } from "../../engine/trading/trading-session.js";
 import { openStore } from "../../store/open-store.js";
+import type { StoreSession } from "../../store/store.js";
 import { UsageError } from "../usage-error.js";
 import { riskStoreUrl } from "./risk.js";
 import { stopRequestKey } from "./trade.js";
@@ -37,18 +38,25 @@ export async function stopCommand(
       reason: options.reason ?? "emergency stop",
       flatten: options.flatten === true,
     };
-    for (const session of sessions)
-      await store.latches.set(stopRequestKey(session), JSON.stringify(request), Date.now());
-    await store.events.append({
-      time: Date.now(),
-      kind: "stop.requested",
-      source: "operator",
-      detail: { ...request, sessions },
-    });
+    await recordStopRequest(store, sessions, request, Date.now());
     process.stdout.write(
       `stop requested by ${by} for ${sessions.join(", ")}${request.flatten ? " (closing every position)" : ""}: a running bot acts after its current step\n`,
     );
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Leaves a stop request where a running session looks after each step (a latch per session) and records it in the
+ * store's events. `aegis stop` and the API's stop both go through here.
+ */
+export async function recordStopRequest(
+  store: StoreSession,
+  sessions: readonly string[],
+  request: EmergencyStopRequest,
+  time: number,
+): Promise<void> {
+  for (const session of sessions) await store.latches.set(stopRequestKey(session), JSON.stringify(request), time);
+  await store.events.append({ time, kind: "stop.requested", source: "operator", detail: { ...request, sessions } });
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Exchange } from "ccxt";
 import { loadConfig } from "../../config/load-config.js";
+import { configSchema } from "../../config/schema.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
 import { feedWithBookCache, OrderBookCache } from "../../data/feed/order-book-cache.js";
 import { type Clock, systemClock } from "../../domain/clock.js";
@@ -28,10 +29,12 @@ import {
 } from "../../notify/index.js";
 import { feedHealthLayer } from "../../risk/limits/feed-health.js";
 import { RiskShield } from "../../risk/shield.js";
+import { withStoredConfig } from "../../server/store-control.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { createFileLogger } from "../logger.js";
+import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
 import { UsageError } from "../usage-error.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
 
@@ -51,6 +54,9 @@ export interface TradeCliOptions {
   warmup: string;
   seed: string;
   status: boolean;
+  /** `--api-port` (default api.port, 8420; 0 = any free port) and `--no-api`. */
+  apiPort?: string;
+  api?: boolean;
 }
 
 const MODES = ["paper", "testnet", "live"] as const;
@@ -62,7 +68,7 @@ const SIM_START_PRICES: Readonly<Record<string, number>> = { BTC: 30_000, ETH: 2
  * default, which speaks Binance's wire protocol so the same CCXT code path runs as against Binance itself.
  */
 export async function tradeCommand(options: TradeCliOptions, globals: { config?: string }): Promise<void> {
-  const { config } = loadConfig({ file: globals.config });
+  const { config, source: configSource } = loadConfig({ file: globals.config });
   const mode = options.mode as (typeof MODES)[number];
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, got "${options.mode}"`);
   // Live: the double gate before anything else.
@@ -113,6 +119,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
   const strategies = strategyPerSymbol(options.strategy, symbols);
   const alertSettings = alertSettingsFromEnv();
+  const apiPort = parseApiPort(options.apiPort);
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -203,7 +210,9 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const fallback = config.backtest.slippageBps > 0 ? fixedBps(config.backtest.slippageBps) : noSlippage;
   const slippage = new BookSlippage({ books, fallback, maxAgeMs: Math.max(60_000, 2 * TIMEFRAMES[timeframe]) });
   const riskState = await openRiskState(store);
-  const risk = createRiskRuntime(config.risk, { store: riskState });
+  // Configuration changed over the API applies from the next start (store.*, dataDir and trading.live excepted).
+  const tradingConfig = await withStoredConfig(configSchema, config, store);
+  const risk = createRiskRuntime(tradingConfig.risk, { store: riskState });
   const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
@@ -212,6 +221,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     "trade start",
   );
   let stopping: Promise<void> | undefined;
+  let api: RunningApi | undefined;
   let markStopped: () => void = () => {};
   // Resolves once a stop (Ctrl-C, SIGTERM, --steps, `aegis stop`) has finished saving and closing.
   const stopped = new Promise<void>((resolve) => {
@@ -308,6 +318,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
     stopping ??= (async () => {
       log.info({ why }, "trade stop");
       console.error(`stopping (${why}): finishing the step, saving, closing connections…`);
+      await api?.close().catch(() => {});
       await alerts.commands?.stop();
       await session.stop();
       // After the session: the last alerts (an emergency stop, the final fills) get their one last try.
@@ -337,6 +348,20 @@ ${formatAlertsLine(alerts.notifier.health())}`,
   await session.start();
   alerts.notifier.startSchedules();
   alerts.commands?.start();
+  if (options.api !== false) {
+    const apiParts = { session, name: sessionName, store, risk: riskState, config: tradingConfig, log };
+    api = await startTradeApi({
+      ...apiParts,
+      configSource,
+      port: apiPort,
+      now: Date.now,
+      onStop: (request) => void stop(`emergency stop by ${request.by} (API): ${request.reason}`),
+    }).catch(async (error: unknown) => {
+      await stop("the API could not start");
+      throw error;
+    });
+    console.log(`  dashboard and API: ${api.url}/ (controls need the token in ${api.tokenFile})`);
+  }
   if (session.resumedFrom)
     console.log(`  resumed from the step closing at ${new Date(session.resumedFrom.close).toISOString()}`);
   console.log("  Ctrl-C stops (the step in progress is finished and saved).\n");

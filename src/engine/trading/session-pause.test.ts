@@ -40,7 +40,7 @@ describe("TradingSession pause of new entries", () => {
       feed.deliverUntil((a.time[i] as number) + H);
       await s.flushed();
     }
-    s.pauseEntries("telegram:alice");
+    s.pause("telegram:alice", "news at 14:00");
     const pausedAt = clock.now();
     const pauseUntil = i + 400;
     for (; i < pauseUntil; i++) {
@@ -53,13 +53,13 @@ describe("TradingSession pause of new entries", () => {
     const refused = during.filter((d) => d.outcome === "rejected");
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]?.risk.flatMap((r) => r.verdicts)).toContainEqual(
-      expect.objectContaining({ layer: "paused", verdict: "deny", reason: "new entries paused by telegram:alice" }),
+      expect.objectContaining({ layer: "paused", verdict: "deny", reason: "paused by telegram:alice: news at 14:00" }),
     );
     // The position open at the pause was closed by its exit rule meanwhile.
     expect(s.portfolio.openPositionCount()).toBe(0);
     expect(store.all("paper-pause", "trades").some((t) => t.exitTime >= pausedAt)).toBe(true);
 
-    s.resumeEntries("telegram:alice");
+    s.resume("telegram:alice", "news passed");
     const resumedAt = clock.now();
     for (; i < a.length; i++) {
       feed.deliverUntil((a.time[i] as number) + H);

@@ -120,6 +120,7 @@ export class TradingSession {
   #commits: Promise<void> = Promise.resolve();
   #staleTimer: (() => void) | undefined;
   #stopped = false;
+  #paused: { by: string; reason: string } | undefined;
   /** Steps not yet in the store (it was away), oldest first. */
   #pending: StepRecord[] = [];
   #storeProblem = "";
@@ -141,8 +142,6 @@ export class TradingSession {
   steps = 0;
   storeHealthy = true;
   resumedFrom: SessionState | undefined;
-  /** Why a person paused new entries (Telegram /pause, the API), or undefined. Not persisted: a restart resumes. */
-  pausedBy: string | undefined;
 
   constructor(options: TradingSessionOptions) {
     if (options.slots.length === 0) throw new RangeError("a trading session needs at least one symbol");
@@ -211,7 +210,7 @@ export class TradingSession {
       bus: this.bus,
       ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
       entryGate: (symbol) => {
-        if (this.pausedBy !== undefined) return { layer: "paused", reason: `new entries paused by ${this.pausedBy}` };
+        if (this.#paused) return { layer: "paused", reason: `paused by ${this.#paused.by}: ${this.#paused.reason}` };
         if (!this.storeHealthy) return { layer: "store", reason: this.#storeProblem };
         const mismatch = this.blockedSymbols.get(symbol);
         if (mismatch !== undefined) return { layer: "reconciliation", reason: mismatch };
@@ -275,6 +274,27 @@ export class TradingSession {
       },
     );
     this.#scheduleStaleCheck();
+  }
+
+  /** Who paused new entries and why, while paused (the API's pause; not kept across a restart). */
+  get paused(): { readonly by: string; readonly reason: string } | undefined {
+    return this.#paused;
+  }
+
+  /** No new entries until `resume`; exits, stops and take-profits still run. False if already paused. */
+  pause(by: string, reason: string): boolean {
+    if (this.#paused) return false;
+    this.#paused = { by, reason };
+    this.#event(this.options.clock.now(), "ENTRIES_PAUSED", { by, reason });
+    return true;
+  }
+
+  /** Entries allowed again (other gates aside). False if not paused. */
+  resume(by: string, reason: string): boolean {
+    if (!this.#paused) return false;
+    this.#paused = undefined;
+    this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by, reason });
+    return true;
   }
 
   /** Equity, positions and shield state now. */
@@ -354,17 +374,6 @@ export class TradingSession {
     }
     this.#event(time, "EMERGENCY_STOP", { reason, flatten });
     this.#commit(this.#lastStepClose, this.engine.portfolio.equity());
-  }
-
-  /** No new positions from now on (exits and position management go on) until `resumeEntries`; recorded as events. */
-  pauseEntries(by: string): void {
-    this.pausedBy = by;
-    this.#event(this.options.clock.now(), "ENTRIES_PAUSED", { by });
-  }
-
-  resumeEntries(by: string): void {
-    this.pausedBy = undefined;
-    this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by });
   }
 
   #commit(close: number, equity: number, equityTime = close): void {

@@ -1,0 +1,60 @@
+/**
+ * The load generator of the API bench, in its own process so that it does not share the event loop of the server
+ * it measures: `node api-load.ts '<json>'` prints one JSON line of results.
+ * - { mode: "each", base, paths, seconds, connections }: autocannon as fast as the server answers, one path after
+ *   the other (throughput and latency per endpoint);
+ * - { mode: "mix", base, paths, seconds, connections, rate }: all paths in turn at a fixed total rate (requests/s).
+ */
+import autocannon from "autocannon";
+
+interface Input {
+  readonly mode: "each" | "mix";
+  readonly base: string;
+  readonly paths: readonly string[];
+  readonly seconds: number;
+  readonly connections: number;
+  readonly rate?: number;
+}
+
+interface Result {
+  path: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+const summary = (path: string, r: autocannon.Result): Result => ({
+  path,
+  requestsPerSecond: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  errors: r.errors + r.timeouts,
+  non2xx: r.non2xx,
+  total: r.requests.total,
+});
+
+const input = JSON.parse(process.argv[2] ?? "{}") as Input;
+const results: Result[] = [];
+if (input.mode === "each") {
+  for (const path of input.paths) {
+    const r = await autocannon({
+      url: `${input.base}${path}`,
+      connections: input.connections,
+      duration: input.seconds,
+    });
+    results.push(summary(path, r));
+  }
+} else {
+  const r = await autocannon({
+    url: input.base,
+    connections: input.connections,
+    duration: input.seconds,
+    ...(input.rate ? { overallRate: input.rate } : {}),
+    requests: input.paths.map((path) => ({ method: "GET" as const, path })),
+  });
+  results.push(summary(input.paths.join(" + "), r));
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -1,0 +1,176 @@
+import type { Logger } from "pino";
+import { type AegisConfig, configSchema } from "../config/schema.js";
+import { TIMEFRAMES } from "../domain/timeframe.js";
+import { type SessionStatus, sessionStatus } from "../engine/trading/session-status.js";
+import type { EmergencyStopRequest, TradingSession } from "../engine/trading/trading-session.js";
+import type { RiskStateStore } from "../risk/state-store.js";
+import { createAegisMetrics } from "../server/aegis-metrics.js";
+import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
+import type { ApiContext } from "../server/context.js";
+import { ReadinessRegistry } from "../server/readiness.js";
+import { apiRouteGroups } from "../server/route-groups.js";
+import { type ApiServer, createApiServer } from "../server/server.js";
+import { storeConfigView } from "../server/store-control.js";
+import type { Store } from "../store/store.js";
+import { tradeSessionControl } from "./session-control.js";
+import { UsageError } from "./usage-error.js";
+
+export interface RunningApi {
+  readonly url: string;
+  readonly tokenFile: string;
+  readonly server: ApiServer;
+  /** Where more components register their readiness check (alert channels, AI sources). */
+  readonly readiness: ReadinessRegistry;
+  close(): Promise<void>;
+}
+
+/** The store answers a query (the readiness check of every server that has one). */
+export function storeCheck(store: Store, healthy: () => boolean = () => true) {
+  return {
+    name: "store",
+    kind: "store" as const,
+    async check() {
+      if (!healthy()) return { ok: false, detail: `${store.location}: the last step could not be written` };
+      await store.db.selectFrom("tradingSessions").select("session").limit(1).execute();
+      return { ok: true, detail: `${store.backend} ${store.location}` };
+    },
+  };
+}
+
+/** Listens, turning an address in use into a plain message instead of a Node error. */
+export async function listenOrExplain(server: ApiServer, host: string, port: number): Promise<string> {
+  try {
+    return await server.listen();
+  } catch (error) {
+    await server.close().catch(() => {});
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
+      throw new UsageError(
+        `the API cannot listen on ${host}:${port}: the port is in use; give another --api-port (0 = any free port) or --no-api`,
+      );
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+      throw new UsageError(`the API cannot listen on ${host}: no such address on this machine`);
+    throw error;
+  }
+}
+
+export function tokenOf(dataDir: string): { token: string; file: string } {
+  try {
+    return loadOrCreateToken(dataDir);
+  } catch (error) {
+    if (error instanceof TokenFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * `aegis trade`'s API: the routes over the running session (status, controls, readiness, metrics), guarded by the
+ * token of the data folder. Called once the session has started; its `close` is part of the bot's stop.
+ */
+export async function startTradeApi(parts: {
+  readonly session: TradingSession;
+  readonly name: string;
+  readonly store: Store;
+  readonly risk: RiskStateStore;
+  readonly config: AegisConfig;
+  readonly configSource: string;
+  readonly port?: number;
+  readonly host?: string;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly onStop: (request: EmergencyStopRequest) => void;
+}): Promise<RunningApi> {
+  const { session, config } = parts;
+  const api = config.api;
+  const host = parts.host ?? api.host;
+  const port = parts.port ?? api.port;
+  const { token, file } = tokenOf(config.dataDir);
+  const status = (): SessionStatus => sessionStatus(session, session.options.clock.now());
+  const readiness = new ReadinessRegistry();
+  for (const slot of session.options.slots)
+    readiness.register({
+      name: `feed ${slot.symbol}`,
+      kind: "feed",
+      check: () => {
+        const feed = session.monitor.health()[slot.symbol];
+        if (!feed) return { ok: false, detail: "not monitored" };
+        const last = feed.lastBar === null ? "no bar yet" : `last bar ${new Date(feed.lastBar).toISOString()}`;
+        return { ok: feed.healthy, detail: feed.healthy ? last : `${feed.problems.join(", ")} (${last})` };
+      },
+    });
+  readiness.register({
+    name: "venue",
+    kind: "venue",
+    check: () =>
+      session.engine.halted
+        ? { ok: false, detail: `halted: ${session.engine.haltReason}` }
+        : {
+            ok: true,
+            detail: `paper: simulated fills in this process; ${session.engine.orders.open().length} open order(s)`,
+          },
+  });
+  readiness.register(storeCheck(parts.store, () => session.storeHealthy));
+  const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
+  const ctx: ApiContext = {
+    store: parts.store,
+    session: parts.name,
+    status,
+    bus: session.bus,
+    reportDirs: [],
+    dataDir: config.dataDir,
+    now: parts.now,
+    readiness,
+    metrics,
+    config: storeConfigView(parts.store, { schema: configSchema, base: config }, parts.configSource),
+    control: tradeSessionControl({
+      session,
+      name: parts.name,
+      store: parts.store,
+      risk: parts.risk,
+      config,
+      now: parts.now,
+      onStop: parts.onStop,
+    }),
+  };
+  const build = (p: number) =>
+    createApiServer(ctx, apiRouteGroups, {
+      host,
+      port: p,
+      bodyLimit: api.bodyLimit,
+      auth: { token, protectReads: api.protectReads },
+    });
+  let server = build(port);
+  let url: string;
+  try {
+    url = await listenOrExplain(server, host, port);
+  } catch (error) {
+    // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
+    // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
+    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
+    parts.log.warn({ port }, "api port in use; listening on a free port");
+    server = build(0);
+    url = await listenOrExplain(server, host, 0);
+  }
+  // The URL and where the token is; never the token itself.
+  parts.log.info({ url, tokenFile: file, protectReads: api.protectReads }, "api listening");
+  const running = server;
+  return {
+    url,
+    tokenFile: file,
+    server: running,
+    readiness,
+    close: async () => {
+      metrics.detach();
+      await running.close();
+    },
+  };
+}
+
+/** `--api-port`: a whole number 0..65535 (0 = any free port), or undefined for the configured port. */
+export function parseApiPort(text: string | undefined, option = "--api-port"): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (text.trim() === "" || !(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    throw new UsageError(`${option} must be a port number from 0 to 65535 (0 = any free port), got "${text}"`);
+  return port;
+}

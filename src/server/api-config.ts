@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** The port `aegis trade` serves the API and dashboard on unless `--api-port` says otherwise (0 = a free port). */
+export const DEFAULT_API_PORT = 8420;
+
+/** `api:` in aegis.yaml. */
+export const apiConfigSchema = z
+  .object({
+    /** 127.0.0.1 by default: the API can stop the bot. Another address exposes it to the network (token still needed). */
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65_535).default(DEFAULT_API_PORT),
+    /** Ask for the token on read routes too (positions, trades, configuration), not only on controls. */
+    protectReads: z.boolean().default(false),
+    /** Largest request body, in bytes (larger → 413). */
+    bodyLimit: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 2 ** 20)
+      .default(64 * 1024),
+  })
+  .strict();
+
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
