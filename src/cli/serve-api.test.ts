@@ -71,14 +71,18 @@ describe("aegis trade's API over a running paper session", () => {
     expect(readMacroRisk(t.riskState)).toBeUndefined();
   });
 
-  it("approves a validated strategy and retires it, each transition recorded with who and why; 404 and 409 otherwise", async () => {
+  it("approves a strategy awaiting approval and retires it through the lifecycle, each transition recorded with who and why; 404 and 409 otherwise", async () => {
     await t.store.strategies.upsert({ id: "evo-1", name: "evolved 1", source: "evolver", spec: {} }, "evolver", 1);
-    expect((await post("/api/strategies/evo-1/approve", { by: "dana", reason: "looks good" })).statusCode).toBe(409);
-    await t.store.strategies.transition("evo-1", "validated", "gate", "passed walk-forward", 2);
+    const early = await post("/api/strategies/evo-1/approve", { by: "dana", reason: "looks good" });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toMatch(
+      /evo-1 is generated; only a strategy awaiting approval or live-small can be approved/,
+    );
+    await t.store.strategies.transition("evo-1", "awaiting-approval", "shadow", "shadow beat live", 2);
     const approved = await post("/api/strategies/evo-1/approve", { by: "dana", reason: "looks good" });
     expect(approved.json()).toMatchObject({
-      fromStatus: "validated",
-      toStatus: "approved",
+      fromStatus: "awaiting-approval",
+      toStatus: "live-small",
       by: "dana",
       reason: "looks good",
     });
@@ -86,8 +90,8 @@ describe("aegis trade's API over a running paper session", () => {
     expect((await t.store.strategies.get("evo-1"))?.status).toBe("retired");
     expect((await t.store.strategies.transitions("evo-1")).map((x) => `${x.toStatus}:${x.by}`)).toEqual([
       "generated:evolver",
-      "validated:gate",
-      "approved:dana",
+      "awaiting-approval:shadow",
+      "live-small:dana",
       "retired:dana",
     ]);
     expect((await post("/api/strategies/nope/retire", { by: "dana" })).statusCode).toBe(404);
