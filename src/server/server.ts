@@ -33,7 +33,8 @@ export function createApiServer(
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, field: error.field });
     const status = (error as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
+    // 503 says what is unavailable (no store, no live session); other 5xx say nothing about the inside.
+    if (status !== undefined && status >= 400 && (status < 500 || status === 503)) {
       return reply.code(status).send({ error: (error as Error).message });
     }
     return reply.code(500).send({ error: "internal error" });
