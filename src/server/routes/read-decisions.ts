@@ -55,10 +55,15 @@ export function explainDecision(d: Omit<DecisionView, "explanation" | "id">): st
     case "rejected":
       return `${head}; the risk shield refused it: ${denial ? `${denial.layer} said "${denial.reason}"` : d.reason}.`;
     case "orders-sent": {
+      const layers = new Set(verdicts.map((v) => v.layer)).size;
       const resized = scaled.map((v) => `${v.layer} ×${(v.scale ?? 1).toFixed(2)} (${v.reason})`);
-      const checks =
-        verdicts.length > 0 ? `; all ${new Set(verdicts.map((v) => v.layer)).size} risk layers allowed it` : "";
-      return `${head}${checks}${resized.length > 0 ? `, resized by ${resized.join(", ")}` : ""}; orders were sent.`;
+      const shield =
+        layers === 0
+          ? ""
+          : resized.length > 0
+            ? `; the risk shield's ${layers} layers let it through, resized by ${resized.join(", ")}`
+            : `; the risk shield's ${layers} layers let it through unchanged`;
+      return `${head}${shield}; orders were sent.`;
     }
     case "vetoed":
       return `${head}; it was vetoed and held (${d.reason}).`;
