@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { CandleStore } from "../../data/store/candle-store.js";
 import type { CandleSeries } from "../../domain/candles.js";
+import { isTimeframe, TIMEFRAMES } from "../../domain/timeframe.js";
 import type { TradingSession } from "../../engine/trading/trading-session.js";
 import { atr, bbands, ema, macd, rsi, sma, vwap, wma } from "../../indicators/index.js";
 import type { ApiContext, CandleSource } from "../context.js";
@@ -16,6 +18,36 @@ export function sessionCandles(session: Pick<TradingSession, "engine">): CandleS
       slots()
         .find((s) => s.config.symbol === symbol && (s.config.timeframe ?? "") === timeframe)
         ?.series(),
+  };
+}
+
+/**
+ * The bars of a candle store (`aegis download`), for `aegis serve`: the last `maxBars` of each series (default
+ * 5000), from one exchange when named, else from the first exchange that has the market.
+ */
+export function candleStoreSource(
+  store: CandleStore,
+  options: { exchange?: string; maxBars?: number } = {},
+): CandleSource {
+  const maxBars = options.maxBars ?? 5000;
+  const stored = () =>
+    store
+      .list()
+      .filter((s) => isTimeframe(s.timeframe) && (options.exchange === undefined || s.exchange === options.exchange));
+  return {
+    markets: () => {
+      const seen = new Set<string>();
+      return stored()
+        .filter((s) => !seen.has(`${s.symbol}|${s.timeframe}`) && seen.add(`${s.symbol}|${s.timeframe}`))
+        .map((s) => ({ symbol: s.symbol, timeframe: s.timeframe }));
+    },
+    series: (symbol, timeframe) => {
+      const found = stored().find((s) => s.symbol === symbol && s.timeframe === timeframe);
+      if (!found || !isTimeframe(timeframe)) return undefined;
+      return store.load(found.exchange, symbol, timeframe, {
+        from: found.last - (maxBars - 1) * TIMEFRAMES[timeframe],
+      });
+    },
   };
 }
 

@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CandleStore } from "../../data/store/candle-store.js";
 import { type ApiServer, createApiServer } from "../server.js";
 import { HOUR, type PaperFixture, paperFixture, SESSION } from "../testing/paper-fixture.js";
 import { readRouteGroups } from "./read-all.js";
+import { candleStoreSource } from "./read-candles.js";
 
 describe("read routes over a real paper session in SQLite", () => {
   let fx: PaperFixture;
@@ -151,5 +154,48 @@ describe("read routes over a real paper session in SQLite", () => {
     for (const path of ["/api/status", "/api/candles/{symbol}", "/api/decisions", "/api/shield", "/api/reports"]) {
       expect(doc.paths[path]?.get, path).toBeDefined();
     }
+  });
+});
+
+describe("read routes in read-only mode (aegis serve: a store and a candle store, no live session)", () => {
+  let fx: PaperFixture;
+  let server: ApiServer;
+  let candles: CandleStore;
+
+  beforeAll(async () => {
+    fx = await paperFixture({ bars: 400 });
+    const last = fx.series[0]!;
+    await fx.advance((last.time[last.length - 1] as number) + HOUR);
+    candles = new CandleStore(join(fx.dir, "candles.sqlite"));
+    for (const s of fx.series) candles.upsert("binance", s.symbol, "1h", s);
+    const { status: _status, bus: _bus, candles: _live, ...rest } = fx.ctx;
+    server = createApiServer({ ...rest, candles: candleStoreSource(candles, { maxBars: 300 }) }, readRouteGroups);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    candles?.close();
+    await fx?.close();
+  });
+
+  it("answers status and portfolio from the last committed step, and candles from the candle store", async () => {
+    const status = (await server.app.inject({ url: "/api/status" })).json();
+    expect(status.mode).toBe("read-only");
+    expect(status.portfolio.source).toBe("store");
+    expect(status.portfolio.equity).toBeCloseTo(fx.session.portfolio.equity(), 4);
+    const res = (await server.app.inject({ url: "/api/candles/ETH%2FUSDT?timeframe=1h&limit=1000" })).json();
+    expect(res.candles).toHaveLength(300);
+    expect(res.candles.at(-1).close).toBe(fx.series[1]!.close[399]);
+  });
+
+  it("says why when there is no store", async () => {
+    const bare = createApiServer(
+      { store: undefined, session: undefined, reportDirs: [], dataDir: fx.dir, now: () => 0 },
+      readRouteGroups,
+    );
+    const res = await bare.app.inject({ url: "/api/decisions" });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toContain("no store");
+    expect((await bare.app.inject({ url: "/api/candles/BTC%2FUSDT" })).statusCode).toBe(503);
+    await bare.close();
   });
 });
