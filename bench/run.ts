@@ -22,6 +22,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "runtime", load: () => import("./runtime.js") },
   { name: "outputs", load: () => import("./outputs.js") },
   { name: "grid", load: () => import("./grid.js") },
+  { name: "dashboard", load: () => import("./dashboard.js") },
 ];
 
 async function main(): Promise<void> {

@@ -96,7 +96,8 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       const store = requireStore(ctx);
       const { decisionKeyPrefix } = sessionFilter(ctx);
       let sql = store.db.selectFrom("decisions").selectAll();
-      if (decisionKeyPrefix !== undefined) sql = sql.where(like("decision_key", `${likeEscape(decisionKeyPrefix)}%`));
+      if (decisionKeyPrefix !== undefined)
+        sql = sql.where("decisionKey", ">=", decisionKeyPrefix).where("decisionKey", "<", `${decisionKeyPrefix}\uffff`);
       if (query.symbol !== undefined) sql = sql.where("symbol", "=", query.symbol);
       if (query.outcome !== undefined) sql = sql.where("outcome", "=", query.outcome);
       if (query.action !== undefined) sql = sql.where("action", "=", query.action);
@@ -139,7 +140,7 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
 }
 
 /** SQLite has no default LIKE escape character; naming one makes both backends read a backslash-escaped % as a literal one. */
-function like(column: "decision_key" | "verdicts", pattern: string) {
+function like(column: "verdicts", pattern: string) {
   return raw<boolean>`${raw.ref(column)} like ${pattern} escape '\\'`;
 }
 
