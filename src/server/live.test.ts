@@ -88,7 +88,8 @@ describe("GET /api/live over a real paper session", () => {
     await fx.advance(until);
     await gotTrade;
     const types = new Set(received.map((m) => m.type));
-    for (const type of ["bar", "decision", "order", "fill", "equity", "trade"]) expect(types, type).toContain(type);
+    for (const type of ["bar", "decision", "order", "fill", "step", "equity", "trade"])
+      expect(types, type).toContain(type);
     const bar = received.find((m) => m.type === "bar")!;
     expect(bar.data).toMatchObject({ event: "MARKET_DATA", timeframe: "1h" });
     const equity = received.filter((m) => m.type === "equity").at(-1)!;

@@ -102,7 +102,7 @@ function eventTime(name: EventName, payload: EngineEvents[EventName]): number {
 
 /**
  * The live stream at GET /api/live (WebSocket): bus events as `{type, time, data}` JSON messages, and after each
- * committed step an `equity` message (from the session's status) and a `trade` message per trade closed in it (read
+ * committed step a `step` message, an `equity` message (from the session's status) and a `trade` message per trade closed in it (read
  * from the store, which has it before the step is announced).
  */
 export function liveStream(options: LiveOptions = {}): RouteGroup & { readonly hub: LiveHub } {
@@ -134,6 +134,8 @@ export function liveStream(options: LiveOptions = {}): RouteGroup & { readonly h
       );
       unsubscribe.push(
         bus.on("STATE_SAVED", (saved) => {
+          // The step is in the store now: pages that read it (decision log, shield) reload on this.
+          hub.broadcast({ type: "step", time: saved.time, data: { what: saved.what } });
           const status = ctx.status?.();
           if (status) {
             hub.broadcast({

@@ -131,7 +131,9 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
     await page.fill("#config-value", "5");
     await page.click('#config-form button[type="submit"]');
     await page.waitForFunction('document.querySelector("#config-result")?.className.includes("error")');
-    expect(await page.locator("#config-result").textContent()).toMatch(/^Refused: risk\.maxDrawdown: (?!risk\.maxDrawdown)/);
+    expect(await page.locator("#config-result").textContent()).toMatch(
+      /^Refused: risk\.maxDrawdown: (?!risk\.maxDrawdown)/,
+    );
     expect(harness.controls.config.risk.maxDrawdown).toBe(0.2);
     await shot("config-refused");
     await page.fill("#config-value", "0.25");
@@ -177,6 +179,53 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
     const frame = page.frameLocator("iframe.report");
     expect(await frame.locator("#r").textContent()).toBe("Backtest report");
     expect(await page.locator("iframe.report").getAttribute("sandbox")).toBe("allow-scripts");
+  });
+
+  it("shows text from the store as text: markup in a decision or a verdict is never run", async () => {
+    const evil = `<img src=x onerror="window.__xss=1">`;
+    const time = (harness.fx.series[0]!.time[599] as number) + HOUR;
+    await harness.fx.store.decisions.insert({
+      time,
+      symbol: "BTC/USDT",
+      strategyId: "sma-cross",
+      action: "buy",
+      outcome: "rejected",
+      reason: evil,
+      votes: [
+        {
+          source: "<script>window.__xss=2</script>",
+          symbol: "BTC/USDT",
+          action: "buy",
+          confidence: 1,
+          reasons: [evil],
+        },
+      ],
+      verdicts: [
+        {
+          order: "o",
+          approved: false,
+          quantity: 0,
+          verdicts: [{ layer: "<b>evil</b>", verdict: "deny", reason: evil }],
+        },
+      ],
+      decisionKey: `paper-web|sma-cross|BTC/USDT|${time}`,
+    });
+    await go("#/decisions");
+    expect(await page.locator("details.decision .why").first().textContent()).toContain(evil);
+    await go("#/shield");
+    expect(await page.locator("#shield").textContent()).toContain("<b>evil</b>");
+    expect(await page.locator("main img, main b, main script").count()).toBe(0);
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+  });
+
+  it("fits a phone's screen: the controls are reachable without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await go("#/controls");
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    const stop = await page.locator('button[data-action="stop"]').boundingBox();
+    expect(stop && stop.x + stop.width).toBeLessThanOrEqual(390);
+    await shot("phone-controls");
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   it("marks every AI panel as not available yet", async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { isTimeframe, TIMEFRAMES } from "../../domain/timeframe.js";
 import { FINAL_ORDER_STATUSES, type OrderRecord } from "../../store/repositories/orders.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
@@ -121,15 +122,12 @@ function buyAndHold(
 ): { label: string; points: { time: number; equity: number }[] } | null {
   const first = points[0];
   if (!ctx.candles || first === undefined) return null;
-  const markets = ctx.candles.markets();
-  const closes = markets
-    .map((m) => ctx.candles?.series(m.symbol, m.timeframe))
-    .filter((s) => s !== undefined && s.length > 0)
-    .map((s) => ({
-      time: s!.time,
-      close: s!.close,
-      barMs: s!.length > 1 ? (s!.time[1] as number) - (s!.time[0] as number) : 0,
-    }));
+  const closes: { time: Float64Array; close: Float64Array; barMs: number }[] = [];
+  for (const m of ctx.candles.markets()) {
+    const series = ctx.candles.series(m.symbol, m.timeframe);
+    if (series === undefined || series.length === 0 || !isTimeframe(m.timeframe)) continue;
+    closes.push({ time: series.time, close: series.close, barMs: TIMEFRAMES[m.timeframe] });
+  }
   if (closes.length === 0) return null;
   // The close known at time t is that of the last bar closed by t (open time + bar length ≤ t).
   const closeAt = (c: (typeof closes)[number], t: number): number | undefined => {

@@ -8,7 +8,7 @@ const PAGE = 25;
  * The decision log: each decision in plain words with its votes and every risk layer's verdict, filtered by
  * symbol, outcome and risk layer, and "at or before" a time, so "why did it buy at 14:00?" is one search.
  */
-export async function renderDecisions(main) {
+export async function renderDecisions(main, { live }) {
   const [markets, shield] = await Promise.all([
     getOptional("/api/markets", { markets: [] }),
     getOptional("/api/shield"),
@@ -108,6 +108,17 @@ export async function renderDecisions(main) {
     );
   }
   await load();
+  // New decisions arrive with each committed step; the first page follows them, older pages stay put.
+  let pending;
+  const unsubscribe = live.subscribe((m) => {
+    if (m.type !== "step" || offset !== 0) return;
+    clearTimeout(pending);
+    pending = setTimeout(load, 300);
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(pending);
+  };
 }
 
 function decisionItem(d) {

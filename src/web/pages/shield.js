@@ -101,8 +101,14 @@ export async function renderShield(main, { live }) {
     );
   }
   await load();
+  let pending;
   const unsubscribe = live.subscribe((m) => {
-    if (m.type === "kill-switch" || m.type === "rejected") load();
+    if (m.type !== "kill-switch" && m.type !== "step") return;
+    clearTimeout(pending);
+    pending = setTimeout(load, 300);
   });
-  return unsubscribe;
+  return () => {
+    unsubscribe();
+    clearTimeout(pending);
+  };
 }
