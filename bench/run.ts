@@ -29,6 +29,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "evolve-real", load: () => import("./evolve-real.js") },
   { name: "notify", load: () => import("./notify.js") },
   { name: "api", load: () => import("./api.js") },
+  { name: "dashboard", load: () => import("./dashboard.js") },
 ];
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { CandleSeries } from "../domain/candles.js";
 import type { EventBus } from "../engine/events.js";
 import type { SessionStatus } from "../engine/trading/session-status.js";
 import type { StoreSession } from "../store/store.js";
@@ -18,6 +19,8 @@ export interface ApiContext {
   readonly status?: () => SessionStatus;
   /** The live session's event bus: the WebSocket stream forwards its events. */
   readonly bus?: EventBus;
+  /** The bars the session holds (warm-up included), for the chart; absent when nothing holds candles. */
+  readonly candles?: CandleSource;
   /** Folders that hold `aegis backtest --out` / walk-forward results the report viewer may open. */
   readonly reportDirs: readonly string[];
   /** Where the API token and similar owner-only files live. */
@@ -32,4 +35,12 @@ export interface ApiContext {
   readonly config?: ConfigView;
   /** Injected so tests can fix time. */
   readonly now: () => number;
+}
+
+/** Candles by market: the live session's buffers (`sessionCandles` in routes/read-candles.ts) or a candle store. */
+export interface CandleSource {
+  /** The markets it holds, as symbol and timeframe. */
+  markets(): readonly { readonly symbol: string; readonly timeframe: string }[];
+  /** The bars of one market so far, oldest first; undefined when it holds none for it. */
+  series(symbol: string, timeframe: string): CandleSeries | undefined;
 }

@@ -40,7 +40,8 @@ export function createApiServer(
     if (error instanceof ControlConflict) return reply.code(409).send({ error: error.message });
     if (error instanceof ControlNotFound) return reply.code(404).send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
+    // 503 says what is unavailable (no store, no live session); other 5xx say nothing about the inside.
+    if (status !== undefined && status >= 400 && (status < 500 || status === 503)) {
       return reply.code(status).send({ error: (error as Error).message });
     }
     return reply.code(500).send({ error: "internal error" });

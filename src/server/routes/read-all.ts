@@ -1,0 +1,21 @@
+import type { RouteGroup } from "../server.js";
+import { candleRoutes } from "./read-candles.js";
+import { dashboardRoutes } from "./read-dashboard.js";
+import { decisionRoutes } from "./read-decisions.js";
+import { portfolioRoutes } from "./read-portfolio.js";
+import { reportRoutes } from "./read-reports.js";
+import { shieldRoutes } from "./read-shield.js";
+import { statusRoutes } from "./read-status.js";
+import { strategyRoutes } from "./read-strategies.js";
+
+/** Every read route group and the dashboard; the live stream (live.ts) and the write groups are added beside them. */
+export const readRouteGroups: readonly RouteGroup[] = [
+  statusRoutes,
+  portfolioRoutes,
+  candleRoutes,
+  decisionRoutes,
+  shieldRoutes,
+  strategyRoutes,
+  reportRoutes,
+  (app) => dashboardRoutes(app),
+];

@@ -1,0 +1,150 @@
+import type { FastifyInstance } from "fastify";
+import { sql as raw } from "kysely";
+import { z } from "zod";
+import type { Vote } from "../../domain/signal.js";
+import type { RiskCheckResult } from "../../risk/shield.js";
+import type { ApiContext } from "../context.js";
+import type { RouteTable } from "../route.js";
+import { instant, pageQuery, parseJsonColumn, requireStore, sessionFilter } from "./read-common.js";
+
+export const OUTCOMES = ["orders-sent", "rejected", "vetoed", "nothing-to-do"] as const;
+
+/** A stored decision's risk record: one entry per order the decision proposed, with every layer's verdict. */
+interface RiskRecord {
+  readonly order: string;
+  readonly approved: boolean;
+  readonly quantity: number;
+  readonly verdicts: readonly RiskCheckResult[];
+}
+
+export interface DecisionView {
+  readonly id: number;
+  readonly time: number;
+  readonly symbol: string;
+  readonly strategy: string;
+  readonly action: string;
+  readonly outcome: string;
+  readonly reason: string;
+  readonly price: number | null;
+  readonly votes: readonly Vote[];
+  readonly risk: readonly RiskRecord[];
+  /** The decision in one plain sentence: what, why, and what the shield did. */
+  readonly explanation: string;
+}
+
+const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/**
+ * "At 2024-03-01 14:00 UTC it decided to buy BTC/USDT at 61,230 because sma-cross voted buy (fast crossed above
+ * slow); the shield allowed it, resized by kelly; orders were sent." Answers "why did it buy at 14:00?".
+ */
+export function explainDecision(d: Omit<DecisionView, "explanation" | "id">): string {
+  const price = d.price === null ? "" : ` at ${d.price.toLocaleString("en-US", { maximumFractionDigits: 8 })}`;
+  const voters = d.votes
+    .filter((v) => v.action !== "hold" || d.action === "hold")
+    .map((v) => {
+      const why = v.reasons.length > 0 ? ` (${v.reasons.join("; ")})` : "";
+      return `${v.source} voted ${v.action}${v.veto ? " with a veto" : ""} at confidence ${v.confidence.toFixed(2)}${why}`;
+    });
+  const because = voters.length > 0 ? voters.join(", ") : d.reason || "no source voted";
+  const head = `At ${iso(d.time)} ${d.strategy} ${d.action === "hold" ? "held" : `decided to ${d.action}`} ${d.symbol}${d.action === "hold" ? "" : price} because ${because}`;
+  const verdicts = d.risk.flatMap((r) => r.verdicts);
+  const denial = verdicts.find((v) => v.verdict === "deny" || v.verdict === "halt");
+  const scaled = verdicts.filter((v) => v.verdict === "scale");
+  switch (d.outcome) {
+    case "rejected":
+      return `${head}; the risk shield refused it: ${denial ? `${denial.layer} said "${denial.reason}"` : d.reason}.`;
+    case "orders-sent": {
+      const layers = new Set(verdicts.map((v) => v.layer)).size;
+      const resized = scaled.map((v) => `${v.layer} ×${(v.scale ?? 1).toFixed(2)} (${v.reason})`);
+      const shield =
+        layers === 0
+          ? ""
+          : resized.length > 0
+            ? `; the risk shield's ${layers} layers let it through, resized by ${resized.join(", ")}`
+            : `; the risk shield's ${layers} layers let it through unchanged`;
+      return `${head}${shield}; orders were sent.`;
+    }
+    case "vetoed":
+      return `${head}; it was vetoed and held (${d.reason}).`;
+    default:
+      return `${head}; there was nothing to do (${d.reason}).`;
+  }
+}
+
+/** The decision log: every vote, every risk verdict and the outcome, filtered and paged, newest first. */
+export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
+  routes.add(app, {
+    method: "GET",
+    url: "/api/decisions",
+    summary: "Decisions with every vote, risk verdict and a plain-words explanation",
+    tags: ["read"],
+    access: "read",
+    query: z
+      .object({
+        symbol: z.string().min(1).max(40).optional(),
+        outcome: z.enum(OUTCOMES).optional(),
+        /** Only decisions this risk layer did not simply allow (it scaled, denied or halted them). */
+        layer: z.string().min(1).max(60).optional(),
+        action: z.enum(["buy", "sell", "close", "hold"]).optional(),
+        from: instant.optional(),
+        to: instant.optional(),
+        ...pageQuery,
+      })
+      .strict(),
+    handler: async ({ query }) => {
+      const store = requireStore(ctx);
+      const { decisionKeyPrefix } = sessionFilter(ctx);
+      let sql = store.db.selectFrom("decisions").selectAll();
+      if (decisionKeyPrefix !== undefined)
+        sql = sql.where("decisionKey", ">=", decisionKeyPrefix).where("decisionKey", "<", `${decisionKeyPrefix}\uffff`);
+      if (query.symbol !== undefined) sql = sql.where("symbol", "=", query.symbol);
+      if (query.outcome !== undefined) sql = sql.where("outcome", "=", query.outcome);
+      if (query.action !== undefined) sql = sql.where("action", "=", query.action);
+      if (query.from !== undefined) sql = sql.where("time", ">=", query.from);
+      if (query.to !== undefined) sql = sql.where("time", "<=", query.to);
+      // The layer name is inside the JSON verdicts: narrow in SQL by text, then check the verdict exactly.
+      if (query.layer !== undefined) sql = sql.where(like("verdicts", `%${likeEscape(JSON.stringify(query.layer))}%`));
+      sql = sql.orderBy("time", "desc").orderBy("id", "desc");
+      const rows =
+        query.layer === undefined
+          ? await sql
+              .limit(query.limit + 1)
+              .offset(query.offset)
+              .execute()
+          : (await sql.execute())
+              .filter((row) =>
+                parseJsonColumn<RiskRecord[]>(row.verdicts, []).some((r) =>
+                  r.verdicts.some((v) => v.layer === query.layer && v.verdict !== "allow"),
+                ),
+              )
+              .slice(query.offset, query.offset + query.limit + 1);
+      const decisions = rows.slice(0, query.limit).map((row): DecisionView => {
+        const detail = parseJsonColumn<{ price?: number }>(row.detail, {});
+        const base = {
+          time: row.time,
+          symbol: row.symbol,
+          strategy: row.strategyId,
+          action: row.action,
+          outcome: row.outcome,
+          reason: row.reason ?? "",
+          price: typeof detail.price === "number" ? detail.price : null,
+          votes: parseJsonColumn<Vote[]>(row.votes, []),
+          risk: parseJsonColumn<RiskRecord[]>(row.verdicts, []),
+        };
+        return { id: row.id, ...base, explanation: explainDecision(base) };
+      });
+      return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
+    },
+  });
+}
+
+/** SQLite has no default LIKE escape character; naming one makes both backends read a backslash-escaped % as a literal one. */
+function like(column: "verdicts", pattern: string) {
+  return raw<boolean>`${raw.ref(column)} like ${pattern} escape '\\'`;
+}
+
+/** LIKE treats % and _ as wildcards; a symbol such as BTC_USDT must match itself only. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
