@@ -2,7 +2,7 @@
 // 0.1 s of a 0.8 s backtest went to resolving and compiling them). Pure-JS packages the CLI always needs are
 // inlined; everything else (native addons, CCXT, servers, drivers) stays an import resolved from node_modules,
 // which keeps them lazy: they load only when the command that needs them runs.
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const root = new URL("../", import.meta.url);
@@ -36,4 +36,10 @@ await build({
     js: 'import { createRequire as __aegisCreateRequire } from "node:module"; const require = __aegisCreateRequire(import.meta.url);',
   },
   logLevel: "warning",
+});
+
+// The dashboard is served as files (no build step): ship them beside the code, tests left out.
+cpSync(new URL("src/web/", root), new URL("dist/web/", root), {
+  recursive: true,
+  filter: (source) => !source.endsWith(".test.ts"),
 });

@@ -9,6 +9,7 @@ import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
 import { ReadinessRegistry } from "../server/readiness.js";
 import { apiRouteGroups } from "../server/route-groups.js";
+import { sessionCandles } from "../server/routes/read-candles.js";
 import { type ApiServer, createApiServer } from "../server/server.js";
 import { storeConfigView } from "../server/store-control.js";
 import type { Store } from "../store/store.js";
@@ -117,6 +118,7 @@ export async function startTradeApi(parts: {
     status,
     bus: session.bus,
     reportDirs: [],
+    candles: sessionCandles(session),
     dataDir: config.dataDir,
     now: parts.now,
     readiness,
@@ -133,7 +135,7 @@ export async function startTradeApi(parts: {
     }),
   };
   const build = (p: number) =>
-    createApiServer(ctx, apiRouteGroups, {
+    createApiServer(ctx, apiRouteGroups(), {
       host,
       port: p,
       bodyLimit: api.bodyLimit,

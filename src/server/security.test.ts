@@ -17,7 +17,7 @@ describe("API security", () => {
   let server: ApiServer | undefined;
   afterEach(async () => server?.close());
   const start = (protectReads = false, bodyLimit = 64 * 1024) => {
-    server = createApiServer(ctx, apiRouteGroups, { auth: { token, protectReads }, bodyLimit });
+    server = createApiServer(ctx, apiRouteGroups(), { auth: { token, protectReads }, bodyLimit });
     return server;
   };
 

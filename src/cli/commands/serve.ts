@@ -1,11 +1,13 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadConfig } from "../../config/load-config.js";
 import { configSchema } from "../../config/schema.js";
+import { CandleStore } from "../../data/store/candle-store.js";
 import { createAegisMetrics } from "../../server/aegis-metrics.js";
 import type { ApiContext } from "../../server/context.js";
 import { ReadinessRegistry } from "../../server/readiness.js";
 import { apiRouteGroups } from "../../server/route-groups.js";
+import { candleStoreSource } from "../../server/routes/read-candles.js";
 import { createApiServer } from "../../server/server.js";
 import { storeConfigView } from "../../server/store-control.js";
 import { openStore } from "../../store/open-store.js";
@@ -39,6 +41,7 @@ export async function serveCommand(
   const store = await openStore(options.store ?? riskStoreUrl(config), { mustExist: true }).catch((error: unknown) => {
     throw new UsageError(`cannot open the store: ${(error as Error).message}`);
   });
+  let candleStore: CandleStore | undefined;
   try {
     let session = options.session;
     if (session === undefined) {
@@ -61,17 +64,21 @@ export async function serveCommand(
     const readiness = new ReadinessRegistry();
     readiness.register(storeCheck(store));
     const metrics = createAegisMetrics();
+    // Charts read the bars `aegis download` stored, when there are any.
+    const candlePath = join(config.dataDir, "candles.sqlite");
+    candleStore = existsSync(candlePath) ? new CandleStore(candlePath) : undefined;
     const ctx: ApiContext = {
       store,
       session,
       reportDirs,
+      ...(candleStore ? { candles: candleStoreSource(candleStore) } : {}),
       dataDir: config.dataDir,
       now: Date.now,
       readiness,
       metrics,
       config: storeConfigView(store, { schema: configSchema, base: config }, source),
     };
-    const server = createApiServer(ctx, apiRouteGroups, {
+    const server = createApiServer(ctx, apiRouteGroups(), {
       host,
       port,
       bodyLimit: config.api.bodyLimit,
@@ -96,6 +103,7 @@ export async function serveCommand(
     await server.close();
     metrics.detach();
   } finally {
+    candleStore?.close();
     await store.close();
   }
 }

@@ -6,12 +6,17 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
 /**
- * The dashboard's folder: plain HTML, ES modules and CSS, served as they are (no build step). From `src/server/routes`
- * it is `src/web`; from a build in `dist/server/routes` the files are still those in `src/web`.
+ * The dashboard's folder: plain HTML, ES modules and CSS, served as they are (no build step for the user). From
+ * `src/server/routes` it is `src/web`; `npm run build` copies it to `dist/web`, found from `dist/server/routes` and
+ * from the CLI bundle in `dist/bundle`.
  */
 export function dashboardDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "..", "web"), join(here, "..", "..", "..", "src", "web")];
+  const candidates = [
+    join(here, "..", "..", "web"),
+    join(here, "..", "web"),
+    join(here, "..", "..", "..", "src", "web"),
+  ];
   const found = candidates.find((dir) => existsSync(join(dir, "index.html")));
   if (!found) throw new Error(`the dashboard files are missing (looked in ${candidates.join(", ")})`);
   return found;
