@@ -1,0 +1,166 @@
+/**
+ * The ML ensemble as a Strategy (the engine's current voting interface; a thin adapter, so that the SignalSource
+ * interface can wrap the same `MlPredictor`). At each closed bar it computes the model's features from the bars
+ * seen so far, asks the ensemble for P(up over the horizon) and votes: buy above `buyAbove`, sell (close, in a
+ * long-only run) below `sellBelow`, nothing in between. A NaN feature or an error means no vote, and the reason is
+ * counted in `abstentions`.
+ */
+
+import type { BarContext, OnBar, Strategy, StrategySetup, StrategySignal } from "../../strategy/strategy.js";
+import { buildFeatureMatrix, type ContextSeries } from "../features/feature-matrix.js";
+import { CONTEXT_FEATURES, type ContextFeature } from "../features/feature-names.js";
+import type { FeatureCandles } from "../features/market-features.js";
+import { type LoadedModel, loadModel } from "./model-file.js";
+
+export interface MlStrategyOptions {
+  /** Probability of "up" at or above which the strategy votes buy (default 0.55). */
+  readonly buyAbove?: number;
+  /** Probability at or below which it votes sell (default 0.45). */
+  readonly sellBelow?: number;
+  readonly allowShort?: boolean;
+  /**
+   * Bars the features are computed over at each step (default 1000). The recursive indicators (EMA50, Wilder's
+   * RSI/ATR/ADX) forget their seed like (1 - 2/51)^bars, so 1000 bars reproduce the full-history values to ~1e-17.
+   */
+  readonly windowBars?: number;
+  readonly context?: Partial<Record<ContextFeature, ContextSeries>>;
+}
+
+/** Why the model did not vote, by reason, with the number of bars. */
+export type Abstentions = Map<string, number>;
+
+/** The voting rule, shared by the live strategy and replays of stored out-of-sample probabilities. */
+export function voteFromProbability(
+  probability: number,
+  buyAbove: number,
+  sellBelow: number,
+): StrategySignal | undefined {
+  if (probability >= buyAbove) {
+    return { action: "buy", confidence: probability, reason: `ML P(up) ${probability.toFixed(3)} ≥ ${buyAbove}` };
+  }
+  if (probability <= sellBelow) {
+    return { action: "sell", confidence: 1 - probability, reason: `ML P(up) ${probability.toFixed(3)} ≤ ${sellBelow}` };
+  }
+  return undefined;
+}
+
+/** Growable candle columns, appended one closed bar at a time. */
+class BarBuffer {
+  time = new Float64Array(1024);
+  high = new Float64Array(1024);
+  low = new Float64Array(1024);
+  close = new Float64Array(1024);
+  volume = new Float64Array(1024);
+  length = 0;
+
+  push(time: number, high: number, low: number, close: number, volume: number): void {
+    if (this.length === this.time.length) {
+      for (const key of ["time", "high", "low", "close", "volume"] as const) {
+        const grown = new Float64Array(this.length * 2);
+        grown.set(this[key]);
+        this[key] = grown;
+      }
+    }
+    const i = this.length++;
+    this.time[i] = time;
+    this.high[i] = high;
+    this.low[i] = low;
+    this.close[i] = close;
+    this.volume[i] = volume;
+  }
+
+  tail(bars: number): FeatureCandles {
+    const from = Math.max(0, this.length - bars);
+    return {
+      time: this.time.subarray(from, this.length),
+      high: this.high.subarray(from, this.length),
+      low: this.low.subarray(from, this.length),
+      close: this.close.subarray(from, this.length),
+      volume: this.volume.subarray(from, this.length),
+    };
+  }
+}
+
+function checkThresholds(buyAbove: number, sellBelow: number): void {
+  if (!(buyAbove > 0 && buyAbove <= 1 && sellBelow >= 0 && sellBelow < buyAbove)) {
+    throw new RangeError(
+      `ML thresholds need 0 ≤ sellBelow < buyAbove ≤ 1, got sellBelow ${sellBelow}, buyAbove ${buyAbove}`,
+    );
+  }
+}
+
+export function createMlStrategy(
+  loaded: LoadedModel,
+  options: MlStrategyOptions = {},
+): Strategy & { readonly abstentions: Abstentions } {
+  const buyAbove = options.buyAbove ?? 0.55;
+  const sellBelow = options.sellBelow ?? 0.45;
+  checkThresholds(buyAbove, sellBelow);
+  const windowBars = options.windowBars ?? 1000;
+  const { features, barMs } = loaded.metadata;
+  const context = options.context ?? {};
+  const missing = features.filter(
+    (name) => (CONTEXT_FEATURES as readonly string[]).includes(name) && !context[name as ContextFeature],
+  );
+  if (missing.length > 0) {
+    throw new RangeError(`${loaded.path} reads ${missing.join(", ")}: give the strategy that context series too`);
+  }
+  const abstentions: Abstentions = new Map();
+  const abstain = (reason: string): undefined => {
+    abstentions.set(reason, (abstentions.get(reason) ?? 0) + 1);
+    return undefined;
+  };
+  const columns = features.length;
+  return {
+    name: `ml:${loaded.path}`,
+    parameters: { buyAbove, sellBelow, windowBars },
+    allowShort: options.allowShort ?? false,
+    abstentions,
+    init(setup: StrategySetup): OnBar {
+      const high = setup.price("high");
+      const low = setup.price("low");
+      const close = setup.price("close");
+      const volume = setup.price("volume");
+      const bars = new BarBuffer();
+      return (bar: BarContext) => {
+        bars.push(bar.time, high.at(0), low.at(0), close.at(0), volume.at(0));
+        try {
+          const matrix = buildFeatureMatrix(bars.tail(windowBars), { features, context, barMs });
+          const last = matrix.rows - 1;
+          if (last < matrix.validFrom) return abstain("warm-up");
+          const row = matrix.row(last);
+          const nan = features.find((_, c) => Number.isNaN(row[c] as number));
+          if (nan !== undefined) return abstain(`feature ${nan} is NaN`);
+          const probability = loaded.model.predict({ data: row, rows: 1, columns }).ensemble[0] as number;
+          return voteFromProbability(probability, buyAbove, sellBelow);
+        } catch (error) {
+          return abstain(`error: ${(error as Error).message}`);
+        }
+      };
+    },
+  };
+}
+
+/**
+ * `--strategy ml:<model.json>[?buy=0.55&sell=0.45&short=1]`: loads the model file and builds the strategy. A bad
+ * file or parameter throws a plain-language error (the command turns it into exit code 2).
+ */
+export function loadMlStrategy(reference: string): Strategy & { readonly abstentions: Abstentions } {
+  const [path = "", query = ""] = reference.replace(/^ml:/, "").split("?");
+  if (path === "") throw new RangeError("--strategy ml: needs a model file: ml:<dir>/final.model.json");
+  const settings = new URLSearchParams(query);
+  const number = (key: string): number | undefined => {
+    const text = settings.get(key);
+    if (text === null) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value)) throw new RangeError(`ml strategy: ${key}=${text} is not a number`);
+    return value;
+  };
+  const buyAbove = number("buy");
+  const sellBelow = number("sell");
+  return createMlStrategy(loadModel(path), {
+    ...(buyAbove !== undefined ? { buyAbove } : {}),
+    ...(sellBelow !== undefined ? { sellBelow } : {}),
+    allowShort: settings.get("short") === "1",
+  });
+}
