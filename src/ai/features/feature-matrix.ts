@@ -81,7 +81,8 @@ export class FeatureMatrix {
   }
 }
 
-const ACCOUNT_DEFAULT: Record<AccountFeature, number> = {
+/** The account of a caller that supplies none: flat, no history (win rate 0.5: no evidence either way). */
+export const ACCOUNT_DEFAULT: Readonly<Record<AccountFeature, number>> = {
   current_position: 0,
   current_leverage: 0,
   position_pnl: 0,

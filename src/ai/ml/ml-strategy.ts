@@ -1,15 +1,14 @@
 /**
- * The ML ensemble as a Strategy (the engine's current voting interface; a thin adapter, so that the SignalSource
- * interface can wrap the same `MlPredictor`). At each closed bar it computes the model's features from the bars
- * seen so far, asks the ensemble for P(up over the horizon) and votes: buy above `buyAbove`, sell (close, in a
- * long-only run) below `sellBelow`, nothing in between. A NaN feature or an error means no vote, and the reason is
+ * The ML ensemble as a Strategy (the engine's current voting interface; a thin adapter the coming SignalSource
+ * interface can wrap). At each closed bar it updates the model's features from that bar (FeatureRowStream, equal
+ * to the batch features the model was trained on), asks the ensemble for P(up over the horizon) and votes: buy
+ * above `buyAbove`, sell (close, in a long-only run) below `sellBelow`, nothing in between. A NaN feature or an error means no vote, and the reason is
  * counted in `abstentions`.
  */
-
 import type { BarContext, OnBar, Strategy, StrategySetup, StrategySignal } from "../../strategy/strategy.js";
-import { buildFeatureMatrix, type ContextSeries } from "../features/feature-matrix.js";
+import type { ContextSeries } from "../features/feature-matrix.js";
 import { CONTEXT_FEATURES, type ContextFeature } from "../features/feature-names.js";
-import type { FeatureCandles } from "../features/market-features.js";
+import { FeatureRowStream } from "../features/feature-row-stream.js";
 import { type LoadedModel, loadModel } from "./model-file.js";
 
 export interface MlStrategyOptions {
@@ -18,11 +17,6 @@ export interface MlStrategyOptions {
   /** Probability at or below which it votes sell (default 0.45). */
   readonly sellBelow?: number;
   readonly allowShort?: boolean;
-  /**
-   * Bars the features are computed over at each step (default 1000). The recursive indicators (EMA50, Wilder's
-   * RSI/ATR/ADX) forget their seed like (1 - 2/51)^bars, so 1000 bars reproduce the full-history values to ~1e-17.
-   */
-  readonly windowBars?: number;
   readonly context?: Partial<Record<ContextFeature, ContextSeries>>;
 }
 
@@ -44,43 +38,6 @@ export function voteFromProbability(
   return undefined;
 }
 
-/** Growable candle columns, appended one closed bar at a time. */
-class BarBuffer {
-  time = new Float64Array(1024);
-  high = new Float64Array(1024);
-  low = new Float64Array(1024);
-  close = new Float64Array(1024);
-  volume = new Float64Array(1024);
-  length = 0;
-
-  push(time: number, high: number, low: number, close: number, volume: number): void {
-    if (this.length === this.time.length) {
-      for (const key of ["time", "high", "low", "close", "volume"] as const) {
-        const grown = new Float64Array(this.length * 2);
-        grown.set(this[key]);
-        this[key] = grown;
-      }
-    }
-    const i = this.length++;
-    this.time[i] = time;
-    this.high[i] = high;
-    this.low[i] = low;
-    this.close[i] = close;
-    this.volume[i] = volume;
-  }
-
-  tail(bars: number): FeatureCandles {
-    const from = Math.max(0, this.length - bars);
-    return {
-      time: this.time.subarray(from, this.length),
-      high: this.high.subarray(from, this.length),
-      low: this.low.subarray(from, this.length),
-      close: this.close.subarray(from, this.length),
-      volume: this.volume.subarray(from, this.length),
-    };
-  }
-}
-
 function checkThresholds(buyAbove: number, sellBelow: number): void {
   if (!(buyAbove > 0 && buyAbove <= 1 && sellBelow >= 0 && sellBelow < buyAbove)) {
     throw new RangeError(
@@ -96,7 +53,6 @@ export function createMlStrategy(
   const buyAbove = options.buyAbove ?? 0.55;
   const sellBelow = options.sellBelow ?? 0.45;
   checkThresholds(buyAbove, sellBelow);
-  const windowBars = options.windowBars ?? 1000;
   const { features, barMs } = loaded.metadata;
   const context = options.context ?? {};
   const missing = features.filter(
@@ -113,7 +69,7 @@ export function createMlStrategy(
   const columns = features.length;
   return {
     name: `ml:${loaded.path}`,
-    parameters: { buyAbove, sellBelow, windowBars },
+    parameters: { buyAbove, sellBelow },
     allowShort: options.allowShort ?? false,
     abstentions,
     init(setup: StrategySetup): OnBar {
@@ -121,16 +77,19 @@ export function createMlStrategy(
       const low = setup.price("low");
       const close = setup.price("close");
       const volume = setup.price("volume");
-      const bars = new BarBuffer();
+      const rows = new FeatureRowStream(features, barMs, context);
+      const row = new Float32Array(columns);
+      let warm = false;
       return (bar: BarContext) => {
-        bars.push(bar.time, high.at(0), low.at(0), close.at(0), volume.at(0));
         try {
-          const matrix = buildFeatureMatrix(bars.tail(windowBars), { features, context, barMs });
-          const last = matrix.rows - 1;
-          if (last < matrix.validFrom) return abstain("warm-up");
-          const row = matrix.row(last);
+          rows.update(
+            { time: bar.time, high: high.at(0), low: low.at(0), close: close.at(0), volume: volume.at(0) },
+            undefined,
+            row,
+          );
           const nan = features.find((_, c) => Number.isNaN(row[c] as number));
-          if (nan !== undefined) return abstain(`feature ${nan} is NaN`);
+          if (nan !== undefined) return abstain(warm ? `feature ${nan} is NaN` : "warm-up");
+          warm = true;
           const probability = loaded.model.predict({ data: row, rows: 1, columns }).ensemble[0] as number;
           return voteFromProbability(probability, buyAbove, sellBelow);
         } catch (error) {

@@ -88,7 +88,7 @@ describe.skipIf(!xgboostPresent())("trainWalkForward", () => {
     });
     const final = loadModel(result.finalModelFile as string);
     const matrix = buildFeatureMatrix(candles, { features: final.metadata.features });
-    const bars = 1500; // past validFrom and two zero-volume stretches, kept short: each bar recomputes 1000 bars of features
+    const bars = 3000; // past validFrom and through five zero-volume stretches
     const batch = final.model.predict({
       data: matrix.rowsBlock(Int32Array.from({ length: bars }, (_, i) => i)),
       rows: bars,
