@@ -6,7 +6,7 @@
  * Writes a Markdown report (default bench/results/ml-walk-forward.md) and prints it.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { evaluateOutOfSample, type OutOfSampleEvaluation } from "../src/ai/ml/evaluate-out-of-sample.js";
+import { evaluateOutOfSample, type OutOfSampleEvaluation } from "../src/backtest/ml-out-of-sample.js";
 import { loadCandles } from "../src/data/load-candles.js";
 import { sharedDataDir } from "../src/indicators/testing/reference-data.js";
 

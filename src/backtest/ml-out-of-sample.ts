@@ -4,15 +4,16 @@
  * (built-in `atl-technical`) and the permutation baseline (the same pipeline trained on shuffled labels).
  * Nothing here is tuned on the test period: thresholds and parameters are the defaults, fixed before the run.
  */
-import { ignoreSignalsBefore } from "../../backtest/ignore-signals-before.js";
-import { computeMetrics } from "../../backtest/metrics/metrics.js";
-import { runBacktest } from "../../backtest/run-backtest.js";
-import { type CandleSeries, lowerBound, sliceSeries } from "../../domain/candles.js";
-import { loadStrategy } from "../../strategy/registry.js";
-import type { OnBar, Strategy } from "../../strategy/strategy.js";
-import type { ClassificationMetrics } from "./classification-metrics.js";
-import { voteFromProbability } from "./ml-strategy.js";
-import { type TrainMlOptions, trainWalkForward } from "./train-walk-forward.js";
+
+import type { ClassificationMetrics } from "../ai/ml/classification-metrics.js";
+import { voteFromProbability } from "../ai/ml/ml-strategy.js";
+import { type TrainMlOptions, trainWalkForward } from "../ai/ml/train-walk-forward.js";
+import { type CandleSeries, lowerBound, sliceSeries } from "../domain/candles.js";
+import { loadStrategy } from "../strategy/registry.js";
+import type { OnBar, Strategy } from "../strategy/strategy.js";
+import { ignoreSignalsBefore } from "./ignore-signals-before.js";
+import { computeMetrics } from "./metrics/metrics.js";
+import { runBacktest } from "./run-backtest.js";
 
 export interface StrategyOutcome {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ENSEMBLE_PARAMETERS, type EnsembleParameters } from "./ensemble-model.js";
-import { evaluateOutOfSample, probabilityReplay } from "./evaluate-out-of-sample.js";
-import { hourlyCandles, xgboostPresent } from "./testing.js";
+import { DEFAULT_ENSEMBLE_PARAMETERS, type EnsembleParameters } from "../ai/ml/ensemble-model.js";
+import { hourlyCandles, xgboostPresent } from "../ai/ml/testing.js";
+import { evaluateOutOfSample, probabilityReplay } from "./ml-out-of-sample.js";
 
 const SMALL: EnsembleParameters = {
   ...DEFAULT_ENSEMBLE_PARAMETERS,
