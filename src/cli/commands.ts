@@ -16,7 +16,7 @@ export function registerCommands(program: Command): void {
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
       .option(
         "-s, --strategy <name|file>",
-        "built-in strategy name, a YAML/JSON spec file or a .ts/.js strategy module",
+        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module or ml:<model.json> (aegis train ml)",
         "sma-cross",
       ),
   )
@@ -387,6 +387,32 @@ export function registerCommands(program: Command): void {
     .action(async (table: string, options, command: Command) => {
       const { exportCommand } = await import("./commands/export.js");
       await exportCommand(table, options, command.optsWithGlobals());
+    });
+
+  program
+    .command("train")
+    .description("train a learning model on history (walk-forward, out of sample)")
+    .command("ml")
+    .description("random forest + XGBoost ensemble: walk-forward folds, a final model and metrics.json in --out")
+    .option("--data <file>", "candle file (CSV, CSV.gz or Parquet)")
+    .option("--from <date>", "first bar used (ISO date or Unix ms)")
+    .option("--to <date>", "last bar used (ISO date or Unix ms)")
+    .option("--horizon <bars>", "label horizon: the forward return over this many bars", "4")
+    .option("--label <kind>", "forward | triple-barrier", "forward")
+    .option("--barrier <fraction>", "triple-barrier take-profit and stop distance (0.02 = 2 %)", "0.02")
+    .option("--test-days <n>", "days per test window: the model is retrained this often", "90")
+    .option("--train-days <n>", "training days before the first test window", "365")
+    .option("--max-train-days <n>", "rolling training window in days (default: all earlier data)")
+    .option("--funding <file>", "funding-rate CSV: adds the funding_rate feature")
+    .option("--fear-greed <file>", "fear-and-greed index CSV: adds the fear_greed feature")
+    .option("--shuffle-labels <seed>", "permutation baseline: train on shuffled labels (same pipeline)")
+    .option("--seed <n>", "XGBoost seed", "42")
+    .option("-o, --out <dir>", "write fold models, the final model and metrics.json here", "models/ml")
+    .option("--json", "print the summary as JSON")
+    .option("--no-progress", "no progress bar")
+    .action(async (options) => {
+      const { trainMlCommand } = await import("./commands/train.js");
+      await trainMlCommand(options);
     });
 
   program

@@ -35,7 +35,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
-  const strategy = await loadAnyStrategy(options.strategy, run.params);
+  const strategy = options.strategy.startsWith("ml:")
+    ? (await import("./train.js")).mlStrategyOption(options.strategy)
+    : await loadAnyStrategy(options.strategy, run.params);
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }
