@@ -162,7 +162,10 @@ describe("asynchronous sources", () => {
       pending.push(fire);
       return { expired, cancel: () => {} };
     };
-    return { timer, expireAll: () => pending.splice(0).forEach((fire) => fire()) };
+    const expireAll = () => {
+      for (const fire of pending.splice(0)) fire();
+    };
+    return { timer, expireAll };
   }
 
   function live(sources: SignalSource[], timer: DeadlineTimer) {
