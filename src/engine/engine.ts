@@ -37,6 +37,7 @@ import { EventBus } from "./events.js";
 import { LazySnapshot } from "./lazy-snapshot.js";
 import { lazyRiskColumns, type RiskColumns } from "./risk-columns.js";
 import {
+  answerBuffers,
   collectVotes,
   collectVotesAsync,
   type DeadlineTimer,
@@ -44,6 +45,7 @@ import {
   initSources,
   realDeadline,
   type SlotSource,
+  type SourceAnswers,
   strategyVote,
 } from "./slot-sources.js";
 
@@ -77,6 +79,8 @@ export interface Slot {
   readonly sources: readonly SlotSource[];
   /** True when a source answers asynchronously: the slot is stepped with `stepAsync`. */
   readonly async: boolean;
+  /** The sources' answers at the current bar (reused buffers). */
+  readonly answers: SourceAnswers;
   size: SizeRule;
   allowShort: boolean;
   /** Columns the risk layers and position management read (ATR, volatility, regime), made on first use. */
@@ -216,6 +220,7 @@ export class Engine {
       onBar: config.strategy.init(setup),
       sources: initSources(extra, setup),
       async: extra.some(isAsyncSource),
+      answers: answerBuffers(extra.length),
       size: config.size ?? config.strategy.sizing ?? { type: "percent-equity", value: 100 },
       allowShort: config.allowShort ?? config.strategy.allowShort ?? false,
       risk: riskColumns,
@@ -241,13 +246,9 @@ export class Engine {
         this.#act(slot, [strategyVote(slot.config.strategy.name, slot.config.symbol, signal)], signal.exits, index);
       return;
     }
-    const bar = collectVotes(
-      slot.sources,
-      slot.context as BarContext,
-      slot.config.symbol,
-      firstVotes(slot.config.strategy, slot.config.symbol, signal),
-    );
-    if (bar.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
+    const c = slot.config;
+    const bar = collectVotes(slot.sources, slot.context as BarContext, c.symbol, c.strategy, signal, slot.answers);
+    if (bar?.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
   }
 
   /**

@@ -71,25 +71,50 @@ function describeError(error: unknown): string {
   return `threw: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Asks every synchronous source for its vote; one that throws abstains with the error as its reason. */
+/** Per-slot buffers for the answers of one bar, reused so that a bar without a decision allocates nothing. */
+export interface SourceAnswers {
+  readonly signals: (SourceSignal | undefined)[];
+  readonly errors: (string | undefined)[];
+}
+
+export function answerBuffers(count: number): SourceAnswers {
+  return { signals: new Array(count).fill(undefined), errors: new Array(count).fill(undefined) };
+}
+
+/**
+ * Asks every synchronous source for its signal (one that throws abstains with the error as its reason). Votes are
+ * built only when there is a decision to make: the strategy or another primary wants a trade.
+ */
 export function collectVotes(
   sources: readonly SlotSource[],
   context: BarContext,
   symbol: string,
-  into: BarVotes,
-): BarVotes {
-  for (const s of sources) {
-    let vote: Vote;
-    let signal: SourceSignal | undefined;
+  strategy: Strategy,
+  signal: StrategySignal | undefined,
+  answers: SourceAnswers,
+): BarVotes | undefined {
+  let wanted = signal !== undefined;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k] as SlotSource;
     try {
-      signal = (s.onBar as SourceOnBar)(context);
-      vote = toVote(s.source, symbol, signal);
+      const answer = (s.onBar as SourceOnBar)(context);
+      answers.signals[k] = answer;
+      answers.errors[k] = undefined;
+      if (answer !== undefined && s.source.role === "primary" && answer.action !== "hold" && !answer.veto)
+        wanted = true;
     } catch (error) {
-      vote = toVote(s.source, symbol, undefined, describeError(error));
+      answers.signals[k] = undefined;
+      answers.errors[k] = describeError(error);
     }
-    add(into, s.source, vote, signal);
   }
-  return into;
+  if (!wanted) return undefined;
+  const bar = firstVotes(strategy, symbol, signal);
+  for (let k = 0; k < sources.length; k++) {
+    const source = (sources[k] as SlotSource).source;
+    const answer = answers.signals[k];
+    add(bar, source, toVote(source, symbol, answer, answers.errors[k]), answer);
+  }
+  return bar;
 }
 
 /**
