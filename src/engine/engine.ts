@@ -153,6 +153,8 @@ export class Engine {
   #stoppedBy: string | undefined;
   readonly #entryGate: EngineParts["entryGate"];
   #haltReason = "";
+  /** Set while `stepAsync` runs the synchronous part of a step: the strategy's signal is handed back here. */
+  #deferred: { signal: StrategySignal | undefined } | undefined;
   #haltTime = Number.NaN;
 
   constructor(parts: EngineParts) {
@@ -237,34 +239,10 @@ export class Engine {
    * strategy sees it (and every earlier bar, never a later one) and may act; orders it causes fill from the next bar.
    */
   step(slot: Slot, index: number): void {
-    if (slot.async) {
+    // One function for the whole per-bar path (a backtest calls it for every bar); `stepAsync` borrows it.
+    if (slot.async && this.#deferred === undefined) {
       throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
     }
-    const signal = this.#advance(slot, index);
-    if (slot.sources.length === 0) {
-      if (signal !== undefined)
-        this.#act(slot, [strategyVote(slot.config.strategy.name, slot.config.symbol, signal)], signal.exits, index);
-      return;
-    }
-    const c = slot.config;
-    const bar = collectVotes(slot.sources, slot.context as BarContext, c.symbol, c.strategy, signal, slot.answers);
-    if (bar?.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
-  }
-
-  /**
-   * `step` for a slot with asynchronous sources: every source is asked at once and the decision waits for the
-   * slowest up to its deadline. The caller awaits it before the next slot, so the order of steps is kept.
-   */
-  async stepAsync(slot: Slot, index: number): Promise<void> {
-    const signal = this.#advance(slot, index);
-    const first = firstVotes(slot.config.strategy, slot.config.symbol, signal);
-    const symbol = slot.config.symbol;
-    const bar = await collectVotesAsync(slot.sources, slot.context as BarContext, symbol, first, this.#deadline);
-    if (bar.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
-  }
-
-  /** Everything of a step before the sources vote: the broker, marks, risk watchers, position management. */
-  #advance(slot: Slot, index: number): StrategySignal | undefined {
     const symbol = slot.config.symbol;
     slot.cursor.index = index;
     const series = slot.series();
@@ -300,7 +278,34 @@ export class Engine {
       position.entryPrice = 0;
       position.barsHeld = -1;
     }
-    return slot.onBar(context as BarContext);
+    const signal = slot.onBar(context as BarContext);
+    if (slot.sources.length === 0) {
+      if (signal !== undefined)
+        this.#act(slot, [strategyVote(slot.config.strategy.name, symbol, signal)], signal.exits, index);
+    } else if (this.#deferred !== undefined) this.#deferred.signal = signal;
+    else {
+      const c = slot.config;
+      const bar = collectVotes(slot.sources, slot.context as BarContext, symbol, c.strategy, signal, slot.answers);
+      if (bar?.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
+    }
+  }
+
+  /**
+   * `step` for a slot with asynchronous sources: every source is asked at once and the decision waits for the
+   * slowest up to its deadline. The caller awaits it before the next slot, so the order of steps is kept.
+   */
+  async stepAsync(slot: Slot, index: number): Promise<void> {
+    const deferred: { signal: StrategySignal | undefined } = { signal: undefined };
+    this.#deferred = deferred;
+    try {
+      this.step(slot, index);
+    } finally {
+      this.#deferred = undefined;
+    }
+    const symbol = slot.config.symbol;
+    const first = firstVotes(slot.config.strategy, symbol, deferred.signal);
+    const bar = await collectVotesAsync(slot.sources, slot.context as BarContext, symbol, first, this.#deadline);
+    if (bar.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
   }
 
   /** Lets risk layers watch equity once per time step (after every slot of that step was processed). */
