@@ -41,6 +41,11 @@ export class Attribution {
     this.#orders.delete(clientOrderId);
   }
 
+  /** The source(s) of the open position of `symbol`, if known. */
+  positionSource(symbol: string): string | undefined {
+    return this.#positions.get(symbol);
+  }
+
   /** The fill with the source of its order, or of the position it touches. */
   tag(fill: Fill): Fill {
     if (fill.source !== undefined) return fill;

@@ -3,6 +3,8 @@ import type { Action } from "../domain/signal.js";
 import type { OrderIdSource } from "../execution/order-manager.js";
 import type { ManagedPositionView, PositionAction } from "../risk/position/types.js";
 import type { ShieldDecision } from "../risk/shield.js";
+import type { CombinedDecision } from "./combiner.js";
+import type { DecisionRecord } from "./decision.js";
 
 /** One order a decision wants, before the risk shield has seen it. */
 export interface PlannedOrder {
@@ -60,6 +62,7 @@ export function positionActionOrder(
   action: Exclude<PositionAction, { kind: "set-stop" }>,
   view: ManagedPositionView,
   ids: OrderIdSource,
+  source: string | undefined,
 ): OrderRequest {
   const quantity = action.kind === "close" ? view.quantity : Math.min(view.quantity, action.quantity);
   const limit = action.kind === "reduce" ? action.limitPrice : undefined;
@@ -72,6 +75,7 @@ export function positionActionOrder(
     ...(limit !== undefined ? { limitPrice: limit } : {}),
     reduceOnly: true,
     reason: action.reason,
+    ...(source !== undefined ? { source } : {}),
   };
 }
 
@@ -81,4 +85,14 @@ export function positionActionOutcome(order: OrderRequest, answer: OrderRequest 
   return order.limitPrice !== undefined
     ? `order sent: limit ${answer.side} ${answer.quantity} at ${order.limitPrice}`
     : `order sent: market ${answer.side} ${answer.quantity}`;
+}
+
+/** How a decision ended: a hold (or an entry stopped by a veto with nothing else to send) reads "vetoed". */
+export function decisionOutcome(
+  decision: CombinedDecision,
+  sent: number,
+  rejected: boolean,
+): DecisionRecord["outcome"] {
+  if (decision.action === "hold" || (sent === 0 && decision.veto !== undefined)) return "vetoed";
+  return sent > 0 ? "orders-sent" : rejected ? "rejected" : "nothing-to-do";
 }

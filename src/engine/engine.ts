@@ -28,6 +28,7 @@ import { DecisionCombiner } from "./combiner.js";
 import type { DecisionRecord } from "./decision.js";
 import {
   blockedEntry,
+  decisionOutcome,
   exitsFor,
   plannedOrders,
   positionActionOrder,
@@ -454,14 +455,7 @@ export class Engine {
         reason: decision.reason,
         risk,
         orders,
-        outcome:
-          decision.action === "hold" || (orders.length === 0 && decision.veto !== undefined)
-            ? "vetoed"
-            : orders.length > 0
-              ? "orders-sent"
-              : rejected
-                ? "rejected"
-                : "nothing-to-do",
+        outcome: decisionOutcome(decision, orders.length, rejected),
       });
     }
   }
@@ -520,7 +514,7 @@ export class Engine {
         this.#positionAction(time, symbol, action, "stop set");
         continue;
       }
-      const order = positionActionOrder(action, view, this.#ids);
+      const order = positionActionOrder(action, view, this.#ids, this.#attribution.positionSource(symbol));
       const answer = this.#submit(order, index, time);
       this.#positionAction(time, symbol, action, positionActionOutcome(order, answer));
       if (typeof answer !== "string" && this.bus.has("ORDER_PLACED"))
