@@ -1,5 +1,4 @@
 import type { RegimeLabel } from "../../domain/regime.js";
-import type { TradeLearner } from "../../engine/attribution.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import type { SignalSource } from "../../strategy/signal-source.js";
 import type { CompiledSpec } from "../../strategy/spec/compile.js";
@@ -28,7 +27,7 @@ export interface AiEnsemble {
   readonly orchestrator: Orchestrator;
   readonly learner: OnlineLearner;
   /** Every closed trade goes to these (the online learner). */
-  readonly learners: readonly TradeLearner[];
+  readonly learners: readonly OnlineLearner[];
   /** The sources that vote beside the technical strategy on one symbol. */
   sourcesFor(symbol: string): SignalSource[];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { simulateMarket } from "../../data/simulated/sim-market.js";
 import type { Action, Vote } from "../../domain/signal.js";
+import { DecisionCombiner } from "../../engine/combiner.js";
 import { createAiEnsemble } from "./ai-ensemble.js";
 import { createOrchestrator } from "./orchestrator.js";
 
@@ -22,7 +23,7 @@ const healthy = vote("online-learner", "hold", 1, {
 describe("AI orchestrator", () => {
   it("names each source's vote in the seed's words", () => {
     const o = createOrchestrator(["technical", "rl", "evolved", "online"]);
-    const d = o.combiner.combine([
+    const d = new DecisionCombiner(o.combinerOptions).combine([
       vote("atl-technical", "buy", 0.49),
       vote("rl", "buy", 0.65),
       vote("evolved", "buy", 1),
@@ -33,7 +34,7 @@ describe("AI orchestrator", () => {
   });
 
   it("weighs 30/25/20 and renormalises over the kinds present", () => {
-    const all = createOrchestrator(["technical", "rl", "evolved"]).combiner.combine([
+    const all = new DecisionCombiner(createOrchestrator(["technical", "rl", "evolved"]).combinerOptions).combine([
       vote("atl-technical", "buy", 0.49),
       vote("rl", "buy", 0.65),
       vote("evolved", "buy", 1),
@@ -41,10 +42,10 @@ describe("AI orchestrator", () => {
     expect(all.confidence).toBeCloseTo((0.3 * 0.49 + 0.25 * 0.65 + 0.2) / 0.75, 12);
     // Evolved missing: technical and RL keep their 30:25 proportion.
     const two = createOrchestrator(["technical", "rl"]);
-    expect(two.combiner.combine([vote("atl-technical", "buy", 0.49), vote("rl", "buy", 0.65)]).confidence).toBeCloseTo(
-      (0.3 * 0.49 + 0.25 * 0.65) / 0.55,
-      12,
-    );
+    expect(
+      new DecisionCombiner(two.combinerOptions).combine([vote("atl-technical", "buy", 0.49), vote("rl", "buy", 0.65)])
+        .confidence,
+    ).toBeCloseTo((0.3 * 0.49 + 0.25 * 0.65) / 0.55, 12);
     expect(two.note).toBe(
       "present: Technical atl-technical 55 %, RL rl 45 %; missing (weights renormalised): Evolved, Online, LLM",
     );
@@ -53,25 +54,31 @@ describe("AI orchestrator", () => {
   it("sizes an entry at confidence × the regime's factor", () => {
     const o = createOrchestrator(["technical", "rl"]);
     const votes = [vote("atl-technical", "buy", 0.8), vote("rl", "buy", 0.8)];
-    const bull = o.combiner.combine(votes, { regime: "bull" });
+    const bull = new DecisionCombiner(o.combinerOptions).combine(votes, { regime: "bull" });
     expect(bull.sizeFactor).toBeCloseTo(0.8 * 1.2, 12);
     expect(bull.reason).toContain("size × confidence 0.80 × regime bull 1.2 = 0.960");
-    expect(o.combiner.combine(votes, { regime: "crash" }).sizeFactor).toBeCloseTo(0.8 * 0.3, 12);
-    expect(o.combiner.combine(votes).sizeFactor).toBeCloseTo(0.8, 12);
+    expect(new DecisionCombiner(o.combinerOptions).combine(votes, { regime: "crash" }).sizeFactor).toBeCloseTo(
+      0.8 * 0.3,
+      12,
+    );
+    expect(new DecisionCombiner(o.combinerOptions).combine(votes).sizeFactor).toBeCloseTo(0.8, 12);
   });
 
   it("lets the LLM veto an entry but never open one, and the learner scale one down", () => {
     const o = createOrchestrator(["technical", "online", "llm"]);
     expect(
-      o.combiner.combine([vote("atl-technical", "hold", 1), vote("llm", "buy", 1, { role: "advisor" })]).action,
+      new DecisionCombiner(o.combinerOptions).combine([
+        vote("atl-technical", "hold", 1),
+        vote("llm", "buy", 1, { role: "advisor" }),
+      ]).action,
     ).toBe("hold");
-    const vetoed = o.combiner.combine([
+    const vetoed = new DecisionCombiner(o.combinerOptions).combine([
       vote("atl-technical", "buy", 1),
       vote("llm", "hold", 1, { role: "advisor", veto: true }),
     ]);
     expect(vetoed.veto).toBe("vetoed by llm: llm reason");
     expect(vetoed.reason.split("; ")[0]).toBe("Technical LONG + LLM veto");
-    const weak = o.combiner.combine([
+    const weak = new DecisionCombiner(o.combinerOptions).combine([
       vote("atl-technical", "buy", 1),
       vote("online-learner", "hold", 1, {
         role: "advisor",
@@ -99,7 +106,7 @@ describe("the AI ensemble in a backtest", () => {
     const ai = runBacktest({
       feeds: [{ series, strategy: ensemble.technical, sources: ensemble.sourcesFor(series.symbol) }],
       cash: 10_000,
-      combiner: ensemble.orchestrator.combiner,
+      combiner: new DecisionCombiner(ensemble.orchestrator.combinerOptions),
       learners: ensemble.learners,
     });
     expect(alone.trades.length).toBeGreaterThan(5);

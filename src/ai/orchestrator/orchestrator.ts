@@ -1,6 +1,5 @@
 import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
 import type { Action, Vote } from "../../domain/signal.js";
-import { type CombineContext, DecisionCombiner } from "../../engine/combiner.js";
 
 /** The five kinds of source Algo Trading Lab's orchestrator weighs, in the order its reasoning names them. */
 export const ORCHESTRATOR_ROLES = ["technical", "rl", "evolved", "online", "llm"] as const;
@@ -36,8 +35,22 @@ const ADVISORS: ReadonlySet<OrchestratorRole> = new Set(["online", "llm"]);
 
 const TECHNICAL_WORD: Record<Action, string> = { buy: "LONG", sell: "SHORT", close: "EXIT", hold: "FLAT" };
 
+/** The combiner settings of the orchestrator, in the shape `new DecisionCombiner(options)` takes (engine layer). */
+export interface OrchestratorCombinerOptions {
+  readonly weights: Readonly<Record<string, number>>;
+  readonly threshold?: number;
+  readonly sizing: (
+    confidence: number,
+    context: { readonly regime?: RegimeLabel | undefined },
+  ) => {
+    readonly factor: number;
+    readonly reason: string;
+  };
+  readonly describe: (votes: readonly Vote[], action: Action) => string;
+}
+
 export interface Orchestrator {
-  readonly combiner: DecisionCombiner;
+  readonly combinerOptions: OrchestratorCombinerOptions;
   /** Kinds with a source in this run, and kinds without one (their weight is spread over the rest). */
   readonly present: readonly OrchestratorRole[];
   readonly missing: readonly OrchestratorRole[];
@@ -68,7 +81,7 @@ export function createOrchestrator(present: Iterable<OrchestratorRole>, config =
   const roleOf = new Map<string, OrchestratorRole>(ORCHESTRATOR_ROLES.map((r) => [config.sourceIds[r], r]));
   const weights: Record<string, number> = {};
   for (const role of ORCHESTRATOR_ROLES) weights[config.sourceIds[role]] = config.weights[role];
-  const sizing = (confidence: number, context: CombineContext) => {
+  const sizing = (confidence: number, context: { readonly regime?: RegimeLabel | undefined }) => {
     const regime = context.regime ?? "unknown";
     const factor = config.regimeFactors[regime];
     return {
@@ -87,12 +100,12 @@ export function createOrchestrator(present: Iterable<OrchestratorRole>, config =
     }
     return words.join(" + ");
   };
-  const combiner = new DecisionCombiner({
+  const combinerOptions: OrchestratorCombinerOptions = {
     weights,
     sizing,
     describe,
     ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
-  });
+  };
   const presentRoles = ORCHESTRATOR_ROLES.filter((r) => here.has(r));
   const missing = ORCHESTRATOR_ROLES.filter((r) => !here.has(r));
   // Primaries share the direction; advisors veto or scale down (their weight counts only for a directional vote).
@@ -104,7 +117,7 @@ export function createOrchestrator(present: Iterable<OrchestratorRole>, config =
       : `${LABEL[r]} ${config.sourceIds[r]} ${total > 0 ? ((config.weights[r] / total) * 100).toFixed(0) : 0} %`,
   );
   const note = `present: ${shares.join(", ")}${missing.length > 0 ? `; missing (weights renormalised): ${missing.map((r) => LABEL[r]).join(", ")}` : ""}`;
-  return { combiner, present: presentRoles, missing, note };
+  return { combinerOptions, present: presentRoles, missing, note };
 }
 
 function describeVote(role: OrchestratorRole, vote: Vote, action: Action): string {

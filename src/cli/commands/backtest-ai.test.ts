@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DecisionCombiner } from "../../engine/combiner.js";
 import { riskConfigSchema } from "../../risk/config.js";
 import { prepareAiRun } from "./backtest-ai.js";
 
@@ -9,7 +10,7 @@ describe("prepareAiRun", () => {
     expect(run.risk?.sizing.confidenceScaling.enabled).toBe(false);
     expect(run.risk?.sizing.regimeAdjustment.enabled).toBe(false);
     expect(run.risk?.limits).toEqual(risk.limits);
-    const decision = run.ensemble.orchestrator.combiner.combine(
+    const decision = new DecisionCombiner(run.ensemble.orchestrator.combinerOptions).combine(
       [{ source: "atl-technical", symbol: "X", action: "buy", confidence: 1, reasons: ["cross"] }],
       { regime: "bull" },
     );

@@ -7,6 +7,7 @@ import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import { DecisionCombiner } from "../../engine/combiner.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import type { RiskConfig } from "../../risk/config.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
@@ -69,7 +70,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       ...(leverage !== 1 ? { leverage } : {}),
       ...(ai ? { sources: ai.ensemble.sourcesFor(series.symbol) } : {}),
     })),
-    ...(ai ? { combiner: ai.ensemble.orchestrator.combiner, learners: ai.ensemble.learners } : {}),
+    ...(ai
+      ? { combiner: new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions), learners: ai.ensemble.learners }
+      : {}),
     cash,
     fee,
     slippage,
