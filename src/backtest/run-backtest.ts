@@ -3,6 +3,8 @@ import { defaultInstrument, type Instrument } from "../domain/instrument.js";
 import type { Fill } from "../domain/order.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade, EquityCurve } from "../domain/trade.js";
+import type { TradeLearner } from "../engine/attribution.js";
+import type { DecisionCombiner } from "../engine/combiner.js";
 import type { DecisionRecord } from "../engine/decision.js";
 import { Engine, type EngineParts, type Slot } from "../engine/engine.js";
 import type { EventBus } from "../engine/events.js";
@@ -13,6 +15,7 @@ import type { PositionManager } from "../risk/position/types.js";
 import type { RiskShield } from "../risk/shield.js";
 import type { SizeRule } from "../risk/sizing/size-rule.js";
 import { BatchColumns } from "../strategy/columns.js";
+import { isAsyncSource, type SignalSource } from "../strategy/signal-source.js";
 import type { Strategy } from "../strategy/strategy.js";
 
 export interface BacktestFeed {
@@ -22,6 +25,8 @@ export interface BacktestFeed {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
+  /** Signal sources voting beside the strategy (synchronous ones: a backtest does not wait). */
+  readonly sources?: readonly SignalSource[];
 }
 
 export interface BacktestOptions {
@@ -37,6 +42,10 @@ export interface BacktestOptions {
   /** Gives each slot a regime column (the regime detector) for risk layers and position management. */
   readonly regimeColumn?: EngineParts["regimeColumn"];
   readonly bus?: EventBus;
+  /** How the votes of several sources become one decision; the default weighs them equally. */
+  readonly combiner?: DecisionCombiner;
+  /** Hear every fill and closed trade (online learner, allocator). */
+  readonly learners?: readonly TradeLearner[];
   readonly runId?: string;
   /** Close what is still open at the last bar's close, so every PnL is in a closed trade (default true). */
   readonly closeAtEnd?: boolean;
@@ -86,6 +95,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     ...(options.positionManager ? { positionManager: options.positionManager } : {}),
     ...(options.regimeColumn ? { regimeColumn: options.regimeColumn } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.combiner ? { combiner: options.combiner } : {}),
+    ...(options.learners ? { learners: options.learners } : {}),
     runId: options.runId ?? "bt",
   });
   const slots: Slot[] = [];
@@ -95,6 +106,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     if (seen.has(symbol)) throw new RangeError(`symbol ${symbol} appears twice; one slot per symbol`);
     seen.add(symbol);
     if (feed.series.length === 0) throw new RangeError(`no bars for ${symbol} in the chosen range`);
+    const late = feed.sources?.find(isAsyncSource);
+    if (late) {
+      throw new RangeError(
+        `signal source ${late.id} answers asynchronously; a backtest steps synchronously (give it a synchronous form)`,
+      );
+    }
     let instrument = feed.instrument ?? defaultInstrument(symbol);
     if (options.fee !== undefined) instrument = { ...instrument, makerFee: options.fee, takerFee: options.fee };
     const defaultSize: SizeRule = { type: "percent-equity", value: 100 / options.feeds.length };
@@ -109,6 +126,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
           size: feed.size ?? (feed.strategy as { sizing?: SizeRule }).sizing ?? defaultSize,
           ...(feed.leverage !== undefined ? { leverage: feed.leverage } : {}),
           ...(feed.allowShort !== undefined ? { allowShort: feed.allowShort } : {}),
+          ...(feed.sources ? { sources: feed.sources } : {}),
         },
         () => series,
         new BatchColumns(series),

@@ -25,6 +25,8 @@ export interface OrderRequest {
   readonly reason: string;
   /** Protective exits to attach to the position this order opens. */
   readonly attach?: AttachedExits;
+  /** The strategy or signal source(s) the order came from ("a+b"), so P&L can be attributed to them. */
+  readonly source?: string;
 }
 
 /**
@@ -53,6 +55,8 @@ export interface Fill {
   readonly time: number;
   readonly liquidity: "maker" | "taker";
   readonly reason: string;
+  /** The strategy or signal source(s) of the order (or of the position an exit closed). */
+  readonly source?: string;
 }
 
 export interface PositionSnapshot {

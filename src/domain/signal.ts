@@ -11,6 +11,14 @@ export interface Vote {
   /** 0..1; how sure the source is. Rules vote with 1 unless they say otherwise. */
   readonly confidence: number;
   readonly reasons: readonly string[];
-  /** A veto turns the combined decision into hold (the LLM's only power over a trade). */
+  /** A veto blocks every order that would open or grow a position; exits and reducing orders still go out. */
   readonly veto?: boolean;
+  /** "primary" (default) may open a trade; an "advisor" may only veto or scale a decision down. */
+  readonly role?: SourceRole;
+  /** An advisor's size factor in [0, 1] for the decision (the online learner's confidence adjustment). */
+  readonly scale?: number;
+  /** Set when the source gave no opinion: why (it threw, missed its deadline, had no model). Counts for nothing. */
+  readonly abstained?: string;
 }
+
+export type SourceRole = "primary" | "advisor";

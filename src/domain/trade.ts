@@ -22,6 +22,8 @@ export interface ClosedTrade {
   readonly returnPct: number;
   readonly exitReason: string;
   readonly barsHeld: number;
+  /** The strategy or signal source(s) of the fill that opened the trade. */
+  readonly source?: string;
 }
 
 /** Account equity sampled at every bar close (Unix ms). */

@@ -1,18 +1,18 @@
 import type { CandleSeries } from "../domain/candles.js";
 import type { Instrument } from "../domain/instrument.js";
-import type { Fill, OrderRequest, OrderSide } from "../domain/order.js";
+import type { AttachedExits, Fill, OrderRequest } from "../domain/order.js";
 import type { Vote } from "../domain/signal.js";
 import type { Timeframe } from "../domain/timeframe.js";
-import { TIMEFRAMES } from "../domain/timeframe.js";
 import type { ClosedTrade } from "../domain/trade.js";
 import { CounterOrderIds, type OrderIdSource, type OrderJournal, OrderManager } from "../execution/order-manager.js";
 import type { Portfolio } from "../execution/portfolio.js";
 import type { Venue, VenueListener, VenueReport } from "../execution/venue.js";
 import { EMPTY_SNAPSHOT, type MarketSnapshot } from "../risk/market-snapshot.js";
 import type { ManagedPositionView, PositionAction, PositionManager } from "../risk/position/types.js";
-import { type RiskContext, RiskShield, type ShieldDecision, sanityLayer } from "../risk/shield.js";
+import { type RiskContext, RiskShield, sanityLayer } from "../risk/shield.js";
 import { quantityFor, type SizeRule } from "../risk/sizing/size-rule.js";
 import type { ColumnSource } from "../strategy/columns.js";
+import { isAsyncSource, type SignalSource, strategySource, validateSources } from "../strategy/signal-source.js";
 import {
   type BarContext,
   type Cursor,
@@ -23,10 +23,32 @@ import {
   type StrategySetup,
   type StrategySignal,
 } from "../strategy/strategy.js";
+import { Attribution, type TradeLearner } from "./attribution.js";
 import { DecisionCombiner } from "./combiner.js";
 import type { DecisionRecord } from "./decision.js";
+import {
+  blockedEntry,
+  decisionOutcome,
+  exitsFor,
+  plannedOrders,
+  positionActionOrder,
+  positionActionOutcome,
+} from "./decision-orders.js";
 import { EventBus } from "./events.js";
 import { LazySnapshot } from "./lazy-snapshot.js";
+import { lazyRiskColumns, type RiskColumns } from "./risk-columns.js";
+import {
+  answerBuffers,
+  collectVotes,
+  collectVotesAsync,
+  type DeadlineTimer,
+  firstVotes,
+  initSources,
+  realDeadline,
+  type SlotSource,
+  type SourceAnswers,
+  strategyVote,
+} from "./slot-sources.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -39,6 +61,8 @@ export interface SlotConfig {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
+  /** Signal sources voting beside the strategy (models, advisors); the strategy is always the first primary. */
+  readonly sources?: readonly SignalSource[];
 }
 
 export interface Slot {
@@ -52,17 +76,16 @@ export interface Slot {
   };
   series: () => CandleSeries;
   onBar: OnBar;
+  /** The slot's sources beyond its strategy; empty on the fast path of a plain strategy. */
+  readonly sources: readonly SlotSource[];
+  /** True when a source answers asynchronously: the slot is stepped with `stepAsync`. */
+  readonly async: boolean;
+  /** The sources' answers at the current bar (reused buffers). */
+  readonly answers: SourceAnswers;
   size: SizeRule;
   allowShort: boolean;
   /** Columns the risk layers and position management read (ATR, volatility, regime), made on first use. */
   readonly risk: RiskColumns;
-}
-
-interface RiskColumns {
-  readonly atr: SeriesReader;
-  readonly volatility: SeriesReader;
-  readonly regime: SeriesReader | undefined;
-  readonly periodsPerYear: number;
 }
 
 export interface EngineParts {
@@ -90,6 +113,10 @@ export interface EngineParts {
   readonly positionManager?: PositionManager;
   /** Supplies a regime column per slot (the regime detector); absent → regime unknown. */
   readonly regimeColumn?: (columns: ColumnSource, setup: StrategySetup) => SeriesReader | undefined;
+  /** Hear every fill and closed trade of every slot (online learner, allocator, learning tables). */
+  readonly learners?: readonly TradeLearner[];
+  /** The timer async sources race against; real time by default. */
+  readonly deadline?: DeadlineTimer;
 }
 
 /**
@@ -111,6 +138,8 @@ export class Engine {
   /** What position management did and why ("stop to break-even at 101.2"), in order. */
   readonly positionActions: { time: number; symbol: string; action: PositionAction; outcome: string }[] = [];
   readonly #combiner: DecisionCombiner;
+  readonly #attribution: Attribution;
+  readonly #deadline: DeadlineTimer;
   readonly #ids: OrderIdSource;
   readonly #record: boolean;
   readonly #positionManager: PositionManager | undefined;
@@ -125,6 +154,8 @@ export class Engine {
   #stoppedBy: string | undefined;
   readonly #entryGate: EngineParts["entryGate"];
   #haltReason = "";
+  /** Set while `stepAsync` runs the synchronous part of a step: the strategy's signal is handed back here. */
+  #deferred: { signal: StrategySignal | undefined } | undefined;
   #haltTime = Number.NaN;
 
   constructor(parts: EngineParts) {
@@ -137,6 +168,10 @@ export class Engine {
     this.#positionManager = parts.positionManager;
     this.#regimeColumn = parts.regimeColumn;
     this.#entryGate = parts.entryGate;
+    this.#deadline = parts.deadline ?? realDeadline;
+    this.#attribution = new Attribution(parts.learners ?? [], (message, time) => {
+      if (this.bus.has("ALERT")) this.bus.publish("ALERT", { time, level: "warning", message });
+    });
     this.broker = parts.createBroker({ report: (report) => this.orders.report(report) });
     this.orders = new OrderManager(this.broker, (report) => this.#onReport(report), parts.journal);
   }
@@ -174,27 +209,11 @@ export class Engine {
       price: (field: PriceField) => new SeriesReader(columns.price(field), cursor),
       indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
     };
-    const regimeColumn = this.#regimeColumn;
-    let atr: SeriesReader | undefined;
-    let volatility: SeriesReader | undefined;
-    let regime: SeriesReader | undefined | null;
-    // Each column is made on first use (batch), or all up front (streaming columns must exist before bar one).
-    const riskColumns: RiskColumns = {
-      get atr() {
-        atr ??= setup.indicator({ type: "atr", period: 14 });
-        return atr;
-      },
-      get volatility() {
-        volatility ??= setup.indicator({ type: "volatility", period: 20 });
-        return volatility;
-      },
-      get regime() {
-        if (regime === undefined) regime = regimeColumn?.(columns, setup) ?? null;
-        return regime ?? undefined;
-      },
-      periodsPerYear: config.timeframe ? (365 * 86_400_000) / TIMEFRAMES[config.timeframe] : Number.NaN,
-    };
+    const riskColumns = lazyRiskColumns(setup, columns, this.#regimeColumn, config.timeframe);
     if (!options.lazyRiskColumns) void [riskColumns.atr, riskColumns.volatility, riskColumns.regime];
+    const extra = config.sources ?? [];
+    validateSources([strategySource(config.strategy), ...extra]);
+    if (this.#slotsBySymbol.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
     const slot: Slot = {
       id: this.slots.length,
       config,
@@ -202,11 +221,14 @@ export class Engine {
       context: { index: -1, time: 0, position: { quantity: 0, entryPrice: 0, barsHeld: -1 } },
       series,
       onBar: config.strategy.init(setup),
+      sources: initSources(extra, setup),
+      async: extra.some(isAsyncSource),
+      answers: answerBuffers(extra.length),
       size: config.size ?? config.strategy.sizing ?? { type: "percent-equity", value: 100 },
       allowShort: config.allowShort ?? config.strategy.allowShort ?? false,
       risk: riskColumns,
     };
-    if (this.#slotsBySymbol.has(config.symbol)) throw new RangeError(`symbol ${config.symbol} already has a slot`);
+    this.#attribution.addSlot(config.symbol, extra);
     this.#slotsBySymbol.set(config.symbol, slot);
     this.broker.addMarket(config.instrument, series);
     this.slots.push(slot);
@@ -218,6 +240,10 @@ export class Engine {
    * strategy sees it (and every earlier bar, never a later one) and may act; orders it causes fill from the next bar.
    */
   step(slot: Slot, index: number): void {
+    // One function for the whole per-bar path (a backtest calls it for every bar); `stepAsync` borrows it.
+    if (slot.async && this.#deferred === undefined) {
+      throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
+    }
     const symbol = slot.config.symbol;
     slot.cursor.index = index;
     const series = slot.series();
@@ -254,7 +280,33 @@ export class Engine {
       position.barsHeld = -1;
     }
     const signal = slot.onBar(context as BarContext);
-    if (signal !== undefined) this.#act(slot, signal, index, time, series.close[index] as number);
+    if (slot.sources.length === 0) {
+      if (signal !== undefined)
+        this.#act(slot, [strategyVote(slot.config.strategy.name, symbol, signal)], signal.exits, index);
+    } else if (this.#deferred !== undefined) this.#deferred.signal = signal;
+    else {
+      const c = slot.config;
+      const bar = collectVotes(slot.sources, slot.context as BarContext, symbol, c.strategy, signal, slot.answers);
+      if (bar?.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
+    }
+  }
+
+  /**
+   * `step` for a slot with asynchronous sources: every source is asked at once and the decision waits for the
+   * slowest up to its deadline. The caller awaits it before the next slot, so the order of steps is kept.
+   */
+  async stepAsync(slot: Slot, index: number): Promise<void> {
+    const deferred: { signal: StrategySignal | undefined } = { signal: undefined };
+    this.#deferred = deferred;
+    try {
+      this.step(slot, index);
+    } finally {
+      this.#deferred = undefined;
+    }
+    const symbol = slot.config.symbol;
+    const first = firstVotes(slot.config.strategy, symbol, deferred.signal);
+    const bar = await collectVotesAsync(slot.sources, slot.context as BarContext, symbol, first, this.#deadline);
+    if (bar.wantsTrade) this.#act(slot, bar.votes, bar.exits, index);
   }
 
   /** Lets risk layers watch equity once per time step (after every slot of that step was processed). */
@@ -272,17 +324,20 @@ export class Engine {
     return new LazySnapshot(slot, series, index);
   }
 
-  #act(slot: Slot, signal: StrategySignal, index: number, time: number, price: number): void {
+  #act(
+    slot: Slot,
+    votes: readonly Vote[],
+    exits: AttachedExits | ReadonlyMap<string, AttachedExits> | undefined,
+    index: number,
+  ): void {
     const symbol = slot.config.symbol;
-    const vote: Vote = {
-      source: slot.config.strategy.name,
-      symbol,
-      action: signal.action,
-      confidence: signal.confidence ?? 1,
-      reasons: [signal.reason],
-    };
-    const votes = [vote];
-    const decision = this.#combiner.combine(votes);
+    const series = slot.series();
+    const time = series.time[index] as number;
+    const price = series.close[index] as number;
+    const decision = this.#combiner.combine(
+      votes,
+      this.#combiner.usesContext ? { regime: this.snapshot(slot, index).regime } : undefined,
+    );
     const held = this.portfolio.positionQuantity(symbol);
     let action = decision.action;
     // A long-only slot reads "sell" as "get out".
@@ -290,26 +345,20 @@ export class Engine {
     if (this.bus.has("SIGNAL_GENERATED")) {
       this.bus.publish("SIGNAL_GENERATED", { time, symbol, votes, action, reason: decision.reason });
     }
-    const wanted: { side: OrderSide; quantity: number; reduceOnly: boolean }[] = [];
-    if (action === "close" || action === "sell" || action === "buy") {
-      const closeLong = held > 0 && action !== "buy";
-      const closeShort = held < 0 && action !== "sell";
-      if (closeLong || closeShort)
-        wanted.push({ side: closeLong ? "sell" : "buy", quantity: Math.abs(held), reduceOnly: true });
-      const opening = (action === "buy" && held <= 0) || (action === "sell" && held >= 0);
-      if (opening) {
-        const leverage = slot.config.leverage ?? 1;
-        // Sized on the equity left after the close this same decision makes (a reversal re-uses the proceeds).
-        const quantity = quantityFor(
-          slot.size,
-          price,
-          this.portfolio.equity(),
-          slot.config.instrument.takerFee,
-          leverage,
-        );
-        wanted.push({ side: action === "buy" ? "buy" : "sell", quantity, reduceOnly: false });
-      }
-    }
+    const leverage = slot.config.leverage ?? 1;
+    const wanted = plannedOrders(action, held, () => {
+      // Sized on the equity left after the close this same decision makes (a reversal re-uses the proceeds).
+      const quantity = quantityFor(
+        slot.size,
+        price,
+        this.portfolio.equity(),
+        slot.config.instrument.takerFee,
+        leverage,
+      );
+      return decision.sizeFactor === 1 ? quantity : quantity * decision.sizeFactor;
+    });
+    const attach = exitsFor(exits, decision.sources);
+    const source = decision.sources || slot.config.strategy.name;
     const orders: OrderRequest[] = [];
     const risk: DecisionRecord["risk"][number][] = [];
     let rejected = false;
@@ -321,7 +370,12 @@ export class Engine {
     for (let k = 0; k < wanted.length; k++) {
       const w = wanted[k] as (typeof wanted)[number];
       const leverage = slot.config.leverage ?? 1;
-      const blocked = w.reduceOnly ? undefined : this.#entryBlocked(symbol);
+      // A veto stops what would open or grow a position; a close or a reduction always goes to the shield.
+      const blocked = w.reduceOnly
+        ? undefined
+        : decision.veto !== undefined
+          ? { layer: "veto", reason: decision.veto }
+          : this.#entryBlocked(symbol);
       const verdict =
         blocked !== undefined
           ? blockedEntry(blocked)
@@ -355,8 +409,9 @@ export class Engine {
         reduceOnly: w.reduceOnly,
         leverage,
         reason: decision.reason,
+        source,
       };
-      if (!w.reduceOnly && signal.exits) request.attach = signal.exits;
+      if (!w.reduceOnly && attach) request.attach = attach;
       if (this.bus.has("RISK_CHECK")) {
         this.bus.publish("RISK_CHECK", {
           time,
@@ -401,14 +456,7 @@ export class Engine {
         reason: decision.reason,
         risk,
         orders,
-        outcome:
-          decision.action === "hold"
-            ? "vetoed"
-            : orders.length > 0
-              ? "orders-sent"
-              : rejected
-                ? "rejected"
-                : "nothing-to-do",
+        outcome: decisionOutcome(decision, orders.length, rejected),
       });
     }
   }
@@ -461,45 +509,18 @@ export class Engine {
       market: this.snapshot(slot, index),
     };
     const actions = this.#opened.delete(symbol) ? manager.onOpen(view) : manager.onBar(view);
-    for (const action of actions) this.#applyPositionAction(slot, action, view, index, time);
-  }
-
-  #applyPositionAction(
-    slot: Slot,
-    action: PositionAction,
-    view: ManagedPositionView,
-    index: number,
-    time: number,
-  ): void {
-    const symbol = slot.config.symbol;
-    if (action.kind === "set-stop") {
-      this.broker.setStop(symbol, action.price);
-      this.#positionAction(time, symbol, action, "stop set");
-      return;
+    for (const action of actions) {
+      if (action.kind === "set-stop") {
+        this.broker.setStop(symbol, action.price);
+        this.#positionAction(time, symbol, action, "stop set");
+        continue;
+      }
+      const order = positionActionOrder(action, view, this.#ids, this.#attribution.positionSource(symbol));
+      const answer = this.#submit(order, index, time);
+      this.#positionAction(time, symbol, action, positionActionOutcome(order, answer));
+      if (typeof answer !== "string" && this.bus.has("ORDER_PLACED"))
+        this.bus.publish("ORDER_PLACED", { time, order: answer });
     }
-    const quantity = action.kind === "close" ? view.quantity : Math.min(view.quantity, action.quantity);
-    const limit = action.kind === "reduce" ? action.limitPrice : undefined;
-    const request: OrderRequest = {
-      clientOrderId: this.#ids.next(),
-      symbol,
-      side: view.side === "long" ? "sell" : "buy",
-      type: limit !== undefined ? "limit" : "market",
-      quantity,
-      ...(limit !== undefined ? { limitPrice: limit } : {}),
-      reduceOnly: true,
-      reason: action.reason,
-    };
-    const answer = this.#submit(request, index, time);
-    if (typeof answer === "string") {
-      this.#positionAction(time, symbol, action, `rejected by the venue: ${answer}`);
-      return;
-    }
-    const what =
-      limit !== undefined
-        ? `limit ${answer.side} ${answer.quantity} at ${limit}`
-        : `market ${answer.side} ${answer.quantity}`;
-    this.#positionAction(time, symbol, action, `order sent: ${what}`);
-    if (this.bus.has("ORDER_PLACED")) this.bus.publish("ORDER_PLACED", { time, order: answer });
   }
 
   #positionAction(time: number, symbol: string, action: PositionAction, outcome: string): void {
@@ -514,6 +535,7 @@ export class Engine {
   #submit(order: OrderRequest, index: number, time: number): OrderRequest | string {
     const answer: { id: string; order?: OrderRequest; rejected?: string } = { id: order.clientOrderId };
     this.#answer = answer;
+    this.#attribution.sent(order);
     try {
       this.orders.submit(order, index, time);
     } finally {
@@ -533,19 +555,24 @@ export class Engine {
       }
       case "rejected": {
         if (this.#answer?.id === report.order.clientOrderId) this.#answer.rejected = report.reason;
+        this.#attribution.done(report.order.clientOrderId);
         if (this.bus.has("ORDER_REJECTED"))
           this.bus.publish("ORDER_REJECTED", { time: report.time, order: report.order, reason: report.reason });
         return;
       }
       case "filled": {
-        const fill = report.fill;
+        const fill = this.#attribution.tag(report.fill);
         const index = this.#slotsBySymbol.get(fill.symbol)?.cursor.index ?? -1;
+        const before = this.portfolio.positionQuantity(fill.symbol);
         const trade = this.portfolio.applyFill(fill, index, report.leverage);
+        if (report.remaining === 0) this.#attribution.done(fill.clientOrderId);
+        this.#attribution.booked(fill, before, this.portfolio.positionQuantity(fill.symbol), trade);
         this.#onFill(fill, trade, index);
         return;
       }
       case "cancelled":
       case "expired": {
+        this.#attribution.done(report.order.clientOrderId);
         if (this.bus.has("ORDER_CANCELLED")) {
           this.bus.publish("ORDER_CANCELLED", {
             time: report.time,
@@ -582,15 +609,4 @@ export class Engine {
       });
     }
   }
-}
-
-/** The verdict on an opening order while entries are blocked from outside the shield. */
-function blockedEntry(block: { layer: string; reason: string }): ShieldDecision {
-  return {
-    quantity: 0,
-    approved: false,
-    halted: false,
-    reason: block.reason,
-    verdicts: [{ layer: block.layer, verdict: "deny", reason: block.reason }],
-  };
 }

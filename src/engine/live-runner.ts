@@ -98,6 +98,44 @@ export class LiveRunner {
    * layers observe once. Returns the equity after the step.
    */
   onStep(bars: readonly ClosedBar[]): number {
+    for (const { symbol } of bars) {
+      if (this.#slots.get(symbol)?.slot.async)
+        throw new RangeError(`${symbol} has an asynchronous signal source: drive it with onStepAsync`);
+    }
+    const due = this.#due(bars);
+    for (const entry of this.#order) {
+      const bar = due.bars.get(entry);
+      if (bar === undefined) continue;
+      this.#engine.step(entry.slot, this.#append(entry, bar));
+    }
+    // Labelled like the backtest's equity: by the open time of the shortest bar closing at this instant.
+    return this.#engine.observe(due.close - this.#shortest);
+  }
+
+  /**
+   * `onStep` for slots with asynchronous signal sources: each slot's decision waits for its sources (up to their
+   * deadlines) before the next slot steps, so decisions happen in the same order as in a backtest.
+   */
+  async onStepAsync(bars: readonly ClosedBar[]): Promise<number> {
+    const due = this.#due(bars);
+    for (const entry of this.#order) {
+      const bar = due.bars.get(entry);
+      if (bar === undefined) continue;
+      const index = this.#append(entry, bar);
+      if (entry.slot.async) await this.#engine.stepAsync(entry.slot, index);
+      else this.#engine.step(entry.slot, index);
+    }
+    return this.#engine.observe(due.close - this.#shortest);
+  }
+
+  #append(entry: LiveSlot, bar: Candle): number {
+    const index = entry.buffer.append(bar);
+    entry.columns.append(bar);
+    return index;
+  }
+
+  /** Checks one time step's bars and says which slot gets which, and when they close. */
+  #due(bars: readonly ClosedBar[]): { bars: Map<LiveSlot, Candle>; close: number } {
     if (bars.length === 0) throw new RangeError("a time step needs at least one bar");
     const due = new Map<LiveSlot, Candle>();
     let close = Number.NaN;
@@ -118,14 +156,6 @@ export class LiveRunner {
     if (close <= this.#lastClose)
       throw new RangeError(`time step closing at ${close} is not after the previous one (${this.#lastClose})`);
     this.#lastClose = close;
-    for (const entry of this.#order) {
-      const bar = due.get(entry);
-      if (bar === undefined) continue;
-      const index = entry.buffer.append(bar);
-      entry.columns.append(bar);
-      this.#engine.step(entry.slot, index);
-    }
-    // Labelled like the backtest's equity: by the open time of the shortest bar closing at this instant.
-    return this.#engine.observe(close - this.#shortest);
+    return { bars: due, close };
   }
 }

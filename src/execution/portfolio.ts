@@ -24,6 +24,8 @@ export interface OpenPosition {
   fees: number;
   funding: number;
   maxQuantity: number;
+  /** The strategy or source(s) of the opening fill, carried into the trade. */
+  source?: string;
 }
 
 /** Everything a restart needs to continue the account exactly where it was (closed trades live in the store). */
@@ -274,6 +276,7 @@ export class Portfolio implements PortfolioView {
       fees: fee,
       funding: 0,
       maxQuantity: quantity,
+      ...(fill.source !== undefined ? { source: fill.source } : {}),
     });
   }
 
@@ -297,6 +300,7 @@ export class Portfolio implements PortfolioView {
       returnPct: netPnl / ((entryPrice * p.maxQuantity) / p.leverage),
       exitReason,
       barsHeld: barIndex - p.openedBar,
+      ...(p.source !== undefined ? { source: p.source } : {}),
     };
     this.trades.push(trade);
     return trade;

@@ -430,6 +430,7 @@ export class SimulatedBroker implements Venue {
       time,
       liquidity,
       reason: r.reason,
+      source: r.source,
     };
     const before = held;
     w.remaining -= quantity;

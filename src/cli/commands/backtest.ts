@@ -7,6 +7,7 @@ import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import { DecisionCombiner } from "../../engine/combiner.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import type { RiskConfig } from "../../risk/config.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
@@ -20,6 +21,7 @@ import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 import { planWarmup } from "../warmup.js";
+import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
   strategy: string;
@@ -35,9 +37,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
-  const strategy = options.strategy.startsWith("ml:")
-    ? (await import("./train.js")).mlStrategyOption(options.strategy)
-    : await loadAnyStrategy(options.strategy, run.params);
+  const ai = options.strategy === AI_STRATEGY ? prepareAiRun(run.params, run.risk) : undefined;
+  const riskConfig = ai ? ai.risk : run.risk;
+  const strategy =
+    ai?.ensemble.technical ??
+    (options.strategy.startsWith("ml:")
+      ? (await import("./train.js")).mlStrategyOption(options.strategy)
+      : await loadAnyStrategy(options.strategy, run.params));
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }
@@ -49,8 +55,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   const warmup = planWarmup(strategy, data);
 
-  const risk = run.risk
-    ? createRiskRuntime(run.risk, {
+  const risk = riskConfig
+    ? createRiskRuntime(riskConfig, {
         store: new MemoryStateStore(),
         mode: "backtest",
         ...(run.providers ? { providers: run.providers } : {}),
@@ -66,7 +72,11 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       strategy: warmup.strategy,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
+      ...(ai ? { sources: ai.ensemble.sourcesFor(series.symbol) } : {}),
     })),
+    ...(ai
+      ? { combiner: new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions), learners: ai.ensemble.learners }
+      : {}),
     cash,
     fee,
     slippage,
@@ -92,11 +102,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     // Only when given, so that the config hash of a run without funding stays what it was.
     ...(funding ? { funding: funding.files } : {}),
     seed,
-    risk: run.risk ?? "off (--no-risk)",
+    risk: riskConfig ?? "off (--no-risk)",
+    ...(ai ? { ensemble: ai.ensemble.orchestrator.note } : {}),
     warmupBars: warmup.warmupBars,
   };
   const summary = summarize(result, data.series, {
-    strategy: strategy.name,
+    strategy: ai ? AI_STRATEGY : strategy.name,
     parameters: strategy.parameters,
     symbols: data.series.map((s) => s.symbol),
     timeframe: timeframeLabel(data.series),
@@ -136,7 +147,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
     ...(warmup.note ? [warmup.note] : []),
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; ${sampleWords(m.sample)}`,
-    `risk     ${riskLine(run.risk, risk?.shield.layers.length ?? 0, summary)}`,
+    ...(ai ? [`ai       ${ai.ensemble.orchestrator.note}; ${learnerLine(ai.ensemble.learner.events)}`] : []),
+    `risk     ${riskLine(riskConfig, risk?.shield.layers.length ?? 0, summary)}`,
     ...formatRiskEffect(summary.risk),
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
     `returns  ${summary.calendar.note}`,
@@ -151,6 +163,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       ...nextSteps(options.out, !options.data && !options.exchange),
     );
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function learnerLine(events: readonly { kind: string; strategy: string; reason: string; time: number }[]): string {
+  const blocks = events.filter((e) => e.kind === "blocked");
+  if (blocks.length === 0) return "the online learner blocked nothing";
+  const first = blocks[0] as (typeof blocks)[number];
+  return `the online learner blocked ${blocks.length} time(s), first at ${isoMinute(first.time)}: ${first.reason}`;
 }
 
 function riskLine(config: RiskConfig | undefined, layers: number, summary: BacktestSummary): string {

@@ -1,0 +1,31 @@
+import { type AiEnsemble, createAiEnsemble } from "../../ai/orchestrator/ai-ensemble.js";
+import type { RiskConfig } from "../../risk/config.js";
+
+/** `--strategy ai`: the orchestrated ensemble of the AI sources that exist (issue 9). */
+export const AI_STRATEGY = "ai";
+
+export interface AiRun {
+  readonly ensemble: AiEnsemble;
+  /**
+   * The risk config for the run: the orchestrator sizes entries (confidence × regime factor), so the shield's own
+   * confidence scaling and regime adjustment are off for it (a size counted twice would be wrong), and the regime
+   * factors are the config's regime-adjustment multipliers. Everything that only protects stays as configured.
+   */
+  readonly risk: RiskConfig | undefined;
+}
+
+export function prepareAiRun(parameters: Record<string, number>, risk: RiskConfig | undefined): AiRun {
+  if (!risk) return { ensemble: createAiEnsemble({ parameters }), risk };
+  const { enabled: _on, ...regimeFactors } = risk.sizing.regimeAdjustment;
+  return {
+    ensemble: createAiEnsemble({ parameters, regimeFactors }),
+    risk: {
+      ...risk,
+      sizing: {
+        ...risk.sizing,
+        confidenceScaling: { ...risk.sizing.confidenceScaling, enabled: false },
+        regimeAdjustment: { ...risk.sizing.regimeAdjustment, enabled: false },
+      },
+    },
+  };
+}
