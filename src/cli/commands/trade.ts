@@ -35,6 +35,7 @@ import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
+import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { UsageError } from "../usage-error.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
 
@@ -216,6 +217,9 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
+  const untolerate = tolerateCcxtNetworkRejections((error) =>
+    log.warn({ error: error.message }, "a CCXT WebSocket future failed after a dropped connection; reconnecting"),
+  );
   log.info(
     { mode, exchange: options.exchange, symbols, timeframe, session: sessionName, store: store.location },
     "trade start",
@@ -327,6 +331,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
       await riskState.close().catch(() => {});
       await sim?.close();
       await multi?.close();
+      untolerate();
       display.release();
       console.log(
         formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), `${header} · stopped`),
