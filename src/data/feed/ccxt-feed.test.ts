@@ -86,3 +86,27 @@ describe("CcxtFeed over real CCXT and a local Binance server (REST polling)", ()
     await feed.close();
   });
 });
+
+describe("CcxtFeed history under faults", () => {
+  it("tries a failed history page again with backoff on the feed's clock, so one 5xx at start does not stop the bot", async () => {
+    const { clock, feed, server } = await setup(11, 10);
+    server.failNext({ kind: "server-error", status: 503 }, { path: "/api/v3/klines" });
+    const pending = feed.history("BTC/USDT", T0, 100);
+    await until(() => clock.pending > 0, "the retry's backoff timer");
+    expect(feed.retries[0]).toMatch(/BTC\/USDT history: .*retrying in 1000 ms/);
+    clock.advance(1000);
+    expect((await pending).map((b) => b.time)).toEqual(rows(10).map((b) => b.time));
+  });
+
+  it("gives up after five failures with the venue's error", async () => {
+    const { clock, feed, server } = await setup(11, 10);
+    server.failNext({ kind: "server-error", status: 503 }, { path: "/api/v3/klines", times: 5 });
+    const pending = feed.history("BTC/USDT", T0, 100).catch((error: Error) => error);
+    for (const wait of [1000, 2000, 4000, 8000]) {
+      await until(() => clock.pending > 0, `the ${wait} ms backoff`);
+      clock.advance(wait);
+    }
+    expect(await pending).toBeInstanceOf(Error);
+    expect(feed.retries).toHaveLength(4);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Exchange } from "ccxt";
+import { type Exchange, NetworkError } from "ccxt";
 import type { Candle } from "../../domain/candles.js";
 import type { Clock } from "../../domain/clock.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
@@ -52,6 +52,8 @@ export class CcxtFeed implements MarketFeed {
     tradeWebSocket: boolean;
   };
   readonly #barMs: number;
+  /** REST reads that failed and were tried again, newest last (for the log and tests). */
+  readonly retries: string[] = [];
   #closed = false;
   readonly #loops: Promise<void>[] = [];
   readonly #wakers = new Set<() => void>();
@@ -83,6 +85,11 @@ export class CcxtFeed implements MarketFeed {
   }
 
   async history(symbol: string, since: number, limit: number): Promise<Candle[]> {
+    return this.#readWithRetry(`${symbol} history`, () => this.#history(symbol, since, limit));
+  }
+
+  /** One attempt at `history`; the live loops call it directly, since they report and retry failures themselves. */
+  async #history(symbol: string, since: number, limit: number): Promise<Candle[]> {
     const out: Candle[] = [];
     let from = since;
     const closedBy = this.#o.clock.now() - this.#o.settleMs;
@@ -143,7 +150,7 @@ export class CcxtFeed implements MarketFeed {
       try {
         if (needBackfill || !Number.isFinite(last)) {
           const since = Number.isFinite(last) ? last + this.#barMs : this.#o.clock.now() - 2 * this.#barMs;
-          for (const bar of await this.history(symbol, since, 10_000)) emit(bar);
+          for (const bar of await this.#history(symbol, since, 10_000)) emit(bar);
           if (reconnecting)
             handlers.onStatus?.({ connected: true, reason: `${symbol}: reconnected, back-filled to ${iso(last)}` });
           needBackfill = false;
@@ -263,6 +270,25 @@ export class CcxtFeed implements MarketFeed {
       const newerSeen = webSocket && i < bars.length - 1;
       if (newerSeen || this.#o.barClose(bar.time) <= closedBy) emit(bar);
       else handlers.onFormingBar?.(symbol, bar);
+    }
+  }
+
+  /**
+   * A REST read that a dropped connection, a timeout, a 5xx or a rate limit may fail: tried again with backoff (1, 2,
+   * 4, 8 s on the feed's clock), so one fault during the warm-up at start does not stop the bot. Anything else, and
+   * the fifth failure, is thrown to the caller.
+   */
+  async #readWithRetry<T>(what: string, read: () => Promise<T>): Promise<T> {
+    let backoff = 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof NetworkError) || attempt >= 5 || this.#closed) throw error;
+        this.retries.push(`${what}: ${(error as Error).message}; retrying in ${backoff} ms`);
+        await this.#sleep(backoff);
+        backoff *= 2;
+      }
     }
   }
 
