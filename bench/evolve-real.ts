@@ -7,9 +7,9 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadCsv } from "../src/data/csv/load-csv.js";
 import { type EvolutionRun, runEvolution } from "../src/research/evolution/run-evolution.js";
 import { ScreenPool } from "../src/research/evolution/screening/screen-pool.js";
-import { loadCsv } from "../src/data/csv/load-csv.js";
 
 const FILES = {
   "BTC/USDT": "../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz",

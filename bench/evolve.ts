@@ -8,15 +8,15 @@
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { loadCsv } from "../src/data/csv/load-csv.js";
+import { simulateMarket } from "../src/data/simulated/index.js";
+import { type CandleSeries, sliceSeries } from "../src/domain/candles.js";
+import { createRandom } from "../src/domain/random.js";
 import { genomeToSpec } from "../src/research/evolution/genome-spec.js";
 import { mutate, randomGenome } from "../src/research/evolution/operators.js";
 import { prepareScreening } from "../src/research/evolution/screening/screen.js";
 import { runJob } from "../src/research/evolution/screening/screen-jobs.js";
 import { ScreenPool } from "../src/research/evolution/screening/screen-pool.js";
-import { loadCsv } from "../src/data/csv/load-csv.js";
-import { simulateMarket } from "../src/data/simulated/index.js";
-import { type CandleSeries, sliceSeries } from "../src/domain/candles.js";
-import { createRandom } from "../src/domain/random.js";
 import type { StrategySpec } from "../src/strategy/spec/schema.js";
 
 const BTC = fileURLToPath(new URL("../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url));

@@ -8,15 +8,15 @@
  */
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { type OptimizeResult, optimize } from "../src/research/optimizer/optimize.js";
-import { DEFAULT_SPACES, orderingConstraint, type SearchSpace } from "../src/research/optimizer/search-space.js";
-import { RandomSampler, TpeSampler } from "../src/research/optimizer/tpe.js";
 import { resolveSettings } from "../src/backtest/backtest-settings.js";
 import { evaluateParameters } from "../src/backtest/evaluate-parameters.js";
-import { backtestObjective } from "../src/research/optimizer/backtest-objective.js";
 import { defaultWarmupBars, strategyLookback } from "../src/backtest/strategy-warmup.js";
 import { loadCandles } from "../src/data/load-candles.js";
 import { sharedDataDir, sharedDataPresent } from "../src/indicators/testing/reference-data.js";
+import { backtestObjective } from "../src/research/optimizer/backtest-objective.js";
+import { type OptimizeResult, optimize } from "../src/research/optimizer/optimize.js";
+import { DEFAULT_SPACES, orderingConstraint, type SearchSpace } from "../src/research/optimizer/search-space.js";
+import { RandomSampler, TpeSampler } from "../src/research/optimizer/tpe.js";
 import { riskConfigSchema } from "../src/risk/config.js";
 import { builtinSpec } from "../src/strategy/registry.js";
 import { compileSpec } from "../src/strategy/spec/compile.js";

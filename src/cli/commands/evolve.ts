@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Blacklist } from "../../backtest/gates/blacklist.js";
+import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
 import { renderEvolutionReport } from "../../research/evolution/evolution-report.js";
 import { type EvolutionSink, jsonFileSink, storeSink } from "../../research/evolution/evolution-sink.js";
 import { type EvolutionRun, runEvolution } from "../../research/evolution/run-evolution.js";
 import { ScreenPool } from "../../research/evolution/screening/screen-pool.js";
-import { Blacklist } from "../../backtest/gates/blacklist.js";
-import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
 import { openStore } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
 import { loadDataFiles } from "../load-data-files.js";
