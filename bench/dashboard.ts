@@ -5,24 +5,16 @@
  * the main read endpoints (10 connections, 5 s each, nothing trading meanwhile).
  * Run: npm run bench -- dashboard
  */
+
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "../src/backtest/report/testing/chromium.js";
 import { CHROMIUM, dashboardHarness } from "../src/server/testing/dashboard-harness.js";
 
 const RUNS = 7;
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ENDPOINTS = [
   "/api/status",
   "/api/portfolio",
@@ -44,7 +36,7 @@ export async function run(log: (line: string) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "aegis-bench-dashboard-"));
   const lines: string[] = [];
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
     const loads: number[] = [];
     const contentLoaded: number[] = [];
     let bytes = 0;

@@ -14,3 +14,13 @@ export const STRATEGY_STATUSES = [
   "retired",
 ] as const;
 export type StrategyStatus = (typeof STRATEGY_STATUSES)[number];
+
+/** One move of a strategy through its lifecycle: who made it, when and why. */
+export interface StrategyTransition {
+  readonly strategyId: string;
+  readonly fromStatus?: StrategyStatus;
+  readonly toStatus: StrategyStatus;
+  readonly by: string;
+  readonly reason: string;
+  readonly time: number;
+}

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClosedTrade } from "../../domain/trade.js";
 import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { renderReport } from "./render-report.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./testing/chromium.js";
 import { readCsvGz, reportInputFor, syntheticSeries, tradesAndEquity } from "./testing/report-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const dataFile = fileURLToPath(
   new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
 );
@@ -52,16 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   });
 

@@ -1,19 +1,10 @@
-import type { StrategyStatus } from "../../domain/strategy-status.js";
+import type { StrategyStatus, StrategyTransition } from "../../domain/strategy-status.js";
 import type { StabilityLock } from "../../risk/guards/stability-lock.js";
 
 /** A stored strategy, as the lifecycle reads it. */
 export interface StrategyRecord {
   readonly id: string;
   readonly status: StrategyStatus;
-}
-
-export interface StrategyTransition {
-  readonly strategyId: string;
-  readonly fromStatus?: StrategyStatus;
-  readonly toStatus: StrategyStatus;
-  readonly by: string;
-  readonly reason: string;
-  readonly time: number;
 }
 
 /** What the lifecycle needs of the store (the store's StrategiesRepository is one). */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import { z } from "zod";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../backtest/report/testing/chromium.js";
 import type { ApiContext } from "../context.js";
 import { liveStream } from "../live.js";
 import { BadRequest } from "../route.js";
@@ -9,7 +10,7 @@ import { readRouteGroups } from "../routes/read-all.js";
 import { type ApiServer, createApiServer, type RouteGroup } from "../server.js";
 import { HOUR, type PaperFixture, paperFixture } from "./paper-fixture.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
+export { CHROMIUM };
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 
 /** What the test-only control group did, for assertions. */
@@ -129,15 +130,6 @@ export function launchChromium(profileDir: string): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }

@@ -1,7 +1,7 @@
-import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/strategy-status.js";
+import { STRATEGY_STATUSES, type StrategyStatus, type StrategyTransition } from "../../domain/strategy-status.js";
 import { type Db, fromJson, inTransaction, toJson } from "./shared.js";
 
-export { STRATEGY_STATUSES, type StrategyStatus };
+export { STRATEGY_STATUSES, type StrategyStatus, type StrategyTransition };
 
 export interface StrategyInput {
   readonly id: string;
@@ -15,15 +15,6 @@ export interface StrategyRecord extends StrategyInput {
   readonly status: StrategyStatus;
   readonly createdAt: number;
   readonly updatedAt: number;
-}
-
-export interface StrategyTransition {
-  readonly strategyId: string;
-  readonly fromStatus?: StrategyStatus;
-  readonly toStatus: StrategyStatus;
-  readonly by: string;
-  readonly reason: string;
-  readonly time: number;
 }
 
 export class StrategiesRepository {
