@@ -26,7 +26,11 @@ export interface EngineEvents {
   POSITION_ACTION: { time: number; symbol: string; action: PositionAction; outcome: string };
   /** `equity`: the account's equity in what was saved (a trading session's committed step). */
   STATE_SAVED: { time: number; what: string; equity?: number };
-  ALERT: { time: number; level: "info" | "warning" | "critical"; message: string };
+  /**
+   * `kind` says what the alert is about, for the alert channels' routing (reconciliation, strategy-approval …);
+   * without it, an alert is filed by its wording.
+   */
+  ALERT: { time: number; level: "info" | "warning" | "critical"; message: string; kind?: string };
   KILL_SWITCH: { time: number; reason: string };
 }
 

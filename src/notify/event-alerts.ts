@@ -60,7 +60,7 @@ const HALTED = "trading halted: ";
  * engine's "trading halted" alert shares its key with KILL_SWITCH so the person gets one message, not two.
  */
 export function busAlert(event: EngineEvents["ALERT"]): KeyedAlert {
-  const declared = (event as { kind?: unknown }).kind;
+  const declared = event.kind;
   let kind: AlertKind;
   let key = `alert:${event.message}`;
   if (typeof declared === "string" && isKind(declared)) kind = declared;

@@ -33,6 +33,7 @@ import { withStoredConfig } from "../../server/store-control.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
+import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
@@ -365,6 +366,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
       await stop("the API could not start");
       throw error;
     });
+    for (const check of alertReadinessChecks(() => alerts.notifier.health())) api.readiness.register(check);
     console.log(`  dashboard and API: ${api.url}/ (controls need the token in ${api.tokenFile})`);
   }
   if (session.resumedFrom)

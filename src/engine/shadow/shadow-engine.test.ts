@@ -57,7 +57,11 @@ describe("ShadowEngine", () => {
     };
     const bus = new EventBus();
     const alerts: string[] = [];
-    bus.on("ALERT", (a) => alerts.push(a.message));
+    const kinds: (string | undefined)[] = [];
+    bus.on("ALERT", (a) => {
+      alerts.push(a.message);
+      kinds.push(a.kind);
+    });
     const shadow = new ShadowEngine({ markets, timeframe: "1h", cash: 10_000, periodsPerYear: 8760 }, bus);
     shadow.add({ id: "holder", strategy: buyAndHold });
     const early = run(shadow, { ...rising, length: 90 } as CandleSeries, (i) => 10_000 + (i % 3));
@@ -78,6 +82,7 @@ describe("ShadowEngine", () => {
     expect(late[0]?.verdict.ready).toBe(true);
     expect(late[0]?.roi).toBeGreaterThan(0.05);
     expect(alerts).toHaveLength(1);
+    expect(kinds).toEqual(["strategy-approval"]);
     expect(alerts[0]).toMatch(/strategy holder is ready for approval: shadow Sharpe .* > 1.2 and > 1.1 × live/);
   });
 

@@ -164,6 +164,7 @@ export class ShadowEngine {
             time,
             level: "info",
             message: `strategy ${shadow.candidate.id} is ready for approval: ${report.verdict.reason}`,
+            kind: "strategy-approval",
           });
         }
       }

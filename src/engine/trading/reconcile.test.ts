@@ -60,9 +60,11 @@ describe.each(["binance", "binanceusdm"] as const)("reconciliation at start agai
     });
     const bus = new EventBus();
     const alerts: string[] = [];
+    const kinds: (string | undefined)[] = [];
     const storedWhenAlerted: number[] = [];
     bus.on("ALERT", (a) => {
       alerts.push(a.message);
+      kinds.push(a.kind);
       storedWhenAlerted.push(reconciled().length);
     });
     const p = await rig.launch(idle(), { bus });
@@ -71,6 +73,8 @@ describe.each(["binance", "binanceusdm"] as const)("reconciliation at start agai
     ]);
     expect(alerts).toEqual([expect.stringMatching(/^RECONCILE: buy 0.001 limit was not placed by this session/)]);
     expect(storedWhenAlerted).toEqual([1]);
+    // Filed as a reconciliation difference by the alert channels.
+    expect(kinds).toEqual(["reconciliation"]);
     expect(rig.sim.orders(venue).find((o) => o.clientOrderId === "manual-7")?.status).toBe("NEW");
     expect(p.session.venue?.openOrders()).toEqual([]);
     await p.stop();

@@ -134,7 +134,7 @@ export class TradingSession {
   readonly blockedSymbols = new Map<string, string>();
   #bookingScheduled = false;
   /** Alerts about state not yet committed: published once it is. */
-  #alerts: { time: number; level: "warning"; message: string }[] = [];
+  #alerts: { time: number; level: "warning"; message: string; kind?: string }[] = [];
   #storeClosed = false;
   /** Last decisions, newest last, for the status display. */
   readonly recentDecisions: DecisionRecord[] = [];
@@ -517,7 +517,12 @@ export class TradingSession {
     this.#event(time, type, detail);
     if (alert) {
       const what = typeof detail["detail"] === "string" ? detail["detail"] : JSON.stringify(detail);
-      this.#alerts.push({ time, level: "warning", message: `${type}: ${what}` });
+      this.#alerts.push({
+        time,
+        level: "warning",
+        message: `${type}: ${what}`,
+        ...(type === "RECONCILE" ? { kind: "reconciliation" } : {}),
+      });
     }
     this.#booked();
   }
