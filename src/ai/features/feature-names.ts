@@ -87,42 +87,6 @@ export const DQN_FEATURES: readonly FeatureName[] = [
 /**
  * The leverage DQN's state (35). The seed's heading says 35 but its lists name 33; the two added here are
  * `volume_ratio` (in the 18-feature state, dropped from the seed's list) and `fear_greed` (a context series the
- * issue asks for).
+ * issue asks for). That is every column of the catalog, in its order: market, context, account.
  */
-export const LEVERAGE_DQN_FEATURES: readonly FeatureName[] = [
-  "price_change_1h",
-  "price_change_4h",
-  "price_change_24h",
-  "price_vs_ema20",
-  "price_vs_ema50",
-  "price_vs_vwap",
-  "rsi",
-  "rsi_change",
-  "macd_hist",
-  "macd_signal_cross",
-  "momentum_5",
-  "momentum_20",
-  "atr_ratio",
-  "bb_position",
-  "bb_width",
-  "volatility_ratio",
-  "high_volatility",
-  "adx",
-  "trend_direction",
-  "trend_strength",
-  "ema_alignment",
-  "volume_ratio",
-  "funding_rate",
-  "open_interest_change",
-  "long_short_ratio",
-  "fear_greed",
-  "current_position",
-  "current_leverage",
-  "position_pnl",
-  "position_duration",
-  "unrealized_pnl",
-  "margin_ratio",
-  "drawdown_current",
-  "consecutive_losses",
-  "win_rate_recent",
-];
+export const LEVERAGE_DQN_FEATURES: readonly FeatureName[] = ALL_FEATURES;

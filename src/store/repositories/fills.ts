@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
+import type { FillsTable } from "../database.js";
 import { type Db, inTransaction, type TimeRange } from "./shared.js";
 
 export interface FillInput {
@@ -94,20 +95,7 @@ export class FillsRepository {
   }
 }
 
-function toRecord(row: {
-  id: number;
-  fillKey: string;
-  clientOrderId: string;
-  venueTradeId: string | null;
-  seq: number | null;
-  symbol: string;
-  side: string;
-  qty: number;
-  price: number;
-  fee: number;
-  feeCurrency: string | null;
-  time: number;
-}): FillRecord {
+function toRecord(row: Selectable<FillsTable>): FillRecord {
   return {
     id: row.id,
     fillKey: row.fillKey,

@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { OrdersTable } from "../database.js";
 import { type Db, fromJson, orNull, type TimeRange, toJson } from "./shared.js";
 
 export type OrderSide = "buy" | "sell";
@@ -137,29 +139,7 @@ export class OrdersRepository {
   }
 }
 
-type OrderRow = {
-  id: number;
-  clientOrderId: string;
-  venueOrderId: string | null;
-  venue: string | null;
-  symbol: string;
-  side: string;
-  type: string;
-  qty: number;
-  price: number | null;
-  stop: number | null;
-  status: string;
-  strategyId: string | null;
-  intentTime: number;
-  filledQty: number;
-  avgFillPrice: number | null;
-  reason: string | null;
-  detail: string | null;
-  createdAt: number;
-  updatedAt: number;
-};
-
-function toRecord(row: OrderRow): OrderRecord {
+function toRecord(row: Selectable<OrdersTable>): OrderRecord {
   return {
     id: row.id,
     clientOrderId: row.clientOrderId,
