@@ -57,7 +57,9 @@ describe.each(VENUES)("faults of the simulated exchange through real CCXT: $exch
   });
 
   test("a create that times out after the venue placed it is resolved by look-up, never resent", async () => {
-    const { sim } = await start({ timeoutMs: 300 });
+    // The venue never answers the create, so CCXT waits out this real timeout; the look-up after it uses the same
+    // client and timeout, so it must be long enough for a loaded machine to answer a normal request.
+    const { sim } = await start({ timeoutMs: 1_500 });
     sim.faults.add({ kind: "timeout", process: true }, { path: setup.orderPath, method: "POST" });
     const ack = await marketBuy("slow-1");
     expect(ack.recovered).toBe(true);
