@@ -42,10 +42,15 @@ export function defaultInstrument(symbol: string, overrides: Partial<Instrument>
   };
 }
 
-/** Rounds down to a multiple of `step`, guarding against binary noise such as 0.30000000000000004. */
+/**
+ * Rounds down to a multiple of `step`, guarding against binary noise such as 0.30000000000000004. The guard grows
+ * with the number of steps: 2.572678157 / 1e-9 is 2572678156.9999995 in binary, half a millionth of a step short,
+ * which a fixed 1e-9 would floor to one lot less (a fractional share order that never matches its fill).
+ */
 export function floorToStep(value: number, step: number): number {
   if (!(step > 0)) return value;
-  const units = Math.floor(value / step + 1e-9);
+  const ratio = value / step;
+  const units = Math.floor(ratio + Math.max(1e-9, Math.abs(ratio) * 1e-12));
   return roundTo(units * step, decimalsOf(step));
 }
 

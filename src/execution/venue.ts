@@ -12,7 +12,13 @@ import type { Fill, OrderRequest } from "../domain/order.js";
  * as fast as a synchronous broker; paper, testnet and live venues answer when they answer.
  */
 export type VenueReport =
-  | { readonly type: "accepted"; readonly time: number; readonly order: OrderRequest }
+  | {
+      readonly type: "accepted";
+      readonly time: number;
+      readonly order: OrderRequest;
+      /** The venue's own id of the order, when a real venue acknowledged it (kept with the order in the store). */
+      readonly venueOrderId?: string;
+    }
   | { readonly type: "rejected"; readonly time: number; readonly order: OrderRequest; readonly reason: string }
   | {
       readonly type: "filled";

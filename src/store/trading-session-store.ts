@@ -175,6 +175,7 @@ export class StoreSessionStore implements SessionStore {
       status,
       time: report.time,
       ...(report.type !== "accepted" ? { reason: report.reason } : {}),
+      ...(report.type === "accepted" && report.venueOrderId !== undefined ? { venueOrderId: report.venueOrderId } : {}),
     });
   }
 }

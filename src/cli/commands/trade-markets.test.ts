@@ -41,4 +41,35 @@ describe("aegis trade markets (alpaca, sim + alpaca)", () => {
       await markets.close();
     }
   });
+
+  it("testnet mode routes each order to the venue of its symbol: AAPL to the local Alpaca, BTC/USDT to the simulated Binance", async () => {
+    const markets = await openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT", "AAPL"] });
+    const client = await markets.venueClient();
+    try {
+      expect(client.exchangeId).toBe("alpaca+binance");
+      const stock = await client.submit({
+        clientOrderId: "r-1",
+        symbol: "AAPL",
+        side: "buy",
+        type: "market",
+        quantity: 2,
+      });
+      const coin = await client.submit({
+        clientOrderId: "r-2",
+        symbol: "BTC/USDT",
+        side: "buy",
+        type: "market",
+        quantity: 0.01,
+      });
+      expect(stock.order).toMatchObject({ symbol: "AAPL", clientOrderId: "r-1" });
+      expect(coin.order).toMatchObject({ symbol: "BTC/USDT", clientOrderId: "r-2", status: "filled" });
+      expect((await client.fetchOrderByClientId("r-1", "AAPL")).quantity).toBe(2);
+      const assets = (await client.fetchBalances()).map((b) => b.asset);
+      expect(assets).toEqual(expect.arrayContaining(["USD", "USDT", "BTC"]));
+      await expect(client.fetchOrderByClientId("r-9", "ETH/USDT")).rejects.toThrow(/no venue trades ETH\/USDT/);
+    } finally {
+      await client.close();
+      await markets.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@
 import type { Exchange } from "ccxt";
 import { type ExchangeCalendar, NYSE } from "../../data/calendar/exchange-calendar.js";
 import { barCloseTime, MarketHours } from "../../data/calendar/market-hours.js";
+import { loadCcxt } from "../../data/exchange/ccxt-exchange.js";
 import { withAlpacaStockBars } from "../../data/feed/alpaca-stock-bars.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
 import { CompositeFeed } from "../../data/feed/composite-feed.js";
@@ -19,7 +20,11 @@ import { alpacaSimClient } from "../../execution/alpaca-sim/alpaca-client.js";
 import { type AlpacaSim, startAlpacaSim } from "../../execution/alpaca-sim/alpaca-sim.js";
 import { equityInstrument } from "../../execution/equity-instrument.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
+import { AlpacaVenueClient } from "../../execution/venue/alpaca-venue-client.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
+import { createVenueClient } from "../../execution/venue/create-venue-client.js";
+import { RoutingVenueClient, type VenueRoute } from "../../execution/venue/routing-venue-client.js";
+import type { VenueClient } from "../../execution/venue/venue-client.js";
 import { UsageError } from "../usage-error.js";
 
 /** Tuesday 2024-01-02, 09:00 New York: the local markets start half an hour before an NYSE open. */
@@ -38,6 +43,11 @@ export interface MultiMarket {
   readonly marketOf: Readonly<Record<string, string>>;
   readonly books: OrderBookCache;
   readonly description: string;
+  /**
+   * The venue client of testnet mode: stocks go to the local Alpaca through AlpacaVenueClient, crypto to the
+   * simulated Binance through the CCXT venue client, each order to the venue of its symbol. Closed by its caller.
+   */
+  venueClient(): Promise<VenueClient>;
   close(): Promise<void>;
 }
 
@@ -179,6 +189,27 @@ export async function openMultiMarket(options: {
       marketOf: Object.fromEntries([...crypto.map((s) => [s, "crypto"]), ...stocks.map((s) => [s, "equities"])]),
       books,
       description: `${sim ? "simulated exchange (Binance wire) + " : ""}local Alpaca (NYSE hours) ×${options.speed}`,
+      venueClient: async () => {
+        const routes: VenueRoute[] = [];
+        try {
+          const stocksClient = new AlpacaVenueClient({
+            ccxt: await loadCcxt(),
+            exchange: await alpacaSimClient(alpacaServer.url),
+          });
+          routes.push({ client: stocksClient, symbols: stocks });
+          if (simExchange) {
+            const local = { url: simExchange.url, wsUrl: simExchange.wsUrl };
+            routes.push({
+              client: await createVenueClient({ exchangeId: "binance", mode: "sim", local }),
+              symbols: crypto,
+            });
+          }
+        } catch (error) {
+          for (const route of routes) await route.client.close();
+          throw error;
+        }
+        return routes.length === 1 ? (routes[0] as VenueRoute).client : new RoutingVenueClient(routes);
+      },
       close: async () => {
         await alpacaServer.close();
         await simExchange?.close();

@@ -154,9 +154,44 @@ describe("aegis trade", () => {
       for (const order of orders) {
         expect(order.clientOrderId).toMatch(/^testnet-sim-1m-\d+$/);
         expect(order.status).toBe("filled");
+        expect(order.venueOrderId).toMatch(/^\d+$/);
       }
       const reconciled = await opened.events.list({ kind: "RECONCILED" });
       expect(reconciled).toHaveLength(2);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it("trades testnet stocks on the local Alpaca through the Alpaca venue client: fractional shares, no lot lost", async () => {
+    const store = join(dir, "alpaca.sqlite");
+    const spec = join(dir, "fast-cross-stocks.yaml");
+    writeFileSync(
+      spec,
+      "name: fast-cross\nindicators:\n  fast: { type: sma, period: 2 }\n  slow: { type: sma, period: 4 }\n" +
+        "entry:\n  long: { crossAbove: [fast, slow] }\nexit:\n  long: { crossBelow: [fast, slow] }\n",
+    );
+    const args = ["trade", "--mode", "testnet", "--exchange", "alpaca", "--symbols", "AAPL", "--speed", "600"];
+    const run = await aegis([...args, "--warmup", "40", "--steps", "30", "--strategy", spec, "--store", store]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Aegis testnet · local Alpaca \(NYSE hours\) ×600 · 1m/);
+    const opened = await openStore(store);
+    try {
+      const orders = await opened.orders.range();
+      expect(orders.length).toBeGreaterThan(1);
+      for (const order of orders) {
+        expect(order).toMatchObject({ symbol: "AAPL", status: "filled" });
+        expect(order.clientOrderId).toMatch(/^testnet-alpaca-1m-\d+$/);
+        expect(order.venueOrderId).toMatch(/^sim-\d{8}-/);
+      }
+      // Each exit sells exactly what its entry bought: the fractional share quantity survives the round trip.
+      const trades = await opened.trades.range();
+      expect(trades.length).toBeGreaterThan(0);
+      const fills = await opened.fills.range();
+      const buys = fills.filter((f) => f.side === "buy");
+      const sells = fills.filter((f) => f.side === "sell");
+      expect(sells.length).toBeGreaterThan(0);
+      expect(sells.map((f) => f.qty)).toEqual(buys.slice(0, sells.length).map((f) => f.qty));
     } finally {
       await opened.close();
     }

@@ -15,9 +15,9 @@ import { marketHoursLayer } from "../../execution/market-hours-layer.js";
 import { type SimExchange, startSimExchange } from "../../execution/sim-exchange/index.js";
 import { fixedBps, noSlippage } from "../../execution/slippage.js";
 import { connectCcxt } from "../../execution/venue/ccxt-connect.js";
-import type { CcxtVenueClient } from "../../execution/venue/ccxt-venue-client.js";
 import { createVenueClient } from "../../execution/venue/create-venue-client.js";
 import { VenueCapabilityError } from "../../execution/venue/venue-capabilities.js";
+import type { VenueClient } from "../../execution/venue/venue-client.js";
 import { credentialsFromEnvironment, MissingCredentialsError } from "../../execution/venue/venue-credentials.js";
 import {
   buildNotify,
@@ -83,12 +83,15 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   if (options.venueUrl !== undefined && options.exchange !== "sim")
     throw new UsageError(`--venue-url is for --exchange sim only, got --exchange ${options.exchange}`);
   const venueOrigin = options.venueUrl === undefined ? undefined : simOrigin(options.venueUrl);
-  if (mode !== "paper" && options.exchange !== "sim" && !VENUE_EXCHANGES.includes(options.exchange))
+  const localVenues = options.exchange === "sim" || isMultiMarket(options.exchange);
+  if (mode !== "paper" && !localVenues && !VENUE_EXCHANGES.includes(options.exchange))
     throw new UsageError(
-      `--mode ${mode} trades on ${VENUE_EXCHANGES.join(", ")} or sim (the local exchange); got --exchange ${options.exchange}`,
+      `--mode ${mode} trades on ${VENUE_EXCHANGES.join(", ")}, sim (the local exchange) or alpaca / sim,alpaca (the local venues); got --exchange ${options.exchange}`,
     );
+  if (mode === "live" && isMultiMarket(options.exchange))
+    throw new UsageError(`--mode live: --exchange ${options.exchange} runs local paper venues; use --mode testnet`);
   // Keys are checked before anything is opened or asked of the network.
-  if (mode !== "paper" && options.exchange !== "sim") {
+  if (mode !== "paper" && !localVenues) {
     try {
       credentialsFromEnvironment(options.exchange, mode);
     } catch (error) {
@@ -126,7 +129,10 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
   const sessionStore = new StoreSessionStore(store, options.exchange);
-  const sessionName = options.session ?? `${mode}-${options.exchange}-${timeframe}`;
+  // A client order id cannot hold a comma: "sim,alpaca" names its testnet session "testnet-sim.alpaca-1m".
+  const sessionName =
+    options.session ??
+    `${mode}-${mode === "paper" ? options.exchange : options.exchange.replaceAll(",", ".")}-${timeframe}`;
   if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
     throw new UsageError(
       `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
@@ -181,18 +187,16 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols, contracts);
   // Testnet and live: orders go through the CCXT venue client, the same code against the local exchange as
   // against Binance; keys come from the environment only.
-  let venueClient: CcxtVenueClient | undefined;
+  let venueClient: VenueClient | undefined;
   if (mode !== "paper") {
-    if (multi)
-      throw new UsageError(
-        `--mode ${mode} trades one Binance venue; several markets (--exchange ${options.exchange}) run in paper mode only`,
-      );
     try {
-      venueClient = await createVenueClient(
-        local !== undefined
-          ? { exchangeId: "binance", mode: "sim", local }
-          : { exchangeId: options.exchange, mode: mode === "live" ? "live" : "testnet" },
-      );
+      venueClient = multi
+        ? await multi.venueClient()
+        : await createVenueClient(
+            local !== undefined
+              ? { exchangeId: "binance", mode: "sim", local }
+              : { exchangeId: options.exchange, mode: mode === "live" ? "live" : "testnet" },
+          );
     } catch (error) {
       await sim?.close();
       await exchange?.close();

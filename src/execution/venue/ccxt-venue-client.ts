@@ -52,17 +52,17 @@ const FINAL: ReadonlySet<VenueOrderStatus> = new Set(["filled", "cancelled", "re
 
 export class CcxtVenueClient implements VenueClient {
   readonly exchangeId: string;
-  private readonly ccxt: CcxtModule;
-  private readonly exchange: Exchange;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  protected readonly ccxt: CcxtModule;
+  protected readonly exchange: Exchange;
+  protected readonly sleep: (ms: number) => Promise<void>;
+  protected readonly now: () => number;
   private readonly policy: RetryPolicy;
   private readonly lookupAttempts: number;
   private readonly lookupDelayMs: number;
-  private readonly listeners = new Set<(report: VenueReport) => void>();
+  protected readonly listeners = new Set<(report: VenueReport) => void>();
   private readonly reports: BinanceReportParser;
   private streaming: Promise<void> | undefined;
-  private closed = false;
+  protected closed = false;
   /** WebSocket frames from the venue that were not JSON, dropped. */
   malformedMessages = 0;
   private marketsLoaded: Promise<unknown> | undefined;
@@ -98,10 +98,7 @@ export class CcxtVenueClient implements VenueClient {
   async submit(intent: OrderIntent): Promise<VenueAck> {
     checkIntent(intent);
     await this.loadMarkets();
-    const params: Record<string, unknown> = { clientOrderId: intent.clientOrderId };
-    if (intent.timeInForce === "PO") params["postOnly"] = true;
-    else if (intent.timeInForce !== undefined && intent.type === "limit") params["timeInForce"] = intent.timeInForce;
-    if (intent.reduceOnly === true) params["reduceOnly"] = true;
+    const params = this.orderParams(intent);
     const operation = `submit ${intent.side} ${intent.quantity} ${intent.symbol} (client id ${intent.clientOrderId})`;
     const maxAttempts = this.policy.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
@@ -134,8 +131,7 @@ export class CcxtVenueClient implements VenueClient {
     await this.loadMarkets();
     try {
       return await this.read(`cancel ${symbol} (client id ${clientOrderId})`, async () => {
-        const order = await this.exchange.cancelOrder("", symbol, { clientOrderId });
-        return toVenueOrder(order, clientOrderId);
+        return toVenueOrder(await this.cancelByClientId(clientOrderId, symbol), clientOrderId);
       });
     } catch (error) {
       // The venue refuses to cancel a final order; after a lost answer that final state may be our own cancel.
@@ -149,7 +145,7 @@ export class CcxtVenueClient implements VenueClient {
   async fetchOrderByClientId(clientOrderId: string, symbol: string): Promise<VenueOrder> {
     await this.loadMarkets();
     return this.read(`fetch order ${symbol} (client id ${clientOrderId})`, async () =>
-      toVenueOrder(await this.exchange.fetchOrder("", symbol, { clientOrderId }), clientOrderId),
+      toVenueOrder(await this.orderByClientId(clientOrderId, symbol), clientOrderId),
     );
   }
 
@@ -210,7 +206,26 @@ export class CcxtVenueClient implements VenueClient {
     return Object.values(this.exchange.markets ?? {}).some((market) => market?.contract === true);
   }
 
-  private loadMarkets(): Promise<unknown> {
+  /** The CCXT parameters of a new order: its client id, time in force, post-only and reduce-only flags. */
+  protected orderParams(intent: OrderIntent): Record<string, unknown> {
+    const params: Record<string, unknown> = { clientOrderId: intent.clientOrderId };
+    if (intent.timeInForce === "PO") params["postOnly"] = true;
+    else if (intent.timeInForce !== undefined && intent.type === "limit") params["timeInForce"] = intent.timeInForce;
+    if (intent.reduceOnly === true) params["reduceOnly"] = true;
+    return params;
+  }
+
+  /** One look-up of an order by its client id, without retries (Binance takes the id as a fetchOrder parameter). */
+  protected orderByClientId(clientOrderId: string, symbol: string): Promise<Order> {
+    return this.exchange.fetchOrder("", symbol, { clientOrderId });
+  }
+
+  /** One cancel by client id, without retries. */
+  protected cancelByClientId(clientOrderId: string, symbol: string): Promise<Order> {
+    return this.exchange.cancelOrder("", symbol, { clientOrderId });
+  }
+
+  protected loadMarkets(): Promise<unknown> {
     this.marketsLoaded ??= this.read("load markets", () => this.exchange.loadMarkets()).catch((error: unknown) => {
       this.marketsLoaded = undefined;
       throw error;
@@ -219,7 +234,7 @@ export class CcxtVenueClient implements VenueClient {
   }
 
   /** A read or cancel with retries on transient errors; errors come out as VenueErrors. */
-  private read<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  protected read<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return withRetry(
       async () => {
         try {
@@ -251,7 +266,7 @@ export class CcxtVenueClient implements VenueClient {
     for (let attempt = 1; attempt <= this.lookupAttempts; attempt++) {
       await this.sleep(this.lookupDelayMs * 2 ** (attempt - 1));
       try {
-        const order = await this.exchange.fetchOrder("", intent.symbol, { clientOrderId: intent.clientOrderId });
+        const order = await this.orderByClientId(intent.clientOrderId, intent.symbol);
         return { order: toVenueOrder(order, intent.clientOrderId), recovered: true };
       } catch (error) {
         const venueError = this.toError(error, `look up ${intent.clientOrderId}`);
@@ -274,7 +289,7 @@ export class CcxtVenueClient implements VenueClient {
     );
   }
 
-  private toError(error: unknown, operation: string): VenueError {
+  protected toError(error: unknown, operation: string): VenueError {
     const headers = this.exchange.last_response_headers as Record<string, string> | undefined;
     const header =
       headers === undefined ? undefined : Object.entries(headers).find(([k]) => k.toLowerCase() === "retry-after")?.[1];
@@ -286,7 +301,7 @@ export class CcxtVenueClient implements VenueClient {
    * CCXT's message handler (CCXT's own order cache merges several events of one order into one update, which would
    * lose partial fills); `watchOrders` is what keeps CCXT subscribed.
    */
-  private async streamReports(): Promise<void> {
+  protected async streamReports(): Promise<void> {
     const exchange = this.exchange as Exchange & { handleMessage: (client: unknown, message: unknown) => void };
     const original = exchange.handleMessage.bind(exchange);
     exchange.handleMessage = (client, message) => {

@@ -234,7 +234,7 @@ export class ClientVenue implements Venue {
   applyVenueOrder(t: TrackedOrder, order: VenueOrder, reason = "reported by the venue"): void {
     const time = order.timestamp ?? this.#o.clock.now();
     if (t.status === "pending" && order.status !== "rejected")
-      this.#deliver(t, { type: "accepted", time, order: t.order });
+      this.#deliver(t, { type: "accepted", time, order: t.order, venueOrderId: order.venueOrderId });
     const missed = order.filledQuantity - t.filled;
     if (missed > EPS * Math.max(1, order.filledQuantity) && order.averagePrice !== undefined) {
       const price = Math.max((order.averagePrice * order.filledQuantity - t.filledValue) / missed, Number.MIN_VALUE);
@@ -353,12 +353,14 @@ export class ClientVenue implements Venue {
     const time = r.timestamp;
     switch (r.kind) {
       case "acknowledged":
-        if (t.status === "pending") this.#deliver(t, { type: "accepted", time, order: t.order });
+        if (t.status === "pending")
+          this.#deliver(t, { type: "accepted", time, order: t.order, venueOrderId: r.venueOrderId });
         return;
       case "partially-filled":
       case "filled": {
         if (r.cumulativeQuantity <= t.filled + EPS * Math.max(1, r.cumulativeQuantity)) return; // heard already
-        if (t.status === "pending") this.#deliver(t, { type: "accepted", time, order: t.order });
+        if (t.status === "pending")
+          this.#deliver(t, { type: "accepted", time, order: t.order, venueOrderId: r.venueOrderId });
         const quantity = r.cumulativeQuantity - t.filled;
         this.#fill(t, {
           quantity,
