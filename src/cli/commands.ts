@@ -91,6 +91,12 @@ export function registerCommands(program: Command): void {
     .option("--port <port>", "port to listen on (default api.port, 8420; 0 = any free port)")
     .option("--host <address>", "address to bind (default api.host, 127.0.0.1)")
     .option("--reports <dir>", "a folder of `aegis backtest --out` results to show (repeatable)", collect, [])
+    .option(
+      "--models <dir>",
+      "a folder of `aegis train ml --out` runs for the model panel (repeatable; default ./models)",
+      collect,
+      [],
+    )
     .action(async (options, command: Command) => {
       const { serveCommand } = await import("./commands/serve.js");
       await serveCommand(options, command.optsWithGlobals());

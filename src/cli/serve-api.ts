@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { type AegisConfig, configSchema } from "../config/schema.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
@@ -118,6 +119,8 @@ export async function startTradeApi(parts: {
     status,
     bus: session.bus,
     reportDirs: [],
+    // `aegis train ml` writes to ./models/ml by default: the model panel reads the folder the bot runs in.
+    modelDirs: [resolve("models")],
     candles: sessionCandles(session),
     dataDir: config.dataDir,
     now: parts.now,

@@ -23,6 +23,8 @@ export interface ApiContext {
   readonly candles?: CandleSource;
   /** Folders that hold `aegis backtest --out` / walk-forward results the report viewer may open. */
   readonly reportDirs: readonly string[];
+  /** Folders that hold `aegis train ml --out` training runs, for the dashboard's model panel. */
+  readonly modelDirs?: readonly string[];
   /** Where the API token and similar owner-only files live. */
   readonly dataDir: string;
   /** The live session's controls; absent in `aegis serve`, where control routes answer 409 "no live session". */

@@ -3,6 +3,7 @@ import { h, money, pct } from "./dom.js";
 import { renderConfig } from "./pages/config.js";
 import { renderControls } from "./pages/controls.js";
 import { renderDecisions } from "./pages/decisions.js";
+import { renderModels } from "./pages/models.js";
 import { renderOverview } from "./pages/overview.js";
 import { renderPlaceholder } from "./pages/placeholder.js";
 import { renderReports } from "./pages/reports.js";
@@ -24,8 +25,7 @@ const PAGES = {
   config: renderConfig,
   strategies: renderStrategies,
   reports: renderReports,
-  "ai/models": (el) =>
-    renderPlaceholder(el, "Model metrics", "accuracy, confidence and the top features of each ML signal source"),
+  "ai/models": renderModels,
   "ai/shadow": (el) =>
     renderPlaceholder(
       el,

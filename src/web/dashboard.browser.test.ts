@@ -229,7 +229,7 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
   });
 
   it("marks every AI panel as not available yet", async () => {
-    for (const hash of ["#/ai/models", "#/ai/shadow", "#/ai/evolution", "#/ai/red-team", "#/ai/llm"]) {
+    for (const hash of ["#/ai/shadow", "#/ai/evolution", "#/ai/red-team", "#/ai/llm"]) {
       await go(hash);
       expect(await page.locator("[data-placeholder] strong").textContent(), hash).toBe("Not available yet");
     }

@@ -21,6 +21,7 @@ export interface ServeOptions {
   port?: string;
   host?: string;
   reports?: string[];
+  models?: string[];
 }
 
 /**
@@ -38,6 +39,11 @@ export async function serveCommand(
   const reportDirs = (options.reports ?? []).map((dir) => resolve(dir));
   for (const dir of reportDirs)
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--reports ${dir} is not a folder`);
+  const modelDirs = (options.models ?? []).map((dir) => resolve(dir));
+  for (const dir of modelDirs)
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--models ${dir} is not a folder`);
+  // `aegis train ml` writes to ./models/ml by default: the panel shows it unless other folders are named.
+  if (modelDirs.length === 0) modelDirs.push(resolve("models"));
   const store = await openStore(options.store ?? riskStoreUrl(config), { mustExist: true }).catch((error: unknown) => {
     throw new UsageError(`cannot open the store: ${(error as Error).message}`);
   });
@@ -71,6 +77,7 @@ export async function serveCommand(
       store,
       session,
       reportDirs,
+      modelDirs,
       ...(candleStore ? { candles: candleStoreSource(candleStore) } : {}),
       dataDir: config.dataDir,
       now: Date.now,
