@@ -95,6 +95,50 @@ describe("trading through a store outage", () => {
     expect(memory.all("s", "events").some((e) => e.type === "STORE_RECOVERED")).toBe(true);
   });
 
+  it("steps that queue while a commit's follow-up is slow are not an outage: no recovery event", async () => {
+    const spoolPath = join(dir, "slow.spool");
+    const memory = new MemorySessionStore();
+    const clock = new ManualClock((series.time[100] as number) + H);
+    const feed = new ReplayFeed([series], H, clock);
+    /** The stop-request check after each commit answers late (a loaded store), as in the chaos run. */
+    const waiting: (() => void)[] = [];
+    const s = new TradingSession({
+      session: "s",
+      slots: [{ symbol: "SIM/USDT", strategy, instrument: defaultInstrument("SIM/USDT") }],
+      timeframe: "1h",
+      cash: 10_000,
+      feed,
+      store: memory,
+      clock,
+      warmupBars: 1000,
+      spoolPath,
+      onStoreError: () => {},
+      control: () => new Promise((resolve) => waiting.push(() => resolve(undefined))),
+    });
+    await s.start();
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    feed.deliverUntil((series.time[101] as number) + H);
+    while (waiting.length === 0) await turn();
+    // Two more steps arrive while the first step's follow-up still waits: both queue before their commit starts.
+    feed.deliverUntil((series.time[103] as number) + H);
+    for (let k = 0; k < 20; k++) await turn();
+    while (waiting.length > 0) {
+      (waiting.shift() as () => void)();
+      for (let k = 0; k < 5; k++) await turn();
+    }
+    // One more step, so that any event raised after the last commit is committed with it.
+    feed.deliverUntil((series.time[104] as number) + H);
+    while (s.storeHealthy && memory.steps.get("s")?.length !== 4) {
+      (waiting.shift() ?? (() => {}))();
+      await turn();
+    }
+    while (waiting.length > 0) (waiting.shift() as () => void)();
+    await s.flushed();
+    expect(memory.steps.get("s")?.length).toBe(4);
+    expect(memory.all("s", "events").some((e) => e.type === "STORE_RECOVERED")).toBe(false);
+    expect(s.storeHealthy).toBe(true);
+  });
+
   it("ignores a torn last line and names a corrupt one in the middle", () => {
     const path = join(dir, "torn.spool");
     const record = { state: { close: 1 } };

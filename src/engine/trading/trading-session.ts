@@ -141,6 +141,8 @@ export class TradingSession {
   /** Steps traded since start, and whether the store accepted the last commit. */
   steps = 0;
   storeHealthy = true;
+  /** A commit failed (or a crash left spooled steps): the next successful commit is a recovery. */
+  #recovering = false;
   resumedFrom: SessionState | undefined;
 
   constructor(options: TradingSessionOptions) {
@@ -169,6 +171,7 @@ export class TradingSession {
     const o = this.options;
     // Steps spooled during a store outage are newer than what the store holds: they go in first.
     this.#pending = this.#spool?.read() ?? [];
+    this.#recovering = this.#pending.length > 0;
     this.#sends = this.#pending.map(() => []);
     const saved = this.#pending.at(-1)?.state ?? (await o.store.load(o.session));
     this.resumedFrom = saved;
@@ -414,7 +417,8 @@ export class TradingSession {
     const alerts = this.#alerts.splice(0);
     this.#commits = this.#commits.then(async () => {
       try {
-        const spooled = this.#pending.length > 1;
+        // Steps queue behind a slow commit too; only a commit after a failure (or spooled steps) is a recovery.
+        const spooled = this.#recovering;
         while (this.#pending.length > 0) {
           await this.options.store.commit(this.options.session, this.#pending[0] as StepRecord);
           this.#pending.shift();
@@ -423,6 +427,7 @@ export class TradingSession {
           if (sends.length > 0) void this.#clientVenue?.send(sends);
         }
         if (spooled) {
+          this.#recovering = false;
           this.#spool?.write([]);
           this.#event(this.options.clock.now(), "STORE_RECOVERED", {
             note: "spooled steps written; entries allowed again",
@@ -444,6 +449,7 @@ export class TradingSession {
         }
       } catch (error) {
         this.storeHealthy = false;
+        this.#recovering = true;
         this.#storeProblem = `the store cannot be written (${(error as Error).message}); ${this.#pending.length} step(s) wait`;
         try {
           this.#spool?.write(this.#pending);
