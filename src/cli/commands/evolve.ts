@@ -6,6 +6,7 @@ import { QueueEvaluator } from "../../research/evolution/distributed/queue-evalu
 import { seriesFingerprint } from "../../research/evolution/distributed/queue-protocol.js";
 import { renderEvolutionReport } from "../../research/evolution/evolution-report.js";
 import { type EvolutionSink, jsonFileSink, storeSink } from "../../research/evolution/evolution-sink.js";
+import { registerFinalists } from "../../research/evolution/register-finalists.js";
 import { type EvolutionRun, runEvolution } from "../../research/evolution/run-evolution.js";
 import { ScreenPool } from "../../research/evolution/screening/screen-pool.js";
 import { openStore } from "../../store/open-store.js";
@@ -139,6 +140,11 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
       throw error;
     });
     if (blacklistPath) blacklist.save(blacklistPath);
+    // With a store, the finalists enter the lifecycle: survivors as validated candidates, failures retired.
+    if (store) {
+      for (const r of await registerFinalists(store, run, { fee }))
+        process.stderr.write(`lifecycle: ${r.id} ${r.name} ${r.note ?? `→ ${r.status}`}\n`);
+    }
     if (options.out) {
       writeFileSync(join(options.out, "evolution.json"), `${JSON.stringify(run, null, 2)}\n`);
       writeFileSync(join(options.out, "report.html"), renderEvolutionReport(run));
