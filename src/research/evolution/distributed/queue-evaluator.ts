@@ -52,6 +52,8 @@ export class QueueEvaluator {
     ];
     this.#queue = new Queue(this.queueName, { connection: this.#connections[0] as Redis });
     this.#events = new QueueEvents(this.queueName, { connection: this.#connections[1] as Redis });
+    // Each job waiting for its answer listens for the queue closing: a generation of many jobs is not a leak.
+    this.#queue.setMaxListeners(0);
     this.#queue.on("error", () => {
       // a lost connection: the connection's retry strategy decides when the run fails
     });
