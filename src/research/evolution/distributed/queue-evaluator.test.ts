@@ -158,6 +158,29 @@ describe.skipIf(skipRedisTests())("evolution through a BullMQ queue and aegis wo
     }
   }, 180_000);
 
+  it("fails the generation with a message naming the URL when Redis goes away mid-run", async () => {
+    const own = await RedisServer.start();
+    const queue = await QueueEvaluator.connect({ url: own.url, queueName: "gone", giveUpMs: 500 });
+    try {
+      const [series] = await loadDataFiles({ files: [file], symbols: [], policy: "reject" }, []);
+      if (!series) throw new Error("no bars");
+      const waiting = runEvolution({
+        series,
+        generations: 1,
+        population: 6,
+        seed: 1,
+        evaluator: (data, plan) =>
+          queue.evaluator({ file, bars: data.series.length, fingerprint: seriesFingerprint(data.series) }, plan),
+      });
+      // No worker listens on this queue: the generation waits until the server is stopped under it.
+      await own.stop();
+      await expect(waiting).rejects.toThrow(`lost Redis at ${own.url} for more than 500 ms`);
+    } finally {
+      await queue.close();
+      await own.stop();
+    }
+  }, 60_000);
+
   it("names the URL and exits 2 when Redis cannot be reached, for evolve and worker", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     const evolve = start([main, "evolve", "--data", file, "--generations", "1", "--queue", url], temp);
