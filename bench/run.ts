@@ -27,6 +27,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "rl", load: () => import("./rl.js") },
   { name: "evolve", load: () => import("./evolve.js") },
   { name: "evolve-real", load: () => import("./evolve-real.js") },
+  { name: "evolve-queue", load: () => import("./evolve-queue.js") },
   { name: "notify", load: () => import("./notify.js") },
   { name: "api", load: () => import("./api.js") },
   { name: "dashboard", load: () => import("./dashboard.js") },

@@ -203,6 +203,8 @@ export function registerCommands(program: Command): void {
     .option("--cash <amount>", "starting cash", "10000")
     .option("--fee <fraction>", "fee per fill, a fraction of notional", "0.001")
     .option("--workers <n>", "worker threads for fitness (0 = this thread)")
+    .option("--queue <url>", "score fitness on `aegis worker` processes through a BullMQ queue at this Redis URL")
+    .option("--queue-name <name>", "queue name (default aegis-evolve)")
     .option("--max-evaluations <n>", "stop after this many distinct strategies")
     .option("--patience <n>", "stop when the best fitness has not improved for this many generations")
     .option("--store <url>", "record every evolved strategy in this store (sqlite:PATH or postgres://…)")
@@ -212,6 +214,18 @@ export function registerCommands(program: Command): void {
     .action(async (options) => {
       const { evolveCommand } = await import("./commands/evolve.js");
       await evolveCommand(options);
+    });
+
+  program
+    .command("worker")
+    .description("score `aegis evolve --queue` fitness jobs from a BullMQ queue on Redis (one process per core)")
+    .option("--queue <url>", "Redis URL of the queue (redis://HOST:PORT)")
+    .option("--queue-name <name>", "queue name (default aegis-evolve)")
+    .option("--concurrency <n>", "jobs at once in this process", "1")
+    .option("--lock-ms <ms>", "a job whose worker is silent this long goes to another worker", "30000")
+    .action(async (options) => {
+      const { workerCommand } = await import("./commands/worker.js");
+      await workerCommand(options);
     });
 
   addRunOptions(

@@ -1,9 +1,12 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
 import { REGIMES, type RegimeLabel } from "../../domain/regime.js";
+import { QueueEvaluator } from "../../research/evolution/distributed/queue-evaluator.js";
+import { seriesFingerprint } from "../../research/evolution/distributed/queue-protocol.js";
 import { renderEvolutionReport } from "../../research/evolution/evolution-report.js";
 import { type EvolutionSink, jsonFileSink, storeSink } from "../../research/evolution/evolution-sink.js";
+import { registerFinalists } from "../../research/evolution/register-finalists.js";
 import { type EvolutionRun, runEvolution } from "../../research/evolution/run-evolution.js";
 import { ScreenPool } from "../../research/evolution/screening/screen-pool.js";
 import { openStore } from "../../store/open-store.js";
@@ -22,6 +25,8 @@ export interface EvolveCliOptions {
   regime?: string;
   out?: string;
   workers?: string;
+  queue?: string;
+  queueName?: string;
   cash: string;
   fee: string;
   holdout: string;
@@ -60,6 +65,8 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
   const regime = options.regime as RegimeLabel | undefined;
   if (regime !== undefined && !REGIMES.includes(regime))
     throw new UsageError(`--regime ${options.regime}: unknown regime (regimes: ${REGIMES.join(", ")})`);
+  if (workers !== undefined && workers > 0 && options.queue)
+    throw new UsageError("--workers and --queue: choose one (worker threads here, or `aegis worker` processes)");
   if (options.out) prepareOutputDir("--out", options.out);
 
   const warnings: string[] = [];
@@ -71,12 +78,22 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
       `--cut ${options.cut}: must fall inside the data (${iso(series.time[0] as number)} – ${iso(series.time[series.length - 1] as number)})`,
     );
 
+  // Checked before the run: an unreachable Redis is a usage error naming the URL (exit 2).
+  const queue = options.queue
+    ? await QueueEvaluator.connect({
+        url: options.queue,
+        ...(options.queueName ? { queueName: options.queueName } : {}),
+        onStalled: (jobId) => process.stderr.write(`queue job ${jobId} lost its worker; retried on another\n`),
+      })
+    : undefined;
+  const dataFile = resolve(options.data);
   const blacklistPath = options.blacklist ?? (options.out ? join(options.out, "blacklist.json") : undefined);
   const blacklist = blacklistPath ? loadBlacklist(blacklistPath) : new Blacklist();
   let store: Store | undefined;
   let sink: EvolutionSink | undefined;
   if (options.store) {
-    store = await openStore(options.store).catch((error: Error) => {
+    store = await openStore(options.store).catch(async (error: Error) => {
+      await queue?.close();
       throw new UsageError(`--store ${options.store}: ${error.message}`);
     });
     sink = storeSink(store);
@@ -105,7 +122,15 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
               return pool.evaluator();
             },
           }
-        : {}),
+        : queue
+          ? {
+              evaluator: (data, plan) =>
+                queue.evaluator(
+                  { file: dataFile, bars: data.series.length, fingerprint: seriesFingerprint(data.series) },
+                  plan,
+                ),
+            }
+          : {}),
       onGeneration: (g) =>
         process.stderr.write(
           `generation ${g.generation + 1}/${generations}: best ${fmt(g.best)}, mean ${fmt(g.mean)}, ${g.ranked} ranked, ${g.evaluated} evaluated\n`,
@@ -115,6 +140,11 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
       throw error;
     });
     if (blacklistPath) blacklist.save(blacklistPath);
+    // With a store, the finalists enter the lifecycle: survivors as validated candidates, failures retired.
+    if (store) {
+      for (const r of await registerFinalists(store, run, { fee }))
+        process.stderr.write(`lifecycle: ${r.id} ${r.name} ${r.note ?? `→ ${r.status}`}\n`);
+    }
     if (options.out) {
       writeFileSync(join(options.out, "evolution.json"), `${JSON.stringify(run, null, 2)}\n`);
       writeFileSync(join(options.out, "report.html"), renderEvolutionReport(run));
@@ -124,6 +154,7 @@ export async function evolveCommand(options: EvolveCliOptions): Promise<Evolutio
     return run;
   } finally {
     await (pool as ScreenPool | undefined)?.close();
+    await queue?.close();
     await store?.close();
   }
 }

@@ -44,3 +44,23 @@ describe("ReturnTracker", () => {
     expect(tracker.sharpe()).toBeNull();
   });
 });
+
+describe("promotion rule with a significance test against live", () => {
+  const strong = { iterations: 150, sharpe: 2.3, liveSharpe: 1 };
+
+  it("requires a p-value below alpha when one was run", () => {
+    expect(judgePromotion({ ...strong, pValue: 0.01 }).reason).toMatch(/p-value 0.0100 < 0.05 against live/);
+    const weak = judgePromotion({ ...strong, pValue: 0.2 });
+    expect(weak.ready).toBe(false);
+    expect(weak.reason).toMatch(/p-value 0.200 against live is not below alpha 0.05/);
+    expect(judgePromotion({ ...strong, pValue: 0.05 }).ready).toBe(false);
+  });
+
+  it("takes a configured alpha, and with requireSignificance refuses a candidate without a p-value", () => {
+    expect(judgePromotion({ ...strong, pValue: 0.08 }, { alpha: 0.1 }).ready).toBe(true);
+    const missing = judgePromotion(strong, { requireSignificance: true });
+    expect(missing.ready).toBe(false);
+    expect(missing.reason).toMatch(/no significance test against the live strategy/);
+    expect(judgePromotion({ ...strong, pValue: null }, { requireSignificance: true }).ready).toBe(false);
+  });
+});

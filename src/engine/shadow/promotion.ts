@@ -1,14 +1,27 @@
 /**
  * When a shadow candidate may be proposed for promotion (AlphaWEEX's rule): at least `minIterations` steps in
- * shadow, a Sharpe above `minSharpe`, and above `liveRatio` × the live strategy's Sharpe over the same steps.
+ * shadow, a Sharpe above `minSharpe`, and above `liveRatio` × the live strategy's Sharpe over the same steps; and
+ * a significance test against the live strategy (p-value below `alpha`) whenever one was run, or always with
+ * `requireSignificance` (the lifecycle's promotion path sets it; the in-memory shadow engine has no paired daily
+ * returns yet).
  */
 export interface PromotionRule {
   readonly minIterations: number;
   readonly minSharpe: number;
   readonly liveRatio: number;
+  /** The candidate-vs-live p-value must be below this. */
+  readonly alpha: number;
+  /** Without a p-value the candidate is not ready. */
+  readonly requireSignificance: boolean;
 }
 
-export const DEFAULT_PROMOTION_RULE: PromotionRule = { minIterations: 100, minSharpe: 1.2, liveRatio: 1.1 };
+export const DEFAULT_PROMOTION_RULE: PromotionRule = {
+  minIterations: 100,
+  minSharpe: 1.2,
+  liveRatio: 1.1,
+  alpha: 0.05,
+  requireSignificance: false,
+};
 
 export interface PromotionVerdict {
   readonly ready: boolean;
@@ -17,7 +30,13 @@ export interface PromotionVerdict {
 }
 
 export function judgePromotion(
-  observed: { iterations: number; sharpe: number | null; liveSharpe: number | null },
+  observed: {
+    iterations: number;
+    sharpe: number | null;
+    liveSharpe: number | null;
+    /** One-sided p-value of the candidate against the live strategy (paired test, same days, after fees). */
+    pValue?: number | null;
+  },
   rule: Partial<PromotionRule> = {},
 ): PromotionVerdict {
   const r = { ...DEFAULT_PROMOTION_RULE, ...rule };
@@ -37,9 +56,17 @@ export function judgePromotion(
       reason: `shadow Sharpe ${fmt(observed.sharpe)} is not above ${r.liveRatio} × live Sharpe ${fmt(observed.liveSharpe)}`,
     };
   }
+  const p = observed.pValue;
+  if ((p === undefined || p === null) && r.requireSignificance) {
+    return { ready: false, reason: "no significance test against the live strategy (its p-value is required)" };
+  }
+  if (p !== undefined && p !== null && !(p < r.alpha)) {
+    return { ready: false, reason: `p-value ${p.toPrecision(3)} against live is not below alpha ${r.alpha}` };
+  }
+  const significance = p === undefined || p === null ? "" : `, p-value ${p.toPrecision(3)} < ${r.alpha} against live`;
   return {
     ready: true,
-    reason: `shadow Sharpe ${fmt(observed.sharpe)} > ${r.minSharpe} and > ${r.liveRatio} × live ${fmt(observed.liveSharpe)} after ${observed.iterations} iterations`,
+    reason: `shadow Sharpe ${fmt(observed.sharpe)} > ${r.minSharpe} and > ${r.liveRatio} × live ${fmt(observed.liveSharpe)} after ${observed.iterations} iterations${significance}`,
   };
 }
 

@@ -113,7 +113,8 @@ function measure(
   plan: FitnessPlan,
   parts: readonly (readonly [number, number])[],
 ): SampleNumbers & { returns: Float64Array } {
-  const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to));
+  // Only the returns (a new array per part) outlive the run, so the equity goes to the data set's scratch.
+  const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to, true, true));
   let bars = 0;
   for (const r of results) bars += r.metrics.returns.length;
   const returns = new Float64Array(bars);

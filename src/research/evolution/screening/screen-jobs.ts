@@ -31,7 +31,10 @@ export function runJob(
   return specs.map((spec): EvaluationSummary => {
     try {
       if (kind === "screen") {
-        const result = screenSpec(data, spec, settings, 0, data.series.length, { keepReturns: false });
+        const result = screenSpec(data, spec, settings, 0, data.series.length, {
+          keepReturns: false,
+          reuseEquity: true,
+        });
         if (!result.ok) return { ok: false, reason: result.reason, trades: 0, finalEquity: settings.cash };
         return {
           ok: true,

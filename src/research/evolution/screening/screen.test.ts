@@ -98,6 +98,21 @@ describe("screening path", () => {
     screenSpec(fresh, validateSpec({ ...specs["ema cross, long only, ATR stop"], name: "other" }), { cash, fee });
     expect(fresh.columns.indicator({ type: "ema", period: 12 })).toBe(column);
   });
+
+  it("gives the same trades and metrics when the equity goes to the data set's scratch buffer", () => {
+    const data = prepareScreening(series);
+    for (const raw of Object.values(specs)) {
+      const spec = validateSpec(raw);
+      const fresh = screenSpec(data, spec, { cash, fee });
+      const reused = screenSpec(data, spec, { cash, fee }, 100, series.length - 50, { reuseEquity: true });
+      const again = screenSpec(data, spec, { cash, fee }, 100, series.length - 50);
+      if (!fresh.ok || !reused.ok || !again.ok) throw new Error("not screenable");
+      expect(reused.equity.buffer).toBe(data.equityScratch.buffer);
+      expect(reused.metrics).toEqual(again.metrics);
+      expect(reused.trades).toEqual(again.trades);
+      expect(Array.from(reused.equity)).toEqual(Array.from(again.equity));
+    }
+  });
 });
 
 describe("per-regime specs", () => {

@@ -17,11 +17,19 @@ export interface ScreeningData {
   /** Results of single comparisons, shared by every spec screened on this data set. */
   readonly conditions: ConditionCache;
   readonly periodsPerYear: number;
+  /** Equity scratch of a screening run whose equity is not kept (see tradeSignals' `reuseEquity`). */
+  readonly equityScratch: Float64Array;
 }
 
 export function prepareScreening(series: CandleSeries, periodsPerYear = 8760): ScreeningData {
   if (series.length < 2) throw new RangeError(`screening needs at least 2 bars, got ${series.length}`);
-  return { series, columns: new BatchColumns(series), conditions: new ConditionCache(series.length), periodsPerYear };
+  return {
+    series,
+    columns: new BatchColumns(series),
+    conditions: new ConditionCache(series.length),
+    periodsPerYear,
+    equityScratch: new Float64Array(series.length),
+  };
 }
 
 /** Costs of a screening run. Slippage, leverage, funding and risk layers are engine-only. */
@@ -130,6 +138,8 @@ export function tradeSignals(
   from = 0,
   to = data.series.length,
   keepReturns = true,
+  /** Write the equity into the data set's scratch: the result's equity is then valid only until the next run. */
+  reuseEquity = false,
 ): ScreenResult {
   const s = data.series;
   const sizing = signals.compiled.sizing;
@@ -150,6 +160,7 @@ export function tradeSignals(
     cash: settings.cash,
     from,
     to,
+    ...(reuseEquity ? { equityBuffer: data.equityScratch } : {}),
   });
   return {
     ok: true,
@@ -166,9 +177,9 @@ export function screenSpec(
   settings: ScreenSettings,
   from = 0,
   to = data.series.length,
-  options: { keepReturns?: boolean } = {},
+  options: { keepReturns?: boolean; reuseEquity?: boolean } = {},
 ): ScreenResult | ScreenRefusal {
   const signals = specSignals(data, spec);
   if ("ok" in signals) return signals;
-  return tradeSignals(data, signals, settings, from, to, options.keepReturns ?? true);
+  return tradeSignals(data, signals, settings, from, to, options.keepReturns ?? true, options.reuseEquity ?? false);
 }

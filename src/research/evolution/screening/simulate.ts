@@ -32,6 +32,12 @@ export interface SimulationInput {
   /** Bars [from, to) are traded; earlier bars only warm indicators up. */
   readonly from: number;
   readonly to: number;
+  /**
+   * Where to write the equity (at least to − from long), instead of a new array: a search screens thousands of
+   * specs and a year of equity each was most of its garbage. The result's equity is then a view of it, valid until
+   * the buffer's next use.
+   */
+  readonly equityBuffer?: Float64Array;
 }
 
 export interface ScreenExits {
@@ -144,7 +150,11 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
   const entryShort = input.entryShort ?? EMPTY;
   const exitLong = input.exitLong ?? EMPTY;
   const exitShort = input.exitShort ?? EMPTY;
-  const equity = new Float64Array(Math.max(0, to - from));
+  const bars = Math.max(0, to - from);
+  const equity =
+    input.equityBuffer && input.equityBuffer.length >= bars
+      ? input.equityBuffer.subarray(0, bars)
+      : new Float64Array(bars);
   const account = new Account(input.cash, input.exits, takerFee);
   let pending = NONE;
   let pendingQuantity = 0;
