@@ -1,10 +1,4 @@
-import {
-  type ChatReply,
-  type ChatRequest,
-  type ChatTransport,
-  parseRetryAfter,
-  TransportError,
-} from "./chat-transport.js";
+import { type ChatReply, type ChatTransport, parseRetryAfter, TransportError } from "./chat-transport.js";
 
 /**
  * Ollama's own /api/chat. What it adds over Ollama's OpenAI-compatible /v1: `format` takes a JSON schema on every
