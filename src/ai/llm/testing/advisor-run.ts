@@ -22,7 +22,10 @@ export function manualDeadline() {
     pending.push(fire);
     return { expired, cancel: () => {} };
   };
-  return { timer, expireAll: () => pending.splice(0).forEach((fire) => fire()) };
+  const expireAll = () => {
+    for (const fire of pending.splice(0)) fire();
+  };
+  return { timer, expireAll };
 }
 
 /**
