@@ -63,7 +63,7 @@ describe("ContaminationGuard", () => {
       ok: false,
       failure: "contaminated",
       detail:
-        "advisor: bar 2023-06-01T00:00:00.000Z is before llama3.1:8b's training cutoff 2023-12-31; the model may remember it (force with --allow-contaminated, and the results are labelled)",
+        "advisor: bar 2023-06-01T00:00:00.000Z is before llama3.1:8b's training cutoff 2023-12-31; the model may remember it (only a forced run may ask, and its results are labelled)",
     });
     expect(inner.calls).toBe(0);
     expect(guard.ledger.refused).toBe(1);
@@ -89,7 +89,7 @@ describe("ContaminationGuard", () => {
       lastBar: "2023-07-02",
     });
     expect(summary.contamination?.text).toBe(
-      "CONTAMINATED: 2 LLM answer(s) about bars from 2023-06-01 to 2023-07-02, before the training cutoff of llama3.1:8b (cutoff 2023-12-31); the model may remember these prices, so these results overstate what it can do (forced with --allow-contaminated)",
+      "CONTAMINATED: 2 LLM answer(s) about bars from 2023-06-01 to 2023-07-02, before the training cutoff of llama3.1:8b (cutoff 2023-12-31); the model may remember these prices, so these results overstate what it can do (forced by the user)",
     );
     expect(labelContamination({ trades: 3 }, new ContaminationLedger())).toEqual({ trades: 3 });
   });

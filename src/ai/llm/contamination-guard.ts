@@ -70,7 +70,7 @@ export class ContaminationLedger {
       models,
       firstBar,
       lastBar,
-      text: `CONTAMINATED: ${this.#uses.length} LLM answer(s) about bars from ${firstBar} to ${lastBar}, before the training cutoff of ${who}; the model may remember these prices, so these results overstate what it can do (forced with --allow-contaminated)`,
+      text: `CONTAMINATED: ${this.#uses.length} LLM answer(s) about bars from ${firstBar} to ${lastBar}, before the training cutoff of ${who}; the model may remember these prices, so these results overstate what it can do (forced by the user)`,
     };
   }
 }
@@ -145,7 +145,7 @@ export class ContaminationGuard implements LlmBridge {
       return {
         ok: false,
         failure: "contaminated",
-        detail: `${request.role}: bar ${bar} is before ${model}'s training cutoff ${cutoffDay}; the model may remember it (force with --allow-contaminated, and the results are labelled)`,
+        detail: `${request.role}: bar ${bar} is before ${model}'s training cutoff ${cutoffDay}; the model may remember it (only a forced run may ask, and its results are labelled)`,
       };
     }
     const answer = await this.#inner.ask(request);
