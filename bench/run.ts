@@ -31,6 +31,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "notify", load: () => import("./notify.js") },
   { name: "api", load: () => import("./api.js") },
   { name: "dashboard", load: () => import("./dashboard.js") },
+  { name: "llm-masking", load: () => import("./llm-masking.js") },
 ];
 
 async function main(): Promise<void> {

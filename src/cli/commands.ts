@@ -368,6 +368,32 @@ export function registerCommands(program: Command): void {
       await strategiesRollbackCommand(options, command.optsWithGlobals());
     });
 
+  const context = program
+    .command("context")
+    .description("news, sentiment, fear and greed, whale inflows and index closes as the providers saw them");
+  context
+    .command("show")
+    .description("what every context provider knew at an instant (replayed from the store, never a later record)")
+    .option("--at <time>", "the instant: 2024-03-01T12:00, a date or Unix ms (default now)")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .option("--json", "print JSON")
+    .action(async (options, command: Command) => {
+      const { contextShowCommand } = await import("./commands/context.js");
+      await contextShowCommand(options, command.optsWithGlobals());
+    });
+  context
+    .command("poll")
+    .description("fetch the given context sources once and store what is new with the instant it was seen")
+    .option("--rss <[name=]url>", "an RSS 2.0 or Atom feed (repeatable)", collect)
+    .option("--fear-greed <url>", "alternative.me's API, e.g. https://api.alternative.me/fng/?limit=10&format=json")
+    .option("--whale-url <url>", "Whale Alert's /v1/transactions endpoint (key in WHALE_ALERT_API_KEY)")
+    .option("--store <url>", "sqlite:PATH or postgres://… (default: store.url, else <dataDir>/aegis.sqlite)")
+    .option("--json", "print JSON")
+    .action(async (options, command: Command) => {
+      const { contextPollCommand } = await import("./commands/context.js");
+      await contextPollCommand(options, command.optsWithGlobals());
+    });
+
   const risk = program
     .command("risk")
     .description("the durable risk state of paper/live trading: kill switch, macro risk, locks");

@@ -244,7 +244,28 @@ export interface TradingSessionsTable {
   updatedAt: number;
 }
 
+export interface ContextObservationsTable {
+  id: Id;
+  source: string;
+  itemKey: string;
+  seenAt: number;
+  eventTime: number | null;
+  value: Json;
+}
+
+export interface LlmReplayTable {
+  key: string;
+  role: string;
+  model: string;
+  schemaName: string;
+  asOf: number;
+  answer: Json;
+  recordedAt: number;
+}
+
 export interface Database {
+  contextObservations: ContextObservationsTable;
+  llmReplay: LlmReplayTable;
   tradingSessions: TradingSessionsTable;
   orders: OrdersTable;
   fills: FillsTable;

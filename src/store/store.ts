@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Backend, Database } from "./database.js";
 import { ConfigRepository } from "./repositories/config-history.js";
+import { ContextObservationsRepository } from "./repositories/context-observations.js";
 import { DecisionsRepository } from "./repositories/decisions.js";
 import { EquityRepository } from "./repositories/equity.js";
 import { EventsRepository } from "./repositories/events.js";
@@ -9,6 +10,7 @@ import { FillsRepository } from "./repositories/fills.js";
 import { LatchesRepository } from "./repositories/latches.js";
 import { LearningRepository } from "./repositories/learning.js";
 import { LlmRepository } from "./repositories/llm.js";
+import { LlmReplayRepository } from "./repositories/llm-replay.js";
 import { OrdersRepository } from "./repositories/orders.js";
 import { nextSequence } from "./repositories/sequences.js";
 import { inTransaction } from "./repositories/shared.js";
@@ -29,6 +31,8 @@ export class StoreSession {
   readonly strategies: StrategiesRepository;
   readonly llm: LlmRepository;
   readonly learning: LearningRepository;
+  readonly contextObservations: ContextObservationsRepository;
+  readonly llmReplay: LlmReplayRepository;
   readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -45,6 +49,8 @@ export class StoreSession {
     this.strategies = new StrategiesRepository(db);
     this.llm = new LlmRepository(db);
     this.learning = new LearningRepository(db);
+    this.contextObservations = new ContextObservationsRepository(db);
+    this.llmReplay = new LlmReplayRepository(db);
   }
 
   /** See repositories/sequences.ts: reserves `count` values and resolves to the first. */

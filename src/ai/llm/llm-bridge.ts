@@ -40,7 +40,8 @@ export type LlmFailure =
   | "invalid" // not JSON or not the schema, also after the one repair attempt
   | "refused" // the model declined to answer
   | "contaminated" // the bar is before the model's training cutoff and the user did not force it
-  | "aborted"; // the caller's signal fired
+  | "aborted" // the caller's signal fired
+  | "replay-miss"; // replay mode: no recorded answer for this prompt, and replay never asks a live model
 
 export type LlmAnswer<T> =
   | {
