@@ -37,7 +37,13 @@ describe.each(storeBackends())("store on $name", (backend) => {
         const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
           second.db,
         );
-        expect(rows.map((r) => r.name)).toEqual(["001-trading", "002-governance", "003-learning", "004-sessions"]);
+        expect(rows.map((r) => r.name)).toEqual([
+          "001-trading",
+          "002-governance",
+          "003-learning",
+          "004-sessions",
+          "005-debates",
+        ]);
       } finally {
         await second.close();
       }

@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Backend, Database } from "./database.js";
 import { ConfigRepository } from "./repositories/config-history.js";
+import { DebatesRepository } from "./repositories/debates.js";
 import { DecisionsRepository } from "./repositories/decisions.js";
 import { EquityRepository } from "./repositories/equity.js";
 import { EventsRepository } from "./repositories/events.js";
@@ -29,6 +30,7 @@ export class StoreSession {
   readonly strategies: StrategiesRepository;
   readonly llm: LlmRepository;
   readonly learning: LearningRepository;
+  readonly debates: DebatesRepository;
   readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -45,6 +47,7 @@ export class StoreSession {
     this.strategies = new StrategiesRepository(db);
     this.llm = new LlmRepository(db);
     this.learning = new LearningRepository(db);
+    this.debates = new DebatesRepository(db);
   }
 
   /** See repositories/sequences.ts: reserves `count` values and resolves to the first. */
