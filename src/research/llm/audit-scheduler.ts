@@ -46,7 +46,14 @@ export class AuditScheduler {
     this.#running = true;
     this.#nextDue = now + this.intervalMs;
     try {
-      const outcome = await runAudit(this.#options.bridge, await this.#options.context(), {
+      let context: AuditContext;
+      try {
+        context = await this.#options.context();
+      } catch (error) {
+        this.#options.log?.(`auditor: no audit, the context could not be read: ${(error as Error).message}`);
+        return undefined;
+      }
+      const outcome = await runAudit(this.#options.bridge, context, {
         ...(this.#options.threshold !== undefined ? { threshold: this.#options.threshold } : {}),
         ...(this.#options.log ? { log: this.#options.log } : {}),
       });

@@ -154,3 +154,14 @@ function fail(reason: string, log: ((line: string) => void) | undefined): AuditO
   log?.(`auditor: ${reason}`);
   return { ok: false, reason };
 }
+
+/** The live strategy's closed trades of the last `windowMs` (default 7 days), read from the store's trades. */
+export async function recentRecord(
+  trades: { range(range: { from?: number; to?: number }): Promise<TradeRecord[]> },
+  strategyId: string,
+  now: number,
+  windowMs = 7 * 86_400_000,
+): Promise<NonNullable<AuditContext["live"]>> {
+  const all = await trades.range({ from: now - windowMs, to: now });
+  return { strategyId, trades: all.filter((t) => t.strategyId === strategyId) };
+}
