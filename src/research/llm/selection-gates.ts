@@ -213,5 +213,7 @@ const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(
 /** "walk-forward Sharpe: -0.412 (needs > 0.5)": the line the red team quotes. */
 export function describeFailure(g: GateResult): string {
   const value = g.value === null ? "n/a" : round(g.value);
-  return `${g.gate}: ${value} (needs ${g.threshold})${g.detail && g.value === null ? `: ${g.detail}` : ""}`;
+  // The stress test's number alone does not say why it failed (no stop, a stop that did not fire, a re-entry loop).
+  const why = g.detail && (g.value === null || g.gate === "flash-crash stress") ? `: ${g.detail}` : "";
+  return `${g.gate}: ${value} (needs ${g.threshold})${why}`;
 }
