@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
+import { loadCsv } from "../../data/csv/load-csv.js";
 import { StrategyLifecycle } from "../../engine/lifecycle/strategy-lifecycle.js";
+import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { StabilityLock } from "../../risk/guards/stability-lock.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { openStore } from "../../store/open-store.js";
@@ -11,9 +14,11 @@ import type { Store } from "../../store/store.js";
 import { syntheticHourlyBars } from "../evolution/testing/synthetic-markets.js";
 import { runDebate } from "./debate.js";
 import type { DebateTranscript } from "./debate-types.js";
+import { formatTranscript } from "./format-transcript.js";
 import { type GateWindows, splitWindows } from "./gate-windows.js";
 import { storeLifecycleEntry } from "./lifecycle-entry.js";
 import { RedTeam } from "./red-team.js";
+import { BTC_DEBATE_SPECS, BTC_DEBATE_SUGGESTION } from "./testing/btc-debate.js";
 import { breakoutSpec, fadeSpec, proposal } from "./testing/proposals.js";
 import { ScriptedBridge } from "./testing/scripted-bridge.js";
 
@@ -175,4 +180,35 @@ describe("the architect's debate with the red team (synthetic hourly bars with a
     expect(transcript.rounds).toHaveLength(1);
     expect(transcript.stoppedBecause).toBe("the architect role is off (no model configured)");
   });
+});
+
+const btcFile = fileURLToPath(
+  new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
+);
+
+describe.skipIf(!sharedDataPresent(btcFile))(`a scripted architect debate on real BTC/USDT 1h (${btcFile})`, () => {
+  it("judges every round with 0.1 % fees on the search bars only, quotes the numbers back, and prints the transcript", async () => {
+    const series = (await loadCsv(btcFile)).series;
+    const windows = splitWindows(series);
+    const blacklist = new Blacklist();
+    const bridge = new ScriptedBridge({ architect: BTC_DEBATE_SPECS.map((spec) => proposal(spec)) });
+    const transcript = await runDebate({
+      bridge,
+      redTeam: new RedTeam(windows, { blacklist, clock: () => NOW, fee: 0.001 }),
+      suggestion: BTC_DEBATE_SUGGESTION,
+      clock: () => NOW,
+    });
+    expect(transcript.fee).toBe(0.001);
+    expect(transcript.windows.search[1]).toBeLessThan(transcript.windows.holdout[0]);
+    for (const [k, round] of transcript.rounds.entries()) {
+      if (round.selection) expect(round.selection.bars).toEqual([0, windows.searchEnd]);
+      // A round that did not reach the holdout was never traded on it.
+      if (round.stage !== "holdout") expect(round.holdout).toBeUndefined();
+      const next = bridge.requests[k + 1];
+      if (next && round.selection)
+        expect(next.user).toContain(`in-sample Sharpe ${round.selection.inSample.sharpe!.toFixed(3)}`);
+      if (round.verdict === "rejected" && round.specHash) expect(blacklist.has(round.specHash)).toBe(true);
+    }
+    console.log(formatTranscript(transcript).replace(/(spec \S+ \(\w+\)): .*/g, "$1"));
+  }, 120_000);
 });
