@@ -377,6 +377,17 @@ export function registerCommands(program: Command): void {
     });
 
   program
+    .command("llm")
+    .description("the language-model roles (advisor, auditor …)")
+    .command("status")
+    .description("each role: off, or its model, endpoint, whether the endpoint answers, and the last error")
+    .option("--json", "print the status as JSON")
+    .action(async (options, command: Command) => {
+      const { llmStatusCommand } = await import("./commands/llm.js");
+      await llmStatusCommand(options, command.optsWithGlobals());
+    });
+
+  program
     .command("export")
     .description("write trades, decisions, orders or equity from the trading store as CSV or JSON")
     .argument("<table>", "trades | decisions | orders | equity")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { llmConfigSchema } from "../ai/llm/llm-config.js";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
@@ -72,6 +73,8 @@ export const configSchema = z
     trading: tradingConfigSchema.prefault({}),
     /** The REST API and dashboard of `aegis trade` and `aegis serve` (host, port, token on reads). */
     api: apiConfigSchema.prefault({}),
+    /** Language models per role (advisor, auditor …); empty = every role off. See the README, "Language models". */
+    llm: llmConfigSchema.prefault({}),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

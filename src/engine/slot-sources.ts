@@ -118,8 +118,9 @@ export function collectVotes(
 }
 
 /**
- * Asks every source, waiting for the asynchronous ones up to their deadlines (all in parallel). A source that
- * throws, rejects or is late abstains; the late one is told to stop through its abort signal.
+ * Asks every source, waiting for the asynchronous ones up to their deadlines (all in parallel). The synchronous
+ * sources answer first, so each asynchronous one sees their votes (an advisor judges the proposed trade). A source
+ * that throws, rejects or is late abstains; the late one is told to stop through its abort signal.
  */
 export async function collectVotesAsync(
   sources: readonly SlotSource[],
@@ -128,22 +129,27 @@ export async function collectVotesAsync(
   into: BarVotes,
   deadline: DeadlineTimer,
 ): Promise<BarVotes> {
-  const answers = sources.map(async (s): Promise<{ vote: Vote; signal: SourceSignal | undefined }> => {
-    if (!isAsyncSource(s.source)) {
-      try {
-        const signal = (s.onBar as SourceOnBar)(context);
-        return { vote: toVote(s.source, symbol, signal), signal };
-      } catch (error) {
-        return { vote: toVote(s.source, symbol, undefined, describeError(error)), signal: undefined };
-      }
+  type Answer = { vote: Vote; signal: SourceSignal | undefined };
+  const syncAnswers = sources.map((s): Answer | undefined => {
+    if (isAsyncSource(s.source)) return undefined;
+    try {
+      const signal = (s.onBar as SourceOnBar)(context);
+      return { vote: toVote(s.source, symbol, signal), signal };
+    } catch (error) {
+      return { vote: toVote(s.source, symbol, undefined, describeError(error)), signal: undefined };
     }
+  });
+  const seen: readonly Vote[] = [...into.votes, ...syncAnswers.flatMap((a) => (a ? [a.vote] : []))];
+  const answers = sources.map(async (s, k): Promise<Answer> => {
+    const ready = syncAnswers[k];
+    if (ready !== undefined || !isAsyncSource(s.source)) return ready as Answer;
     const ms = s.source.deadlineMs;
     const abort = new AbortController();
     const timer = deadline(ms);
     const late = Symbol("late");
     try {
       const answer = await Promise.race([
-        (s.onBar as AsyncSourceOnBar)(context, abort.signal),
+        (s.onBar as AsyncSourceOnBar)(context, abort.signal, seen),
         timer.expired.then(() => late),
       ]);
       if (answer === late) {

@@ -1,5 +1,5 @@
 import type { AttachedExits, Fill } from "../domain/order.js";
-import type { Action, SourceRole } from "../domain/signal.js";
+import type { Action, SourceRole, Vote } from "../domain/signal.js";
 import type { ClosedTrade } from "../domain/trade.js";
 import type { BarContext, Strategy, StrategySetup } from "./strategy.js";
 
@@ -21,8 +21,15 @@ export interface SourceSignal {
 }
 
 export type SourceOnBar = (context: BarContext) => SourceSignal | undefined;
-/** An asynchronous vote; `abort` fires when the deadline has passed and the vote is no longer wanted. */
-export type AsyncSourceOnBar = (context: BarContext, abort: AbortSignal) => Promise<SourceSignal | undefined>;
+/**
+ * An asynchronous vote; `abort` fires when the deadline has passed and the vote is no longer wanted. `votes` are
+ * the strategy's and the synchronous sources' votes of this bar (an advisor judges the trade they propose).
+ */
+export type AsyncSourceOnBar = (
+  context: BarContext,
+  abort: AbortSignal,
+  votes: readonly Vote[],
+) => Promise<SourceSignal | undefined>;
 
 interface SourceBase {
   /** Names the source in votes, decision records, orders, fills and trades. */

@@ -74,6 +74,8 @@ export interface LlmRoleStatus {
   readonly lastError?: string;
   /** When the next real call is allowed while backing off (Unix ms). */
   readonly retryAt?: number;
+  /** The model's declared training cutoff (Unix ms, start of the day UTC), for the contamination guard. */
+  readonly trainingCutoff?: number;
 }
 
 export interface LlmBridge {

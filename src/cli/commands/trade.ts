@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Exchange } from "ccxt";
+import { llmReadinessChecks } from "../../ai/llm/llm-health.js";
 import { loadConfig } from "../../config/load-config.js";
 import { configSchema } from "../../config/schema.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
@@ -38,6 +39,7 @@ import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { UsageError } from "../usage-error.js";
+import { tradeAdvisor } from "./llm.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
 
 export interface TradeCliOptions {
@@ -122,11 +124,20 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const strategies = strategyPerSymbol(options.strategy, symbols);
   const alertSettings = alertSettingsFromEnv();
   const apiPort = parseApiPort(options.apiPort);
+  const sessionName = options.session ?? `${mode}-${options.exchange}-${timeframe}`;
+  // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
+  const late: { store?: Awaited<ReturnType<typeof openStore>>; session?: TradingSession } = {};
+  const llm = tradeAdvisor(config.llm, {
+    record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
+    alert: (alert) => late.session?.bus.publish("ALERT", alert),
+    decisionKey: (symbol, time) => `${sessionName}|${strategies.get(symbol)?.name}|${symbol}|${time}`,
+    onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
+  });
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
+  late.store = store;
   const sessionStore = new StoreSessionStore(store, options.exchange);
-  const sessionName = options.session ?? `${mode}-${options.exchange}-${timeframe}`;
   if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
     throw new UsageError(
       `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
@@ -239,8 +250,10 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
         symbol,
         strategy: strategies.get(symbol) as SessionSlot["strategy"],
         instrument: instruments.get(symbol) as Instrument,
+        ...(llm ? { sources: [llm.advisor] } : {}),
       }),
     ),
+    ...(llm ? { combiner: llm.combiner } : {}),
     timeframe,
     cash,
     ...(venueClient ? { venueClient, contracts } : {}),
@@ -298,6 +311,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
     },
   });
 
+  late.session = session;
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
@@ -350,6 +364,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
     `${header}\n  trading ${symbols.map((s) => `${s} with ${strategies.get(s)?.name}`).join(", ")} from ${cash} ${instruments.get(symbols[0] as string)?.quote}; session "${sessionName}" in ${store.location}`,
   );
   console.log(`  alerts: ${alerts.description}`);
+  console.log(`  llm advisor: ${llm ? llm.description : "off"}`);
   log.info({ alerts: alerts.description }, "alerts");
   await session.start();
   alerts.notifier.startSchedules();
@@ -367,6 +382,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
       throw error;
     });
     for (const check of alertReadinessChecks(() => alerts.notifier.health())) api.readiness.register(check);
+    if (llm) for (const check of llmReadinessChecks(llm.bridge)) api.readiness.register(check);
     console.log(`  dashboard and API: ${api.url}/ (controls need the token in ${api.tokenFile})`);
   }
   if (session.resumedFrom)

@@ -15,7 +15,9 @@ import type { FeedHealth } from "../../risk/limits/feed-health.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
 import type { SizeRule } from "../../risk/sizing/size-rule.js";
+import { isAsyncSource, type SignalSource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
+import type { DecisionCombiner } from "../combiner.js";
 import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";
 import { EventBus } from "../events.js";
@@ -32,6 +34,8 @@ export interface SessionSlot {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
+  /** Signal sources beside the strategy (the LLM advisor); an asynchronous one makes each step wait for it. */
+  readonly sources?: readonly SignalSource[];
 }
 
 export interface TradingSessionOptions {
@@ -56,6 +60,8 @@ export interface TradingSessionOptions {
   readonly buildShield?: (feed: FeedHealth) => RiskShield;
   readonly positionManager?: PositionManager;
   readonly regimeColumn?: EngineParts["regimeColumn"];
+  /** Weighs the votes of the slots' sources (the advisor's 10 %); default: every source weighs 1. */
+  readonly combiner?: DecisionCombiner;
   /** Closed bars loaded before the first live one so indicators are warm (default 500). */
   readonly warmupBars?: number;
   readonly bus?: EventBus;
@@ -118,6 +124,11 @@ export class TradingSession {
   readonly #journal = new StepJournal();
   #events: SessionEvent[] = [];
   #commits: Promise<void> = Promise.resolve();
+  /** Steps waiting for an asynchronous source, in order. */
+  #asyncSteps: Promise<void> = Promise.resolve();
+  get #waitsForSources(): boolean {
+    return this.options.slots.some((slot) => slot.sources?.some(isAsyncSource));
+  }
   #staleTimer: (() => void) | undefined;
   #stopped = false;
   #paused: { by: string; reason: string } | undefined;
@@ -223,6 +234,7 @@ export class TradingSession {
       },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
+      ...(o.combiner ? { combiner: o.combiner } : {}),
       runId: o.session,
     });
     this.#runner = new LiveRunner(this.engine);
@@ -235,6 +247,7 @@ export class TradingSession {
         ...(slot.size ? { size: slot.size } : {}),
         ...(slot.leverage !== undefined ? { leverage: slot.leverage } : {}),
         ...(slot.allowShort !== undefined ? { allowShort: slot.allowShort } : {}),
+        ...(slot.sources ? { sources: slot.sources } : {}),
       });
       for (const bar of histories.get(slot.symbol) ?? []) {
         this.#runner.warm(slot.symbol, bar);
@@ -332,10 +345,13 @@ export class TradingSession {
   async flushed(): Promise<void> {
     // A commit can queue another (an emergency stop found after it): wait until the chain stops growing.
     let last: Promise<void>;
+    let steps: Promise<void>;
     do {
+      steps = this.#asyncSteps;
       last = this.#commits;
+      await steps;
       await last;
-    } while (last !== this.#commits);
+    } while (last !== this.#commits || steps !== this.#asyncSteps);
   }
 
   #onClosedBar(symbol: string, bar: Candle): void {
@@ -349,8 +365,26 @@ export class TradingSession {
 
   #step(bars: ClosedBar[]): void {
     // Several steps can be due at once (a back-fill); past the limit they are not traded.
-    if (this.steps >= (this.options.maxSteps ?? Number.POSITIVE_INFINITY)) return;
-    const equity = this.#runner.onStep(bars);
+    const limit = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
+    if (!this.#waitsForSources) {
+      if (this.steps < limit) this.#stepped(bars, this.#runner.onStep(bars));
+      return;
+    }
+    // A source answers later (the LLM advisor): steps queue behind one another so they stay in order.
+    this.#asyncSteps = this.#asyncSteps
+      .then(async () => {
+        if (this.steps < limit) this.#stepped(bars, await this.#runner.onStepAsync(bars));
+      })
+      .catch((error: unknown) =>
+        this.bus.publish("ALERT", {
+          time: this.options.clock.now(),
+          level: "critical",
+          message: `a step failed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+  }
+
+  #stepped(bars: ClosedBar[], equity: number): void {
     this.steps++;
     const close = bars[0] ? bars[0].bar.time + TIMEFRAMES[this.options.timeframe] : this.options.clock.now();
     this.#lastStepClose = close;
