@@ -1,4 +1,6 @@
+import { ChatLlmBridge } from "../../ai/llm/chat-llm-bridge.js";
 import type { LlmBridge, LlmRole } from "../../ai/llm/llm-bridge.js";
+import { LlmConfigError, resolveLlmRoles } from "../../ai/llm/llm-config.js";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { CandleSeries } from "../../domain/candles.js";
@@ -29,12 +31,36 @@ export interface LlmResearchDeps {
   readonly clock?: () => number;
 }
 
-/** No role has a model until the bridge of the llm-bridge work is wired here: every command then says it is off. */
-const OFF_BRIDGE: LlmBridge = {
-  enabled: () => false,
-  status: () => [],
-  ask: async (request) => ({ ok: false, failure: "off", detail: `${request.role}: no model configured` }),
-};
+/**
+ * The bridge of the configured roles (`llm:` in the config, OLLAMA_HOST / AI_MODEL …); a role without a model is
+ * off. With --db every prompt and answer is stored in the store's LLM table (read through `store()`, which opens
+ * after the bridge is built).
+ */
+function configuredBridge(globals: Globals, db: string | undefined, store: () => Store | undefined): LlmBridge {
+  const { config } = loadConfig({ file: globals.config });
+  let roles: ReturnType<typeof resolveLlmRoles>;
+  try {
+    roles = resolveLlmRoles(config.llm, process.env);
+  } catch (error) {
+    if (error instanceof LlmConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return new ChatLlmBridge({
+    roles,
+    ...(db !== undefined
+      ? {
+          recorder: {
+            record: async (exchange) => {
+              const open = store();
+              return open ? open.llm.insert(exchange) : 0;
+            },
+          },
+          onRecordError: (error: unknown) =>
+            process.stderr.write(`warning: an LLM exchange was not stored: ${(error as Error).message}\n`),
+        }
+      : {}),
+  });
+}
 
 function requireRole(bridge: LlmBridge, role: LlmRole): void {
   if (!bridge.enabled(role))
@@ -70,33 +96,10 @@ export interface LlmAuditOptions {
 }
 
 /** `aegis llm audit`: exit 0 with the audit, 1 when the model gave no usable answer, 2 when the role is off. */
-export async function llmAuditCommand(options: LlmAuditOptions, _globals: Globals, deps: LlmResearchDeps = {}) {
-  const bridge = deps.bridge ?? OFF_BRIDGE;
+export async function llmAuditCommand(options: LlmAuditOptions, globals: Globals, deps: LlmResearchDeps = {}) {
+  let store: Store | undefined;
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
   requireRole(bridge, "auditor");
-  const context = await auditContext(options, deps.clock ?? Date.now);
-  const outcome = await runAudit(bridge, context, { log: (line) => process.stderr.write(`${line}\n`) });
-  if (!outcome.ok) {
-    process.exitCode = 1;
-    return outcome;
-  }
-  const a = outcome.audit;
-  if (options.json) process.stdout.write(`${JSON.stringify(a)}\n`);
-  else {
-    const lines = [
-      `audit of ${context.series.symbol} at ${new Date(a.asOf).toISOString()} (${a.model})`,
-      `signal ${a.signal}, confidence ${a.confidence.toFixed(2)}`,
-      `analysis: ${a.analysis}`,
-      a.suggestion
-        ? `evolution suggestion: ${a.suggestion.reason} → ${a.suggestion.proposedChange}`
-        : "no evolution suggestion",
-      ...a.notes.map((n) => `note: ${n}`),
-    ];
-    process.stdout.write(`${lines.join("\n")}\n`);
-  }
-  return outcome;
-}
-
-async function auditContext(options: LlmAuditOptions, clock: () => number): Promise<AuditContext> {
   if (options.riskLevel !== undefined && options.riskLevel !== "normal" && options.riskLevel !== "high")
     throw new UsageError(`--risk-level ${options.riskLevel}: expected normal or high`);
   const sentiment = numberOption("sentiment", options.sentiment, (s) =>
@@ -105,20 +108,40 @@ async function auditContext(options: LlmAuditOptions, clock: () => number): Prom
   if (options.live !== undefined && options.db === undefined)
     throw new UsageError("--live needs --db: the live strategy's trades are read from the store");
   const series = await loadSeries(options.data);
-  let live: AuditContext["live"];
-  const store = await openDb(options.db);
+  store = await openDb(options.db);
   try {
-    if (store && options.live) live = await recentRecord(store.trades, options.live, clock());
+    const live =
+      store && options.live ? await recentRecord(store.trades, options.live, (deps.clock ?? Date.now)()) : undefined;
+    const context: AuditContext = {
+      series,
+      ...(options.riskLevel ? { globalRiskLevel: options.riskLevel as "normal" | "high" } : {}),
+      ...(sentiment !== undefined ? { sentiment } : {}),
+      ...(options.whale ? { whaleRisk: true } : {}),
+      ...(live ? { live } : {}),
+    };
+    const outcome = await runAudit(bridge, context, { log: (line) => process.stderr.write(`${line}\n`) });
+    if (!outcome.ok) {
+      process.exitCode = 1;
+      return outcome;
+    }
+    const a = outcome.audit;
+    if (options.json) process.stdout.write(`${JSON.stringify(a)}\n`);
+    else {
+      const lines = [
+        `audit of ${series.symbol} at ${new Date(a.asOf).toISOString()} (${a.model})`,
+        `signal ${a.signal}, confidence ${a.confidence.toFixed(2)}`,
+        `analysis: ${a.analysis}`,
+        a.suggestion
+          ? `evolution suggestion: ${a.suggestion.reason} → ${a.suggestion.proposedChange}`
+          : "no evolution suggestion",
+        ...a.notes.map((n) => `note: ${n}`),
+      ];
+      process.stdout.write(`${lines.join("\n")}\n`);
+    }
+    return outcome;
   } finally {
     await store?.close();
   }
-  return {
-    series,
-    ...(options.riskLevel ? { globalRiskLevel: options.riskLevel as "normal" | "high" } : {}),
-    ...(sentiment !== undefined ? { sentiment } : {}),
-    ...(options.whale ? { whaleRisk: true } : {}),
-    ...(live ? { live } : {}),
-  };
 }
 
 export interface LlmGateOptions {
@@ -133,7 +156,12 @@ export interface LlmGateOptions {
 }
 
 /** Data, windows, blacklist, store and lifecycle of one run; `close` saves the blacklist and closes the store. */
-async function prepareRun(options: LlmGateOptions, globals: Globals, clock: () => number) {
+async function prepareRun(
+  options: LlmGateOptions,
+  globals: Globals,
+  clock: () => number,
+  setStore: (store: Store | undefined) => void,
+) {
   const holdoutShare = numberOption("holdout", options.holdout, (f) =>
     f > 0 && f < 0.9 ? undefined : "must be a fraction in (0, 0.9)",
   ) as number;
@@ -157,6 +185,7 @@ async function prepareRun(options: LlmGateOptions, globals: Globals, clock: () =
   }
   const redTeam = new RedTeam(windows, { cash, fee: fee as number, blacklist, clock });
   const store = await openDb(options.db);
+  setStore(store);
   let lifecycle: ReturnType<typeof storeLifecycleEntry> | undefined;
   let latches: Awaited<ReturnType<typeof openRiskState>> | undefined;
   if (store) {
@@ -198,37 +227,46 @@ export async function llmArchitectCommand(
   globals: Globals,
   deps: LlmResearchDeps = {},
 ): Promise<DebateTranscript | undefined> {
-  const bridge = deps.bridge ?? OFF_BRIDGE;
+  let store: Store | undefined;
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
   const clock = deps.clock ?? Date.now;
   requireRole(bridge, "architect");
   const rounds = numberOption("rounds", options.rounds, positiveInteger) as number;
   if (rounds > 20) throw new UsageError(`--rounds ${rounds}: at most 20`);
   if ((options.reason === undefined) !== (options.change === undefined))
     throw new UsageError("--reason and --change go together (or neither: the auditor is asked for a suggestion)");
-  let suggestion: EvolutionSuggestion | undefined =
+  const given: EvolutionSuggestion | undefined =
     options.reason !== undefined && options.change !== undefined
       ? { reason: options.reason, proposedChange: options.change }
       : undefined;
-  if (!suggestion) {
-    requireRole(bridge, "auditor");
-    const audit = await runAudit(
-      bridge,
-      { series: await loadSeries(options.data) },
-      {
-        log: (line) => process.stderr.write(`${line}\n`),
-      },
-    );
-    if (!audit.ok) throw new UsageError(`no suggestion to debate: ${audit.reason} (or give --reason and --change)`);
-    if (!audit.audit.suggestion) {
-      process.stdout.write(
-        `the auditor is confident (${audit.audit.confidence.toFixed(2)}, signal ${audit.audit.signal}): no evolution suggested, no debate\n`,
-      );
-      return undefined;
-    }
-    suggestion = audit.audit.suggestion;
-  }
-  const run = await prepareRun(options, globals, clock);
+  if (!given) requireRole(bridge, "auditor");
+  const run = await prepareRun(options, globals, clock, (opened) => {
+    store = opened;
+  });
   try {
+    let suggestion = given;
+    if (!suggestion) {
+      // The auditor sees the same bars the debate will (up to --cut), the last 100 of them.
+      const audit = await runAudit(
+        bridge,
+        { series: run.redTeam.windows.series },
+        {
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      );
+      if (!audit.ok) {
+        process.stderr.write("no suggestion to debate (give --reason and --change to debate one of yours)\n");
+        process.exitCode = 1;
+        return undefined;
+      }
+      if (!audit.audit.suggestion) {
+        process.stdout.write(
+          `the auditor is confident (${audit.audit.confidence.toFixed(2)}, signal ${audit.audit.signal}): no evolution suggested, no debate\n`,
+        );
+        return undefined;
+      }
+      suggestion = audit.audit.suggestion;
+    }
     const transcript = await runDebate({ bridge, suggestion, rounds, clock, ...run });
     print([transcript], options.json);
     return transcript;
@@ -248,14 +286,17 @@ export async function llmHypothesizeCommand(
   globals: Globals,
   deps: LlmResearchDeps = {},
 ): Promise<DebateTranscript[]> {
-  const bridge = deps.bridge ?? OFF_BRIDGE;
+  let store: Store | undefined;
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
   requireRole(bridge, "hypothesis");
   const count = numberOption("ideas", options.ideas, (n) =>
     Number.isInteger(n) && n >= 1 && n <= 10 ? undefined : "must be a whole number from 1 to 10",
   ) as number;
   const atrPeriod = numberOption("atr-period", options.atrPeriod, positiveInteger) as number;
   const clock = deps.clock ?? Date.now;
-  const run = await prepareRun(options, globals, clock);
+  const run = await prepareRun(options, globals, clock, (opened) => {
+    store = opened;
+  });
   try {
     const result = await runHypotheses({ bridge, count, atrPeriod, clock, ...run });
     if (result.failure) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LlmWireServer, reply } from "../../ai/llm/testing/llm-wire-server.js";
 import { syntheticHourlyBars } from "../../research/evolution/testing/synthetic-markets.js";
 import type { DebateTranscript } from "../../research/llm/debate-types.js";
 import { breakoutSpec, fadeSpec, proposal } from "../../research/llm/testing/proposals.js";
@@ -30,6 +31,11 @@ const data = csvFile();
 const gateOptions = { data, holdout: "0.2", cash: "10000", fee: "0.001" };
 const NOW = Date.UTC(2026, 0, 1);
 
+/** The environment without the variables that name a model (AI_MODEL, OLLAMA_HOST …): every role off. */
+function withoutModelVariables(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AI_|OLLAMA_|AEGIS_CONFIG)/.test(key)));
+}
+
 describe("aegis llm without a model", () => {
   it("says the role is off, exit 2, for audit, architect and hypothesize", () => {
     for (const [command, role] of [
@@ -40,7 +46,7 @@ describe("aegis llm without a model", () => {
       const result = spawnSync(
         process.execPath,
         ["--import", tsxLoader, join(root, "src/cli/main.ts"), "llm", command, "--data", data],
-        { cwd: temp, encoding: "utf8", timeout: 120_000 },
+        { cwd: temp, encoding: "utf8", timeout: 120_000, env: withoutModelVariables() },
       );
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(`the ${role} role is off: no language model is configured for it`);
@@ -139,5 +145,53 @@ describe("aegis llm with a scripted model", () => {
     expect(out.join("")).toMatch(/^ATR\(14\) at .*: \d\.\d{3} % of price\nhypothesis debate on bars/);
     expect(await llmHypothesizeCommand(options, {}, { bridge, clock: () => NOW })).toEqual([]);
     expect(process.exitCode).toBe(1);
+  }, 60_000);
+});
+
+describe("aegis llm with a model from the config (the scripted wire server on 127.0.0.1)", () => {
+  let server: LlmWireServer | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+    await server?.close();
+  });
+
+  it("hypothesize asks the configured endpoint and stores every exchange with --db", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    server = await LlmWireServer.start({ models: ["test-model"] });
+    server.enqueue(
+      reply.json({
+        ideas: [
+          {
+            name: "bo",
+            thesis: "breakouts persist",
+            indicators: { dc: { type: "donchian", period: 20 } },
+            entry: { long: { gt: ["close", { ref: "dc.upper", ago: 1 }] } },
+            stopAtr: 1.5,
+            targetAtr: 3,
+          },
+        ],
+      }),
+    );
+    const config = join(temp, "llm.yaml");
+    writeFileSync(config, `llm:\n  hypothesis:\n    endpoint: ${server.url}/v1\n    model: test-model\n`);
+    const db = `sqlite:${join(temp, "wire.sqlite")}`;
+    const transcripts = await llmHypothesizeCommand(
+      { ...gateOptions, db, ideas: "1", atrPeriod: "14" },
+      { config },
+      { clock: () => NOW },
+    );
+    expect(transcripts).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.model).toBe("test-model");
+    const store = await openStore(db);
+    try {
+      const exchanges = await store.llm.range();
+      expect(exchanges.map((e) => [e.role, e.model])).toEqual([["hypothesis", "test-model"]]);
+      expect((await store.debates.range()).map((d) => d.kind)).toEqual(["hypothesis"]);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
