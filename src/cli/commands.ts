@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { registerLlmResearchCommands } from "./commands/llm-research.js";
 import { addRunOptions } from "./run-options.js";
 
 /** Collects a repeatable option into a list. */
@@ -479,4 +480,6 @@ export function registerCommands(program: Command): void {
       const { configCommand } = await import("./commands/config.js");
       configCommand(command.optsWithGlobals());
     });
+
+  registerLlmResearchCommands(program);
 }

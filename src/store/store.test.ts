@@ -42,6 +42,7 @@ describe.each(storeBackends())("store on $name", (backend) => {
           "002-governance",
           "003-learning",
           "004-sessions",
+          "005-debates",
           "006-context",
         ]);
       } finally {

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Backend, Database } from "./database.js";
 import { ConfigRepository } from "./repositories/config-history.js";
 import { ContextObservationsRepository } from "./repositories/context-observations.js";
+import { DebatesRepository } from "./repositories/debates.js";
 import { DecisionsRepository } from "./repositories/decisions.js";
 import { EquityRepository } from "./repositories/equity.js";
 import { EventsRepository } from "./repositories/events.js";
@@ -33,6 +34,7 @@ export class StoreSession {
   readonly learning: LearningRepository;
   readonly contextObservations: ContextObservationsRepository;
   readonly llmReplay: LlmReplayRepository;
+  readonly debates: DebatesRepository;
   readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -51,6 +53,7 @@ export class StoreSession {
     this.learning = new LearningRepository(db);
     this.contextObservations = new ContextObservationsRepository(db);
     this.llmReplay = new LlmReplayRepository(db);
+    this.debates = new DebatesRepository(db);
   }
 
   /** See repositories/sequences.ts: reserves `count` values and resolves to the first. */

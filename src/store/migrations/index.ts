@@ -4,6 +4,7 @@ import { tradingTables } from "./001-trading.js";
 import { governanceTables } from "./002-governance.js";
 import { learningTables } from "./003-learning.js";
 import { sessionTables } from "./004-sessions.js";
+import { debateTables } from "./005-debates.js";
 import { contextTables } from "./006-context.js";
 
 /**
@@ -16,6 +17,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "002-governance": governanceTables(backend),
     "003-learning": learningTables(backend),
     "004-sessions": sessionTables(backend),
+    "005-debates": debateTables(backend),
     "006-context": contextTables(backend),
   };
   return { getMigrations: async () => migrations };
