@@ -11,6 +11,7 @@ import { LearningRepository } from "./repositories/learning.js";
 import { LlmRepository } from "./repositories/llm.js";
 import { OrdersRepository } from "./repositories/orders.js";
 import { nextSequence } from "./repositories/sequences.js";
+import { ShadowRepository } from "./repositories/shadow.js";
 import { inTransaction } from "./repositories/shared.js";
 import { StrategiesRepository } from "./repositories/strategies.js";
 import { PositionsRepository, TradesRepository } from "./repositories/trades-positions.js";
@@ -29,6 +30,7 @@ export class StoreSession {
   readonly strategies: StrategiesRepository;
   readonly llm: LlmRepository;
   readonly learning: LearningRepository;
+  readonly shadow: ShadowRepository;
   readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -45,6 +47,7 @@ export class StoreSession {
     this.strategies = new StrategiesRepository(db);
     this.llm = new LlmRepository(db);
     this.learning = new LearningRepository(db);
+    this.shadow = new ShadowRepository(db);
   }
 
   /** See repositories/sequences.ts: reserves `count` values and resolves to the first. */

@@ -4,6 +4,7 @@ import { tradingTables } from "./001-trading.js";
 import { governanceTables } from "./002-governance.js";
 import { learningTables } from "./003-learning.js";
 import { sessionTables } from "./004-sessions.js";
+import { shadowTables } from "./005-shadow.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -15,6 +16,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "002-governance": governanceTables(backend),
     "003-learning": learningTables(backend),
     "004-sessions": sessionTables(backend),
+    "005-shadow": shadowTables(backend),
   };
   return { getMigrations: async () => migrations };
 }
