@@ -38,6 +38,7 @@ import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
+import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
@@ -236,6 +237,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   });
   // The lifecycle's shadow strategies, started once the session is (their last steps are written before it closes).
   let shadows: ShadowRunner | undefined;
+  let rollbacks: ReturnType<typeof attachTradeRollback> | undefined;
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -259,7 +261,10 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       slippage,
       ...(multi ? { tradableBar: (s: string, t: number) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]) } : {}),
     },
-    store: closingAfter(sessionStore, async () => shadows?.stop()),
+    store: closingAfter(sessionStore, async () => {
+      await shadows?.stop();
+      await rollbacks?.idle();
+    }),
     clock,
     warmupBars: warmup,
     spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
@@ -307,6 +312,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     },
   });
 
+  // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
+  rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
