@@ -95,6 +95,43 @@ describe("trading through a store outage", () => {
     expect(memory.all("s", "events").some((e) => e.type === "STORE_RECOVERED")).toBe(true);
   });
 
+  it("logs STORE_RECOVERED only after the store failed, not when steps merely queue behind a slow commit", async () => {
+    const memory = new MemorySessionStore();
+    /** Holds every commit until released: steps queue up, none fails. */
+    class SlowStore extends SwitchableStore {
+      held: (() => void)[] = [];
+      override async commit(session: string, step: StepRecord): Promise<void> {
+        await new Promise<void>((release) => this.held.push(release));
+        await super.commit(session, step);
+      }
+    }
+    const store = new SlowStore(memory);
+    const clock = new ManualClock((series.time[100] as number) + H);
+    const run = session(store, clock, join(dir, "slow.spool"));
+    await run.s.start();
+    const stored = () => (memory.steps.get("s") ?? []).length;
+    /** Delivers up to bar `i` and lets the held commits through until `until()` holds. */
+    const step = async (i: number, until: () => boolean) => {
+      run.feed.deliverUntil((series.time[i] as number) + H);
+      while (!until()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const release of store.held.splice(0)) release();
+      }
+      await run.s.flushed();
+    };
+    // Ten steps at once wait behind the first commit; then one more step, which carries any event they raised.
+    await step(110, () => stored() >= 10);
+    await step(111, () => stored() >= 11);
+    expect(memory.all("s", "events").map((e) => e.type)).not.toContain("STORE_RECOVERED");
+    // The store goes away for one step and comes back: that is a recovery, logged once (with the step after).
+    store.down = true;
+    await step(112, () => !run.s.storeHealthy);
+    store.down = false;
+    await step(113, () => stored() >= 13);
+    await step(114, () => stored() >= 14);
+    expect(memory.all("s", "events").filter((e) => e.type === "STORE_RECOVERED")).toHaveLength(1);
+  });
+
   it("ignores a torn last line and names a corrupt one in the middle", () => {
     const path = join(dir, "torn.spool");
     const record = { state: { close: 1 } };
