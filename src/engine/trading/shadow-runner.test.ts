@@ -107,7 +107,7 @@ describe("ShadowRunner (aegis trade's shadow engine, SQLite store)", () => {
       store: store.shadow,
       evaluateEverySteps: 5,
       rule,
-      onError: (error) => errors.push(error),
+      onError: (_error, what) => errors.push(what),
       onMarked: (id) => marked.push(id),
     });
     await session.start();
@@ -135,9 +135,15 @@ describe("ShadowRunner (aegis trade's shadow engine, SQLite store)", () => {
   }
 
   it("trades a shadow strategy on the session's bars, stores its equity and trades, and marks it for approval, never further", async () => {
+    const seeded = await openStore(url);
+    await seeded.strategies.upsert({ id: "cand-bad", name: "bad", source: "llm", spec: { nonsense: 1 } }, "llm", 0);
+    for (const to of ["backtested", "validated", "shadow"] as const)
+      await seeded.strategies.transition("cand-bad", to, "llm", `gate for ${to} passed`, 0);
+    await seeded.close();
     const end = (series.time[series.length - 1] as number) + H;
     const { runner, marked, errors } = await run(start, end, { minIterations: 100, minSharpe: 1.2 });
-    expect(errors).toEqual([]);
+    // A stored spec that does not compile is reported once and left out; the others run.
+    expect(errors).toEqual(["strategy cand-bad cannot run in shadow"]);
     const s = await stored();
     const steps = series.length - 1 - warmup;
     expect(s.equity).toHaveLength(steps);

@@ -107,6 +107,8 @@ export class ShadowRunner {
   #work: Promise<void> = Promise.resolve();
   #steps = 0;
   readonly #status = new Map<string, StrategyStatus>();
+  /** Stored specs that do not compile: reported once. */
+  readonly #broken = new Set<string>();
   #last: ShadowReport[] = [];
   /** Candidates resumed from the store at start, with the step they resumed from. */
   readonly resumed = new Map<string, number>();
@@ -218,7 +220,13 @@ export class ShadowRunner {
   async #evaluate(reports: readonly ShadowReport[]): Promise<void> {
     for (const r of reports) {
       if (!r.verdict.ready || this.#status.get(r.id) !== "shadow") continue;
-      await this.#o.lifecycle.move(r.id, "awaiting-approval", { by: "shadow", reason: r.verdict.reason });
+      try {
+        await this.#o.lifecycle.move(r.id, "awaiting-approval", { by: "shadow", reason: r.verdict.reason });
+      } catch (error) {
+        // A person moved it meanwhile (retired, say): the sync below follows the lifecycle as it is now.
+        this.#o.onError?.(error, `marking ${r.id} for approval`);
+        continue;
+      }
       this.#status.set(r.id, "awaiting-approval");
       this.#o.onMarked?.(r.id, r.verdict.reason);
     }
@@ -232,13 +240,17 @@ export class ShadowRunner {
     for (const status of SHADOWED) {
       for (const s of await this.#o.strategies.list(status)) {
         wanted.set(s.id, status);
-        if (engine.candidates.includes(s.id)) continue;
+        if (engine.candidates.includes(s.id) || this.#broken.has(s.id)) {
+          if (this.#broken.has(s.id)) wanted.delete(s.id);
+          continue;
+        }
         let strategy: Strategy;
         try {
           strategy = compileSpec(validateSpec(s.spec, `stored strategy ${s.id}`));
         } catch (error) {
-          // Once per start is enough: it is not added, so it is tried again at the next sync.
-          this.#o.onError?.(error, `strategy ${s.id} cannot run in shadow`);
+          // Said once per start; it is not added, and not tried again until the next start.
+          if (!this.#broken.has(s.id)) this.#o.onError?.(error, `strategy ${s.id} cannot run in shadow`);
+          this.#broken.add(s.id);
           wanted.delete(s.id);
           continue;
         }
