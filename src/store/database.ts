@@ -263,9 +263,54 @@ export interface LlmReplayTable {
   recordedAt: number;
 }
 
+export interface ShadowRunsTable {
+  session: string;
+  strategyId: string;
+  state: Json;
+  stepClose: number;
+  iterations: number;
+  equity: number;
+  roi: number;
+  sharpe: number | null;
+  liveRoi: number;
+  liveSharpe: number | null;
+  ready: number;
+  verdict: string;
+  updatedAt: number;
+}
+
+export interface ShadowTradesTable {
+  id: Id;
+  tradeId: string;
+  session: string;
+  strategyId: string;
+  symbol: string;
+  side: string;
+  qty: number;
+  entryTime: number;
+  entryPrice: number;
+  exitTime: number;
+  exitPrice: number;
+  pnl: number;
+  fees: number;
+  exitReason: string | null;
+}
+
+export interface ShadowEquityTable {
+  id: Id;
+  session: string;
+  strategyId: string;
+  time: number;
+  equity: number;
+  liveEquity: number;
+}
+
 export interface Database {
   contextObservations: ContextObservationsTable;
   llmReplay: LlmReplayTable;
+  shadowRuns: ShadowRunsTable;
+  shadowTrades: ShadowTradesTable;
+  shadowEquity: ShadowEquityTable;
   tradingSessions: TradingSessionsTable;
   orders: OrdersTable;
   fills: FillsTable;

@@ -44,6 +44,7 @@ describe.each(storeBackends())("store on $name", (backend) => {
           "004-sessions",
           "005-debates",
           "006-context",
+          "007-shadow",
         ]);
       } finally {
         await second.close();
@@ -446,6 +447,48 @@ describe.each(storeBackends())("store on $name", (backend) => {
       ]);
       await store.latches.delete("kill-switch");
       expect(await store.latches.get("kill-switch")).toBeUndefined();
+    });
+
+    it("keeps a shadow candidate's last step, and its trades and equity once each across a replayed step", async () => {
+      const store = await backend.open();
+      const run = {
+        session: "paper",
+        strategyId: "cand",
+        state: '{"n":1}',
+        stepClose: T0,
+        iterations: 1,
+        equity: 10_010,
+        roi: 0.001,
+        sharpe: null,
+        liveRoi: 0,
+        liveSharpe: null,
+        ready: false,
+        verdict: "1 of 100 shadow iterations",
+        updatedAt: T0,
+      };
+      const trade = {
+        tradeId: "paper:cand:1",
+        symbol: "BTC/USDT",
+        side: "long" as const,
+        qty: 0.1,
+        entryTime: T0 - 7_200_000,
+        entryPrice: 42_000,
+        exitTime: T0,
+        exitPrice: 42_100,
+        pnl: 10,
+        fees: 0,
+        exitReason: "signal",
+      };
+      await store.shadow.commit([{ run, trades: [trade], liveEquity: 10_000 }]);
+      await store.shadow.commit([{ run, trades: [trade], liveEquity: 10_000 }]);
+      const next = { ...run, state: '{"n":2}', stepClose: T0 + 1, iterations: 2, ready: true, updatedAt: T0 + 1 };
+      await store.shadow.commit([{ run: next, trades: [], liveEquity: 10_001 }]);
+      expect(await store.shadow.runs({ session: "paper" })).toEqual([next]);
+      expect(await store.shadow.trades("cand")).toEqual([{ ...trade, session: "paper" }]);
+      expect((await store.shadow.equity("cand")).map((e) => [e.time, e.liveEquity])).toEqual([
+        [T0, 10_000],
+        [T0 + 1, 10_001],
+      ]);
     });
   });
 });

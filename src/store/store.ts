@@ -14,6 +14,7 @@ import { LlmRepository } from "./repositories/llm.js";
 import { LlmReplayRepository } from "./repositories/llm-replay.js";
 import { OrdersRepository } from "./repositories/orders.js";
 import { nextSequence } from "./repositories/sequences.js";
+import { ShadowRepository } from "./repositories/shadow.js";
 import { inTransaction } from "./repositories/shared.js";
 import { StrategiesRepository } from "./repositories/strategies.js";
 import { PositionsRepository, TradesRepository } from "./repositories/trades-positions.js";
@@ -35,6 +36,7 @@ export class StoreSession {
   readonly contextObservations: ContextObservationsRepository;
   readonly llmReplay: LlmReplayRepository;
   readonly debates: DebatesRepository;
+  readonly shadow: ShadowRepository;
   readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -54,6 +56,7 @@ export class StoreSession {
     this.contextObservations = new ContextObservationsRepository(db);
     this.llmReplay = new LlmReplayRepository(db);
     this.debates = new DebatesRepository(db);
+    this.shadow = new ShadowRepository(db);
   }
 
   /** See repositories/sequences.ts: reserves `count` values and resolves to the first. */

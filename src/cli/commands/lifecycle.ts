@@ -84,11 +84,36 @@ export async function strategiesShowCommand(id: string, globals: Globals): Promi
         (t) =>
           `  ${iso(t.time)}  ${(t.fromStatus ?? "—").padEnd(18)} → ${t.toStatus.padEnd(18)} by ${t.by}: ${t.reason}`,
       ),
+      ...(await shadowLines(store, id)),
       "spec:",
       JSON.stringify(record.spec, null, 2),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+}
+
+/** What the strategy did in shadow beside each live session (`aegis trade` runs the lifecycle's shadows). */
+async function shadowLines(store: Store, id: string): Promise<string[]> {
+  const runs = await store.shadow.runs({ strategyId: id });
+  if (runs.length === 0) return [];
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)} %`;
+  const sharpe = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
+  const lines = ["shadow (paper fills beside the live strategy):"];
+  for (const r of runs) {
+    const trades = await store.shadow.trades(id, r.session);
+    const pnl = trades.reduce((sum, t) => sum + t.pnl, 0);
+    lines.push(
+      `  session ${r.session}, last step ${iso(r.stepClose)}: ${r.iterations} iterations, equity ${r.equity.toFixed(2)} (${pct(r.roi)}; live ${pct(r.liveRoi)}), Sharpe ${sharpe(r.sharpe)} (live ${sharpe(r.liveSharpe)}), ${trades.length} trades, net P&L ${pnl.toFixed(2)}`,
+      `    promotion rule: ${r.ready ? "READY for approval" : "not yet"}: ${r.verdict}`,
+      ...trades
+        .slice(-5)
+        .map(
+          (t) =>
+            `    ${iso(t.entryTime)} → ${iso(t.exitTime)} ${t.symbol} ${t.side} ${t.qty} @ ${t.entryPrice} → ${t.exitPrice}: ${t.pnl.toFixed(2)}${t.exitReason ? ` (${t.exitReason})` : ""}`,
+        ),
+    );
+  }
+  return lines;
 }
 
 export async function strategiesApproveCommand(

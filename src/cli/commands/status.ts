@@ -83,8 +83,10 @@ export async function statusCommand(
         realized: (symbol) => realizedBySymbol.get(symbol) ?? 0,
         problems: (symbol) => openProblems.get(symbol) ?? [],
       });
+      const shadows = (await store.shadow.runs({ session: row.session })).map(({ state: _state, ...run }) => run);
       report.push({
         session: row.session,
+        shadows,
         lastStep: state.close,
         equity: state.portfolio.cash + unrealized,
         cash: state.portfolio.cash,
@@ -128,6 +130,10 @@ export async function statusCommand(
                 `  ${p.symbol} ${p.side} ${p.quantity} @ ${money(p.entryPrice)} → ${money(p.markPrice)} (${money(p.unrealizedPnl)})`,
             )),
         ...s.decisions.map((d) => `  ${iso(d.time)} ${d.symbol} ${d.action} → ${d.outcome}: ${d.reason ?? ""}`),
+        ...s.shadows.map(
+          (r) =>
+            `  shadow ${r.strategyId}: ROI ${(r.roi * 100).toFixed(2)} % (live ${(r.liveRoi * 100).toFixed(2)} %) · Sharpe ${r.sharpe?.toFixed(2) ?? "n/a"} (live ${r.liveSharpe?.toFixed(2) ?? "n/a"}) · ${r.iterations} iterations · ${r.ready ? "READY for approval" : r.verdict}`,
+        ),
         ...(s.feedEvents.length === 0
           ? ["  feeds: no problem recorded"]
           : s.feedEvents.map((e) => `  ${iso(e.time)} ${e.kind} ${describeFeedEvent(e.detail)}`)),

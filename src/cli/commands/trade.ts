@@ -10,6 +10,7 @@ import { defaultInstrument, type Instrument } from "../../domain/instrument.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import { formatSessionStatus, RealizedBySymbol, sessionStatus } from "../../engine/trading/session-status.js";
+import { closingAfter, type ShadowRunner } from "../../engine/trading/shadow-runner.js";
 import { type EmergencyStopRequest, type SessionSlot, TradingSession } from "../../engine/trading/trading-session.js";
 import { BookSlippage } from "../../execution/book-slippage.js";
 import { marketHoursLayer } from "../../execution/market-hours-layer.js";
@@ -38,6 +39,8 @@ import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
+import { attachTradeRollback } from "../trade-rollback.js";
+import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
@@ -247,6 +250,9 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const stopped = new Promise<void>((resolve) => {
     markStopped = resolve;
   });
+  // The lifecycle's shadow strategies, started once the session is (their last steps are written before it closes).
+  let shadows: ShadowRunner | undefined;
+  let rollbacks: ReturnType<typeof attachTradeRollback> | undefined;
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -272,7 +278,10 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       slippage,
       ...(multi ? { tradableBar: (s: string, t: number) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]) } : {}),
     },
-    store: sessionStore,
+    store: closingAfter(sessionStore, async () => {
+      await shadows?.stop();
+      await rollbacks?.idle();
+    }),
     clock,
     warmupBars: warmup,
     spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
@@ -307,8 +316,13 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       alerts.notifier.noteClosedTrades(step.trades);
       if (options.status)
         display.show(
-          `${formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), header)}
-${formatAlertsLine(alerts.notifier.health())}`,
+          [
+            formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), header),
+            formatShadowsLine(shadows?.reports ?? []),
+            formatAlertsLine(alerts.notifier.health()),
+          ]
+            .filter((line) => line !== undefined)
+            .join("\n"),
           step.trades.length > 0,
         );
       if (maxSteps !== undefined && session.steps >= maxSteps) void stop("--steps reached");
@@ -316,6 +330,8 @@ ${formatAlertsLine(alerts.notifier.health())}`,
   });
 
   late.session = session;
+  // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
+  rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
@@ -371,6 +387,8 @@ ${formatAlertsLine(alerts.notifier.health())}`,
   console.log(`  llm advisor: ${llm ? llm.description : "off"}`);
   log.info({ alerts: alerts.description }, "alerts");
   await session.start();
+  shadows = await startTradeShadows({ session, store, config: tradingConfig, latches: riskState, log });
+  if (shadows.candidates.length > 0) console.log(`  shadow strategies beside it: ${shadows.candidates.join(", ")}`);
   alerts.notifier.startSchedules();
   alerts.commands?.start();
   if (options.api !== false) {

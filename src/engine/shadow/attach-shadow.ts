@@ -14,7 +14,8 @@ export function attachShadow(
   shadow: ShadowEngine,
   /** Used only when STATE_SAVED carries no equity. */
   liveEquity: () => number,
-  onReports?: (reports: ShadowReport[], time: number) => void,
+  /** After each released step: the reports, the step's close and the live equity the shadows were compared with. */
+  onReports?: (reports: ShadowReport[], time: number, liveEquity: number) => void,
 ): () => void {
   // Bars waiting for their step's commit, by the step's close time.
   const steps = new Map<number, ClosedBar[]>();
@@ -33,7 +34,8 @@ export function attachShadow(
       const bars = steps.get(close) ?? [];
       steps.delete(close);
       // The committed step's own equity: the session may already be several bars further when its commit lands.
-      onReports?.(shadow.onStep(bars, equity ?? liveEquity(), close), close);
+      const live = equity ?? liveEquity();
+      onReports?.(shadow.onStep(bars, live, close), close, live);
     }
   });
   return () => {

@@ -70,6 +70,14 @@ export function judgePromotion(
   };
 }
 
+/** What a ReturnTracker needs to continue after a restart. */
+export interface ReturnTrackerState {
+  readonly last: number | null;
+  readonly count: number;
+  readonly mean: number;
+  readonly m2: number;
+}
+
 /** Per-step returns of an equity stream, summarized as an annualized Sharpe (Welford, constant memory). */
 export class ReturnTracker {
   #last: number | undefined;
@@ -93,6 +101,17 @@ export class ReturnTracker {
       this.#m2 += delta * (r - this.#mean);
     }
     this.#last = equity;
+  }
+
+  state(): ReturnTrackerState {
+    return { last: this.#last ?? null, count: this.#count, mean: this.#mean, m2: this.#m2 };
+  }
+
+  load(state: ReturnTrackerState): void {
+    this.#last = state.last ?? undefined;
+    this.#count = state.count;
+    this.#mean = state.mean;
+    this.#m2 = state.m2;
   }
 
   sharpe(): number | null {

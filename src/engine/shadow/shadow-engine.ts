@@ -1,15 +1,26 @@
 import type { Candle } from "../../domain/candles.js";
 import type { Instrument } from "../../domain/instrument.js";
 import type { Timeframe } from "../../domain/timeframe.js";
-import { Portfolio } from "../../execution/portfolio.js";
-import { SimulatedBroker, type SimulatedBrokerOptions } from "../../execution/simulated-broker.js";
+import type { ClosedTrade } from "../../domain/trade.js";
+import { Portfolio, type PortfolioSnapshot } from "../../execution/portfolio.js";
+import {
+  SimulatedBroker,
+  type SimulatedBrokerOptions,
+  type SimulatedVenueSnapshot,
+} from "../../execution/simulated-broker.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import { Engine } from "../engine.js";
 import type { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
-import { judgePromotion, type PromotionRule, type PromotionVerdict, ReturnTracker } from "./promotion.js";
+import {
+  judgePromotion,
+  type PromotionRule,
+  type PromotionVerdict,
+  ReturnTracker,
+  type ReturnTrackerState,
+} from "./promotion.js";
 
 export interface ShadowMarket {
   readonly symbol: string;
@@ -50,9 +61,28 @@ export interface ShadowReport {
   readonly verdict: PromotionVerdict;
 }
 
+/**
+ * What a restart needs to continue a candidate where it stood: its account, its simulated venue (working orders,
+ * attached exits), its return trackers and where it was in the bars. Plain JSON.
+ */
+export interface ShadowSnapshot {
+  readonly portfolio: PortfolioSnapshot;
+  readonly venue: SimulatedVenueSnapshot;
+  /** The last bar of each symbol and its index in the history of the time, to re-align indices on restore. */
+  readonly bars: Readonly<Record<string, { readonly index: number; readonly time: number }>>;
+  readonly returns: ReturnTrackerState;
+  readonly live: ReturnTrackerState;
+  readonly liveStart: number | null;
+  readonly lastReady: boolean;
+  readonly exitSequence: number;
+}
+
 interface Shadow {
   readonly candidate: ShadowCandidate;
   readonly engine: Engine;
+  readonly broker: () => SimulatedBroker;
+  /** The exit-order counter: restored with the snapshot so ids of restored and new exits never collide. */
+  readonly exitSequence: { value: number };
   readonly runner: LiveRunner;
   readonly returns: ReturnTracker;
   /** The live account over the same steps as this shadow (from when it was added), so the two compare. */
@@ -93,10 +123,17 @@ export class ShadowEngine {
     const portfolio = new Portfolio(o.cash);
     const shield = o.buildShield?.();
     const positionManager = o.buildPositionManager?.();
+    const exitSequence = { value: 0 };
+    let broker: SimulatedBroker | undefined;
     const engine = new Engine({
       portfolio,
-      createBroker: (listener) =>
-        new SimulatedBroker(portfolio, listener, { ...o.simulated, exitOrderId: exitIds(candidate.id) }),
+      createBroker: (listener) => {
+        broker = new SimulatedBroker(portfolio, listener, {
+          ...o.simulated,
+          exitOrderId: (_symbol, kind) => `shadow-${candidate.id}-${kind}-${++exitSequence.value}`,
+        });
+        return broker;
+      },
       ...(shield ? { shield } : {}),
       ...(positionManager ? { positionManager } : {}),
       runId: `shadow-${candidate.id}`,
@@ -116,12 +153,72 @@ export class ShadowEngine {
     this.#shadows.set(candidate.id, {
       candidate,
       engine,
+      broker: () => broker as SimulatedBroker,
+      exitSequence,
       runner,
       returns: new ReturnTracker(o.periodsPerYear),
       live: new ReturnTracker(o.periodsPerYear),
       liveStart: undefined,
       lastReady: false,
     });
+  }
+
+  /** The state of a candidate after the last step, for the store (see ShadowSnapshot). */
+  snapshot(id: string): ShadowSnapshot {
+    const shadow = this.#get(id);
+    const bars: Record<string, { index: number; time: number }> = {};
+    for (const market of this.#options.markets) {
+      const time = shadow.runner.lastBarTime(market.symbol);
+      if (time !== undefined) bars[market.symbol] = { index: shadow.runner.indexOf(market.symbol, time), time };
+    }
+    return {
+      portfolio: shadow.engine.portfolio.snapshot(),
+      venue: shadow.broker().snapshot(),
+      bars,
+      returns: shadow.returns.state(),
+      live: shadow.live.state(),
+      liveStart: shadow.liveStart ?? null,
+      lastReady: shadow.lastReady,
+      exitSequence: shadow.exitSequence.value,
+    };
+  }
+
+  /**
+   * Puts a candidate added (and warmed) since the restart back where `snapshot` left it. Bar indices in the
+   * snapshot count from the old history's start; they are re-aligned on the bars warmed now.
+   */
+  restore(id: string, saved: ShadowSnapshot): void {
+    const shadow = this.#get(id);
+    const shift = (symbol: string): number => {
+      const bar = saved.bars[symbol];
+      if (!bar) return 0;
+      const index = shadow.runner.indexOf(symbol, bar.time);
+      return index < 0 ? 0 : index - bar.index;
+    };
+    shadow.engine.portfolio.load(saved.portfolio, shift);
+    shadow.broker().restore(saved.venue, shift);
+    shadow.returns.load(saved.returns);
+    shadow.live.load(saved.live);
+    shadow.liveStart = saved.liveStart ?? undefined;
+    shadow.lastReady = saved.lastReady;
+    shadow.exitSequence.value = saved.exitSequence;
+    // Positions are valued at the last warmed close, as they were at the end of a step.
+    for (const slot of shadow.engine.slots) {
+      const series = slot.series();
+      if (series.length > 0)
+        shadow.engine.portfolio.mark(slot.config.symbol, series.close[series.length - 1] as number);
+    }
+  }
+
+  /** The trades a candidate closed since the last call (they leave its portfolio's list). */
+  takeTrades(id: string): ClosedTrade[] {
+    return this.#get(id).engine.portfolio.trades.splice(0);
+  }
+
+  #get(id: string): Shadow {
+    const shadow = this.#shadows.get(id);
+    if (!shadow) throw new RangeError(`no shadow ${id}`);
+    return shadow;
   }
 
   remove(id: string): boolean {
@@ -191,9 +288,4 @@ export class ShadowEngine {
       verdict: judgePromotion({ iterations: shadow.returns.count, sharpe, liveSharpe }, this.#rule),
     };
   }
-}
-
-function exitIds(id: string): (symbol: string, kind: "exit" | "time-exit") => string {
-  let n = 0;
-  return (_symbol, kind) => `shadow-${id}-${kind}-${++n}`;
 }

@@ -11,15 +11,20 @@ const dir = mkdtempSync(join(tmpdir(), "aegis-chaos-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("chaos (short form of scripts/chaos.ts)", () => {
-  it("survives 5 SIGKILLs at random moments against a faulty exchange: nothing lost, nothing twice, positions equal", async () => {
+  it("survives 6 SIGKILLs against a faulty exchange with the kill switch tripping midway: nothing lost, nothing twice, positions equal, no new risk after the trip", async () => {
     const result = await runChaos({
-      kills: 5,
+      kills: 6,
       seed: 3,
       speed: 1200,
+      tripFromKill: 2,
       dir,
       aegis: [process.execPath, "--import", tsxLoader, join(root, "src/cli/main.ts")],
     });
-    expect(result.kills).toBe(5);
+    expect(result.kills).toBe(6);
+    expect(result.killSwitchTrippedAt).toBeDefined();
+    expect(result.killSwitchLatched).toBe(true);
+    // The latch had to hold across restarts, not only within the run that tripped it.
+    expect(result.killsAfterTrip).toBeGreaterThanOrEqual(1);
     expect(result.discrepancies).toEqual([]);
   }, 600_000);
 });

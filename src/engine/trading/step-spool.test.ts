@@ -95,48 +95,41 @@ describe("trading through a store outage", () => {
     expect(memory.all("s", "events").some((e) => e.type === "STORE_RECOVERED")).toBe(true);
   });
 
-  it("steps that queue while a commit's follow-up is slow are not an outage: no recovery event", async () => {
-    const spoolPath = join(dir, "slow.spool");
+  it("logs STORE_RECOVERED only after the store failed, not when steps merely queue behind a slow commit", async () => {
     const memory = new MemorySessionStore();
+    /** Holds every commit until released: steps queue up, none fails. */
+    class SlowStore extends SwitchableStore {
+      held: (() => void)[] = [];
+      override async commit(session: string, step: StepRecord): Promise<void> {
+        await new Promise<void>((release) => this.held.push(release));
+        await super.commit(session, step);
+      }
+    }
+    const store = new SlowStore(memory);
     const clock = new ManualClock((series.time[100] as number) + H);
-    const feed = new ReplayFeed([series], H, clock);
-    /** The stop-request check after each commit answers late (a loaded store), as in the chaos run. */
-    const waiting: (() => void)[] = [];
-    const s = new TradingSession({
-      session: "s",
-      slots: [{ symbol: "SIM/USDT", strategy, instrument: defaultInstrument("SIM/USDT") }],
-      timeframe: "1h",
-      cash: 10_000,
-      feed,
-      store: memory,
-      clock,
-      warmupBars: 1000,
-      spoolPath,
-      onStoreError: () => {},
-      control: () => new Promise((resolve) => waiting.push(() => resolve(undefined))),
-    });
-    await s.start();
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-    feed.deliverUntil((series.time[101] as number) + H);
-    while (waiting.length === 0) await turn();
-    // Two more steps arrive while the first step's follow-up still waits: both queue before their commit starts.
-    feed.deliverUntil((series.time[103] as number) + H);
-    for (let k = 0; k < 20; k++) await turn();
-    while (waiting.length > 0) {
-      (waiting.shift() as () => void)();
-      for (let k = 0; k < 5; k++) await turn();
-    }
-    // One more step, so that any event raised after the last commit is committed with it.
-    feed.deliverUntil((series.time[104] as number) + H);
-    while (s.storeHealthy && memory.steps.get("s")?.length !== 4) {
-      (waiting.shift() ?? (() => {}))();
-      await turn();
-    }
-    while (waiting.length > 0) (waiting.shift() as () => void)();
-    await s.flushed();
-    expect(memory.steps.get("s")?.length).toBe(4);
-    expect(memory.all("s", "events").some((e) => e.type === "STORE_RECOVERED")).toBe(false);
-    expect(s.storeHealthy).toBe(true);
+    const run = session(store, clock, join(dir, "slow.spool"));
+    await run.s.start();
+    const stored = () => (memory.steps.get("s") ?? []).length;
+    /** Delivers up to bar `i` and lets the held commits through until `until()` holds. */
+    const step = async (i: number, until: () => boolean) => {
+      run.feed.deliverUntil((series.time[i] as number) + H);
+      while (!until()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const release of store.held.splice(0)) release();
+      }
+      await run.s.flushed();
+    };
+    // Ten steps at once wait behind the first commit; then one more step, which carries any event they raised.
+    await step(110, () => stored() >= 10);
+    await step(111, () => stored() >= 11);
+    expect(memory.all("s", "events").map((e) => e.type)).not.toContain("STORE_RECOVERED");
+    // The store goes away for one step and comes back: that is a recovery, logged once (with the step after).
+    store.down = true;
+    await step(112, () => !run.s.storeHealthy);
+    store.down = false;
+    await step(113, () => stored() >= 13);
+    await step(114, () => stored() >= 14);
+    expect(memory.all("s", "events").filter((e) => e.type === "STORE_RECOVERED")).toHaveLength(1);
   });
 
   it("ignores a torn last line and names a corrupt one in the middle", () => {

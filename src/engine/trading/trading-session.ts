@@ -135,6 +135,8 @@ export class TradingSession {
   /** Steps not yet in the store (it was away), oldest first. */
   #pending: StepRecord[] = [];
   #storeProblem = "";
+  /** A commit failed (or steps were spooled before a restart): the next full write is a recovery. */
+  #storeFailed = false;
   readonly #spool: StepSpool | undefined;
   #lastStepClose = 0;
   /** The real venue (testnet, live), when there is one. */
@@ -152,8 +154,6 @@ export class TradingSession {
   /** Steps traded since start, and whether the store accepted the last commit. */
   steps = 0;
   storeHealthy = true;
-  /** A commit failed (or a crash left spooled steps): the next successful commit is a recovery. */
-  #recovering = false;
   resumedFrom: SessionState | undefined;
 
   constructor(options: TradingSessionOptions) {
@@ -182,7 +182,7 @@ export class TradingSession {
     const o = this.options;
     // Steps spooled during a store outage are newer than what the store holds: they go in first.
     this.#pending = this.#spool?.read() ?? [];
-    this.#recovering = this.#pending.length > 0;
+    this.#storeFailed = this.#pending.length > 0;
     this.#sends = this.#pending.map(() => []);
     const saved = this.#pending.at(-1)?.state ?? (await o.store.load(o.session));
     this.resumedFrom = saved;
@@ -451,8 +451,8 @@ export class TradingSession {
     const alerts = this.#alerts.splice(0);
     this.#commits = this.#commits.then(async () => {
       try {
-        // Steps queue behind a slow commit too; only a commit after a failure (or spooled steps) is a recovery.
-        const spooled = this.#recovering;
+        // Steps merely queued behind a slow commit are not a recovery; only a store that failed comes back.
+        const recovering = this.#storeFailed;
         while (this.#pending.length > 0) {
           await this.options.store.commit(this.options.session, this.#pending[0] as StepRecord);
           this.#pending.shift();
@@ -460,8 +460,8 @@ export class TradingSession {
           const sends = this.#sends.shift() ?? [];
           if (sends.length > 0) void this.#clientVenue?.send(sends);
         }
-        if (spooled) {
-          this.#recovering = false;
+        if (recovering) {
+          this.#storeFailed = false;
           this.#spool?.write([]);
           this.#event(this.options.clock.now(), "STORE_RECOVERED", {
             note: "spooled steps written; entries allowed again",
@@ -483,7 +483,7 @@ export class TradingSession {
         }
       } catch (error) {
         this.storeHealthy = false;
-        this.#recovering = true;
+        this.#storeFailed = true;
         this.#storeProblem = `the store cannot be written (${(error as Error).message}); ${this.#pending.length} step(s) wait`;
         try {
           this.#spool?.write(this.#pending);

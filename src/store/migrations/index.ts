@@ -6,6 +6,7 @@ import { learningTables } from "./003-learning.js";
 import { sessionTables } from "./004-sessions.js";
 import { debateTables } from "./005-debates.js";
 import { contextTables } from "./006-context.js";
+import { shadowTables } from "./007-shadow.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -19,6 +20,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "004-sessions": sessionTables(backend),
     "005-debates": debateTables(backend),
     "006-context": contextTables(backend),
+    "007-shadow": shadowTables(backend),
   };
   return { getMigrations: async () => migrations };
 }

@@ -4,13 +4,16 @@
  * the end a last run reconciles and stops cleanly, and the invariants are checked against the exchange's own books:
  * no order placed twice, no order the exchange accepted missing from the store or booked differently, stored
  * positions equal to the exchange's, closed trades consistent with the stored fills, the kill switch still latched
- * if it ever was. Used by `scripts/chaos.ts` (the full run) and by a short test.
+ * if it ever was, and, once it tripped, no order that opens or grows a position ever placed again (across every
+ * restart that follows). From run `tripFromRun` on, the drawdown limit is tightened so that the switch does trip
+ * while processes are still being killed. Used by `scripts/chaos.ts` (the full run) and by a short test.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type SimExchange, type SimFault, startSimExchange } from "../../../execution/sim-exchange/index.js";
 import { createVenueClient } from "../../../execution/venue/create-venue-client.js";
+import { KILL_SWITCH_KEY } from "../../../risk/guards/kill-switch.js";
 import { openStore } from "../../../store/open-store.js";
 import { StoreSessionStore } from "../../../store/trading-session-store.js";
 
@@ -30,6 +33,14 @@ export interface ChaosOptions {
   readonly faultRate?: number;
   /** Drawdown in % that trips the kill switch (default 2). */
   readonly killSwitchPct?: number;
+  /**
+   * From this run on (counting kills delivered so far), the drawdown limit is `tripPct` instead, so the kill switch
+   * trips mid-run and the latched invariant is exercised across the restarts after it (default: half of `kills`;
+   * Infinity keeps `killSwitchPct` throughout).
+   */
+  readonly tripFromKill?: number;
+  /** The tight drawdown limit in % (default 0.1: a round trip's fees alone reach it). */
+  readonly tripPct?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -44,6 +55,12 @@ export interface ChaosResult {
   readonly trades: number;
   readonly faults: Readonly<Record<string, number>>;
   readonly killSwitchLatched: boolean;
+  /** Market time at which the kill switch tripped (its latch), if it did. */
+  readonly killSwitchTrippedAt: number | undefined;
+  /** Kills delivered after the trip (restarts that had to keep the latch). */
+  readonly killsAfterTrip: number;
+  /** Orders placed at the exchange after the trip (all must reduce a position). */
+  readonly ordersAfterTrip: number;
   readonly discrepancies: readonly string[];
 }
 
@@ -86,12 +103,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     historyBars: 500,
     bars: 60_000,
   });
-  // Every attempt to place an order that reaches the matching engine, by client order id (refused duplicates too).
+  // Every attempt to place an order that reaches the matching engine, by client order id (refused duplicates too),
+  // and when (market time) with what side: the latched invariant is checked against these.
   const attempts = new Map<string, number>();
+  const placements: Placement[] = [];
   const place = sim.engine.placeOrder.bind(sim.engine);
   sim.engine.placeOrder = (request) => {
     const id = request.clientOrderId ?? "";
     attempts.set(id, (attempts.get(id) ?? 0) + 1);
+    placements.push({
+      clientOrderId: id,
+      time: sim.now(),
+      side: request.side,
+      venue: request.venue,
+      reduceOnly: request.reduceOnly === true,
+    });
     return place(request);
   };
   const spec = join(o.dir, "fast-cross.yaml");
@@ -101,7 +127,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       "entry:\n  long: { crossAbove: [fast, slow] }\nexit:\n  long: { crossBelow: [fast, slow] }\n",
   );
   const config = join(o.dir, "aegis.yaml");
-  writeFileSync(config, `risk:\n  killSwitch:\n    maxDrawdown:\n      pct: ${o.killSwitchPct ?? 2}\n`);
+  const tripFrom = o.tripFromKill ?? Math.floor(o.kills / 2);
+  const writeConfig = (pct: number) =>
+    writeFileSync(config, `risk:\n  killSwitch:\n    maxDrawdown:\n      pct: ${pct}\n`);
   const storeUrl = `sqlite:${join(o.dir, "chaos.sqlite")}`;
   const args = (extra: readonly string[]) => [
     ...o.aegis.slice(1),
@@ -136,8 +164,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   let crashes = 0;
   let wsDrops = 0;
   let latchSeen = false;
+  let killsAfterTrip = 0;
   try {
     while (kills < o.kills) {
+      writeConfig(kills >= tripFrom ? (o.tripPct ?? 0.1) : (o.killSwitchPct ?? 2));
+      const latchedBefore = latchSeen;
       const run = spawnRun(o.aegis[0] as string, args([]), o.dir);
       // One kill in four lands during start-up (loading state, reconciling); the others while it trades.
       const duringStartup = rand() < 0.25;
@@ -181,6 +212,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (exit.signal === "SIGKILL") {
         kills++;
         if (killedAfterAccept) killsAfterAccept++;
+        if (latchedBefore) killsAfterTrip++;
       } else {
         crashes++;
         log(`run ended by itself (code ${exit.code}): ${exit.stderr.trim().split("\n").slice(-12).join(" | ")}`);
@@ -200,6 +232,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     discrepancies.push(...checked.discrepancies);
     const latched = await killSwitchLatched(storeUrl);
     if (latchSeen && !latched) discrepancies.push("the kill switch was latched and is not any more");
+    const trippedAt = await killSwitchTripTime(storeUrl);
+    const afterTrip = trippedAt === undefined ? [] : placements.filter((p) => p.time > trippedAt);
+    discrepancies.push(
+      ...afterTrip
+        .filter(opensRisk)
+        .map(
+          (p) =>
+            `order ${p.clientOrderId} (${p.side}) placed at ${new Date(p.time).toISOString()}, after the kill switch tripped at ${new Date(trippedAt as number).toISOString()}`,
+        ),
+    );
     return {
       kills,
       killsAfterAccept,
@@ -209,6 +251,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       trades: checked.trades,
       faults: { ...sim.faults.applied, "websocket-drop": wsDrops },
       killSwitchLatched: latched,
+      killSwitchTrippedAt: trippedAt,
+      killsAfterTrip,
+      ordersAfterTrip: afterTrip.length,
       discrepancies,
     };
   } finally {
@@ -238,13 +283,42 @@ function spawnRun(command: string, args: readonly string[], cwd: string) {
   return { child, exited, started };
 }
 
+interface Placement {
+  readonly clientOrderId: string;
+  readonly time: number;
+  readonly side: "BUY" | "SELL";
+  readonly venue: "spot" | "futures";
+  readonly reduceOnly: boolean;
+}
+
+/**
+ * Whether an order can open or grow a position: on spot (no shorts) every buy; on futures every order not marked
+ * reduce-only. The chaos strategy trades spot long-only, so a sell there only ever closes.
+ */
+function opensRisk(p: Placement): boolean {
+  return p.venue === "spot" ? p.side === "BUY" : !p.reduceOnly;
+}
+
 async function killSwitchLatched(storeUrl: string): Promise<boolean> {
+  return (await readLatch(storeUrl)) !== undefined;
+}
+
+/** The market time the kill switch latch records as its trip (undefined when it never tripped). */
+async function killSwitchTripTime(storeUrl: string): Promise<number | undefined> {
+  const raw = await readLatch(storeUrl);
+  if (raw === undefined) return undefined;
+  const time = Number((JSON.parse(raw) as { time?: unknown }).time);
+  if (!Number.isFinite(time)) throw new Error(`the kill-switch latch has no trip time: ${raw}`);
+  return time;
+}
+
+async function readLatch(storeUrl: string): Promise<string | undefined> {
   const store = await openStore(storeUrl).catch(() => undefined);
-  if (!store) return false;
+  if (!store) return undefined;
   try {
-    return (await store.latches.get("kill-switch")) !== undefined;
+    return await store.latches.get(KILL_SWITCH_KEY);
   } catch {
-    return false; // no tables yet: the first run was killed before it made them
+    return undefined; // no tables yet: the first run was killed before it made them
   } finally {
     await store.close();
   }
