@@ -63,10 +63,12 @@ export async function strategiesListCommand(options: { status?: string }, global
       );
       return;
     }
-    const lines = [`${"id".padEnd(24)}${"status".padEnd(19)}${"source".padEnd(10)}${"updated".padEnd(18)}name`];
+    // Evolved strategies carry 64-character hash ids: the column is as wide as the widest id.
+    const idWidth = Math.max(24, ...records.map((r) => r.id.length + 2));
+    const lines = [`${"id".padEnd(idWidth)}${"status".padEnd(19)}${"source".padEnd(10)}${"updated".padEnd(18)}name`];
     for (const r of records) {
       lines.push(
-        `${r.id.padEnd(24)}${r.status.padEnd(19)}${r.source.padEnd(10)}${iso(r.updatedAt).padEnd(18)}${r.name}`,
+        `${r.id.padEnd(idWidth)}${r.status.padEnd(19)}${r.source.padEnd(10)}${iso(r.updatedAt).padEnd(18)}${r.name}`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
