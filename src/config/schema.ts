@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { learnersConfigSchema } from "../ai/runtime/learners-config.js";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
@@ -59,6 +60,8 @@ export const storeConfigSchema = z
 export const tradingConfigSchema = z
   .object({
     live: z.boolean().default(false),
+    /** Learning sources attached to every slot of `aegis trade` (issue 9). */
+    learners: learnersConfigSchema,
   })
   .strict();
 

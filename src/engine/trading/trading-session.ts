@@ -1,3 +1,4 @@
+import type { LearningRows } from "../../ai/runtime/learning-recorder.js";
 import { FeedMonitor } from "../../data/feed/feed-monitor.js";
 import type { MarketFeed } from "../../data/feed/market-feed.js";
 import type { Candle } from "../../domain/candles.js";
@@ -15,7 +16,10 @@ import type { FeedHealth } from "../../risk/limits/feed-health.js";
 import type { PositionManager } from "../../risk/position/types.js";
 import type { RiskShield } from "../../risk/shield.js";
 import type { SizeRule } from "../../risk/sizing/size-rule.js";
+import type { SignalSource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
+import type { TradeLearner } from "../attribution.js";
+import type { DecisionCombiner } from "../combiner.js";
 import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";
 import { EventBus } from "../events.js";
@@ -32,6 +36,18 @@ export interface SessionSlot {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
+  /** Signal sources voting beside the strategy (AI models, the learners' advisors). */
+  readonly sources?: readonly SignalSource[];
+}
+
+/** The session's learners as one unit: their state goes into every committed step and comes back at a start. */
+export interface SessionLearning {
+  readonly learners: readonly TradeLearner[];
+  save(): Record<string, unknown>;
+  /** Called once at start, with the saved state (undefined on a first start), before the first bar. */
+  restore(saved: Readonly<Record<string, unknown>> | undefined): void;
+  /** Rows for the learning tables since the last call; `close` is the committed step's close time. */
+  drain(close: number): LearningRows | undefined;
 }
 
 export interface TradingSessionOptions {
@@ -56,6 +72,9 @@ export interface TradingSessionOptions {
   readonly buildShield?: (feed: FeedHealth) => RiskShield;
   readonly positionManager?: PositionManager;
   readonly regimeColumn?: EngineParts["regimeColumn"];
+  /** How the votes of several sources become one decision (the AI orchestrator's weights). */
+  readonly combiner?: DecisionCombiner;
+  readonly learning?: SessionLearning;
   /** Closed bars loaded before the first live one so indicators are warm (default 500). */
   readonly warmupBars?: number;
   readonly bus?: EventBus;
@@ -223,6 +242,8 @@ export class TradingSession {
       },
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
+      ...(o.combiner ? { combiner: o.combiner } : {}),
+      ...(o.learning ? { learners: o.learning.learners } : {}),
       runId: o.session,
     });
     this.#runner = new LiveRunner(this.engine);
@@ -235,6 +256,7 @@ export class TradingSession {
         ...(slot.size ? { size: slot.size } : {}),
         ...(slot.leverage !== undefined ? { leverage: slot.leverage } : {}),
         ...(slot.allowShort !== undefined ? { allowShort: slot.allowShort } : {}),
+        ...(slot.sources ? { sources: slot.sources } : {}),
       });
       for (const bar of histories.get(slot.symbol) ?? []) {
         this.#runner.warm(slot.symbol, bar);
@@ -245,6 +267,7 @@ export class TradingSession {
       this.#restore(saved, portfolio);
       this.#lastStepClose = saved.close;
     }
+    o.learning?.restore(saved?.learners);
     if (this.#clientVenue) await this.#reconcile(now);
     this.#assembler = new StepAssembler({
       symbols: o.slots.map((s) => s.symbol),
@@ -384,6 +407,7 @@ export class TradingSession {
     }
     const portfolio = this.engine.portfolio;
     const trades = portfolio.trades.splice(0);
+    const learning = this.options.learning?.drain(close);
     const barsState: Record<string, { index: number; time: number }> = {};
     for (const slot of this.options.slots) {
       const time = this.#runner.lastBarTime(slot.symbol);
@@ -398,6 +422,7 @@ export class TradingSession {
         orderSequence: Math.max(this.#ids.current, this.#exitIds.current),
         bars: barsState,
         haltReason: this.engine.halted ? this.engine.haltReason : null,
+        ...(this.options.learning ? { learners: this.options.learning.save() } : {}),
       },
       intents: this.#journal.intents,
       reports: this.#journal.reports,
@@ -405,6 +430,7 @@ export class TradingSession {
       trades,
       equity: { time: equityTime, equity, cash: portfolio.cash },
       events: this.#events,
+      ...(learning ? { learning } : {}),
     };
     this.#journal.intents = [];
     this.#journal.reports = [];
