@@ -36,7 +36,7 @@ export interface Judgement {
  * Pattern memory (AI Trading Lab's learning engine, Algo Trading Lab's pattern store): the k nearest past entries
  * to the current market state and how they ended, as an advisor vote. Distance is Euclidean over the candle
  * features both vectors have, each feature divided by its standard deviation over the patterns visible at the
- * query, and averaged over those features (so a missing feature neither helps nor hurts). A query at time t sees
+ * query (unscaled while that is zero or unknown), and averaged over those features (so a missing feature neither helps nor hurts). A query at time t sees
  * only patterns of trades closed at or before t: no look-ahead, also when patterns are loaded ahead of a replay.
  * Patterns are matched whatever the side of their trade; a slot that trades both sides shares one memory.
  */
@@ -181,7 +181,7 @@ function wins(near: readonly { pattern: Pattern }[]): number {
   return n;
 }
 
-/** Per feature, the standard deviation over `patterns` (NaN when under two finite values or zero: not used). */
+/** Per feature, the standard deviation over `patterns` (1, no scaling, while it is zero or unknown). */
 function spread(patterns: readonly Pattern[]): Float64Array {
   const d = MARKET_FEATURES.length;
   const out = new Float64Array(d);
@@ -197,8 +197,8 @@ function spread(patterns: readonly Pattern[]): Float64Array {
       mean += delta / n;
       m2 += delta * (x - mean);
     }
-    const sd = n >= 2 ? Math.sqrt(m2 / (n - 1)) : Number.NaN;
-    out[c] = sd > 0 ? sd : Number.NaN;
+    const sd = n >= 2 ? Math.sqrt(m2 / (n - 1)) : 0;
+    out[c] = sd > 0 ? sd : 1;
   }
   return out;
 }
