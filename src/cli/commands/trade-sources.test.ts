@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { learnersConfigSchema } from "../../ai/runtime/learners-config.js";
 import { simulateMarket } from "../../data/simulated/sim-market.js";
 import { ManualClock } from "../../domain/clock.js";
@@ -16,7 +16,8 @@ import { openStore } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
-import { tradeSources } from "./trade-sources.js";
+import { statusCommand } from "./status.js";
+import { type savedAiStatus, tradeSources } from "./trade-sources.js";
 
 const H = 3_600_000;
 const series = [1, 2].map((k) => simulateMarket({ seed: 70 + k, bars: 1000, symbol: `S${k}/USDT` }).series);
@@ -31,6 +32,7 @@ const learners = learnersConfigSchema.parse([
 ]);
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-sources-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
 let stores = 0;
 
 /** One process of `aegis trade`: its sources and learners built as trade.ts builds them, on a SQLite store. */
@@ -94,6 +96,7 @@ async function run(kills: readonly number[], options: { forget?: boolean } = {})
   try {
     const state = await new StoreSessionStore(store, "sim").load("paper-ai");
     return {
+      location,
       status,
       learnerState: state?.learners,
       trades: await store.trades.range(),
@@ -155,5 +158,25 @@ describe("aegis trade with learners (trade-sources.ts on a real SQLite store)", 
     // The allocator weighed the two slots from their record, and says so.
     expect(status.allocator?.lines.map((l) => l.id)).toEqual(["S1/USDT sma-cross", "S2/USDT sma-cross"]);
     expect(status.allocator?.reason).toMatch(/^(rebalanced|kept)/);
+    expect(status.allocator?.lines.map((l) => l.capital)).not.toEqual([0.5, 0.5]);
+  }, 120_000);
+
+  it("aegis status shows the allocator's weights and the learner from the state the session saved", async () => {
+    const { location, status } = await throughRun();
+    let out = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    await statusCommand({ store: location, json: true }, {});
+    const report = JSON.parse(out) as { sessions: { ai?: ReturnType<typeof savedAiStatus> }[] };
+    expect(report.sessions[0]?.ai?.allocator?.lines).toEqual(status.allocator?.lines);
+    out = "";
+    await statusCommand({ store: location }, {});
+    const [first, second] = status.allocator?.lines ?? [];
+    expect(out).toContain(
+      `  allocator  S1/USDT sma-cross ${((first?.capital ?? 0) * 100).toFixed(1)} % (×${first?.scale.toFixed(2)}) · S2/USDT sma-cross ${((second?.capital ?? 0) * 100).toFixed(1)} %`,
+    );
+    expect(out).toMatch(/\n {2}learner {4}sma-cross: (trading|BLOCKED)/);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { RuntimeAllocator } from "../../ai/allocator/runtime-allocator.js";
+import { RuntimeAllocator, type RuntimeAllocatorState } from "../../ai/allocator/runtime-allocator.js";
 import { featureRecord, featureRow, seriesFeaturesAt } from "../../ai/memory/feature-snapshot.js";
 import { PatternMemory } from "../../ai/memory/pattern-memory.js";
 import type { OnlineLearner, OnlineLearnerOptions, OnlineLearnerState } from "../../ai/online/online-learner.js";
@@ -135,6 +135,21 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
   const learners: TradeLearner[] = [recorder];
   if (online) learners.push(online);
   if (allocator) learners.push(allocator);
+  const aiStatus = (): AiStatus => ({
+    ...(allocator ? { allocator: allocator.status() } : {}),
+    ...(online
+      ? {
+          online: online.statuses().map((s) => ({
+            strategy: s.strategy,
+            blocked: s.blocked,
+            ...(s.reason !== undefined ? { reason: s.reason } : {}),
+            scale: s.scale,
+            trades: s.trades,
+          })),
+        }
+      : {}),
+    ...(memory ? { patterns: memory.size } : {}),
+  });
   const learning: SessionLearning = {
     learners,
     save: () => ({
@@ -150,6 +165,7 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
       if (allocator && state["allocator"])
         allocator.restore(state["allocator"] as Parameters<RuntimeAllocator["restore"]>[0]);
     },
+    status: () => ({ ...aiStatus() }),
     drain: (close) => {
       recorder.tick(close);
       const rows = recorder.drain();
@@ -176,21 +192,7 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
     attach: (s) => {
       session = s;
     },
-    status: () => ({
-      ...(allocator ? { allocator: allocator.status() } : {}),
-      ...(online
-        ? {
-            online: online.statuses().map((s) => ({
-              strategy: s.strategy,
-              blocked: s.blocked,
-              ...(s.reason !== undefined ? { reason: s.reason } : {}),
-              scale: s.scale,
-              trades: s.trades,
-            })),
-          }
-        : {}),
-      ...(memory ? { patterns: memory.size } : {}),
-    }),
+    status: aiStatus,
   };
 }
 
@@ -251,8 +253,41 @@ export function formatAiStatus(status: AiStatus): string[] {
   }
   for (const s of status.online ?? [])
     lines.push(
-      `learner    ${s.strategy}: ${s.blocked ? `BLOCKED (${s.reason})` : `size ×${s.scale.toFixed(2)}`}, ${s.trades} trades in window`,
+      `learner    ${s.strategy}: ${s.blocked ? `BLOCKED (${s.reason})` : Number.isNaN(s.scale) ? "trading" : `size ×${s.scale.toFixed(2)}`}, ${s.trades} trades in window`,
     );
   if (status.patterns !== undefined) lines.push(`patterns   ${status.patterns} past trades in memory`);
   return lines;
+}
+
+/** The AI lines of `aegis status`, from the learners' state saved with the session (no session needs to run). */
+export function savedAiStatus(learners: Readonly<Record<string, unknown>> | undefined): AiStatus {
+  const allocator = learners?.["allocator"] as RuntimeAllocatorState | undefined;
+  const online = learners?.["online-learner"] as OnlineLearnerState | undefined;
+  const ids = Object.keys(allocator?.capital ?? {});
+  return {
+    ...(allocator
+      ? {
+          allocator: {
+            time: allocator.time,
+            reason: allocator.reason,
+            lines: ids.map((id) => ({
+              id,
+              capital: allocator.capital[id] ?? 0,
+              scale: Math.min(1, (allocator.capital[id] ?? 0) * ids.length),
+            })),
+          },
+        }
+      : {}),
+    ...(online
+      ? {
+          online: Object.entries(online.strategies).map(([strategy, s]) => ({
+            strategy,
+            blocked: s.reason !== null,
+            ...(s.reason !== null ? { reason: s.reason } : {}),
+            scale: Number.NaN,
+            trades: s.health.pnl.length,
+          })),
+        }
+      : {}),
+  };
 }

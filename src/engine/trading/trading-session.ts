@@ -48,6 +48,8 @@ export interface SessionLearning {
   restore(saved: Readonly<Record<string, unknown>> | undefined): void;
   /** Rows for the learning tables since the last call; `close` is the committed step's close time. */
   drain(close: number): LearningRows | undefined;
+  /** What the learners think now (allocator weights, blocked strategies), for status displays and the API. */
+  status?(): Record<string, unknown>;
 }
 
 export interface TradingSessionOptions {
