@@ -211,15 +211,8 @@ let mlStrategy: (reference: string) => Strategy = () => {
 
 /** Loads the ML strategy support when some `--strategy` names a model (`ml:FILE`). */
 export async function loadMlSupport(specs: readonly string[]): Promise<void> {
-  if (
-    !specs.some((s) =>
-      s
-        .replace(/^[^=]*=/, "")
-        .trim()
-        .startsWith("ml:"),
-    )
-  )
-    return;
+  const named = (s: string) => (s.startsWith("ml:") ? s : s.slice(s.indexOf("=") + 1).trim());
+  if (!specs.some((s) => named(s).startsWith("ml:"))) return;
   const { mlStrategyOption } = await import("./train.js");
   mlStrategy = mlStrategyOption;
 }
