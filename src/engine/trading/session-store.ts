@@ -1,4 +1,4 @@
-import type { LearningRows } from "../../ai/runtime/learning-recorder.js";
+import type { LearningRows } from "../../domain/learning.js";
 import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { PortfolioSnapshot } from "../../execution/portfolio.js";

@@ -1,9 +1,9 @@
-import type { LearningRows } from "../../ai/runtime/learning-recorder.js";
 import { FeedMonitor } from "../../data/feed/feed-monitor.js";
 import type { MarketFeed } from "../../data/feed/market-feed.js";
 import type { Candle } from "../../domain/candles.js";
 import type { Clock } from "../../domain/clock.js";
 import type { Instrument } from "../../domain/instrument.js";
+import type { LearningRows } from "../../domain/learning.js";
 import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { CounterOrderIds, type OrderJournal } from "../../execution/order-manager.js";
