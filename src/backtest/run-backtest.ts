@@ -25,7 +25,7 @@ export interface BacktestFeed {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
-  /** Signal sources voting beside the strategy (synchronous ones: a backtest does not wait). */
+  /** Signal sources voting beside the strategy (asynchronous ones need `runBacktestAsync`). */
   readonly sources?: readonly SignalSource[];
 }
 
@@ -74,6 +74,38 @@ export interface BacktestResult {
  * same `Engine.step` that paper and live trading call.
  */
 export function runBacktest(options: BacktestOptions): BacktestResult {
+  const late = options.feeds.flatMap((f) => f.sources ?? []).find(isAsyncSource);
+  if (late) {
+    throw new RangeError(
+      `signal source ${late.id} answers asynchronously: run the backtest with runBacktestAsync (run-backtest-async.ts)`,
+    );
+  }
+  const prepared = prepareBacktest(options);
+  const { engine, slots } = prepared;
+  const run =
+    slots.length === 1
+      ? runSingle(engine, slots[0] as Slot, options.onProgress)
+      : runMany(engine, slots, options.onProgress);
+  return finishBacktest(options, prepared, run);
+}
+
+/** A backtest's engine and slots, built before the first bar. */
+export interface PreparedBacktest {
+  readonly engine: Engine;
+  readonly slots: readonly Slot[];
+  readonly started: number;
+}
+
+/** What a run over the bars hands back for the result. */
+export interface BacktestRun {
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly inMarket: Uint8Array;
+  readonly bars: number;
+}
+
+/** Checks the options and builds the engine and its slots (shared by the synchronous and asynchronous runs). */
+export function prepareBacktest(options: BacktestOptions, parts: Pick<EngineParts, "deadline"> = {}): PreparedBacktest {
   if (options.feeds.length === 0) throw new RangeError("a backtest needs at least one data feed");
   if (!(options.cash > 0)) throw new RangeError(`--cash must be > 0, got ${options.cash}`);
   if (options.fee !== undefined && !(options.fee >= 0 && options.fee < 0.1)) {
@@ -98,6 +130,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     ...(options.combiner ? { combiner: options.combiner } : {}),
     ...(options.learners ? { learners: options.learners } : {}),
     runId: options.runId ?? "bt",
+    ...parts,
   });
   const slots: Slot[] = [];
   const seen = new Set<string>();
@@ -106,12 +139,6 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     if (seen.has(symbol)) throw new RangeError(`symbol ${symbol} appears twice; one slot per symbol`);
     seen.add(symbol);
     if (feed.series.length === 0) throw new RangeError(`no bars for ${symbol} in the chosen range`);
-    const late = feed.sources?.find(isAsyncSource);
-    if (late) {
-      throw new RangeError(
-        `signal source ${late.id} answers asynchronously; a backtest steps synchronously (give it a synchronous form)`,
-      );
-    }
     let instrument = feed.instrument ?? defaultInstrument(symbol);
     if (options.fee !== undefined) instrument = { ...instrument, makerFee: options.fee, takerFee: options.fee };
     const defaultSize: SizeRule = { type: "percent-equity", value: 100 / options.feeds.length };
@@ -134,11 +161,15 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       ),
     );
   }
+  return { engine, slots, started };
+}
+
+/** Closes what is still open (unless told not to) and assembles the result. */
+export function finishBacktest(options: BacktestOptions, prepared: PreparedBacktest, run: BacktestRun): BacktestResult {
+  const { engine, slots, started } = prepared;
+  const { time, equity, inMarket, bars } = run;
+  const portfolio = engine.portfolio;
   const broker = engine.broker as SimulatedBroker;
-  const { time, equity, inMarket, bars } =
-    slots.length === 1
-      ? runSingle(engine, slots[0] as Slot, options.onProgress)
-      : runMany(engine, slots, options.onProgress);
   if (options.closeAtEnd ?? true) {
     for (const slot of slots) {
       const last = slot.series().length - 1;
@@ -238,7 +269,7 @@ function runMany(engine: Engine, slots: readonly Slot[], onProgress?: (done: num
   };
 }
 
-function inferDuration(series: CandleSeries): number {
+export function inferDuration(series: CandleSeries): number {
   if (series.timeframe !== undefined) return TIMEFRAMES[series.timeframe];
   if (series.length < 2) return 1;
   let best = Number.POSITIVE_INFINITY;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { llmConfigSchema } from "../ai/llm/llm-config.js";
+import { learnersConfigSchema } from "../ai/runtime/learners-config.js";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
@@ -60,6 +61,8 @@ export const storeConfigSchema = z
 export const tradingConfigSchema = z
   .object({
     live: z.boolean().default(false),
+    /** Learning sources attached to every slot of `aegis trade` (issue 9). */
+    learners: learnersConfigSchema,
   })
   .strict();
 

@@ -55,8 +55,10 @@ export class DecisionCombiner {
   readonly #describe: CombinerOptions["describe"];
   /** True when the sizing needs the regime, so the engine reads it only then. */
   readonly usesContext: boolean;
+  readonly #options: CombinerOptions;
 
   constructor(options: CombinerOptions = {}) {
+    this.#options = options;
     for (const [id, weight] of Object.entries(options.weights ?? {})) {
       if (!(weight >= 0) || !Number.isFinite(weight))
         throw new RangeError(`combiner: weight of ${id} must be a finite number >= 0, got ${weight}`);
@@ -161,6 +163,10 @@ export class DecisionCombiner {
     return { action: best, confidence, reason: reasons.join("; "), veto: vetoText, sizeFactor, sources };
   }
 
+  /** The same combiner with more source weights (another part's sources, e.g. the LLM advisor beside the AI ensemble). */
+  withWeights(weights: Readonly<Record<string, number>>): DecisionCombiner {
+    return new DecisionCombiner({ ...this.#options, weights: { ...this.#options.weights, ...weights } });
+  }
   /** The weighted average with directional advisors included: an opposing advisor lowers it, none can raise it. */
   #advised(votes: readonly Vote[], best: Action, bestScore: number, primaryWeight: number): number {
     let weight = primaryWeight;

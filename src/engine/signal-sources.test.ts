@@ -139,7 +139,7 @@ describe("signal sources in the engine", () => {
     };
     expect(() =>
       runBacktest({ feeds: [{ series: flat(3), strategy: scripted("rules", {}), sources: [remote] }], cash: 1000 }),
-    ).toThrow("signal source llm answers asynchronously; a backtest steps synchronously");
+    ).toThrow("signal source llm answers asynchronously: run the backtest with runBacktestAsync");
   });
 
   it("rejects two sources with one id", () => {

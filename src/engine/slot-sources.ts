@@ -83,7 +83,7 @@ export function answerBuffers(count: number): SourceAnswers {
 
 /**
  * Asks every synchronous source for its signal (one that throws abstains with the error as its reason). Votes are
- * built only when there is a decision to make: the strategy or another primary wants a trade.
+ * built, and advisors asked, only when there is a decision to make: the strategy or another primary wants a trade.
  */
 export function collectVotes(
   sources: readonly SlotSource[],
@@ -94,8 +94,10 @@ export function collectVotes(
   answers: SourceAnswers,
 ): BarVotes | undefined {
   let wanted = signal !== undefined;
+  // Primaries first: advisors (a model over a window, the LLM) are asked only when there is a decision to advise.
   for (let k = 0; k < sources.length; k++) {
     const s = sources[k] as SlotSource;
+    if (s.source.role !== "primary") continue;
     try {
       const answer = (s.onBar as SourceOnBar)(context);
       answers.signals[k] = answer;
@@ -108,6 +110,17 @@ export function collectVotes(
     }
   }
   if (!wanted) return undefined;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k] as SlotSource;
+    if (s.source.role === "primary") continue;
+    try {
+      answers.signals[k] = (s.onBar as SourceOnBar)(context);
+      answers.errors[k] = undefined;
+    } catch (error) {
+      answers.signals[k] = undefined;
+      answers.errors[k] = describeError(error);
+    }
+  }
   const bar = firstVotes(strategy, symbol, signal);
   for (let k = 0; k < sources.length; k++) {
     const source = (sources[k] as SlotSource).source;

@@ -90,6 +90,8 @@ export class StoreSessionStore implements SessionStore {
           detail: (e.payload ?? {}) as Record<string, unknown>,
         });
       }
+      for (const row of step.learning?.trades ?? []) await tx.learning.insertTrade(row);
+      for (const row of step.learning?.performance ?? []) await tx.learning.insertStrategyPerformance(row);
       const state = JSON.stringify(step.state);
       await tx.db
         .insertInto("tradingSessions")

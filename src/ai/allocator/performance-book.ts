@@ -24,6 +24,16 @@ export class PerformanceBook {
     }
   }
 
+  /** Per strategy, [UTC day number, P&L] pairs: what a restart needs to continue the book. */
+  save(): Record<string, [number, number][]> {
+    return Object.fromEntries([...this.#pnl].map(([id, days]) => [id, [...days]]));
+  }
+
+  restore(saved: Readonly<Record<string, readonly (readonly [number, number])[]>>): void {
+    this.#pnl.clear();
+    for (const [id, days] of Object.entries(saved)) this.#pnl.set(id, new Map(days.map(([d, p]) => [d, p])));
+  }
+
   strategies(): string[] {
     return [...this.#pnl.keys()];
   }

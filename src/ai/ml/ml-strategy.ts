@@ -11,6 +11,9 @@ import { CONTEXT_FEATURES, type ContextFeature } from "../features/feature-names
 import { FeatureRowStream } from "../features/feature-row-stream.js";
 import { type LoadedModel, loadModel } from "./model-file.js";
 
+/** Bars replayed to catch up on bars the strategy was not stepped on (enough for every feature's warm-up). */
+const CATCH_UP_BARS = 500;
+
 export interface MlStrategyOptions {
   /** Probability of "up" at or above which the strategy votes buy (default 0.55). */
   readonly buyAbove?: number;
@@ -80,13 +83,22 @@ export function createMlStrategy(
       const rows = new FeatureRowStream(features, barMs, context);
       const row = new Float32Array(columns);
       let warm = false;
+      let lastIndex = -1;
+      const feed = (ago: number, time: number) =>
+        rows.update(
+          { time, high: high.at(ago), low: low.at(ago), close: close.at(ago), volume: volume.at(ago) },
+          undefined,
+          row,
+        );
       return (bar: BarContext) => {
         try {
-          rows.update(
-            { time: bar.time, high: high.at(0), low: low.at(0), close: close.at(0), volume: volume.at(0) },
-            undefined,
-            row,
-          );
+          // Bars it did not see (the warm-up of a trading session, a restart) are replayed first, so a live
+          // slot votes from its first bar as a backtest over the same history would.
+          if (bar.index !== lastIndex + 1)
+            for (let ago = Math.min(bar.index - lastIndex - 1, CATCH_UP_BARS); ago >= 1; ago--)
+              if (!Number.isNaN(close.at(ago))) feed(ago, bar.time - ago * barMs);
+          lastIndex = bar.index;
+          feed(0, bar.time);
           const nan = features.find((_, c) => Number.isNaN(row[c] as number));
           if (nan !== undefined) return abstain(warm ? `feature ${nan} is NaN` : "warm-up");
           warm = true;

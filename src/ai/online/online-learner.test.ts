@@ -138,3 +138,23 @@ describe("OnlineLearner", () => {
     expect(vetoed[0]?.reason).toContain("vetoed by online-learner: Blocked strategy: 5 consecutive losses");
   });
 });
+
+describe("OnlineLearner state", () => {
+  it("continues from its saved state (JSON) exactly as the learner that never stopped", () => {
+    const seeded = (k: number) => ((k * 7919) % 13) - 6;
+    const through = new OnlineLearner({ minTrades: 4, window: 8 });
+    const first = new OnlineLearner({ minTrades: 4, window: 8 });
+    for (let k = 0; k < 30; k++) for (const l of [through, first]) l.onTradeClosed(trade("s", seeded(k), k * HOUR));
+    const restarted = new OnlineLearner({ minTrades: 4, window: 8 });
+    restarted.restore(JSON.parse(JSON.stringify(first.save())));
+    expect(restarted.status("s")).toEqual(through.status("s"));
+    for (let k = 30; k < 60; k++)
+      for (const l of [through, restarted]) l.onTradeClosed(trade("s", seeded(k) - 2, k * HOUR));
+    expect(restarted.save()).toEqual(through.save());
+    expect(restarted.status("s").blocked).toBe(true);
+    // A learner started from scratch at the same point judges differently.
+    const scratch = new OnlineLearner({ minTrades: 4, window: 8 });
+    for (let k = 30; k < 35; k++) scratch.onTradeClosed(trade("s", seeded(k) - 2, k * HOUR));
+    expect(scratch.save()).not.toEqual(through.save());
+  });
+});

@@ -1,7 +1,7 @@
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { SourceSignal, SyncSignalSource } from "../../strategy/signal-source.js";
-import { PageHinkley } from "./page-hinkley.js";
-import { type HealthFigures, StrategyHealth } from "./strategy-health.js";
+import { PageHinkley, type PageHinkleyState } from "./page-hinkley.js";
+import { type HealthFigures, type HealthState, StrategyHealth } from "./strategy-health.js";
 
 /** Defaults follow the Algo Trading Lab seed where it names a rule (win rate, consecutive losses, drift). */
 export interface OnlineLearnerOptions {
@@ -38,6 +38,25 @@ export interface StrategyStatus extends HealthFigures {
   readonly probation: boolean;
   /** The size factor its votes carry now (0 while blocked). */
   readonly scale: number;
+}
+
+/** What a restart needs to continue judging each strategy where it stopped (JSON-safe). */
+export interface OnlineLearnerState {
+  readonly strategies: Readonly<
+    Record<
+      string,
+      {
+        readonly health: HealthState;
+        readonly drift: PageHinkleyState;
+        /** Null when not blocked (JSON has no NaN). */
+        readonly blockedAt: number | null;
+        readonly reason: string | null;
+        readonly probation: boolean;
+      }
+    >
+  >;
+  /** The newest events (at most 50), for status displays. */
+  readonly events: readonly LearnerEvent[];
 }
 
 interface Tracked {
@@ -124,6 +143,40 @@ export class OnlineLearner {
     t.drift.reset();
     t.vote = undefined;
     this.#record(time, strategy, "unblocked", `unblocked by ${by}`, "info");
+  }
+
+  /** The learner's state, saved with the session's state at every committed step. */
+  save(): OnlineLearnerState {
+    const strategies: Record<string, OnlineLearnerState["strategies"][string]> = {};
+    for (const [id, t] of this.#tracked) {
+      strategies[id] = {
+        health: t.health.save(),
+        drift: t.drift.save(),
+        blockedAt: Number.isNaN(t.blockedAt) ? null : t.blockedAt,
+        reason: t.reason ?? null,
+        probation: t.probation,
+      };
+    }
+    return { strategies, events: this.events.slice(-50) };
+  }
+
+  /** Continues from a saved state (a restart): every strategy's window, drift test and block as they were. */
+  restore(state: OnlineLearnerState): void {
+    this.#tracked.clear();
+    for (const [id, saved] of Object.entries(state.strategies)) {
+      const t = this.#track(id);
+      t.health.restore(saved.health);
+      t.drift.restore(saved.drift);
+      t.blockedAt = saved.blockedAt ?? Number.NaN;
+      t.reason = saved.reason ?? undefined;
+      t.probation = saved.probation;
+    }
+    this.events.splice(0, this.events.length, ...state.events);
+  }
+
+  /** Strategies the learner has heard of, with their status. */
+  statuses(): StrategyStatus[] {
+    return [...this.#tracked.keys()].map((id) => this.status(id));
   }
 
   status(strategy: string): StrategyStatus {

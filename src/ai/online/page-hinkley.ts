@@ -17,6 +17,13 @@ export interface PageHinkleyOptions {
   readonly minSamples?: number;
 }
 
+export interface PageHinkleyState {
+  readonly count: number;
+  readonly mean: number;
+  readonly sum: number;
+  readonly min: number;
+}
+
 export class PageHinkley {
   readonly #delta: number;
   readonly #threshold: number;
@@ -62,6 +69,20 @@ export class PageHinkley {
       return true;
     }
     return false;
+  }
+
+  /** The running sums, for a restart to continue the test where it stopped. */
+  save(): PageHinkleyState {
+    return { count: this.#count, mean: this.#mean, sum: this.#sum, min: this.#min };
+  }
+
+  restore(state: PageHinkleyState): void {
+    for (const [key, value] of Object.entries(state))
+      if (!Number.isFinite(value)) throw new RangeError(`page-hinkley: saved ${key} is not a finite number`);
+    this.#count = state.count;
+    this.#mean = state.mean;
+    this.#sum = state.sum;
+    this.#min = state.min;
   }
 
   reset(): void {

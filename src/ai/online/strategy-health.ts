@@ -14,6 +14,12 @@ export interface HealthFigures {
   readonly consecutiveLosses: number;
 }
 
+export interface HealthState {
+  readonly pnl: readonly number[];
+  readonly returns: readonly number[];
+  readonly consecutiveLosses: number;
+}
+
 export class StrategyHealth {
   readonly #window: number;
   readonly #pnl: number[] = [];
@@ -34,6 +40,18 @@ export class StrategyHealth {
       this.#returns.shift();
     }
     this.#consecutiveLosses = netPnl > 0 ? 0 : this.#consecutiveLosses + 1;
+  }
+
+  save(): HealthState {
+    return { pnl: [...this.#pnl], returns: [...this.#returns], consecutiveLosses: this.#consecutiveLosses };
+  }
+
+  restore(state: HealthState): void {
+    if (state.pnl.length !== state.returns.length || state.pnl.length > this.#window)
+      throw new RangeError(`strategy health: saved window of ${state.pnl.length} trades does not fit ${this.#window}`);
+    this.#pnl.splice(0, this.#pnl.length, ...state.pnl);
+    this.#returns.splice(0, this.#returns.length, ...state.returns);
+    this.#consecutiveLosses = state.consecutiveLosses;
   }
 
   /** Forgets the window (a strategy on probation is judged on what it does from then on). */

@@ -51,6 +51,8 @@ export interface TradeAdvisor {
   readonly advisor: AsyncSignalSource;
   /** Weighs the advisor at its configured share (10 % of a primary by default). */
   readonly combiner: DecisionCombiner;
+  /** The advisor's combiner weight, for a combiner that also weighs other sources (the AI ensemble's). */
+  readonly weights: Readonly<Record<string, number>>;
   readonly description: string;
 }
 
@@ -90,6 +92,7 @@ export function tradeAdvisor(
     bridge,
     advisor,
     combiner: new DecisionCombiner({ weights: advisorWeights(advisor.id, config.weight) }),
+    weights: advisorWeights(advisor.id, config.weight),
     description: `${config.model} at ${config.endpoint} (deadline ${deadlineMs / 1000} s, weight ${config.weight})`,
   };
 }

@@ -5,6 +5,7 @@ import { readKillSwitchLatch } from "../../risk/guards/kill-switch.js";
 import { openStore } from "../../store/open-store.js";
 import { openRiskState } from "../../store/risk-state.js";
 import { riskStoreUrl } from "./risk.js";
+import { formatAiStatus, savedAiStatus } from "./trade-sources.js";
 
 const iso = (t: number) => new Date(t).toISOString().slice(0, 19).replace("T", " ");
 const money = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -94,6 +95,7 @@ export async function statusCommand(
         positions,
         markets,
         halted: state.haltReason,
+        ...(state.learners ? { ai: savedAiStatus(state.learners) } : {}),
         decisions,
         feedEvents,
       });
@@ -129,6 +131,7 @@ export async function statusCommand(
               (p) =>
                 `  ${p.symbol} ${p.side} ${p.quantity} @ ${money(p.entryPrice)} → ${money(p.markPrice)} (${money(p.unrealizedPnl)})`,
             )),
+        ...(s.ai ? formatAiStatus(s.ai).map((line) => `  ${line}`) : []),
         ...s.decisions.map((d) => `  ${iso(d.time)} ${d.symbol} ${d.action} → ${d.outcome}: ${d.reason ?? ""}`),
         ...s.shadows.map(
           (r) =>

@@ -34,7 +34,6 @@ import { RiskShield } from "../../risk/shield.js";
 import { withStoredConfig } from "../../server/store-control.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
-import { loadStrategy } from "../../strategy/registry.js";
 import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
@@ -44,6 +43,7 @@ import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
+import { formatAiStatus, loadMlSupport, tradeSources } from "./trade-sources.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -127,7 +127,14 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const maxSteps = options.steps === undefined ? undefined : Number(options.steps);
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
-  const strategies = strategyPerSymbol(options.strategy, symbols);
+  await loadMlSupport(options.strategy);
+  // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
+  let equity = () => cash;
+  const ai = tradeSources(
+    { strategy: options.strategy, symbols, timeframe, learners: config.trading.learners, risk: config.risk },
+    () => equity(),
+  );
+  const strategies = ai.strategies;
   const alertSettings = alertSettingsFromEnv();
   const apiPort = parseApiPort(options.apiPort);
   // A client order id cannot hold a comma: "sim,alpaca" names its testnet session "testnet-sim.alpaca-1m".
@@ -142,6 +149,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     decisionKey: (symbol, time) => `${sessionName}|${strategies.get(symbol)?.name}|${symbol}|${time}`,
     onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
   });
+  // The AI orchestrator's weights and the advisor's share in one combiner.
+  const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -232,7 +241,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const riskState = await openRiskState(store);
   // Configuration changed over the API applies from the next start (store.*, dataDir and trading.live excepted).
   const tradingConfig = await withStoredConfig(configSchema, config, store);
-  const risk = createRiskRuntime(tradingConfig.risk, { store: riskState });
+  const risk = createRiskRuntime(ai.riskFor(tradingConfig.risk), { store: riskState });
+  ai.loadPatterns(await store.learning.trades());
   const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
@@ -260,10 +270,11 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
         symbol,
         strategy: strategies.get(symbol) as SessionSlot["strategy"],
         instrument: instruments.get(symbol) as Instrument,
-        ...(llm ? { sources: [llm.advisor] } : {}),
+        sources: [...ai.sourcesFor(symbol), ...(llm ? [llm.advisor] : [])],
       }),
     ),
-    ...(llm ? { combiner: llm.combiner } : {}),
+    ...(combiner ? { combiner } : {}),
+    learning: ai.learning,
     timeframe,
     cash,
     ...(venueClient ? { venueClient, contracts } : {}),
@@ -319,6 +330,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
           [
             formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), header),
             formatShadowsLine(shadows?.reports ?? []),
+            ...formatAiStatus(ai.status()),
             formatAlertsLine(alerts.notifier.health()),
           ]
             .filter((line) => line !== undefined)
@@ -332,6 +344,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   late.session = session;
   // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
   rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
+  ai.attach(session);
+  equity = () => session.portfolio.equity();
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
     session.bus.on(name, (payload) => log.info({ payload }, name));
@@ -371,6 +385,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       console.log(
         formatSessionStatus(sessionStatus(session, clock.now(), multi?.marketOf, realized), `${header} · stopped`),
       );
+      for (const line of formatAiStatus(ai.status())) console.log(line);
       console.log(
         `\nEverything is in ${store.location}: \`aegis export trades --store ${storeUrl}\` lists the trades.`,
       );
@@ -485,23 +500,6 @@ class StatusDisplay {
   release(): void {
     this.#lines = 0;
   }
-}
-
-/** `--strategy NAME` for every symbol, or `--strategy BTC/USDT=NAME` per symbol (one strategy per symbol). */
-function strategyPerSymbol(specs: readonly string[], symbols: readonly string[]) {
-  const chosen = new Map<string, ReturnType<typeof loadStrategy>>();
-  const all = specs.filter((s) => !s.includes("="));
-  if (all.length > 1)
-    throw new UsageError(`several strategies for every symbol (${all.join(", ")}): give SYMBOL=NAME for each`);
-  for (const spec of specs.filter((s) => s.includes("="))) {
-    const [symbol, name] = spec.split("=") as [string, string];
-    const key = symbol.trim().toUpperCase();
-    if (!symbols.includes(key)) throw new UsageError(`--strategy ${spec}: ${key} is not among --symbols`);
-    if (chosen.has(key)) throw new UsageError(`--strategy: two strategies for ${key}; one strategy per symbol`);
-    chosen.set(key, loadStrategy(name.trim()));
-  }
-  for (const symbol of symbols) if (!chosen.has(symbol)) chosen.set(symbol, loadStrategy(all[0] ?? "sma-cross"));
-  return chosen;
 }
 
 /** Tick, lot, minimums and fees of each symbol from the exchange's market list. */

@@ -25,6 +25,8 @@ export interface SessionStatus {
   readonly lastDecisions: readonly DecisionRecord[];
   /** Per market (crypto, equities…) when the session mixes markets: one portfolio, seen market by market. */
   readonly markets?: Readonly<Record<string, MarketStatus>>;
+  /** The learners' view (allocator weights, online learner, pattern memory) when the session has learners. */
+  readonly learners?: Readonly<Record<string, unknown>>;
 }
 
 export interface MarketStatus {
@@ -136,6 +138,7 @@ export function sessionStatus(
     feeds,
     storeHealthy: session.storeHealthy,
     lastDecisions: session.recentDecisions.slice(-3),
+    ...(session.options.learning?.status ? { learners: session.options.learning.status() } : {}),
     ...(markets ? { markets } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { LearningRows } from "../../domain/learning.js";
 import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import type { ClosedTrade } from "../../domain/trade.js";
 import type { PortfolioSnapshot } from "../../execution/portfolio.js";
@@ -21,6 +22,8 @@ export interface SessionState {
   readonly bars: Readonly<Record<string, { readonly index: number; readonly time: number }>>;
   /** Why trading was halted (the kill switch), if it was. */
   readonly haltReason: string | null;
+  /** The state of the session's learners (online learner, allocator …) by id, saved with every step. */
+  readonly learners?: Readonly<Record<string, unknown>>;
 }
 
 /** Something worth keeping that is not an order, a fill or a decision: alerts, feed problems, halts, restarts. */
@@ -39,6 +42,8 @@ export interface StepRecord {
   readonly trades: readonly ClosedTrade[];
   readonly equity: { readonly time: number; readonly equity: number; readonly cash: number };
   readonly events: readonly SessionEvent[];
+  /** Rows for the learning tables made during the step (learning trades, strategy performance). */
+  readonly learning?: LearningRows;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { MarketFeed } from "../../data/feed/market-feed.js";
 import type { Candle } from "../../domain/candles.js";
 import type { Clock } from "../../domain/clock.js";
 import type { Instrument } from "../../domain/instrument.js";
+import type { LearningRows } from "../../domain/learning.js";
 import type { OrderRequest, OrderStatus } from "../../domain/order.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import { CounterOrderIds, type OrderJournal } from "../../execution/order-manager.js";
@@ -17,6 +18,7 @@ import type { RiskShield } from "../../risk/shield.js";
 import type { SizeRule } from "../../risk/sizing/size-rule.js";
 import { isAsyncSource, type SignalSource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
+import type { TradeLearner } from "../attribution.js";
 import type { DecisionCombiner } from "../combiner.js";
 import type { DecisionRecord } from "../decision.js";
 import { Engine, type EngineParts } from "../engine.js";
@@ -34,8 +36,23 @@ export interface SessionSlot {
   readonly size?: SizeRule;
   readonly leverage?: number;
   readonly allowShort?: boolean;
-  /** Signal sources beside the strategy (the LLM advisor); an asynchronous one makes each step wait for it. */
+  /**
+   * Signal sources voting beside the strategy (AI models, the learners' advisors, the LLM advisor); an
+   * asynchronous one makes each step wait for it.
+   */
   readonly sources?: readonly SignalSource[];
+}
+
+/** The session's learners as one unit: their state goes into every committed step and comes back at a start. */
+export interface SessionLearning {
+  readonly learners: readonly TradeLearner[];
+  save(): Record<string, unknown>;
+  /** Called once at start, with the saved state (undefined on a first start), before the first bar. */
+  restore(saved: Readonly<Record<string, unknown>> | undefined): void;
+  /** Rows for the learning tables since the last call; `close` is the committed step's close time. */
+  drain(close: number): LearningRows | undefined;
+  /** What the learners think now (allocator weights, blocked strategies), for status displays and the API. */
+  status?(): Record<string, unknown>;
 }
 
 export interface TradingSessionOptions {
@@ -60,8 +77,9 @@ export interface TradingSessionOptions {
   readonly buildShield?: (feed: FeedHealth) => RiskShield;
   readonly positionManager?: PositionManager;
   readonly regimeColumn?: EngineParts["regimeColumn"];
-  /** Weighs the votes of the slots' sources (the advisor's 10 %); default: every source weighs 1. */
+  /** How the votes of several sources become one decision (the AI orchestrator's weights, the advisor's 10 %). */
   readonly combiner?: DecisionCombiner;
+  readonly learning?: SessionLearning;
   /** Closed bars loaded before the first live one so indicators are warm (default 500). */
   readonly warmupBars?: number;
   readonly bus?: EventBus;
@@ -238,6 +256,7 @@ export class TradingSession {
       ...(o.positionManager ? { positionManager: o.positionManager } : {}),
       ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
       ...(o.combiner ? { combiner: o.combiner } : {}),
+      ...(o.learning ? { learners: o.learning.learners } : {}),
       runId: o.session,
     });
     this.#runner = new LiveRunner(this.engine);
@@ -261,6 +280,7 @@ export class TradingSession {
       this.#restore(saved, portfolio);
       this.#lastStepClose = saved.close;
     }
+    o.learning?.restore(saved?.learners);
     if (this.#clientVenue) await this.#reconcile(now);
     this.#assembler = new StepAssembler({
       symbols: o.slots.map((s) => s.symbol),
@@ -421,6 +441,7 @@ export class TradingSession {
     }
     const portfolio = this.engine.portfolio;
     const trades = portfolio.trades.splice(0);
+    const learning = this.options.learning?.drain(close);
     const barsState: Record<string, { index: number; time: number }> = {};
     for (const slot of this.options.slots) {
       const time = this.#runner.lastBarTime(slot.symbol);
@@ -435,6 +456,7 @@ export class TradingSession {
         orderSequence: Math.max(this.#ids.current, this.#exitIds.current),
         bars: barsState,
         haltReason: this.engine.halted ? this.engine.haltReason : null,
+        ...(this.options.learning ? { learners: this.options.learning.save() } : {}),
       },
       intents: this.#journal.intents,
       reports: this.#journal.reports,
@@ -442,6 +464,7 @@ export class TradingSession {
       trades,
       equity: { time: equityTime, equity, cash: portfolio.cash },
       events: this.#events,
+      ...(learning ? { learning } : {}),
     };
     this.#journal.intents = [];
     this.#journal.reports = [];

@@ -115,6 +115,8 @@ export function statusRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
         openOrders: live?.openOrders ?? null,
         feeds: live?.feeds ?? null,
         storeHealthy: live?.storeHealthy ?? ctx.store !== undefined,
+        // Allocator weights, online learner, pattern memory: only when the session runs learners.
+        ...(live?.learners ? { learners: live.learners } : {}),
       };
     },
   });

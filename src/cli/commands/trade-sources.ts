@@ -1,0 +1,286 @@
+import { RuntimeAllocator, type RuntimeAllocatorState } from "../../ai/allocator/runtime-allocator.js";
+import { featureRecord, featureRow, seriesFeaturesAt } from "../../ai/memory/feature-snapshot.js";
+import { PatternMemory } from "../../ai/memory/pattern-memory.js";
+import type { OnlineLearner, OnlineLearnerOptions, OnlineLearnerState } from "../../ai/online/online-learner.js";
+import { OnlineLearner as Learner } from "../../ai/online/online-learner.js";
+import type { LearnerConfig } from "../../ai/runtime/learners-config.js";
+import { LearningRecorder, type LearningRecorderState } from "../../ai/runtime/learning-recorder.js";
+import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
+import type { TradeLearner } from "../../engine/attribution.js";
+import { DecisionCombiner } from "../../engine/combiner.js";
+import type { SessionLearning, TradingSession } from "../../engine/trading/trading-session.js";
+import type { RiskConfig } from "../../risk/config.js";
+import type { LearningTrade } from "../../store/repositories/learning.js";
+import { loadStrategy } from "../../strategy/registry.js";
+import type { SignalSource } from "../../strategy/signal-source.js";
+import type { Strategy } from "../../strategy/strategy.js";
+import { UsageError } from "../usage-error.js";
+import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
+
+/** What `aegis trade` runs on each symbol: the slot strategy, the sources beside it, and the learners. */
+export interface TradeSources {
+  readonly strategies: ReadonlyMap<string, Strategy>;
+  sourcesFor(symbol: string): SignalSource[];
+  /** The orchestrator's combiner with `--strategy ai`; the default combiner otherwise. */
+  readonly combiner: DecisionCombiner | undefined;
+  /** The risk config to run with (`--strategy ai` sizes entries itself; backtest-ai.ts says why). */
+  riskFor(risk: RiskConfig): RiskConfig;
+  /** Past learning trades of the store, oldest first: the pattern memory starts from them. */
+  loadPatterns(rows: readonly LearningTrade[]): void;
+  readonly learning: SessionLearning;
+  /** Gives the learning recorder the session's bars and regimes (call before `session.start`). */
+  attach(session: TradingSession): void;
+  /** Lines for the status display: allocator weights, blocked strategies, patterns in memory. */
+  status(): AiStatus;
+}
+
+export interface AiStatus {
+  readonly allocator?: ReturnType<RuntimeAllocator["status"]>;
+  readonly online?: readonly { strategy: string; blocked: boolean; reason?: string; scale: number; trades: number }[];
+  readonly patterns?: number;
+}
+
+export interface TradeSourcesInput {
+  readonly strategy: readonly string[];
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  readonly learners: readonly LearnerConfig[];
+  /** The configuration file's risk section: the orchestrator's regime factors come from it. */
+  readonly risk: RiskConfig | undefined;
+}
+
+/**
+ * `--strategy NAME|ml:FILE|ai` (for every symbol, or SYMBOL=… per symbol) and `trading.learners` turned into the
+ * slots' strategies, sources and learners. Every session also fills the learning tables (learning-recorder.ts).
+ */
+export function tradeSources(input: TradeSourcesInput, equity: () => number): TradeSources {
+  const names = strategyNamePerSymbol(input.strategy, input.symbols);
+  const wantsAi = [...names.values()].filter((n) => n === AI_STRATEGY).length;
+  if (wantsAi > 0 && wantsAi < input.symbols.length)
+    throw new UsageError("--strategy ai runs the orchestrated ensemble on every symbol or on none");
+  const onlineConfig = input.learners.find((l) => l.kind === "online-learner");
+  const learnerOptions: OnlineLearnerOptions | undefined = onlineConfig
+    ? {
+        ...(onlineConfig.window !== undefined ? { window: onlineConfig.window } : {}),
+        ...(onlineConfig.minTrades !== undefined ? { minTrades: onlineConfig.minTrades } : {}),
+        ...(onlineConfig.minWinRate !== undefined ? { minWinRate: onlineConfig.minWinRate } : {}),
+        ...(onlineConfig.maxConsecutiveLosses !== undefined
+          ? { maxConsecutiveLosses: onlineConfig.maxConsecutiveLosses }
+          : {}),
+        ...(onlineConfig.targetWinRate !== undefined ? { targetWinRate: onlineConfig.targetWinRate } : {}),
+        ...(onlineConfig.recoveryHours !== undefined ? { recoveryMs: onlineConfig.recoveryHours * 3_600_000 } : {}),
+      }
+    : undefined;
+  const ai = wantsAi > 0 ? prepareAiRun({}, input.risk) : undefined;
+  let online: OnlineLearner | undefined = ai?.ensemble.learner;
+  try {
+    if (!online && learnerOptions) online = new Learner(learnerOptions);
+  } catch (error) {
+    throw new UsageError(`trading.learners: ${(error as Error).message}`);
+  }
+  const strategies = new Map<string, Strategy>();
+  for (const symbol of input.symbols) {
+    const name = names.get(symbol) as string;
+    strategies.set(symbol, ai ? ai.ensemble.technical : loadTradeStrategy(name));
+  }
+  const allocatorConfig = input.learners.find((l) => l.kind === "allocator");
+  let allocator: RuntimeAllocator | undefined;
+  if (allocatorConfig) {
+    const { kind: _kind, ...options } = allocatorConfig;
+    try {
+      allocator = new RuntimeAllocator(
+        input.symbols.map((symbol) => ({ symbol, strategy: (strategies.get(symbol) as Strategy).name })),
+        equity,
+        options,
+      );
+    } catch (error) {
+      throw new UsageError(`trading.learners allocator: ${(error as Error).message}`);
+    }
+  }
+  const memoryConfig = input.learners.find((l) => l.kind === "pattern-memory");
+  let memory: PatternMemory | undefined;
+  if (memoryConfig) {
+    const { kind: _kind, ...options } = memoryConfig;
+    try {
+      memory = new PatternMemory(options);
+    } catch (error) {
+      throw new UsageError(`trading.learners pattern-memory: ${(error as Error).message}`);
+    }
+  }
+  const barMs = TIMEFRAMES[input.timeframe];
+  let session: TradingSession | undefined;
+  const recorder = new LearningRecorder({
+    strategyOf: (symbol) => strategies.get(symbol)?.name ?? "unknown",
+    entryContext: (symbol, time) => {
+      const slot = session?.engine.slots.find((s) => s.config.symbol === symbol);
+      if (!slot) return { indicators: {} };
+      const series = slot.series();
+      // The decision bar: the last one that had closed when the entry filled.
+      let index = series.length - 1;
+      while (index >= 0 && (series.time[index] as number) + barMs > time) index--;
+      if (index < 0) return { indicators: {} };
+      const regime = session?.engine.snapshot(slot, index).regime;
+      return {
+        ...(regime !== undefined ? { regime } : {}),
+        indicators: featureRecord(seriesFeaturesAt(series, index, barMs)),
+      };
+    },
+    ...(memory
+      ? {
+          onRow: (row) =>
+            memory.add({ vector: featureRow(row.indicators), win: row.outcome === "WIN", closedAt: row.time }),
+        }
+      : {}),
+  });
+  const learners: TradeLearner[] = [recorder];
+  if (online) learners.push(online);
+  if (allocator) learners.push(allocator);
+  const aiStatus = (): AiStatus => ({
+    ...(allocator ? { allocator: allocator.status() } : {}),
+    ...(online
+      ? {
+          online: online.statuses().map((s) => ({
+            strategy: s.strategy,
+            blocked: s.blocked,
+            ...(s.reason !== undefined ? { reason: s.reason } : {}),
+            scale: s.scale,
+            trades: s.trades,
+          })),
+        }
+      : {}),
+    ...(memory ? { patterns: memory.size } : {}),
+  });
+  const learning: SessionLearning = {
+    learners,
+    save: () => ({
+      "learning-tables": recorder.save(),
+      ...(online ? { "online-learner": online.save() } : {}),
+      ...(allocator ? { allocator: allocator.save() } : {}),
+    }),
+    restore: (saved) => {
+      if (saved === undefined) return;
+      const state = saved as Record<string, unknown>;
+      if (state["learning-tables"]) recorder.restore(state["learning-tables"] as LearningRecorderState);
+      if (online && state["online-learner"]) online.restore(state["online-learner"] as OnlineLearnerState);
+      if (allocator && state["allocator"])
+        allocator.restore(state["allocator"] as Parameters<RuntimeAllocator["restore"]>[0]);
+    },
+    status: () => ({ ...aiStatus() }),
+    drain: (close) => {
+      recorder.tick(close);
+      const rows = recorder.drain();
+      return rows.trades.length + rows.performance.length > 0 ? rows : undefined;
+    },
+  };
+  return {
+    strategies,
+    sourcesFor: (symbol) => {
+      const strategy = strategies.get(symbol) as Strategy;
+      const sources: SignalSource[] = ai ? ai.ensemble.sourcesFor(symbol) : [];
+      if (online && !ai) sources.push(online.advisor(strategy.name));
+      if (allocator) sources.push(allocator.advisor(symbol));
+      if (memory) sources.push(memory.advisor());
+      return sources;
+    },
+    combiner: ai ? new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions) : undefined,
+    riskFor: (risk) => (ai ? (prepareAiRun({}, risk).risk as RiskConfig) : risk),
+    loadPatterns: (rows) => {
+      for (const row of rows)
+        memory?.add({ vector: featureRow(row.indicators), win: row.outcome === "WIN", closedAt: row.time });
+    },
+    learning,
+    attach: (s) => {
+      session = s;
+    },
+    status: aiStatus,
+  };
+}
+
+/** A strategy by name, spec file or `ml:FILE` (bad input is a UsageError naming it). */
+function loadTradeStrategy(name: string): Strategy {
+  if (name.startsWith("ml:")) {
+    // Imported here so that a session without a model never loads the XGBoost binding.
+    return mlStrategy(name);
+  }
+  return loadStrategy(name);
+}
+
+let mlStrategy: (reference: string) => Strategy = () => {
+  throw new UsageError("ml strategies need `await loadMlSupport()` first");
+};
+
+/** Loads the ML strategy support when some `--strategy` names a model (`ml:FILE`). */
+export async function loadMlSupport(specs: readonly string[]): Promise<void> {
+  const named = (s: string) => (s.startsWith("ml:") ? s : s.slice(s.indexOf("=") + 1).trim());
+  if (!specs.some((s) => named(s).startsWith("ml:"))) return;
+  const { mlStrategyOption } = await import("./train.js");
+  mlStrategy = mlStrategyOption;
+}
+
+/** `--strategy NAME` for every symbol, or `--strategy BTC/USDT=NAME` per symbol (one strategy per symbol). */
+export function strategyNamePerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string> {
+  const chosen = new Map<string, string>();
+  const all = specs.filter((s) => !s.includes("=") || s.startsWith("ml:"));
+  if (all.length > 1)
+    throw new UsageError(`several strategies for every symbol (${all.join(", ")}): give SYMBOL=NAME for each`);
+  for (const spec of specs.filter((s) => s.includes("=") && !s.startsWith("ml:"))) {
+    const at = spec.indexOf("=");
+    const key = spec.slice(0, at).trim().toUpperCase();
+    const name = spec.slice(at + 1).trim();
+    if (!symbols.includes(key)) throw new UsageError(`--strategy ${spec}: ${key} is not among --symbols`);
+    if (chosen.has(key)) throw new UsageError(`--strategy: two strategies for ${key}; one strategy per symbol`);
+    chosen.set(key, name);
+  }
+  for (const symbol of symbols) if (!chosen.has(symbol)) chosen.set(symbol, all[0] ?? "sma-cross");
+  return chosen;
+}
+
+/** The status lines of the AI layer (empty when no learner runs). */
+export function formatAiStatus(status: AiStatus): string[] {
+  const lines: string[] = [];
+  if (status.allocator) {
+    const a = status.allocator;
+    lines.push(
+      `allocator  ${a.lines.map((l) => `${l.id} ${(l.capital * 100).toFixed(1)} % (×${l.scale.toFixed(2)})`).join(" · ")} — ${a.reason}`,
+    );
+  }
+  for (const s of status.online ?? [])
+    lines.push(
+      `learner    ${s.strategy}: ${s.blocked ? `BLOCKED (${s.reason})` : Number.isNaN(s.scale) ? "trading" : `size ×${s.scale.toFixed(2)}`}, ${s.trades} trades in window`,
+    );
+  if (status.patterns !== undefined) lines.push(`patterns   ${status.patterns} past trades in memory`);
+  return lines;
+}
+
+/** The AI lines of `aegis status`, from the learners' state saved with the session (no session needs to run). */
+export function savedAiStatus(learners: Readonly<Record<string, unknown>> | undefined): AiStatus {
+  const allocator = learners?.["allocator"] as RuntimeAllocatorState | undefined;
+  const online = learners?.["online-learner"] as OnlineLearnerState | undefined;
+  const ids = Object.keys(allocator?.capital ?? {});
+  return {
+    ...(allocator
+      ? {
+          allocator: {
+            time: allocator.time,
+            reason: allocator.reason,
+            lines: ids.map((id) => ({
+              id,
+              capital: allocator.capital[id] ?? 0,
+              scale: Math.min(1, (allocator.capital[id] ?? 0) * ids.length),
+            })),
+          },
+        }
+      : {}),
+    ...(online
+      ? {
+          online: Object.entries(online.strategies).map(([strategy, s]) => ({
+            strategy,
+            blocked: s.reason !== null,
+            ...(s.reason !== null ? { reason: s.reason } : {}),
+            scale: Number.NaN,
+            trades: s.health.pnl.length,
+          })),
+        }
+      : {}),
+  };
+}
