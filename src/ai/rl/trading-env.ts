@@ -45,7 +45,11 @@ export interface StepOutcome {
   readonly liquidationDistance: number;
 }
 
-export type RewardFunction = (outcome: StepOutcome) => number;
+/** The reward of a step; `reset` (when present) is called at each `reset()` of the environment. */
+export interface RewardFunction {
+  (outcome: StepOutcome): number;
+  reset?(): void;
+}
 
 export interface StepInfo {
   readonly index: number;
@@ -109,6 +113,8 @@ export class TradingEnv {
   #tracker = new AccountTracker();
   #index = 0;
   #done = true;
+  /** Leverage of each closed trade of the episode, aligned with `portfolio.trades` (per-leverage statistics). */
+  tradeLeverage: number[] = [];
   /** Equity at each bar close of the episode so far (bars before `start` included), as a backtest samples it. */
   equity: number[] = [];
 
@@ -127,6 +133,10 @@ export class TradingEnv {
     this.observationSize = options.features.length;
     this.actionCount = options.actions.length;
     this.#observation = new Float32Array(this.observationSize);
+  }
+
+  get candles(): CandleSeries {
+    return this.#o.candles;
   }
 
   get engine(): Engine {
@@ -173,7 +183,9 @@ export class TradingEnv {
     });
     this.#tracker = new AccountTracker();
     this.equity = [];
+    this.tradeLeverage = [];
     this.#mailbox.action = undefined;
+    o.reward.reset?.();
     for (let i = 0; i < this.start; i++) {
       this.#engine.step(this.#slot, i);
       this.equity.push(this.#engine.observe(candles.time[i] as number));
@@ -197,6 +209,8 @@ export class TradingEnv {
     const before = portfolio.equity();
     const fills = engine.fills.length;
     const funding = portfolio.fundingPaid;
+    const trades = portfolio.trades.length;
+    const heldLeverage = portfolio.position(symbol)?.leverage;
     this.#mailbox.action = chosen;
     this.#config.leverage = chosen.leverage;
     engine.decide(this.#slot, this.#index);
@@ -214,6 +228,9 @@ export class TradingEnv {
       this.#done = true;
     }
     this.#tracker.update(portfolio);
+    for (let t = trades; t < portfolio.trades.length; t++) {
+      this.tradeLeverage.push(t === trades && heldLeverage !== undefined ? heldLeverage : chosen.leverage);
+    }
     let liquidated = false;
     for (let f = fills; f < engine.fills.length; f++) {
       if ((engine.fills[f]?.reason ?? "").startsWith("liquidation")) liquidated = true;
