@@ -75,6 +75,9 @@ export interface AgentTrainingResult {
   readonly buyAndHold: PolicyFigures;
   readonly rule: PolicyFigures;
   readonly windows: Readonly<Record<"train" | "validation" | "test", { from: number; to: number; bars: number }>>;
+  /** The trained agent (best epoch's network) and the test window's environment, for further measurements. */
+  readonly agent: DqnAgent;
+  readonly testEnv: TradingEnv;
 }
 
 export function trainAgent(o: AgentTrainingOptions): AgentTrainingResult {
@@ -207,6 +210,8 @@ export function trainAgent(o: AgentTrainingOptions): AgentTrainingResult {
     buyAndHold,
     rule,
     windows,
+    agent,
+    testEnv: test,
   };
 }
 
