@@ -17,7 +17,7 @@ export function registerCommands(program: Command): void {
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
       .option(
         "-s, --strategy <name|file>",
-        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module or ml:<model.json> (aegis train ml)",
+        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml) or dqn:<agent.json> (aegis train dqn)",
         "sma-cross",
       ),
   )
@@ -447,9 +447,40 @@ export function registerCommands(program: Command): void {
       await exportCommand(table, options, command.optsWithGlobals());
     });
 
-  program
-    .command("train")
-    .description("train a learning model on history (walk-forward, out of sample)")
+  const train = program.command("train").description("train a learning model on history (judged out of sample)");
+  for (const kind of ["dqn", "leverage-dqn"] as const) {
+    const command = train
+      .command(kind)
+      .description(
+        kind === "dqn"
+          ? "DQN agent (HOLD/BUY/SELL): train, early-stop on validation, judge once on a held-out test window"
+          : "leverage DQN (FLAT, LONG/SHORT 1-10×) on a perpetual with funding, liquidation-aware, through the leverage guard",
+      )
+      .option("--data <file>", kind === "dqn" ? "candle file (CSV, CSV.gz or Parquet)" : "perpetual candle file");
+    if (kind === "leverage-dqn") command.option("--funding <file>", "funding-rate CSV of the perpetual (required)");
+    command
+      .option("--from <date>", "first bar used (ISO date or Unix ms)")
+      .option("--to <date>", "last bar used (ISO date or Unix ms)")
+      .option("--train-until <date>", "end of the training window (default: 60 % of the bars)")
+      .option("--validate-until <date>", "end of the validation window; the test window follows (default: 80 %)")
+      .option("--epochs <n>", "most passes over the training window", "10")
+      .option("--patience <n>", "stop after this many epochs without a better validation return", "3")
+      .option("--train-every <bars>", "one minibatch update every this many bars", "4")
+      .option("--fee <fraction>", "maker and taker fee", kind === "dqn" ? "0.001" : "0.0005")
+      .option("--slippage-bps <bps>", "slippage per market fill, basis points", "2")
+      .option("--cash <amount>", "starting cash of each window", "10000")
+      .option("--seed <n>", "seed: same seed, same data → the same agent file", "1");
+    if (kind === "dqn") command.option("--short", "SELL reverses into a short (default: SELL closes the long)");
+    command
+      .option("-o, --out <dir>", "write agent.json and report.json here", `models/${kind}`)
+      .option("--json", "print the report as JSON")
+      .option("--no-progress", "no progress bar")
+      .action(async (options) => {
+        const module = await import("./commands/train-dqn.js");
+        await (kind === "dqn" ? module.trainDqnCommand(options) : module.trainLeverageDqnCommand(options));
+      });
+  }
+  train
     .command("ml")
     .description("random forest + XGBoost ensemble: walk-forward folds, a final model and metrics.json in --out")
     .option("--data <file>", "candle file (CSV, CSV.gz or Parquet)")

@@ -240,10 +240,20 @@ export class Engine {
    * strategy sees it (and every earlier bar, never a later one) and may act; orders it causes fill from the next bar.
    */
   step(slot: Slot, index: number): void {
-    // One function for the whole per-bar path (a backtest calls it for every bar); `stepAsync` borrows it.
+    // The whole per-bar path (a backtest calls it for every bar); `stepAsync` borrows it. An RL environment calls
+    // the two halves itself, so that the agent sees the marked account between them.
     if (slot.async && this.#deferred === undefined) {
       throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
     }
+    this.advance(slot, index);
+    this.decide(slot, index);
+  }
+
+  /**
+   * The first half of `step`: bar `index` of `slot` has closed; the broker matches working orders against it and
+   * the account is marked at its close (and position management runs). Nothing is decided yet.
+   */
+  advance(slot: Slot, index: number): void {
     const symbol = slot.config.symbol;
     slot.cursor.index = index;
     const series = slot.series();
@@ -266,6 +276,18 @@ export class Engine {
     this.portfolio.mark(symbol, series.close[index] as number);
     if (this.shield.watchesBars) this.shield.onBar(symbol, time, series.close[index] as number);
     if (this.#positionManager) this.#managePosition(slot, index, time);
+  }
+
+  /**
+   * The second half of `step`: the strategy and the sources see bar `index` (and every earlier bar, never a later
+   * one) and may act; orders they cause fill from the next bar. Call it after `advance` of the same bar.
+   */
+  decide(slot: Slot, index: number): void {
+    if (slot.async && this.#deferred === undefined) {
+      throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
+    }
+    const symbol = slot.config.symbol;
+    const time = slot.series().time[index] as number;
     const context = slot.context;
     context.index = index;
     context.time = time;

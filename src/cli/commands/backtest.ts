@@ -43,7 +43,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     ai?.ensemble.technical ??
     (options.strategy.startsWith("ml:")
       ? (await import("./train.js")).mlStrategyOption(options.strategy)
-      : await loadAnyStrategy(options.strategy, run.params));
+      : options.strategy.startsWith("dqn:")
+        ? (await import("./train-dqn.js")).dqnStrategyOption(options.strategy)
+        : await loadAnyStrategy(options.strategy, run.params));
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }

@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { candlesFromCloses, trendingCloses } from "../../ai/rl/testing.js";
+import { writeCandleCsv } from "../../data/csv/write-csv.js";
+import { UsageError } from "../usage-error.js";
+import { dqnStrategyOption, type TrainDqnCliOptions, trainDqnCommand, trainLeverageDqnCommand } from "./train-dqn.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+const dir = mkdtempSync(join(tmpdir(), "aegis-train-dqn-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function options(overrides: Partial<TrainDqnCliOptions>): TrainDqnCliOptions {
+  return {
+    epochs: "1",
+    patience: "1",
+    trainEvery: "4",
+    fee: "0.001",
+    slippageBps: "2",
+    cash: "10000",
+    seed: "1",
+    out: join(dir, "out"),
+    progress: false,
+    json: true,
+    ...overrides,
+  };
+}
+
+describe("aegis train dqn", () => {
+  it("trains, saves agent.json and report.json, and the agent backtests as --strategy dqn:FILE", async () => {
+    const file = join(dir, "bars.csv");
+    await writeCandleCsv(candlesFromCloses(trendingCloses(1500, 2)), file);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    await trainDqnCommand(options({ data: file, out: join(dir, "agent") }));
+    const summary = JSON.parse(String(out.mock.calls.at(-1)?.[0]));
+    expect(summary.windows.test.bars).toBe(300);
+    expect(typeof summary.test.totalReturn).toBe("number");
+    expect(typeof summary.buyAndHold.totalReturn).toBe("number");
+    expect(summary.rule.strategy).toBe("sma-cross");
+    expect(JSON.parse(readFileSync(join(dir, "agent", "report.json"), "utf8"))).toEqual(summary);
+    const strategy = dqnStrategyOption(`dqn:${join(dir, "agent", "agent.json")}`);
+    expect(strategy.name).toContain("agent.json");
+  }, 60_000);
+
+  it("turns bad input into a UsageError that names it", async () => {
+    await expect(trainDqnCommand(options({}))).rejects.toThrow(/--data <file> is required/);
+    await expect(trainDqnCommand(options({ data: join(dir, "absent.csv") }))).rejects.toThrow(/does not exist/);
+    const file = join(dir, "bars.csv");
+    await expect(trainDqnCommand(options({ data: file, epochs: "0" }))).rejects.toThrow(
+      /--epochs 0: must be a whole number > 0/,
+    );
+    await expect(trainDqnCommand(options({ data: file, fee: "x" }))).rejects.toThrow(/--fee "x" is not a number/);
+    await expect(trainDqnCommand(options({ data: file, trainUntil: "2024-01-02" }))).rejects.toThrow(UsageError);
+    await expect(trainLeverageDqnCommand(options({ data: file }))).rejects.toThrow(/--funding <file> is required/);
+    expect(() => dqnStrategyOption("dqn:absent.json")).toThrow(UsageError);
+    const notAgent = join(dir, "not-agent.json");
+    writeFileSync(notAgent, "{}");
+    expect(() => dqnStrategyOption(`dqn:${notAgent}`)).toThrow(/not an Aegis DQN agent file/);
+  });
+
+  it("exits with code 2 and a plain message on a missing file or a bad flag", () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const missing = run(["train", "dqn", "--data", join(dir, "absent.csv")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--data .*absent\.csv does not exist/);
+    expect(missing.stderr).not.toMatch(/ENOENT|at .*\.ts:/);
+    const badFlag = run(["train", "leverage-dqn", "--data", join(dir, "bars.csv"), "--epochs", "-1"]);
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.stderr).toMatch(/--epochs -1: must be a whole number > 0/);
+    expect(existsSync(join(dir, "models"))).toBe(false);
+  }, 60_000);
+});
