@@ -2,6 +2,7 @@ import type { RouteGroup } from "../server.js";
 import { candleRoutes } from "./read-candles.js";
 import { dashboardRoutes } from "./read-dashboard.js";
 import { decisionRoutes } from "./read-decisions.js";
+import { llmRoutes } from "./read-llm.js";
 import { portfolioRoutes } from "./read-portfolio.js";
 import { reportRoutes } from "./read-reports.js";
 import { shieldRoutes } from "./read-shield.js";
@@ -17,5 +18,6 @@ export const readRouteGroups: readonly RouteGroup[] = [
   shieldRoutes,
   strategyRoutes,
   reportRoutes,
+  llmRoutes,
   (app) => dashboardRoutes(app),
 ];
