@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { type AegisConfig, configSchema } from "../config/schema.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
@@ -56,6 +58,16 @@ export async function listenOrExplain(server: ApiServer, host: string, port: num
   }
 }
 
+/** `--reports` folders, absolute; one that is not a folder is a usage error (exit 2) naming it. */
+export function reportFolders(dirs: readonly string[]): string[] {
+  return dirs.map((dir) => {
+    const absolute = resolve(dir);
+    if (!existsSync(absolute) || !statSync(absolute).isDirectory())
+      throw new UsageError(`--reports ${dir} is not a folder`);
+    return absolute;
+  });
+}
+
 export function tokenOf(dataDir: string): { token: string; file: string } {
   try {
     return loadOrCreateToken(dataDir);
@@ -81,6 +93,8 @@ export async function startTradeApi(parts: {
   readonly log: Logger;
   readonly now: () => number;
   readonly onStop: (request: EmergencyStopRequest) => void;
+  /** Folders of `aegis backtest --out` results the report viewer may open (`--reports`). */
+  readonly reportDirs?: readonly string[];
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -120,7 +134,7 @@ export async function startTradeApi(parts: {
     session: parts.name,
     status,
     bus: session.bus,
-    reportDirs: [],
+    reportDirs: parts.reportDirs ?? [],
     candles: sessionCandles(session),
     dataDir: config.dataDir,
     now: parts.now,

@@ -69,6 +69,14 @@ function bearer(request: FastifyRequest): string | undefined {
   return typeof query === "string" ? query : undefined;
 }
 
+/**
+ * What stays open when reads are guarded: the health probe, and the dashboard's own files (code, no data; a browser
+ * cannot put a token on a page load, and the page then asks for the token and sends it on every read).
+ */
+function publicUrl(url: string | undefined): boolean {
+  return url === "/api/health" || url === "/" || url === "/dashboard" || (url?.startsWith("/dashboard/") ?? false);
+}
+
 export interface AuthOptions {
   readonly token: string;
   /** Token-guard the read routes too (`api.protectReads`). Write routes are always guarded. */
@@ -84,7 +92,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook("onRequest", async (request, reply) => {
     const access = (request.routeOptions.config as { access?: Access } | undefined)?.access;
     // Routes outside the table (404s, /api/openapi.json, /api/health) carry no access: open unless reads are guarded.
-    const guarded = access === "write" || (options.protectReads && request.routeOptions.url !== "/api/health");
+    const guarded = access === "write" || (options.protectReads && !publicUrl(request.routeOptions.url));
     if (!guarded) return;
     const given = bearer(request);
     if (given === undefined || !tokenMatches(given, options.token)) {

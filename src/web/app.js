@@ -67,7 +67,14 @@ async function route() {
 }
 
 async function refreshHeader() {
-  const status = await getOptional("/api/status");
+  let status;
+  try {
+    status = await getOptional("/api/status");
+  } catch (error) {
+    // Reads guarded by the token (api.protectReads) and none given yet: say so instead of failing the page.
+    document.getElementById("mode").textContent = error.status === 401 ? "token needed" : "API error";
+    return;
+  }
   const mode = document.getElementById("mode");
   if (!status) {
     mode.textContent = "no API";
@@ -88,6 +95,7 @@ function setupToken() {
   input.addEventListener("change", () => {
     token.set(input.value.trim());
     live.reconnect();
+    refreshHeader().catch(() => {});
   });
   document.getElementById("token-forget").addEventListener("click", () => {
     token.set("");

@@ -35,7 +35,7 @@ import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
-import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
+import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { UsageError } from "../usage-error.js";
 import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
@@ -59,6 +59,8 @@ export interface TradeCliOptions {
   /** `--api-port` (default api.port, 8420; 0 = any free port) and `--no-api`. */
   apiPort?: string;
   api?: boolean;
+  /** `--reports DIR` (repeatable): folders the dashboard's report viewer may open. */
+  reports?: string[];
 }
 
 const MODES = ["paper", "testnet", "live"] as const;
@@ -122,6 +124,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const strategies = strategyPerSymbol(options.strategy, symbols);
   const alertSettings = alertSettingsFromEnv();
   const apiPort = parseApiPort(options.apiPort);
+  const reportDirs = reportFolders(options.reports ?? []);
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -360,6 +363,7 @@ ${formatAlertsLine(alerts.notifier.health())}`,
       ...apiParts,
       configSource,
       port: apiPort,
+      reportDirs,
       now: Date.now,
       onStop: (request) => void stop(`emergency stop by ${request.by} (API): ${request.reason}`),
     }).catch(async (error: unknown) => {
