@@ -32,7 +32,7 @@ const median = (xs: number[]) => {
 export async function run(log: (line: string) => void): Promise<string> {
   if (!existsSync(CHROMIUM)) return `## Dashboard\n\nnot measured: no Chromium at ${CHROMIUM}\n`;
   const loadBefore = loadavg()[0] ?? 0;
-  const harness = await dashboardHarness(400);
+  const harness = await dashboardHarness({ tradedTo: 400 });
   const dir = mkdtempSync(join(tmpdir(), "aegis-bench-dashboard-"));
   const lines: string[] = [];
   try {

@@ -59,6 +59,12 @@ export function registerCommands(program: Command): void {
     .option("--supervise", "run the bot in a child process and restart it with backoff when it crashes")
     .option("--api-port <port>", "port of the API and dashboard (default api.port, 8420; 0 = any free port)")
     .option("--no-api", "serve no API or dashboard")
+    .option(
+      "--reports <dir>",
+      "a folder of `aegis backtest --out` results for the dashboard's report viewer (repeatable)",
+      collect,
+      [],
+    )
     .action(async (options, command: Command) => {
       if (options.supervise) {
         const { supervise } = await import("./supervisor.js");

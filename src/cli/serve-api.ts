@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { type AegisConfig, configSchema } from "../config/schema.js";
@@ -8,6 +9,7 @@ import type { RiskStateStore } from "../risk/state-store.js";
 import { createAegisMetrics } from "../server/aegis-metrics.js";
 import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
+import { openReadReplica } from "../server/read-replica/read-replica.js";
 import { ReadinessRegistry } from "../server/readiness.js";
 import { apiRouteGroups } from "../server/route-groups.js";
 import { sessionCandles } from "../server/routes/read-candles.js";
@@ -56,6 +58,16 @@ export async function listenOrExplain(server: ApiServer, host: string, port: num
   }
 }
 
+/** `--reports` folders, absolute; one that is not a folder is a usage error (exit 2) naming it. */
+export function reportFolders(dirs: readonly string[]): string[] {
+  return dirs.map((dir) => {
+    const absolute = resolve(dir);
+    if (!existsSync(absolute) || !statSync(absolute).isDirectory())
+      throw new UsageError(`--reports ${dir} is not a folder`);
+    return absolute;
+  });
+}
+
 export function tokenOf(dataDir: string): { token: string; file: string } {
   try {
     return loadOrCreateToken(dataDir);
@@ -81,6 +93,8 @@ export async function startTradeApi(parts: {
   readonly log: Logger;
   readonly now: () => number;
   readonly onStop: (request: EmergencyStopRequest) => void;
+  /** Folders of `aegis backtest --out` results the report viewer may open (`--reports`). */
+  readonly reportDirs?: readonly string[];
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -113,12 +127,14 @@ export async function startTradeApi(parts: {
   });
   readiness.register(storeCheck(parts.store, () => session.storeHealthy));
   const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
+  // The API's reads run in a worker on their own connection, so a big page never holds up a closing bar.
+  const replica = openReadReplica(parts.store);
   const ctx: ApiContext = {
-    store: parts.store,
+    store: replica?.session ?? parts.store,
     session: parts.name,
     status,
     bus: session.bus,
-    reportDirs: [],
+    reportDirs: parts.reportDirs ?? [],
     // `aegis train ml` writes to ./models/ml by default: the model panel reads the folder the bot runs in.
     modelDirs: [resolve("models")],
     candles: sessionCandles(session),
@@ -151,10 +167,16 @@ export async function startTradeApi(parts: {
   } catch (error) {
     // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
     // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
-    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
+    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) {
+      await replica?.close();
+      throw error;
+    }
     parts.log.warn({ port }, "api port in use; listening on a free port");
     server = build(0);
-    url = await listenOrExplain(server, host, 0);
+    url = await listenOrExplain(server, host, 0).catch(async (again: unknown) => {
+      await replica?.close();
+      throw again;
+    });
   }
   // The URL and where the token is; never the token itself.
   parts.log.info({ url, tokenFile: file, protectReads: api.protectReads }, "api listening");
@@ -167,6 +189,7 @@ export async function startTradeApi(parts: {
     close: async () => {
       metrics.detach();
       await running.close();
+      await replica?.close();
     },
   };
 }

@@ -49,11 +49,32 @@ export function tokenMatches(given: string, token: string): boolean {
   return timingSafeEqual(digest(given), digest(token));
 }
 
+/** The subprotocol prefix that carries the token on a WebSocket upgrade (a browser cannot set its headers). */
+export const TOKEN_PROTOCOL_PREFIX = "bearer.";
+
+const isUpgrade = (request: FastifyRequest) => String(request.headers.upgrade ?? "").toLowerCase() === "websocket";
+
+/**
+ * The token a request carries: `Authorization: Bearer <token>`; on a WebSocket upgrade also a `bearer.<token>`
+ * subprotocol or a `token` query parameter, since a browser's WebSocket cannot send an Authorization header.
+ */
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (typeof header !== "string") return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+  if (typeof header === "string") return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (!isUpgrade(request)) return undefined;
+  const protocols = String(request.headers["sec-websocket-protocol"] ?? "").split(",");
+  const carried = protocols.map((p) => p.trim()).find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  if (carried !== undefined) return carried.slice(TOKEN_PROTOCOL_PREFIX.length);
+  const query = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof query === "string" ? query : undefined;
+}
+
+/**
+ * What stays open when reads are guarded: the health probe, and the dashboard's own files (code, no data; a browser
+ * cannot put a token on a page load, and the page then asks for the token and sends it on every read).
+ */
+function publicUrl(url: string | undefined): boolean {
+  return url === "/api/health" || url === "/" || url === "/dashboard" || (url?.startsWith("/dashboard/") ?? false);
 }
 
 export interface AuthOptions {
@@ -71,11 +92,13 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook("onRequest", async (request, reply) => {
     const access = (request.routeOptions.config as { access?: Access } | undefined)?.access;
     // Routes outside the table (404s, /api/openapi.json, /api/health) carry no access: open unless reads are guarded.
-    const guarded = access === "write" || (options.protectReads && request.routeOptions.url !== "/api/health");
+    const guarded = access === "write" || (options.protectReads && !publicUrl(request.routeOptions.url));
     if (!guarded) return;
     const given = bearer(request);
     if (given === undefined || !tokenMatches(given, options.token)) {
       reply.header("www-authenticate", 'Bearer realm="aegis"');
+      // A refused upgrade's socket belongs to no HTTP exchange that would close it: end it once the 401 is out.
+      if (isUpgrade(request)) reply.raw.once("finish", () => request.raw.socket.end());
       return reply.code(401).send({ error: given === undefined ? "missing bearer token" : "wrong token" });
     }
   });

@@ -3,6 +3,7 @@ import type { EventBus } from "../engine/events.js";
 import type { SessionStatus } from "../engine/trading/session-status.js";
 import type { StoreSession } from "../store/store.js";
 import type { AegisMetrics } from "./aegis-metrics.js";
+import type { DebateSource } from "./debate-source.js";
 import type { ReadinessRegistry } from "./readiness.js";
 import type { ConfigView, SessionControl } from "./session-control.js";
 
@@ -35,6 +36,8 @@ export interface ApiContext {
   readonly metrics?: AegisMetrics;
   /** The configuration with its changes (GET /api/config). */
   readonly config?: ConfigView;
+  /** The architect ↔ auditor debate transcripts; absent until the store keeps them (the API then says none are stored). */
+  readonly debates?: DebateSource;
   /** Injected so tests can fix time. */
   readonly now: () => number;
 }

@@ -6,6 +6,9 @@ import type { RouteTable } from "./route.js";
 import type { RouteGroup } from "./server.js";
 
 /** What the hub needs of a WebSocket (ws' WebSocket has it): sends queue, `bufferedAmount` says how much waits. */
+/** The subprotocol the dashboard asks for; beside it, `bearer.<token>` carries the token a browser cannot put in a header. */
+export const LIVE_PROTOCOL = "aegis-live";
+
 export interface LiveClient {
   readonly bufferedAmount: number;
   send(data: string): void;
@@ -163,7 +166,13 @@ export function liveStream(options: LiveOptions = {}): RouteGroup & { readonly h
         }),
       );
     };
-    app.register(websocket, { options: { maxPayload: 4096 } });
+    app.register(websocket, {
+      options: {
+        maxPayload: 4096,
+        // Answer with the stream's own protocol, never with the `bearer.<token>` one (the token is not echoed).
+        handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false),
+      },
+    });
     app.register(async (scoped) => {
       scoped.get("/api/live", { websocket: true, config: { access: "read" } }, (socket) => {
         const remove = hub.add(socket);

@@ -85,7 +85,7 @@ describe("API security", () => {
     expect(wrongType.json().field).toBe("body.changeId");
   });
 
-  it("keeps read routes open by default and guards them with protectReads, health excepted", async () => {
+  it("keeps read routes open by default and guards them with protectReads, health and the dashboard's files excepted", async () => {
     const open = start();
     expect((await open.app.inject({ url: "/api/ready" })).statusCode).toBe(200);
     await open.close();
@@ -93,6 +93,9 @@ describe("API security", () => {
     expect((await guarded.app.inject({ url: "/api/ready" })).statusCode).toBe(401);
     expect((await guarded.app.inject({ url: "/api/openapi.json" })).statusCode).toBe(401);
     expect((await guarded.app.inject({ url: "/api/health" })).statusCode).toBe(200);
+    // The page itself holds no data and a browser cannot send a token on a page load: it stays reachable.
+    expect((await guarded.app.inject({ url: "/dashboard/" })).statusCode).toBe(200);
+    expect((await guarded.app.inject({ url: "/dashboard/app.js" })).statusCode).toBe(200);
     const withToken = await guarded.app.inject({ url: "/api/ready", headers: { authorization: `Bearer ${token}` } });
     expect(withToken.statusCode).toBe(200);
   });

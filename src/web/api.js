@@ -8,6 +8,16 @@ export const token = {
   set: (value) => (value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY)),
 };
 
+const ACTOR_KEY = "aegis.actor";
+
+/** Who acts, for the record every control keeps (`by`); remembered in this browser, "dashboard" until given. */
+export const actor = {
+  get: () => localStorage.getItem(ACTOR_KEY) ?? "",
+  set: (value) => (value ? localStorage.setItem(ACTOR_KEY, value) : localStorage.removeItem(ACTOR_KEY)),
+  /** The `by` and `reason` fields of a control's body. */
+  fields: () => ({ by: actor.get() || "dashboard", reason: "from the dashboard" }),
+};
+
 /** "field: message" once, whether or not the server's message already starts with the field. */
 export function describeRefusal(error) {
   if (!error.field || error.message.startsWith(`${error.field}:`)) return error.message;
@@ -70,9 +80,21 @@ export class LiveStream {
   onState = () => {};
   received = 0;
 
+  #socket = null;
+
   connect() {
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/live`;
-    const socket = new WebSocket(url);
+    // A browser's WebSocket cannot send an Authorization header: the token rides as a `bearer.<token>`
+    // subprotocol (never in the URL, so never in a log line), needed when the server guards its reads.
+    const value = token.get();
+    let socket;
+    try {
+      socket = new WebSocket(url, value ? ["aegis-live", `bearer.${value}`] : ["aegis-live"]);
+    } catch {
+      // A pasted token with characters a subprotocol cannot carry: connect without it (refused if reads are guarded).
+      socket = new WebSocket(url, ["aegis-live"]);
+    }
+    this.#socket = socket;
     socket.addEventListener("open", () => {
       this.#retry = 500;
       this.onState(true);
@@ -88,10 +110,19 @@ export class LiveStream {
       for (const listener of this.#listeners) listener(message);
     });
     socket.addEventListener("close", () => {
+      if (this.#socket !== socket) return;
       this.onState(false);
       setTimeout(() => this.connect(), this.#retry);
       this.#retry = Math.min(this.#retry * 2, 30_000);
     });
+  }
+
+  /** Connects again at once, with the token as it is now (after the token was pasted or forgotten). */
+  reconnect() {
+    const old = this.#socket;
+    this.#retry = 500;
+    this.connect();
+    old?.close();
   }
 
   subscribe(listener) {

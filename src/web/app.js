@@ -1,8 +1,9 @@
-import { getOptional, LiveStream, token } from "./api.js";
+import { actor, getOptional, LiveStream, token } from "./api.js";
 import { h, money, pct } from "./dom.js";
 import { renderConfig } from "./pages/config.js";
 import { renderControls } from "./pages/controls.js";
 import { renderDecisions } from "./pages/decisions.js";
+import { renderLlm } from "./pages/llm.js";
 import { renderModels } from "./pages/models.js";
 import { renderOverview } from "./pages/overview.js";
 import { renderPlaceholder } from "./pages/placeholder.js";
@@ -40,7 +41,7 @@ const PAGES = {
     ),
   "ai/red-team": (el) =>
     renderPlaceholder(el, "Red-team audit log", "the adversarial tests each strategy went through and what they found"),
-  "ai/llm": (el) => renderPlaceholder(el, "LLM conversations", "every prompt and answer with latency and token counts"),
+  "ai/llm": renderLlm,
 };
 
 let leave = () => {};
@@ -66,7 +67,14 @@ async function route() {
 }
 
 async function refreshHeader() {
-  const status = await getOptional("/api/status");
+  let status;
+  try {
+    status = await getOptional("/api/status");
+  } catch (error) {
+    // Reads guarded by the token (api.protectReads) and none given yet: say so instead of failing the page.
+    document.getElementById("mode").textContent = error.status === 401 ? "token needed" : "API error";
+    return;
+  }
   const mode = document.getElementById("mode");
   if (!status) {
     mode.textContent = "no API";
@@ -84,11 +92,19 @@ async function refreshHeader() {
 function setupToken() {
   const input = document.getElementById("token");
   input.value = token.get();
-  input.addEventListener("change", () => token.set(input.value.trim()));
+  input.addEventListener("change", () => {
+    token.set(input.value.trim());
+    live.reconnect();
+    refreshHeader().catch(() => {});
+  });
   document.getElementById("token-forget").addEventListener("click", () => {
     token.set("");
     input.value = "";
+    live.reconnect();
   });
+  const name = document.getElementById("actor");
+  name.value = actor.get();
+  name.addEventListener("change", () => actor.set(name.value.trim()));
 }
 
 live.onState = (connected) => {

@@ -106,12 +106,12 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
     await page.click('button[data-action="pause"]');
     await page.waitForFunction('document.querySelector("#control-result")?.className.includes("error")');
     expect(await page.locator("#control-result").textContent()).toContain("Refused: no token");
-    expect(harness.controls.paused).toBe(false);
+    expect(harness.fx.session.paused).toBeUndefined();
     await page.fill("#token", TEST_TOKEN);
     await page.dispatchEvent("#token", "change");
     await page.click('button[data-action="pause"]');
     await page.waitForFunction('document.querySelector("#control-result")?.className.includes("ok")');
-    expect(harness.controls.paused).toBe(true);
+    expect(harness.fx.session.paused?.by).toBe("dashboard");
     expect(await page.evaluate("sessionStorage.getItem('aegis.token')")).toBe(TEST_TOKEN);
     await shot("controls");
   });
@@ -127,21 +127,24 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
 
   it("refuses a bad configuration value naming the field, and records a good one in the history", async () => {
     await go("#/config");
-    await page.fill("#config-path", "risk.maxDrawdown");
-    await page.fill("#config-value", "5");
+    await page.fill("#config-path", "risk.killSwitch.maxDrawdown.pct");
+    await page.fill("#config-value", "500");
     await page.click('#config-form button[type="submit"]');
     await page.waitForFunction('document.querySelector("#config-result")?.className.includes("error")');
     expect(await page.locator("#config-result").textContent()).toMatch(
-      /^Refused: risk\.maxDrawdown: (?!risk\.maxDrawdown)/,
+      /^Refused: risk\.killSwitch\.maxDrawdown\.pct: (?!risk\.)/,
     );
-    expect(harness.controls.config.risk.maxDrawdown).toBe(0.2);
+    expect(await harness.fx.store.config.history()).toEqual([]);
     await shot("config-refused");
-    await page.fill("#config-value", "0.25");
+    await page.fill("#config-value", "30");
     await page.click('#config-form button[type="submit"]');
     await page.waitForFunction('document.querySelector("#config-result")?.className.includes("ok")');
     await page.waitForFunction('document.querySelectorAll("#config-history tbody tr td").length > 1');
-    expect(await page.locator("#config-history tbody").textContent()).toContain("risk.maxDrawdown");
-    expect(harness.controls.config.risk.maxDrawdown).toBe(0.25);
+    expect(await page.locator("#config-history tbody").textContent()).toContain("risk.killSwitch.maxDrawdown.pct");
+    const history = await harness.fx.store.config.history();
+    expect(history.map((c) => [c.key, c.newValue, c.by])).toEqual([
+      ["risk.killSwitch.maxDrawdown.pct", 30, "dashboard"],
+    ]);
     await shot("config");
   });
 
@@ -229,7 +232,7 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
   });
 
   it("marks every AI panel as not available yet", async () => {
-    for (const hash of ["#/ai/shadow", "#/ai/evolution", "#/ai/red-team", "#/ai/llm"]) {
+    for (const hash of ["#/ai/shadow", "#/ai/evolution", "#/ai/red-team"]) {
       await go(hash);
       expect(await page.locator("[data-placeholder] strong").textContent(), hash).toBe("Not available yet");
     }

@@ -36,7 +36,7 @@ import { defaultStorePath, openRiskState, openStore } from "../../store/index.js
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { alertReadinessChecks } from "../alert-readiness.js";
 import { createFileLogger } from "../logger.js";
-import { parseApiPort, type RunningApi, startTradeApi } from "../serve-api.js";
+import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
@@ -64,6 +64,8 @@ export interface TradeCliOptions {
   /** `--api-port` (default api.port, 8420; 0 = any free port) and `--no-api`. */
   apiPort?: string;
   api?: boolean;
+  /** `--reports DIR` (repeatable): folders the dashboard's report viewer may open. */
+  reports?: string[];
 }
 
 const MODES = ["paper", "testnet", "live"] as const;
@@ -151,6 +153,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   });
   // The AI orchestrator's weights and the advisor's share in one combiner.
   const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
+  const reportDirs = reportFolders(options.reports ?? []);
 
   const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
   const store = await openStore(storeUrl);
@@ -412,6 +415,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       ...apiParts,
       configSource,
       port: apiPort,
+      reportDirs,
       now: Date.now,
       onStop: (request) => void stop(`emergency stop by ${request.by} (API): ${request.reason}`),
     }).catch(async (error: unknown) => {

@@ -27,6 +27,7 @@ export interface ApiSessionOptions {
   readonly warmup?: number;
   readonly timeframe?: Timeframe;
   readonly config?: Record<string, unknown>;
+  readonly reportDirs?: readonly string[];
 }
 
 /**
@@ -89,6 +90,7 @@ export async function startApiSession(options: ApiSessionOptions = {}) {
     log,
     now: () => clock.now(),
     onStop: (request) => stops.push(request),
+    reportDirs: options.reportDirs,
   });
   const token = readFileSync(join(dir, TOKEN_FILE), "utf8").trim();
   let closed = false;

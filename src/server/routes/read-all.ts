@@ -2,6 +2,7 @@ import type { RouteGroup } from "../server.js";
 import { candleRoutes } from "./read-candles.js";
 import { dashboardRoutes } from "./read-dashboard.js";
 import { decisionRoutes } from "./read-decisions.js";
+import { llmRoutes } from "./read-llm.js";
 import { modelRoutes } from "./read-models.js";
 import { portfolioRoutes } from "./read-portfolio.js";
 import { reportRoutes } from "./read-reports.js";
@@ -19,5 +20,6 @@ export const readRouteGroups: readonly RouteGroup[] = [
   strategyRoutes,
   reportRoutes,
   modelRoutes,
+  llmRoutes,
   (app) => dashboardRoutes(app),
 ];

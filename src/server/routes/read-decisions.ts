@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { sql as raw } from "kysely";
+import { sql as raw, type Selectable } from "kysely";
 import { z } from "zod";
 import type { Vote } from "../../domain/signal.js";
 import type { RiskCheckResult } from "../../risk/shield.js";
+import type { DecisionsTable } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
 import { instant, pageQuery, parseJsonColumn, requireStore, sessionFilter } from "./read-common.js";
@@ -72,6 +73,23 @@ export function explainDecision(d: Omit<DecisionView, "explanation" | "id">): st
   }
 }
 
+/** A stored decision row as the dashboard shows it, with its explanation in plain words. */
+export function decisionView(row: Selectable<DecisionsTable>): DecisionView {
+  const detail = parseJsonColumn<{ price?: number }>(row.detail, {});
+  const base = {
+    time: row.time,
+    symbol: row.symbol,
+    strategy: row.strategyId,
+    action: row.action,
+    outcome: row.outcome,
+    reason: row.reason ?? "",
+    price: typeof detail.price === "number" ? detail.price : null,
+    votes: parseJsonColumn<Vote[]>(row.votes, []),
+    risk: parseJsonColumn<RiskRecord[]>(row.verdicts, []),
+  };
+  return { id: row.id, ...base, explanation: explainDecision(base) };
+}
+
 /** The decision log: every vote, every risk verdict and the outcome, filtered and paged, newest first. */
 export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
   routes.add(app, {
@@ -119,21 +137,7 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
                 ),
               )
               .slice(query.offset, query.offset + query.limit + 1);
-      const decisions = rows.slice(0, query.limit).map((row): DecisionView => {
-        const detail = parseJsonColumn<{ price?: number }>(row.detail, {});
-        const base = {
-          time: row.time,
-          symbol: row.symbol,
-          strategy: row.strategyId,
-          action: row.action,
-          outcome: row.outcome,
-          reason: row.reason ?? "",
-          price: typeof detail.price === "number" ? detail.price : null,
-          votes: parseJsonColumn<Vote[]>(row.votes, []),
-          risk: parseJsonColumn<RiskRecord[]>(row.verdicts, []),
-        };
-        return { id: row.id, ...base, explanation: explainDecision(base) };
-      });
+      const decisions = rows.slice(0, query.limit).map(decisionView);
       return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
     },
   });

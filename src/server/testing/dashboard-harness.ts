@@ -1,102 +1,45 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
-import { z } from "zod";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../backtest/report/testing/chromium.js";
+import { tradeSessionControl } from "../../cli/session-control.js";
+import { configSchema } from "../../config/schema.js";
+import type { EmergencyStopRequest } from "../../engine/trading/trading-session.js";
 import type { ApiContext } from "../context.js";
 import { liveStream } from "../live.js";
-import { BadRequest } from "../route.js";
+import { configRoutes } from "../routes/config.js";
+import { controlRoutes } from "../routes/control.js";
 import { readRouteGroups } from "../routes/read-all.js";
-import { type ApiServer, createApiServer, type RouteGroup } from "../server.js";
+import { type ApiServer, createApiServer } from "../server.js";
+import { storeConfigView } from "../store-control.js";
 import { HOUR, type PaperFixture, paperFixture } from "./paper-fixture.js";
 
 export { CHROMIUM };
-export const TEST_TOKEN = "test-token-0123456789abcdef";
-
-/** What the test-only control group did, for assertions. */
-export interface TestControls {
-  paused: boolean;
-  config: { risk: { maxDrawdown: number } };
-  history: { time: number; by: string; path: string; oldValue: unknown; newValue: unknown }[];
-}
-
-/** The settings this stand-in accepts, validated with zod like the real configuration schema. */
-const settings: Record<string, z.ZodType> = { "risk.maxDrawdown": z.number().gt(0).max(1) };
-
-/**
- * A stand-in for the write routes the API branch builds (same paths and bodies, token as `Authorization: Bearer`),
- * so the dashboard's controls and configuration page can be tested end to end without that branch.
- */
-export function testControlRoutes(state: TestControls, now: () => number): RouteGroup {
-  return (app, routes) => {
-    const authorized = (header: string | undefined) => header === `Bearer ${TEST_TOKEN}`;
-    routes.add(app, {
-      method: "POST",
-      url: "/api/control/pause",
-      summary: "Pause new entries (test stand-in)",
-      tags: ["test"],
-      access: "write",
-      handler: ({ request }, reply) => {
-        if (!authorized(request.headers.authorization))
-          return reply.code(401).send({ error: "missing or wrong token" });
-        state.paused = true;
-        return { ok: true, message: "new entries paused" };
-      },
-    });
-    routes.add(app, {
-      method: "GET",
-      url: "/api/config",
-      summary: "Configuration (test stand-in)",
-      tags: ["test"],
-      access: "read",
-      handler: () => ({ config: state.config }),
-    });
-    routes.add(app, {
-      method: "GET",
-      url: "/api/config/history",
-      summary: "Configuration history (test stand-in)",
-      tags: ["test"],
-      access: "read",
-      handler: () => ({ history: state.history }),
-    });
-    routes.add(app, {
-      method: "PUT",
-      url: "/api/config",
-      summary: "Change one setting (test stand-in)",
-      tags: ["test"],
-      access: "write",
-      body: z.object({ path: z.string().min(1), value: z.unknown() }).strict(),
-      handler: ({ body, request }, reply) => {
-        if (!authorized(request.headers.authorization))
-          return reply.code(401).send({ error: "missing or wrong token" });
-        const schema = settings[body.path];
-        if (!schema) throw new BadRequest("body.path", `body.path: unknown setting ${body.path}`);
-        const parsed = schema.safeParse(body.value);
-        if (!parsed.success)
-          throw new BadRequest(body.path, `${body.path}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-        const oldValue = state.config.risk.maxDrawdown;
-        state.config.risk.maxDrawdown = parsed.data as number;
-        state.history.push({ time: now(), by: "dashboard", path: body.path, oldValue, newValue: parsed.data });
-        return { ok: true };
-      },
-    });
-  };
-}
+export const TEST_TOKEN = "test-token-0123456789abcdef0123456789";
 
 export interface DashboardHarness {
   readonly fx: PaperFixture;
   readonly server: ApiServer;
   readonly url: string;
-  readonly controls: TestControls;
   readonly reportDir: string;
+  /** Stops asked for over the API (the real control records them; `aegis trade` would then exit). */
+  readonly stops: EmergencyStopRequest[];
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** The bar the session has traded up to before the page opens. */
+  readonly tradedTo?: number;
+  /** Token-guard the read routes and the live stream too (`api.protectReads`). */
+  readonly protectReads?: boolean;
+}
+
 /**
- * A paper session traded up to bar `tradedTo`, served with every read route, the live stream, the test control
- * group, and one backtest run in a report folder.
+ * A paper session traded up to bar `tradedTo`, served as `aegis trade` serves it: every read route, the live
+ * stream, the real control and configuration routes over the session's real controls, the token guard; and one
+ * backtest run in a report folder.
  */
-export async function dashboardHarness(tradedTo = 400): Promise<DashboardHarness> {
+export async function dashboardHarness(options: HarnessOptions = {}): Promise<DashboardHarness> {
   const fx = await paperFixture({ bars: 600 });
   const reportDir = join(fx.dir, "results");
   mkdirSync(join(reportDir, "btc-sma"), { recursive: true });
@@ -105,18 +48,34 @@ export async function dashboardHarness(tradedTo = 400): Promise<DashboardHarness
     JSON.stringify({ metrics: { totalReturn: 0.125, maxDrawdown: 0.081, sharpe: null } }),
   );
   writeFileSync(join(reportDir, "btc-sma", "report.html"), "<!doctype html><h1 id=r>Backtest report</h1>");
-  const ctx: ApiContext = { ...fx.ctx, reportDirs: [reportDir] };
+  const config = configSchema.parse({ dataDir: fx.dir });
+  const stops: EmergencyStopRequest[] = [];
+  const ctx: ApiContext = {
+    ...fx.ctx,
+    reportDirs: [reportDir],
+    config: storeConfigView(fx.store, { schema: configSchema, base: config }, "test"),
+    control: tradeSessionControl({
+      session: fx.session,
+      name: fx.ctx.session ?? "paper-web",
+      store: fx.store,
+      risk: fx.risk,
+      config,
+      now: fx.ctx.now,
+      onStop: (request) => stops.push(request),
+    }),
+  };
   const first = fx.series[0]!;
-  await fx.advance((first.time[tradedTo] as number) + HOUR);
-  const controls: TestControls = { paused: false, config: { risk: { maxDrawdown: 0.2 } }, history: [] };
-  const server = createApiServer(ctx, [...readRouteGroups, liveStream(), testControlRoutes(controls, ctx.now)]);
+  await fx.advance((first.time[options.tradedTo ?? 400] as number) + HOUR);
+  const server = createApiServer(ctx, [...readRouteGroups, liveStream(), controlRoutes, configRoutes], {
+    auth: { token: TEST_TOKEN, protectReads: options.protectReads ?? false },
+  });
   const url = await server.listen();
   return {
     fx,
     server,
     url,
-    controls,
     reportDir,
+    stops,
     async close() {
       await server.close();
       await fx.close();

@@ -11,6 +11,7 @@ import { ReplayFeed } from "../../engine/trading/testing/replay-feed.js";
 import { TradingSession } from "../../engine/trading/trading-session.js";
 import { riskConfigSchema } from "../../risk/config.js";
 import { RiskShield } from "../../risk/shield.js";
+import type { RiskStateStore } from "../../risk/state-store.js";
 import { openStore } from "../../store/open-store.js";
 import { openRiskState } from "../../store/risk-state.js";
 import type { Store } from "../../store/store.js";
@@ -25,6 +26,8 @@ export const SESSION = "paper-web";
 export interface PaperFixture {
   readonly dir: string;
   readonly store: Store;
+  /** The durable risk latches the session's shield reads (kill switch, macro risk, stability lock). */
+  readonly risk: RiskStateStore;
   readonly session: TradingSession;
   readonly feed: ReplayFeed;
   readonly clock: ManualClock;
@@ -85,6 +88,7 @@ export async function paperFixture(
   return {
     dir,
     store,
+    risk: latches,
     session,
     feed,
     clock,

@@ -1,4 +1,4 @@
-import { getOptional, send } from "../api.js";
+import { actor, getOptional, send } from "../api.js";
 import { h, panel, table, when } from "../dom.js";
 import { showResult } from "./controls.js";
 
@@ -69,7 +69,11 @@ export async function renderConfig(main) {
               event.preventDefault();
               const ok = await showResult(
                 result,
-                send("PUT", "/api/config", { path: path.value.trim(), value: parseValue(value.value.trim()) }),
+                send("PUT", "/api/config", {
+                  ...actor.fields(),
+                  path: path.value.trim(),
+                  value: parseValue(value.value.trim()),
+                }),
                 () => `${path.value.trim()} is now ${value.value.trim()}.`,
               );
               if (ok) await load();

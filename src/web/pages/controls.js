@@ -1,4 +1,4 @@
-import { ApiError, describeRefusal, send, token } from "../api.js";
+import { ApiError, actor, describeRefusal, send, token } from "../api.js";
 import { h, panel } from "../dom.js";
 
 /** Asks in a modal; resolves true only when the person confirms. */
@@ -38,7 +38,7 @@ export function showResult(box, promise, success) {
   );
 }
 
-/** Pause, resume, stop (optionally flattening) and the kill-switch reset; the destructive ones ask first. */
+/** Pause, resume, stop (optionally flattening), the kill-switch reset and the macro-risk clear; the risky ones ask first. */
 export function renderControls(main) {
   const result = h("div", { class: "result", id: "control-result" }, "No action yet.");
   const flatten = h("input", { type: "checkbox", id: "flatten" });
@@ -57,7 +57,9 @@ export function renderControls(main) {
             result.textContent = `${label}: cancelled.`;
             return;
           }
-          await showResult(result, send("POST", path, b), (a) => `${label}: done. ${a?.message ?? ""}`.trim());
+          await showResult(result, send("POST", path, { ...actor.fields(), ...b }), (a) =>
+            `${label}: done. ${a?.message ?? ""}`.trim(),
+          );
         },
       },
       label,
@@ -102,6 +104,17 @@ export function renderControls(main) {
           "danger",
         ),
         h("p", { class: "note" }, "Only after you know why it tripped: see the Shield page."),
+      ),
+      panel(
+        "Macro risk",
+        action(
+          "Clear macro risk",
+          "/api/control/macro-risk/clear",
+          {},
+          "Clear the global risk HIGH the macro layer set? New entries are sized normally again until the next drop.",
+          "danger",
+        ),
+        h("p", { class: "note" }, "The Shield page shows why it is HIGH (the index move that set it)."),
       ),
       h("section", { class: "panel wide" }, h("h2", {}, "Result"), result),
     ),

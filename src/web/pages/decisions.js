@@ -121,7 +121,7 @@ export async function renderDecisions(main, { live }) {
   };
 }
 
-function decisionItem(d) {
+export function decisionItem(d) {
   const verdicts = d.risk.flatMap((r) => r.verdicts.map((v) => ({ ...v, order: r.order })));
   return h(
     "details",

@@ -41,7 +41,11 @@ export async function renderShield(main, { live }) {
       ),
       panel(
         "Macro risk",
-        h("p", { class: `state ${s.macroRisk.level === "HIGH" ? "down" : "up"}` }, s.macroRisk.level),
+        h(
+          "p",
+          { class: `state ${s.macroRisk.level === "HIGH" ? "down" : "up"}`, id: "macro-risk-state" },
+          s.macroRisk.level,
+        ),
         s.macroRisk.reason ? h("p", {}, s.macroRisk.reason) : null,
       ),
       panel(
