@@ -15,6 +15,7 @@ import { apiRouteGroups } from "../server/route-groups.js";
 import { sessionCandles } from "../server/routes/read-candles.js";
 import { type ApiServer, createApiServer } from "../server/server.js";
 import { storeConfigView } from "../server/store-control.js";
+import { storeDebates } from "../server/store-debates.js";
 import type { Store } from "../store/store.js";
 import { tradeSessionControl } from "./session-control.js";
 import { UsageError } from "./usage-error.js";
@@ -137,6 +138,7 @@ export async function startTradeApi(parts: {
     reportDirs: parts.reportDirs ?? [],
     // `aegis train ml` writes to ./models/ml by default: the model panel reads the folder the bot runs in.
     modelDirs: [resolve("models")],
+    debates: storeDebates(parts.store),
     candles: sessionCandles(session),
     dataDir: config.dataDir,
     now: parts.now,

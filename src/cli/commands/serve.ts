@@ -10,6 +10,7 @@ import { apiRouteGroups } from "../../server/route-groups.js";
 import { candleStoreSource } from "../../server/routes/read-candles.js";
 import { createApiServer } from "../../server/server.js";
 import { storeConfigView } from "../../server/store-control.js";
+import { storeDebates } from "../../server/store-debates.js";
 import { openStore } from "../../store/open-store.js";
 import { listenOrExplain, parseApiPort, storeCheck, tokenOf } from "../serve-api.js";
 import { UsageError } from "../usage-error.js";
@@ -78,6 +79,7 @@ export async function serveCommand(
       session,
       reportDirs,
       modelDirs,
+      debates: storeDebates(store),
       ...(candleStore ? { candles: candleStoreSource(candleStore) } : {}),
       dataDir: config.dataDir,
       now: Date.now,
