@@ -9,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { DQN_FEATURES } from "../src/ai/features/feature-names.js";
 import { DqnAgent } from "../src/ai/rl/dqn-agent.js";
 import { TRADE_ACTIONS } from "../src/ai/rl/env-actions.js";
-import { observationColumns } from "../src/ai/rl/env-data.js";
 import { fitNormalization } from "../src/ai/rl/observation.js";
 import { seedEpisodeReward } from "../src/ai/rl/reward.js";
-import { type RewardFunction, TradingEnv } from "../src/ai/rl/trading-env.js";
 import { loadCsv } from "../src/data/csv/load-csv.js";
 import { createRandom } from "../src/domain/random.js";
 import { fixedBps } from "../src/execution/slippage.js";
+import { observationColumns } from "../src/research/rl/env-data.js";
+import { type RewardFunction, TradingEnv } from "../src/research/rl/trading-env.js";
 
 const BTC = fileURLToPath(new URL("../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url));
 

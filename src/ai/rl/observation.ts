@@ -3,7 +3,6 @@
  * (z-scored with statistics of the TRAINING window only) and the account features, read from the engine's
  * portfolio at that instant. NaN (warm-up, a missing context series) becomes 0, the mean.
  */
-import type { Portfolio } from "../../execution/portfolio.js";
 import { ACCOUNT_FEATURES, type AccountFeature, type FeatureName } from "../features/feature-names.js";
 
 /** z-score parameters per observation column (account columns: mean 0, sd 1, they are scaled by definition). */
@@ -53,6 +52,26 @@ export function fitNormalization(
   return { mean, sd };
 }
 
+/**
+ * What the account features read of a portfolio. The engine's Portfolio has all of it; a structural type keeps
+ * the agent (ai) from depending on execution, which sits above it on the map.
+ */
+export interface AccountView {
+  equity(): number;
+  usedMargin(): number;
+  openedBar(symbol: string): number;
+  position(symbol: string):
+    | {
+        readonly side: "long" | "short";
+        readonly leverage: number;
+        readonly markPrice: number;
+        readonly entryPrice: number;
+        readonly unrealizedPnl: number;
+      }
+    | undefined;
+  readonly trades: readonly { readonly netPnl: number }[];
+}
+
 /** The account's own history the risk features need (streak, recent trades, equity peak). */
 export class AccountTracker {
   peak = 0;
@@ -62,7 +81,7 @@ export class AccountTracker {
 
   constructor(readonly recentTrades = 20) {}
 
-  update(portfolio: Portfolio): void {
+  update(portfolio: AccountView): void {
     this.peak = Math.max(this.peak, portfolio.equity());
     const trades = portfolio.trades;
     for (; this.#seenTrades < trades.length; this.#seenTrades++) {
@@ -82,7 +101,7 @@ export class AccountTracker {
 /** One account feature, scaled to about [-1, 1] by definition (so it needs no fitted statistics). */
 export function accountFeature(
   name: AccountFeature,
-  portfolio: Portfolio,
+  portfolio: AccountView,
   symbol: string,
   index: number,
   tracker: AccountTracker,

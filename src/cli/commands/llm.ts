@@ -2,13 +2,13 @@ import { ChatLlmBridge } from "../../ai/llm/chat-llm-bridge.js";
 import { advisorWeights, llmAdvisor } from "../../ai/llm/llm-advisor.js";
 import { LLM_ROLES, type LlmRole, type LlmRoleStatus } from "../../ai/llm/llm-bridge.js";
 import { LlmConfigError, type ResolvedLlmRole, resolveLlmRoles } from "../../ai/llm/llm-config.js";
-import { formatLlmStatus, llmHealthAlert } from "../../ai/llm/llm-health.js";
 import type { LlmRecorder } from "../../ai/llm/llm-recorder.js";
 import { probeRole } from "../../ai/llm/probe-role.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { AegisConfig } from "../../config/schema.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
 import type { AsyncSignalSource } from "../../strategy/signal-source.js";
+import { formatLlmStatus, llmHealthAlert } from "../llm-health.js";
 import { UsageError } from "../usage-error.js";
 
 /**

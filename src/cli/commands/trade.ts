@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import type { Exchange } from "ccxt";
-import { llmReadinessChecks } from "../../ai/llm/llm-health.js";
 import { loadConfig } from "../../config/load-config.js";
 import { configSchema } from "../../config/schema.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
@@ -35,6 +34,7 @@ import { withStoredConfig } from "../../server/store-control.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { alertReadinessChecks } from "../alert-readiness.js";
+import { llmReadinessChecks } from "../llm-health.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";

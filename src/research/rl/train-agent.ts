@@ -5,21 +5,28 @@
  * network run once over the TEST window, with buy-and-hold and a rule strategy measured on the same bars and costs.
  * Nothing is chosen on the test window.
  */
+
+import type { ContextSeries } from "../../ai/features/feature-matrix.js";
+import { inferBarMs } from "../../ai/features/feature-matrix.js";
+import type { ContextFeature, FeatureName } from "../../ai/features/feature-names.js";
+import { FEATURE_PIPELINE_VERSION } from "../../ai/features/feature-names.js";
+import {
+  AGENT_FORMAT,
+  AGENT_FORMAT_VERSION,
+  type AgentFile,
+  type AgentKind,
+  encodeParams,
+} from "../../ai/rl/agent-file.js";
+import { DqnAgent } from "../../ai/rl/dqn-agent.js";
+import type { EnvAction } from "../../ai/rl/env-actions.js";
+import { fitNormalization, type Normalization } from "../../ai/rl/observation.js";
 import { type CandleSeries, sliceSeries } from "../../domain/candles.js";
 import type { FundingSource } from "../../execution/simulated-broker.js";
 import type { SlippageModel } from "../../execution/slippage.js";
 import type { RiskShield } from "../../risk/shield.js";
 import { loadStrategy } from "../../strategy/registry.js";
-import type { ContextSeries } from "../features/feature-matrix.js";
-import { inferBarMs } from "../features/feature-matrix.js";
-import type { ContextFeature, FeatureName } from "../features/feature-names.js";
-import { FEATURE_PIPELINE_VERSION } from "../features/feature-names.js";
-import { AGENT_FORMAT, AGENT_FORMAT_VERSION, type AgentFile, type AgentKind, encodeParams } from "./agent-file.js";
-import { DqnAgent } from "./dqn-agent.js";
-import type { EnvAction } from "./env-actions.js";
 import { observationColumns } from "./env-data.js";
 import { type PolicyFigures, type PolicyRun, ruleBaseline, runPolicy } from "./evaluate-agent.js";
-import { fitNormalization, type Normalization } from "./observation.js";
 import { type RewardFunction, TradingEnv } from "./trading-env.js";
 
 /** Bars each window's episode starts before its first decision, so the engine's risk columns are warm. */

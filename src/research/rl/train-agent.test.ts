@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { FeatureName } from "../../ai/features/feature-names.js";
+import { TRADE_ACTIONS } from "../../ai/rl/env-actions.js";
+import { seedEpisodeReward } from "../../ai/rl/reward.js";
+import { candlesFromCloses, trendingCloses } from "../../ai/rl/testing.js";
 import { createRandom } from "../../domain/random.js";
-import type { FeatureName } from "../features/feature-names.js";
-import { TRADE_ACTIONS } from "./env-actions.js";
 import { runPolicy } from "./evaluate-agent.js";
-import { seedEpisodeReward } from "./reward.js";
-import { candlesFromCloses, trendingCloses } from "./testing.js";
 import type { RewardFunction } from "./trading-env.js";
 import { type AgentTrainingOptions, trainAgent } from "./train-agent.js";
 

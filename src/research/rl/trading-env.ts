@@ -7,6 +7,10 @@
  * Timing, as in a backtest: the observation of bar t is taken at its close (account marked at that close); the
  * action decided then fills at bar t+1's open; the reward is the account's change to bar t+1's close.
  */
+
+import type { FeatureName } from "../../ai/features/feature-names.js";
+import { actionSignal, type EnvAction } from "../../ai/rl/env-actions.js";
+import { AccountTracker, accountFeature, type Normalization, writeObservation } from "../../ai/rl/observation.js";
 import { type CandleSeries, sliceSeries } from "../../domain/candles.js";
 import { defaultInstrument } from "../../domain/instrument.js";
 import type { SlotConfig } from "../../engine/engine.js";
@@ -18,9 +22,6 @@ import type { RiskShield } from "../../risk/shield.js";
 import type { SizeRule } from "../../risk/sizing/size-rule.js";
 import { BatchColumns } from "../../strategy/columns.js";
 import type { Strategy } from "../../strategy/strategy.js";
-import type { FeatureName } from "../features/feature-names.js";
-import { actionSignal, type EnvAction } from "./env-actions.js";
-import { AccountTracker, accountFeature, type Normalization, writeObservation } from "./observation.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

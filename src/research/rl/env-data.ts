@@ -1,9 +1,9 @@
+import { buildFeatureMatrix, type ContextSeries } from "../../ai/features/feature-matrix.js";
+import { CONTEXT_FEATURES, type ContextFeature, type FeatureName } from "../../ai/features/feature-names.js";
+import { isAccountFeature } from "../../ai/rl/observation.js";
 import type { FundingRateSeries } from "../../data/funding/funding-rates.js";
 import type { CandleSeries } from "../../domain/candles.js";
 import type { FundingSource } from "../../execution/simulated-broker.js";
-import { buildFeatureMatrix, type ContextSeries } from "../features/feature-matrix.js";
-import { CONTEXT_FEATURES, type ContextFeature, type FeatureName } from "../features/feature-names.js";
-import { isAccountFeature } from "./observation.js";
 
 const EIGHT_HOURS = 8 * 3_600_000;
 

@@ -1,5 +1,8 @@
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DQN_FEATURES } from "../../ai/features/feature-names.js";
+import { actionSignal, type EnvAction, TRADE_ACTIONS } from "../../ai/rl/env-actions.js";
+import { fitNormalization } from "../../ai/rl/observation.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { loadCsv } from "../../data/csv/load-csv.js";
 import { type FundingRateSeries, loadFundingRates } from "../../data/funding/funding-rates.js";
@@ -10,10 +13,7 @@ import { sharedDataDir } from "../../indicators/testing/reference-data.js";
 import { createLeverageLayers, leverageGuardSchema } from "../../risk/leverage/volatility-leverage.js";
 import { RiskShield, sanityLayer } from "../../risk/shield.js";
 import type { Strategy } from "../../strategy/strategy.js";
-import { DQN_FEATURES } from "../features/feature-names.js";
-import { actionSignal, type EnvAction, TRADE_ACTIONS } from "./env-actions.js";
 import { fundingSourceOf, observationColumns } from "./env-data.js";
-import { fitNormalization } from "./observation.js";
 import { TradingEnv } from "./trading-env.js";
 
 const spotFile = `${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { LEVERAGE_ACTIONS } from "../../ai/rl/env-actions.js";
+import { fitNormalization } from "../../ai/rl/observation.js";
+import { leverageReward } from "../../ai/rl/reward.js";
+import { candlesFromCloses } from "../../ai/rl/testing.js";
 import type { ClosedTrade } from "../../domain/trade.js";
-import { LEVERAGE_ACTIONS } from "./env-actions.js";
 import { leverageStats } from "./leverage-stats.js";
-import { fitNormalization } from "./observation.js";
-import { leverageReward } from "./reward.js";
-import { candlesFromCloses } from "./testing.js";
 import { type StepResult, TradingEnv } from "./trading-env.js";
 
 const LONG_10X = LEVERAGE_ACTIONS.findIndex((a) => a.label === "LONG_10X");

@@ -1,6 +1,6 @@
-import type { ReadinessCheck } from "../../server/readiness.js";
-import type { LlmBridge, LlmRole, LlmRoleStatus } from "./llm-bridge.js";
-import type { HealthChange } from "./role-health.js";
+import type { LlmBridge, LlmRole, LlmRoleStatus } from "../ai/llm/llm-bridge.js";
+import type { HealthChange } from "../ai/llm/role-health.js";
+import type { ReadinessCheck } from "../server/readiness.js";
 
 /**
  * One readiness check per role with a model: not ok while the role backs off, with the last error and the next

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { EventBus } from "../../engine/events.js";
-import { ReadinessRegistry } from "../../server/readiness.js";
-import { ChatLlmBridge } from "./chat-llm-bridge.js";
+import { ChatLlmBridge } from "../ai/llm/chat-llm-bridge.js";
+import { bridgeOn } from "../ai/llm/testing/bridge-fixture.js";
+import { LlmWireServer, reply } from "../ai/llm/testing/llm-wire-server.js";
+import { EventBus } from "../engine/events.js";
+import { ReadinessRegistry } from "../server/readiness.js";
 import { llmHealthAlert, llmReadinessChecks } from "./llm-health.js";
-import { bridgeOn } from "./testing/bridge-fixture.js";
-import { LlmWireServer, reply } from "./testing/llm-wire-server.js";
 
 let server: LlmWireServer;
 afterEach(async () => {
