@@ -9,7 +9,6 @@ import type { RiskStateStore } from "../risk/state-store.js";
 import { createAegisMetrics } from "../server/aegis-metrics.js";
 import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
-import { openReadReplica } from "../server/read-replica/read-replica.js";
 import { ReadinessRegistry } from "../server/readiness.js";
 import { apiRouteGroups } from "../server/route-groups.js";
 import { sessionCandles } from "../server/routes/read-candles.js";
@@ -128,10 +127,8 @@ export async function startTradeApi(parts: {
   });
   readiness.register(storeCheck(parts.store, () => session.storeHealthy));
   const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
-  // The API's reads run in a worker on their own connection, so a big page never holds up a closing bar.
-  const replica = openReadReplica(parts.store);
   const ctx: ApiContext = {
-    store: replica?.session ?? parts.store,
+    store: parts.store,
     session: parts.name,
     status,
     bus: session.bus,
@@ -169,16 +166,10 @@ export async function startTradeApi(parts: {
   } catch (error) {
     // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
     // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
-    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) {
-      await replica?.close();
-      throw error;
-    }
+    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
     parts.log.warn({ port }, "api port in use; listening on a free port");
     server = build(0);
-    url = await listenOrExplain(server, host, 0).catch(async (again: unknown) => {
-      await replica?.close();
-      throw again;
-    });
+    url = await listenOrExplain(server, host, 0);
   }
   // The URL and where the token is; never the token itself.
   parts.log.info({ url, tokenFile: file, protectReads: api.protectReads }, "api listening");
@@ -191,7 +182,6 @@ export async function startTradeApi(parts: {
     close: async () => {
       metrics.detach();
       await running.close();
-      await replica?.close();
     },
   };
 }
