@@ -22,7 +22,12 @@ export async function stopCommand(
       "aegis stop needs --by NAME: an emergency stop is a person's decision, and the record says whose",
     );
   const { config } = loadConfig({ file: globals.config });
-  const store = await openStore(options.store ?? riskStoreUrl(config), { mustExist: true });
+  const url = options.store ?? riskStoreUrl(config);
+  // A store that does not exist holds no session to stop: bad input (exit 2), named as such.
+  const store = await openStore(url, { mustExist: true }).catch((error: unknown) => {
+    const what = options.session ? `no session named ${options.session}` : "no trading session";
+    throw new UsageError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   try {
     let query = store.db.selectFrom("tradingSessions").select(["session"]).orderBy("updatedAt", "desc");
     if (options.session) query = query.where("session", "=", options.session);
