@@ -32,6 +32,8 @@ export interface TradeSources {
   attach(session: TradingSession): void;
   /** Lines for the status display: allocator weights, blocked strategies, patterns in memory. */
   status(): AiStatus;
+  /** The online learner, when one runs: its blocks roll the lifecycle back (trade-rollback.ts). */
+  readonly onlineLearner: OnlineLearner | undefined;
 }
 
 export interface AiStatus {
@@ -193,6 +195,7 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
       session = s;
     },
     status: aiStatus,
+    onlineLearner: online,
   };
 }
 

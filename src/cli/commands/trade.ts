@@ -266,6 +266,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   // The lifecycle's shadow strategies, started once the session is (their last steps are written before it closes).
   let shadows: ShadowRunner | undefined;
   let rollbacks: ReturnType<typeof attachTradeRollback> | undefined;
+  let followLearner: (() => Promise<void>) | undefined;
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -324,6 +325,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
       );
     },
     onCommitted: (step) => {
+      void followLearner?.();
       realized.add(step.trades);
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);
@@ -347,6 +349,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   late.session = session;
   // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
   rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
+  // An online learner that blocks a strategy rolls the lifecycle back too (checked after every committed step).
+  followLearner = ai.onlineLearner ? rollbacks.followLearner(ai.onlineLearner) : undefined;
   ai.attach(session);
   equity = () => session.portfolio.equity();
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
