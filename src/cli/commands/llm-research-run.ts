@@ -1,4 +1,5 @@
 import { ChatLlmBridge } from "../../ai/llm/chat-llm-bridge.js";
+import { ContaminationGuard } from "../../ai/llm/contamination-guard.js";
 import type { LlmBridge, LlmRole } from "../../ai/llm/llm-bridge.js";
 import { LlmConfigError, resolveLlmRoles } from "../../ai/llm/llm-config.js";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
@@ -36,7 +37,12 @@ export interface LlmResearchDeps {
  * off. With --db every prompt and answer is stored in the store's LLM table (read through `store()`, which opens
  * after the bridge is built).
  */
-function configuredBridge(globals: Globals, db: string | undefined, store: () => Store | undefined): LlmBridge {
+function configuredBridge(
+  globals: Globals,
+  db: string | undefined,
+  store: () => Store | undefined,
+  force: boolean | undefined,
+): LlmBridge {
   const { config } = loadConfig({ file: globals.config });
   let roles: ReturnType<typeof resolveLlmRoles>;
   try {
@@ -45,7 +51,11 @@ function configuredBridge(globals: Globals, db: string | undefined, store: () =>
     if (error instanceof LlmConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return new ChatLlmBridge({
+  // These commands ask about historical bars: a model asked about bars before its declared training cutoff may
+  // remember what came next, so the guard refuses that unless --force-contaminated, and then labels the run.
+  const cutoffs: Record<string, number> = {};
+  for (const role of roles.values()) if (role.trainingCutoff !== undefined) cutoffs[role.model] = role.trainingCutoff;
+  const inner = new ChatLlmBridge({
     roles,
     ...(db !== undefined
       ? {
@@ -60,6 +70,18 @@ function configuredBridge(globals: Globals, db: string | undefined, store: () =>
         }
       : {}),
   });
+  return new ContaminationGuard(inner, { cutoffs, force: force === true });
+}
+
+/** The contamination label of a run through the guard, printed after its result (nothing when clean). */
+function reportContamination(bridge: LlmBridge): void {
+  if (!(bridge instanceof ContaminationGuard)) return;
+  const label = bridge.ledger.label();
+  if (label) process.stderr.write(`${label.text}\n`);
+  if (bridge.ledger.refused > 0)
+    process.stderr.write(
+      `${bridge.ledger.refused} question(s) refused: the bars are before the model's training cutoff (or it declares none); --force-contaminated asks anyway and labels the result\n`,
+    );
 }
 
 function requireRole(bridge: LlmBridge, role: LlmRole): void {
@@ -93,12 +115,13 @@ export interface LlmAuditOptions {
   db?: string;
   live?: string;
   json?: boolean;
+  forceContaminated?: boolean;
 }
 
 /** `aegis llm audit`: exit 0 with the audit, 1 when the model gave no usable answer, 2 when the role is off. */
 export async function llmAuditCommand(options: LlmAuditOptions, globals: Globals, deps: LlmResearchDeps = {}) {
   let store: Store | undefined;
-  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store, options.forceContaminated);
   requireRole(bridge, "auditor");
   if (options.riskLevel !== undefined && options.riskLevel !== "normal" && options.riskLevel !== "high")
     throw new UsageError(`--risk-level ${options.riskLevel}: expected normal or high`);
@@ -120,6 +143,7 @@ export async function llmAuditCommand(options: LlmAuditOptions, globals: Globals
       ...(live ? { live } : {}),
     };
     const outcome = await runAudit(bridge, context, { log: (line) => process.stderr.write(`${line}\n`) });
+    reportContamination(bridge);
     if (!outcome.ok) {
       process.exitCode = 1;
       return outcome;
@@ -153,6 +177,7 @@ export interface LlmGateOptions {
   db?: string;
   blacklist?: string;
   json?: boolean;
+  forceContaminated?: boolean;
 }
 
 /** Data, windows, blacklist, store and lifecycle of one run; `close` saves the blacklist and closes the store. */
@@ -228,7 +253,7 @@ export async function llmArchitectCommand(
   deps: LlmResearchDeps = {},
 ): Promise<DebateTranscript | undefined> {
   let store: Store | undefined;
-  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store, options.forceContaminated);
   const clock = deps.clock ?? Date.now;
   requireRole(bridge, "architect");
   const rounds = numberOption("rounds", options.rounds, positiveInteger) as number;
@@ -255,6 +280,7 @@ export async function llmArchitectCommand(
         },
       );
       if (!audit.ok) {
+        reportContamination(bridge);
         process.stderr.write("no suggestion to debate (give --reason and --change to debate one of yours)\n");
         process.exitCode = 1;
         return undefined;
@@ -269,6 +295,7 @@ export async function llmArchitectCommand(
     }
     const transcript = await runDebate({ bridge, suggestion, rounds, clock, ...run });
     print([transcript], options.json);
+    reportContamination(bridge);
     return transcript;
   } finally {
     await run.close();
@@ -287,7 +314,7 @@ export async function llmHypothesizeCommand(
   deps: LlmResearchDeps = {},
 ): Promise<DebateTranscript[]> {
   let store: Store | undefined;
-  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store);
+  const bridge = deps.bridge ?? configuredBridge(globals, options.db, () => store, options.forceContaminated);
   requireRole(bridge, "hypothesis");
   const count = numberOption("ideas", options.ideas, (n) =>
     Number.isInteger(n) && n >= 1 && n <= 10 ? undefined : "must be a whole number from 1 to 10",
@@ -299,6 +326,7 @@ export async function llmHypothesizeCommand(
   });
   try {
     const result = await runHypotheses({ bridge, count, atrPeriod, clock, ...run });
+    reportContamination(bridge);
     if (result.failure) {
       process.stderr.write(`${result.failure}\n`);
       process.exitCode = 1;

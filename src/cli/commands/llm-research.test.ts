@@ -175,7 +175,10 @@ describe("aegis llm with a model from the config (the scripted wire server on 12
       }),
     );
     const config = join(temp, "llm.yaml");
-    writeFileSync(config, `llm:\n  hypothesis:\n    endpoint: ${server.url}/v1\n    model: test-model\n`);
+    writeFileSync(
+      config,
+      `llm:\n  hypothesis:\n    endpoint: ${server.url}/v1\n    model: test-model\n    trainingCutoff: "2000-01-01"\n`,
+    );
     const db = `sqlite:${join(temp, "wire.sqlite")}`;
     const transcripts = await llmHypothesizeCommand(
       { ...gateOptions, db, ideas: "1", atrPeriod: "14" },
@@ -193,5 +196,55 @@ describe("aegis llm with a model from the config (the scripted wire server on 12
     } finally {
       await store.close();
     }
+  }, 60_000);
+
+  it("refuses to ask a model about bars before its training cutoff; --force-contaminated asks and labels the run", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((text) => {
+      errors.push(String(text));
+      return true;
+    });
+    server = await LlmWireServer.start({ models: ["test-model"] });
+    const idea = {
+      ideas: [
+        {
+          name: "bo",
+          thesis: "breakouts persist",
+          indicators: { dc: { type: "donchian", period: 20 } },
+          entry: { long: { gt: ["close", { ref: "dc.upper", ago: 1 }] } },
+          stopAtr: 1.5,
+          targetAtr: 3,
+        },
+      ],
+    };
+    const config = join(temp, "late-cutoff.yaml");
+    // A model trained up to 2100 may have seen every bar of the test data.
+    writeFileSync(
+      config,
+      `llm:\n  hypothesis:\n    endpoint: ${server.url}/v1\n    model: test-model\n    trainingCutoff: "2100-01-01"\n`,
+    );
+    const refused = await llmHypothesizeCommand(
+      { ...gateOptions, ideas: "1", atrPeriod: "14" },
+      { config },
+      { clock: () => NOW },
+    );
+    expect(refused).toEqual([]);
+    expect(process.exitCode).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(errors.join("")).toMatch(/before the model's training cutoff.*--force-contaminated asks anyway/s);
+    process.exitCode = undefined;
+    errors.length = 0;
+    server.enqueue(reply.json(idea));
+    const forced = await llmHypothesizeCommand(
+      { ...gateOptions, ideas: "1", atrPeriod: "14", forceContaminated: true },
+      { config },
+      { clock: () => NOW },
+    );
+    expect(forced).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+    expect(errors.join("")).toMatch(
+      /^CONTAMINATED: 1 LLM answer\(s\) about bars from .* before the training cutoff of test-model \(cutoff 2100-01-01\)/m,
+    );
   }, 60_000);
 });

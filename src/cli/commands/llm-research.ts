@@ -22,7 +22,11 @@ export function registerLlmResearchCommands(program: Command): void {
         "store the transcript and enter a surviving spec in the lifecycle (sqlite:PATH or postgres://…)",
       )
       .option("--blacklist <file>", "JSON blacklist of spec hashes: read, and updated with every failed spec")
-      .option("--json", "print the transcript as JSON");
+      .option("--json", "print the transcript as JSON")
+      .option(
+        "--force-contaminated",
+        "ask models about bars before their declared training cutoff anyway; the result is labelled CONTAMINATED",
+      );
 
   llm
     .command("audit")
@@ -34,6 +38,10 @@ export function registerLlmResearchCommands(program: Command): void {
     .option("--db <url>", "read the live strategy's recent trades from this store")
     .option("--live <id>", "the live strategy's id (its trades of the last 7 days are shown to the auditor)")
     .option("--json", "print the audit as JSON")
+    .option(
+      "--force-contaminated",
+      "ask the model about bars before its declared training cutoff anyway; the result is labelled CONTAMINATED",
+    )
     .action(async (options, command: Command) => {
       const { llmAuditCommand } = await import("./llm-research-run.js");
       await llmAuditCommand(options, command.optsWithGlobals());
