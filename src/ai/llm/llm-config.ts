@@ -55,10 +55,23 @@ export const llmAdvisorConfigSchema = z
   })
   .strict();
 
+/** The auditor also has a schedule: `aegis trade` audits the market every `intervalMinutes` of market time. */
+export const llmAuditorConfigSchema = z
+  .object({
+    ...roleShape,
+    /** AlphaWEEX audits every 15 minutes. */
+    intervalMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(15),
+  })
+  .strict();
+
 export const llmConfigSchema = z
   .object({
     advisor: llmAdvisorConfigSchema.optional(),
-    auditor: llmRoleConfigSchema.optional(),
+    auditor: llmAuditorConfigSchema.optional(),
     architect: llmRoleConfigSchema.optional(),
     hypothesis: llmRoleConfigSchema.optional(),
     sentiment: llmRoleConfigSchema.optional(),

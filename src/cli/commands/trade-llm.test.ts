@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -75,6 +75,43 @@ describe("aegis trade with the LLM advisor", () => {
       // The advisor vetoes every entry: the session opens nothing.
       expect(await opened.fills.range()).toEqual([]);
       expect(decisions.some((d) => d.outcome === "vetoed")).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
+  it("audits on the market clock with the configured auditor: each audit's exchange is stored, trading goes on", async () => {
+    server.respond(() =>
+      reply.json({
+        analysis: "range-bound, thin volume",
+        signal: "HOLD",
+        confidence: 0.4,
+        suggestion: { reason: "whipsaws in the range", proposedChange: "wider slow average" },
+      }),
+    );
+    const before = server.requests.length;
+    const config = join(dir, "auditor.yaml");
+    writeFileSync(
+      config,
+      `llm:\n  auditor:\n    endpoint: ${server.url}/v1\n    model: audit-model\n    intervalMinutes: 10\n`,
+    );
+    const store = join(dir, "audited.sqlite");
+    const run = await aegis(
+      ["--config", config, "trade", "--steps", "45", "--speed", "600", "--warmup", "40", "--store", store, "--no-api"],
+      {},
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("llm auditor: audit-model every 10 min of market time");
+    expect(run.stdout).toContain("llm advisor: off");
+    const opened = await openStore(store);
+    try {
+      const audits = (await opened.llm.range()).filter((e) => e.role === "auditor");
+      // 45 one-minute steps: the first step audits, then one every 10 minutes of market time.
+      expect(audits.length).toBeGreaterThanOrEqual(4);
+      expect(audits.length).toBeLessThanOrEqual(5);
+      expect(audits.length).toBe(server.requests.length - before);
+      expect(audits.every((a) => a.model === "audit-model" && a.prompt.length > 0)).toBe(true);
+      expect((await opened.decisions.range()).length).toBeGreaterThan(0);
     } finally {
       await opened.close();
     }

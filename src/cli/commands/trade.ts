@@ -38,6 +38,7 @@ import { llmReadinessChecks } from "../llm-health.js";
 import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
+import { tradeAuditor } from "../trade-auditor.js";
 import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
@@ -144,12 +145,25 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     options.session ??
     `${mode}-${mode === "paper" ? options.exchange : options.exchange.replaceAll(",", ".")}-${timeframe}`;
   // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
-  const late: { store?: Awaited<ReturnType<typeof openStore>>; session?: TradingSession } = {};
+  const late: {
+    store?: Awaited<ReturnType<typeof openStore>>;
+    session?: TradingSession;
+    log?: (line: string) => void;
+  } = {};
   const llm = tradeAdvisor(config.llm, {
     record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
     alert: (alert) => late.session?.bus.publish("ALERT", alert),
     decisionKey: (symbol, time) => `${sessionName}|${strategies.get(symbol)?.name}|${symbol}|${time}`,
     onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
+  });
+  // The auditor (llm.auditor): an audit every 15 min of market time, logged and stored; a suggestion alerts a person.
+  const auditor = tradeAuditor(config.llm, {
+    record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
+    onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
+    alert: (alert) => late.session?.bus.publish("ALERT", alert),
+    log: (line) => late.log?.(line),
+    clock: () => late.session?.options.clock.now() ?? Date.now(),
+    series: () => late.session?.engine.slots[0]?.series(),
   });
   // The AI orchestrator's weights and the advisor's share in one combiner.
   const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
@@ -249,6 +263,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
+  late.log = (line) => log.info(line);
   const untolerate = tolerateCcxtNetworkRejections((error) =>
     log.warn({ error: error.message }, "a CCXT WebSocket future failed after a dropped connection; reconnecting"),
   );
@@ -326,6 +341,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     },
     onCommitted: (step) => {
       void followLearner?.();
+      void auditor?.tick();
       realized.add(step.trades);
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);
@@ -407,6 +423,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   );
   console.log(`  alerts: ${alerts.description}`);
   console.log(`  llm advisor: ${llm ? llm.description : "off"}`);
+  console.log(`  llm auditor: ${auditor ? auditor.description : "off"}`);
   log.info({ alerts: alerts.description }, "alerts");
   await session.start();
   shadows = await startTradeShadows({ session, store, config: tradingConfig, latches: riskState, log });
@@ -428,6 +445,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     });
     for (const check of alertReadinessChecks(() => alerts.notifier.health())) api.readiness.register(check);
     if (llm) for (const check of llmReadinessChecks(llm.bridge)) api.readiness.register(check);
+    if (auditor) for (const check of llmReadinessChecks(auditor.bridge)) api.readiness.register(check);
     console.log(`  dashboard and API: ${api.url}/ (controls need the token in ${api.tokenFile})`);
   }
   if (session.resumedFrom)
