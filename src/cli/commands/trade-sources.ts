@@ -205,28 +205,31 @@ function loadTradeStrategy(name: string): Strategy {
     // Imported here so that a session without a model never loads the XGBoost binding.
     return mlStrategy(name);
   }
+  if (name.startsWith("dqn:")) return dqnStrategy(name);
   return loadStrategy(name);
 }
 
 let mlStrategy: (reference: string) => Strategy = () => {
   throw new UsageError("ml strategies need `await loadMlSupport()` first");
 };
+let dqnStrategy: (reference: string) => Strategy = () => {
+  throw new UsageError("dqn strategies need `await loadMlSupport()` first");
+};
 
-/** Loads the ML strategy support when some `--strategy` names a model (`ml:FILE`). */
+/** Loads the model support some `--strategy` names: an ML model (`ml:FILE`) or a trained DQN agent (`dqn:FILE`). */
 export async function loadMlSupport(specs: readonly string[]): Promise<void> {
-  const named = (s: string) => (s.startsWith("ml:") ? s : s.slice(s.indexOf("=") + 1).trim());
-  if (!specs.some((s) => named(s).startsWith("ml:"))) return;
-  const { mlStrategyOption } = await import("./train.js");
-  mlStrategy = mlStrategyOption;
+  const named = (s: string) => (s.startsWith("ml:") || s.startsWith("dqn:") ? s : s.slice(s.indexOf("=") + 1).trim());
+  if (specs.some((s) => named(s).startsWith("ml:"))) mlStrategy = (await import("./train.js")).mlStrategyOption;
+  if (specs.some((s) => named(s).startsWith("dqn:"))) dqnStrategy = (await import("./train-dqn.js")).dqnStrategyOption;
 }
 
 /** `--strategy NAME` for every symbol, or `--strategy BTC/USDT=NAME` per symbol (one strategy per symbol). */
 export function strategyNamePerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string> {
   const chosen = new Map<string, string>();
-  const all = specs.filter((s) => !s.includes("=") || s.startsWith("ml:"));
+  const all = specs.filter((s) => !s.includes("=") || s.startsWith("ml:") || s.startsWith("dqn:"));
   if (all.length > 1)
     throw new UsageError(`several strategies for every symbol (${all.join(", ")}): give SYMBOL=NAME for each`);
-  for (const spec of specs.filter((s) => s.includes("=") && !s.startsWith("ml:"))) {
+  for (const spec of specs.filter((s) => s.includes("=") && !s.startsWith("ml:") && !s.startsWith("dqn:"))) {
     const at = spec.indexOf("=");
     const key = spec.slice(0, at).trim().toUpperCase();
     const name = spec.slice(at + 1).trim();

@@ -5,8 +5,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { candlesFromCloses, trendingCloses } from "../../ai/rl/testing.js";
+import { configSchema } from "../../config/schema.js";
 import { writeCandleCsv } from "../../data/csv/write-csv.js";
 import { UsageError } from "../usage-error.js";
+import { loadMlSupport, tradeSources } from "./trade-sources.js";
 import { dqnStrategyOption, type TrainDqnCliOptions, trainDqnCommand, trainLeverageDqnCommand } from "./train-dqn.js";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -45,6 +47,20 @@ describe("aegis train dqn", () => {
     expect(JSON.parse(readFileSync(join(dir, "agent", "report.json"), "utf8"))).toEqual(summary);
     const strategy = dqnStrategyOption(`dqn:${join(dir, "agent", "agent.json")}`);
     expect(strategy.name).toContain("agent.json");
+    // The same agent is what `aegis trade --strategy dqn:FILE` puts in the slot (paper, testnet and live alike).
+    const reference = `dqn:${join(dir, "agent", "agent.json")}`;
+    await loadMlSupport([reference]);
+    const sources = tradeSources(
+      {
+        strategy: [reference],
+        symbols: ["BTC/USDT"],
+        timeframe: "1h",
+        learners: [],
+        risk: configSchema.parse({}).risk,
+      },
+      () => 10_000,
+    );
+    expect(sources.strategies.get("BTC/USDT")?.name).toBe(strategy.name);
   }, 60_000);
 
   it("turns bad input into a UsageError that names it", async () => {
