@@ -245,8 +245,7 @@ export class Engine {
     if (slot.async && this.#deferred === undefined) {
       throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
     }
-    this.advance(slot, index);
-    this.decide(slot, index);
+    this.#decide(slot, index, this.#advance(slot, index));
   }
 
   /**
@@ -254,6 +253,11 @@ export class Engine {
    * the account is marked at its close (and position management runs). Nothing is decided yet.
    */
   advance(slot: Slot, index: number): void {
+    this.#advance(slot, index);
+  }
+
+  /** `advance`'s body; returns the bar's time, which `#decide` needs (the backtest's hot path reads it once). */
+  #advance(slot: Slot, index: number): number {
     const symbol = slot.config.symbol;
     slot.cursor.index = index;
     const series = slot.series();
@@ -276,6 +280,7 @@ export class Engine {
     this.portfolio.mark(symbol, series.close[index] as number);
     if (this.shield.watchesBars) this.shield.onBar(symbol, time, series.close[index] as number);
     if (this.#positionManager) this.#managePosition(slot, index, time);
+    return time;
   }
 
   /**
@@ -286,8 +291,11 @@ export class Engine {
     if (slot.async && this.#deferred === undefined) {
       throw new RangeError(`slot ${slot.config.symbol} has an asynchronous signal source: step it with stepAsync`);
     }
+    this.#decide(slot, index, slot.series().time[index] as number);
+  }
+
+  #decide(slot: Slot, index: number, time: number): void {
     const symbol = slot.config.symbol;
-    const time = slot.series().time[index] as number;
     const context = slot.context;
     context.index = index;
     context.time = time;
