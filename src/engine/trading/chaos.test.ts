@@ -17,10 +17,12 @@ describe("chaos (short form of scripts/chaos.ts)", () => {
       seed: 3,
       speed: 1200,
       tripFromKill: 2,
+      minKillsAfterTrip: 1,
+      maxKills: 14,
       dir,
       aegis: [process.execPath, "--import", tsxLoader, join(root, "src/cli/main.ts")],
     });
-    expect(result.kills).toBe(6);
+    expect(result.kills).toBeGreaterThanOrEqual(6);
     expect(result.killSwitchTrippedAt).toBeDefined();
     expect(result.killSwitchLatched).toBe(true);
     // The latch had to hold across restarts, not only within the run that tripped it.

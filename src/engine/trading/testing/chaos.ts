@@ -41,6 +41,12 @@ export interface ChaosOptions {
   readonly tripFromKill?: number;
   /** The tight drawdown limit in % (default 0.1: a round trip's fees alone reach it). */
   readonly tripPct?: number;
+  /**
+   * Keep killing past `kills` until this many kills came after the trip (up to `maxKills`): on a loaded machine
+   * many runs die while still starting, so a fixed count may end before the latch was ever held across a restart.
+   */
+  readonly minKillsAfterTrip?: number;
+  readonly maxKills?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -166,7 +172,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   let latchSeen = false;
   let killsAfterTrip = 0;
   try {
-    while (kills < o.kills) {
+    const wantMore = () =>
+      o.minKillsAfterTrip !== undefined && killsAfterTrip < o.minKillsAfterTrip && kills < (o.maxKills ?? o.kills * 3);
+    while (kills < o.kills || wantMore()) {
       writeConfig(kills >= tripFrom ? (o.tripPct ?? 0.1) : (o.killSwitchPct ?? 2));
       const latchedBefore = latchSeen;
       const run = spawnRun(o.aegis[0] as string, args([]), o.dir);
