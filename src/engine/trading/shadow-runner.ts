@@ -30,36 +30,46 @@ export interface ShadowLifecycle {
   move(id: string, to: StrategyStatus, options: MoveOptions): Promise<unknown>;
 }
 
-/** One committed shadow step of one candidate (the store's ShadowRepository takes these). */
+/** A shadow candidate's figures after one committed step, and the state a restart resumes it from. */
+export interface ShadowRunRecord {
+  readonly session: string;
+  readonly strategyId: string;
+  /** The shadow engine's snapshot of this candidate (JSON text, opaque to the store). */
+  readonly state: string;
+  readonly stepClose: number;
+  readonly iterations: number;
+  readonly equity: number;
+  readonly roi: number;
+  readonly sharpe: number | null;
+  readonly liveRoi: number;
+  readonly liveSharpe: number | null;
+  /** The promotion rule said "ready for approval" at this step. */
+  readonly ready: boolean;
+  /** The rule's reason, with its numbers. */
+  readonly verdict: string;
+  readonly updatedAt: number;
+}
+
+/** A paper trade of a shadow candidate. */
+export interface ShadowTradeRecord {
+  /** Unique per session, candidate and trade, so a replayed step never doubles it. */
+  readonly tradeId: string;
+  readonly symbol: string;
+  readonly side: "long" | "short";
+  readonly qty: number;
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime: number;
+  readonly exitPrice: number;
+  readonly pnl: number;
+  readonly fees: number;
+  readonly exitReason?: string;
+}
+
+/** One committed shadow step of one candidate: its run row, the trades it closed and its equity point (the store's ShadowRepository takes these). */
 export interface ShadowStepRow {
-  readonly run: {
-    readonly session: string;
-    readonly strategyId: string;
-    readonly state: string;
-    readonly stepClose: number;
-    readonly iterations: number;
-    readonly equity: number;
-    readonly roi: number;
-    readonly sharpe: number | null;
-    readonly liveRoi: number;
-    readonly liveSharpe: number | null;
-    readonly ready: boolean;
-    readonly verdict: string;
-    readonly updatedAt: number;
-  };
-  readonly trades: readonly {
-    readonly tradeId: string;
-    readonly symbol: string;
-    readonly side: "long" | "short";
-    readonly qty: number;
-    readonly entryTime: number;
-    readonly entryPrice: number;
-    readonly exitTime: number;
-    readonly exitPrice: number;
-    readonly pnl: number;
-    readonly fees: number;
-    readonly exitReason?: string;
-  }[];
+  readonly run: ShadowRunRecord;
+  readonly trades: readonly ShadowTradeRecord[];
   readonly liveEquity: number;
 }
 
