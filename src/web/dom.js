@@ -76,3 +76,11 @@ export function table(columns, rows, empty = "nothing yet") {
 export function panel(title, ...children) {
   return h("section", { class: "panel" }, h("h2", {}, title), ...children);
 }
+
+/** The "← newer" / "older →" buttons of a paged list (newest first). */
+export function pagerButtons({ atStart, more, newer, older }) {
+  return [
+    h("button", { type: "button", disabled: atStart, onclick: newer }, "← newer"),
+    h("button", { type: "button", disabled: !more, onclick: older }, "older →"),
+  ];
+}

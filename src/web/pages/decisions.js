@@ -1,5 +1,5 @@
 import { describeRefusal, getJson, getOptional } from "../api.js";
-import { h, price, table, when } from "../dom.js";
+import { h, pagerButtons, price, table, when } from "../dom.js";
 
 const OUTCOMES = ["orders-sent", "rejected", "vetoed", "nothing-to-do"];
 const PAGE = 25;
@@ -81,30 +81,18 @@ export async function renderDecisions(main, { live }) {
         : `Decisions ${offset + 1}–${offset + answer.decisions.length}`;
     list.replaceChildren(...answer.decisions.map(decisionItem));
     pager.replaceChildren(
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: offset === 0,
-          onclick: () => {
-            offset = Math.max(0, offset - PAGE);
-            load();
-          },
+      ...pagerButtons({
+        atStart: offset === 0,
+        more: answer.more,
+        newer: () => {
+          offset = Math.max(0, offset - PAGE);
+          load();
         },
-        "← newer",
-      ),
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: !answer.more,
-          onclick: () => {
-            offset += PAGE;
-            load();
-          },
+        older: () => {
+          offset += PAGE;
+          load();
         },
-        "older →",
-      ),
+      }),
     );
   }
   await load();

@@ -1,5 +1,5 @@
 import { describeRefusal, getJson, getOptional } from "../api.js";
-import { h, panel, table, when } from "../dom.js";
+import { h, pagerButtons, panel, table, when } from "../dom.js";
 import { decisionItem } from "./decisions.js";
 
 const PAGE = 50;
@@ -144,30 +144,18 @@ export async function renderLlm(main) {
       ),
     );
     pager.replaceChildren(
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: offset === 0,
-          onclick: () => {
-            offset = Math.max(0, offset - PAGE);
-            load();
-          },
+      ...pagerButtons({
+        atStart: offset === 0,
+        more: answer.more,
+        newer: () => {
+          offset = Math.max(0, offset - PAGE);
+          load();
         },
-        "← newer",
-      ),
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: !answer.more,
-          onclick: () => {
-            offset += PAGE;
-            load();
-          },
+        older: () => {
+          offset += PAGE;
+          load();
         },
-        "older →",
-      ),
+      }),
     );
   }
 
