@@ -8,6 +8,7 @@ import { renderModels } from "./pages/models.js";
 import { renderOverview } from "./pages/overview.js";
 import { renderPlaceholder } from "./pages/placeholder.js";
 import { renderReports } from "./pages/reports.js";
+import { renderShadow } from "./pages/shadow.js";
 import { renderShield } from "./pages/shield.js";
 import { renderStrategies } from "./pages/strategies.js";
 
@@ -27,12 +28,7 @@ const PAGES = {
   strategies: renderStrategies,
   reports: renderReports,
   "ai/models": renderModels,
-  "ai/shadow": (el) =>
-    renderPlaceholder(
-      el,
-      "Shadow vs live",
-      "the shadow engine's return beside the live one for each candidate strategy",
-    ),
+  "ai/shadow": renderShadow,
   "ai/evolution": (el) =>
     renderPlaceholder(
       el,

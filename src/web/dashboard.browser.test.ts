@@ -232,7 +232,7 @@ describe.skipIf(!existsSync(CHROMIUM))("dashboard in headless Chromium over a re
   });
 
   it("marks every AI panel as not available yet", async () => {
-    for (const hash of ["#/ai/shadow", "#/ai/evolution", "#/ai/red-team"]) {
+    for (const hash of ["#/ai/evolution", "#/ai/red-team"]) {
       await go(hash);
       expect(await page.locator("[data-placeholder] strong").textContent(), hash).toBe("Not available yet");
     }

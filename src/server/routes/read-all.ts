@@ -6,6 +6,7 @@ import { llmRoutes } from "./read-llm.js";
 import { modelRoutes } from "./read-models.js";
 import { portfolioRoutes } from "./read-portfolio.js";
 import { reportRoutes } from "./read-reports.js";
+import { shadowRoutes } from "./read-shadow.js";
 import { shieldRoutes } from "./read-shield.js";
 import { statusRoutes } from "./read-status.js";
 import { strategyRoutes } from "./read-strategies.js";
@@ -20,6 +21,7 @@ export const readRouteGroups: readonly RouteGroup[] = [
   strategyRoutes,
   reportRoutes,
   modelRoutes,
+  shadowRoutes,
   llmRoutes,
   (app) => dashboardRoutes(app),
 ];
