@@ -98,7 +98,7 @@ describe("aegis trade", () => {
       if (!requested) expect(stop.stderr).toMatch(/no trading session|no such file/);
     }
     const run = await bot;
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.stderr).toMatch(/stopping \(emergency stop by alice: drill\)/);
     expect(run.stdout).toMatch(/shield HALTED: stopped by alice: drill/);
     expect(run.stdout).toMatch(/positions: none/);
