@@ -194,7 +194,8 @@ export function evaluateFitness(
   return { ...base, fitness: objective - plan.complexityPenalty * Math.max(0, complexity - 1) };
 }
 
-function blockStatistics(returns: Float64Array, blocks: number): number[] {
+/** Per block of `returns` split evenly: its count, sum and sum of squares, flat (the input of the PBO gate). */
+export function blockStatistics(returns: Float64Array, blocks: number): number[] {
   const out: number[] = [];
   const n = returns.length;
   for (let b = 0; b < blocks; b++) {

@@ -7,6 +7,7 @@ import { SpecError } from "../../strategy/spec/compile.js";
 import { validateSpec } from "../../strategy/spec/parse.js";
 import type { StrategySpec } from "../../strategy/spec/schema.js";
 import { specHash } from "../../strategy/spec/spec-hash.js";
+import { blockStatistics } from "../evolution/fitness.js";
 import { type GateWindows, timeAt } from "./gate-windows.js";
 import { runSelection, type SelectionConfig, type SelectionVerdict } from "./selection-gates.js";
 
@@ -139,7 +140,7 @@ export class RedTeam {
     const pbo =
       trials >= 2 && [...this.#trials.values()].every((r) => r.length >= blocks * 2)
         ? probabilityOfOverfitting(
-            [...this.#trials.values()].map((r) => blockStats(r, blocks)),
+            [...this.#trials.values()].map((r) => blockStatistics(r, blocks)),
             blocks,
           )
         : null;
@@ -169,22 +170,4 @@ export class RedTeam {
   #blacklist(hash: string, spec: StrategySpec, reasons: readonly string[]): void {
     this.options.blacklist.add(hash, { reason: reasons.join("; "), time: this.options.clock(), name: spec.name });
   }
-}
-
-function blockStats(returns: Float64Array, blocks: number): number[] {
-  const out: number[] = [];
-  const n = returns.length;
-  for (let b = 0; b < blocks; b++) {
-    const from = Math.floor((b * n) / blocks);
-    const to = Math.floor(((b + 1) * n) / blocks);
-    let sum = 0;
-    let squares = 0;
-    for (let i = from; i < to; i++) {
-      const r = returns[i] as number;
-      sum += r;
-      squares += r * r;
-    }
-    out.push(to - from, sum, squares);
-  }
-  return out;
 }

@@ -1,21 +1,11 @@
+import type { LlmExchangeRecord } from "../../ai/llm/llm-recorder.js";
 import { type Db, orNull, type TimeRange } from "./shared.js";
 
-/** One prompt and its answer (or error), as principle 4 asks: latency, tokens and cost with it. */
-export interface LlmExchange {
-  readonly time: number;
-  /** advisor, auditor, architect … */
-  readonly role: string;
-  readonly model: string;
-  readonly prompt: string;
-  readonly response?: string;
-  readonly latencyMs: number;
-  readonly promptTokens?: number;
-  readonly completionTokens?: number;
-  readonly costUsd?: number;
-  readonly error?: string;
-  /** The decision it advised on, when there is one. */
-  readonly decisionKey?: string;
-}
+/**
+ * One prompt and its answer (or error), as principle 4 asks: latency, tokens and cost with it. The bridge's record
+ * type (the ai layer cannot import the store, so the store takes the bridge's shape).
+ */
+export type LlmExchange = LlmExchangeRecord;
 
 export class LlmRepository {
   readonly #db: Db;
