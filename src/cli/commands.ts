@@ -40,7 +40,7 @@ export function registerCommands(program: Command): void {
     .option("--mode <mode>", "paper (simulated fills on live bars) | testnet | live", "paper")
     .option(
       "--exchange <id>",
-      "sim (local exchange speaking Binance's protocol), alpaca (local Alpaca: stocks, NYSE hours), sim,alpaca (both, one portfolio) or a CCXT id: binance, binanceusdm …",
+      "sim (local exchange speaking Binance's protocol), alpaca-sim (local Alpaca: stocks, NYSE hours), sim,alpaca-sim (both, one portfolio), alpaca (Alpaca's paper API in testnet, live API in live; ALPACA_API_KEY/_SECRET) or a CCXT id: binance, binanceusdm …",
       "sim",
     )
     .option("--symbols <list>", "comma-separated symbols", "BTC/USDT,ETH/USDT")

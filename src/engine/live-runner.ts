@@ -8,6 +8,8 @@ import type { Engine, Slot, SlotConfig } from "./engine.js";
 export interface ClosedBar {
   readonly symbol: string;
   readonly bar: Candle;
+  /** When the bar's time step closed, where it is not one bar length after the bar's open (a daily stock bar). */
+  readonly close?: number;
 }
 
 interface LiveSlot {

@@ -198,6 +198,15 @@ export class Portfolio implements PortfolioView {
     if (p !== undefined) p.markPrice = price;
   }
 
+  /**
+   * Moves cash without a trade: a difference with the venue's balance adopted at reconciliation (reconcile-cash.ts).
+   * The trades no longer sum to the cash by exactly this amount, which the reconciliation record states.
+   */
+  adjustCash(amount: number): void {
+    if (!Number.isFinite(amount)) throw new RangeError(`cash adjustment must be finite, got ${amount}`);
+    this.#cash += amount;
+  }
+
   /** Periodic funding of a perpetual: longs pay shorts when the rate is positive. */
   applyFunding(symbol: string, rate: number, markPrice: number): number {
     const p = this.#positions.get(symbol);

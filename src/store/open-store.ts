@@ -5,6 +5,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect } fro
 import pg from "pg";
 import type { Backend, Database } from "./database.js";
 import { migrationsFor } from "./migrations/index.js";
+import { migrateUnderLock } from "./sqlite-migration-lock.js";
 import { Store } from "./store.js";
 
 /** Where the store lives: `sqlite:<path>`, a plain file path, or `postgres://user@host:port/db`. */
@@ -114,6 +115,12 @@ function redactPassword(url: string): string {
 
 async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({ db: store.db, provider: migrationsFor(store.backend) });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  const run = async () => {
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  };
+  // PostgreSQL migrations take an advisory lock; SQLite's need one of their own (two processes opening a new file).
+  if (store.sqlite === undefined) return run();
+  const pending = async () => (await migrator.getMigrations()).some((m) => m.executedAt === undefined);
+  return migrateUnderLock(store.sqlite, pending, run);
 }

@@ -5,7 +5,7 @@ const base = { timeframe: "1h" as const, speed: 60, seed: "1", warmup: 20, resum
 
 describe("aegis trade markets (alpaca, sim + alpaca)", () => {
   it("tells crypto pairs from stock tickers and refuses anything else by name", () => {
-    expect(isMultiMarket("sim,alpaca")).toBe(true);
+    expect(isMultiMarket("sim,alpaca-sim")).toBe(true);
     expect(isMultiMarket("alpaca")).toBe(true);
     expect(isMultiMarket("sim")).toBe(false);
     expect(splitSymbols(["BTC/USDT", "AAPL", "BRK.B"])).toEqual({ crypto: ["BTC/USDT"], stocks: ["AAPL", "BRK.B"] });
@@ -13,19 +13,27 @@ describe("aegis trade markets (alpaca, sim + alpaca)", () => {
   });
 
   it("refuses crypto without the simulated exchange, no stocks at all, and an unknown venue, before starting anything", async () => {
-    await expect(openMultiMarket({ ...base, exchange: "alpaca", symbols: ["BTC/USDT", "AAPL"] })).rejects.toThrow(
-      /crypto pairs need --exchange sim,alpaca/,
+    await expect(openMultiMarket({ ...base, exchange: "alpaca-sim", symbols: ["BTC/USDT", "AAPL"] })).rejects.toThrow(
+      /crypto pairs need --exchange sim,alpaca-sim/,
     );
-    await expect(openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT"] })).rejects.toThrow(
+    await expect(openMultiMarket({ ...base, exchange: "sim,alpaca-sim", symbols: ["BTC/USDT"] })).rejects.toThrow(
       /needs stock tickers/,
     );
-    await expect(openMultiMarket({ ...base, exchange: "kraken,alpaca", symbols: ["AAPL"] })).rejects.toThrow(
-      /only "alpaca" or "sim,alpaca"/,
+    await expect(openMultiMarket({ ...base, exchange: "kraken,alpaca-sim", symbols: ["AAPL"] })).rejects.toThrow(
+      /the local venues are "alpaca-sim" or "sim,alpaca-sim"/,
+    );
+    // Alpaca's own API does not mix with the local exchange's accelerated market time.
+    await expect(openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["AAPL"] })).rejects.toThrow(
+      /Alpaca's own API is "alpaca", alone/,
     );
   });
 
   it("opens both local venues on one clock: equities whole shares unless fractionable, no minimum notional", async () => {
-    const markets = await openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT", "AAPL", "GLD"] });
+    const markets = await openMultiMarket({
+      ...base,
+      exchange: "sim,alpaca-sim",
+      symbols: ["BTC/USDT", "AAPL", "GLD"],
+    });
     try {
       expect(markets.marketOf).toEqual({ "BTC/USDT": "crypto", AAPL: "equities", GLD: "equities" });
       expect(markets.instruments.get("GLD")).toMatchObject({ lotSize: 1, minQuantity: 1, minNotional: 0, takerFee: 0 });
@@ -43,7 +51,7 @@ describe("aegis trade markets (alpaca, sim + alpaca)", () => {
   });
 
   it("testnet mode routes each order to the venue of its symbol: AAPL to the local Alpaca, BTC/USDT to the simulated Binance", async () => {
-    const markets = await openMultiMarket({ ...base, exchange: "sim,alpaca", symbols: ["BTC/USDT", "AAPL"] });
+    const markets = await openMultiMarket({ ...base, exchange: "sim,alpaca-sim", symbols: ["BTC/USDT", "AAPL"] });
     const client = await markets.venueClient();
     try {
       expect(client.exchangeId).toBe("alpaca+binance");

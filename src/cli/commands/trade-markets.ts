@@ -1,7 +1,8 @@
 /**
- * The markets of `aegis trade` beyond one crypto venue: `--exchange alpaca` (US stocks and ETFs through CCXT's
- * alpaca, on the local Alpaca server in paper mode) and `--exchange sim,alpaca` (crypto on the simulated Binance and
- * equities on the local Alpaca in one process, one portfolio). Symbols with a quote (BTC/USDT) go to the crypto
+ * The local markets of `aegis trade` beyond one crypto venue: `--exchange alpaca-sim` (US stocks and ETFs through
+ * CCXT's alpaca, on the local Alpaca server) and `--exchange sim,alpaca-sim` (crypto on the simulated Binance and
+ * equities on the local Alpaca in one process, one portfolio). Alpaca's own API is `--exchange alpaca`
+ * (trade-alpaca.ts). Symbols with a quote (BTC/USDT) go to the crypto
  * venue, bare tickers (AAPL) to Alpaca. Both local venues run on one market clock, so a mixed session sees one time.
  */
 import type { Exchange } from "ccxt";
@@ -51,9 +52,12 @@ export interface MultiMarket {
   close(): Promise<void>;
 }
 
-/** True when `--exchange` names Alpaca, alone or with a crypto venue. */
+/** The local Alpaca's name in `--exchange` (Alpaca's own API is `alpaca`). */
+export const LOCAL_ALPACA = "alpaca-sim";
+
+/** True when `--exchange` names an Alpaca (stocks), alone or with a crypto venue. */
 export function isMultiMarket(exchange: string): boolean {
-  return exchange.split(",").some((e) => e.trim() === "alpaca");
+  return exchange.split(",").some((e) => e.trim() === "alpaca" || e.trim() === LOCAL_ALPACA);
 }
 
 /** Splits `--symbols` into crypto pairs and stock tickers, with a plain error for anything else. */
@@ -78,17 +82,20 @@ export async function openMultiMarket(options: {
   readonly resumeAfter: number | undefined;
 }): Promise<MultiMarket> {
   const venues = options.exchange.split(",").map((e) => e.trim());
-  const unknown = venues.filter((v) => v !== "sim" && v !== "alpaca");
+  const unknown = venues.filter((v) => v !== "sim" && v !== LOCAL_ALPACA);
   if (unknown.length > 0 || venues.length > 2)
     throw new UsageError(
-      `--exchange with alpaca: only "alpaca" or "sim,alpaca" are available, got "${options.exchange}"`,
+      `--exchange: the local venues are "${LOCAL_ALPACA}" or "sim,${LOCAL_ALPACA}"; Alpaca's own API is "alpaca", alone; got "${options.exchange}"`,
     );
   const { crypto, stocks } = splitSymbols(options.symbols);
-  if (stocks.length === 0) throw new UsageError("--exchange alpaca needs stock tickers in --symbols (e.g. AAPL,SPY)");
+  if (stocks.length === 0)
+    throw new UsageError(`--exchange ${LOCAL_ALPACA} needs stock tickers in --symbols (e.g. AAPL,SPY)`);
   if (crypto.length > 0 && !venues.includes("sim"))
-    throw new UsageError(`--symbols ${crypto.join(",")}: crypto pairs need --exchange sim,alpaca`);
+    throw new UsageError(`--symbols ${crypto.join(",")}: crypto pairs need --exchange sim,${LOCAL_ALPACA}`);
   if (!(options.timeframe in { "1m": 1, "5m": 1, "15m": 1, "30m": 1, "1h": 1, "4h": 1, "1d": 1 }))
-    throw new UsageError(`--exchange alpaca: --timeframe ${options.timeframe} is not served by Alpaca's stock bars`);
+    throw new UsageError(
+      `--exchange ${LOCAL_ALPACA}: --timeframe ${options.timeframe} is not served by Alpaca's stock bars`,
+    );
   const barMs = TIMEFRAMES[options.timeframe];
   // Market time starts at an NYSE open (or where a resumed session stopped) and runs `speed` times the wall clock.
   const start = Math.max(LOCAL_MARKET_START, options.resumeAfter ?? 0);

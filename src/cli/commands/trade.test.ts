@@ -171,7 +171,7 @@ describe("aegis trade", () => {
       "name: fast-cross\nindicators:\n  fast: { type: sma, period: 2 }\n  slow: { type: sma, period: 4 }\n" +
         "entry:\n  long: { crossAbove: [fast, slow] }\nexit:\n  long: { crossBelow: [fast, slow] }\n",
     );
-    const args = ["trade", "--mode", "testnet", "--exchange", "alpaca", "--symbols", "AAPL", "--speed", "600"];
+    const args = ["trade", "--mode", "testnet", "--exchange", "alpaca-sim", "--symbols", "AAPL", "--speed", "600"];
     const run = await aegis([...args, "--warmup", "40", "--steps", "30", "--strategy", spec, "--store", store]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Aegis testnet · local Alpaca \(NYSE hours\) ×600 · 1m/);

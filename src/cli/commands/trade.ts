@@ -43,7 +43,8 @@ import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
-import { isMultiMarket, openMultiMarket } from "./trade-markets.js";
+import { alpacaSettings, openAlpaca } from "./trade-alpaca.js";
+import { isMultiMarket, LOCAL_ALPACA, openMultiMarket } from "./trade-markets.js";
 import { formatAiStatus, loadMlSupport, tradeSources } from "./trade-sources.js";
 
 export interface TradeCliOptions {
@@ -91,15 +92,17 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   if (options.venueUrl !== undefined && options.exchange !== "sim")
     throw new UsageError(`--venue-url is for --exchange sim only, got --exchange ${options.exchange}`);
   const venueOrigin = options.venueUrl === undefined ? undefined : simOrigin(options.venueUrl);
-  const localVenues = options.exchange === "sim" || isMultiMarket(options.exchange);
-  if (mode !== "paper" && !localVenues && !VENUE_EXCHANGES.includes(options.exchange))
+  // Alpaca's own API (paper or live account); alpaca-sim is the local stand-in.
+  const realAlpaca = options.exchange === "alpaca";
+  const localVenues = options.exchange === "sim" || (isMultiMarket(options.exchange) && !realAlpaca);
+  if (mode !== "paper" && !localVenues && !realAlpaca && !VENUE_EXCHANGES.includes(options.exchange))
     throw new UsageError(
-      `--mode ${mode} trades on ${VENUE_EXCHANGES.join(", ")}, sim (the local exchange) or alpaca / sim,alpaca (the local venues); got --exchange ${options.exchange}`,
+      `--mode ${mode} trades on ${VENUE_EXCHANGES.join(", ")}, alpaca, sim (the local exchange) or alpaca-sim / sim,alpaca-sim (the local venues); got --exchange ${options.exchange}`,
     );
-  if (mode === "live" && isMultiMarket(options.exchange))
+  if (mode === "live" && isMultiMarket(options.exchange) && !realAlpaca)
     throw new UsageError(`--mode live: --exchange ${options.exchange} runs local paper venues; use --mode testnet`);
   // Keys are checked before anything is opened or asked of the network.
-  if (mode !== "paper" && !localVenues) {
+  if (mode !== "paper" && !localVenues && !realAlpaca) {
     try {
       credentialsFromEnvironment(options.exchange, mode);
     } catch (error) {
@@ -116,6 +119,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     .map((s) => s.trim().toUpperCase())
     .filter((s) => s !== "");
   if (symbols.length === 0) throw new UsageError("--symbols names no symbol (e.g. BTC/USDT,ETH/USDT)");
+  // Alpaca's keys (in every mode: its market data needs them too), base URL, tickers and timeframe.
+  if (realAlpaca) alpacaSettings(mode, symbols, timeframe);
   for (const s of symbols)
     if (!isMultiMarket(options.exchange) && !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s))
       throw new UsageError(`--symbols: "${s}" is not BASE/QUOTE`);
@@ -140,10 +145,12 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const strategies = ai.strategies;
   const alertSettings = alertSettingsFromEnv();
   const apiPort = parseApiPort(options.apiPort);
-  // A client order id cannot hold a comma: "sim,alpaca" names its testnet session "testnet-sim.alpaca-1m".
+  // A client order id cannot hold a comma: "sim,alpaca-sim" names its testnet session "testnet-sim.alpaca-1m".
+  // The local Alpaca keeps the session names it had when it was `--exchange alpaca` (a store resumes them); Alpaca's
+  // own API gets names of its own, so that no local state is ever resumed against a real account.
+  const venueTag = realAlpaca ? "alpaca.api" : options.exchange.replace(LOCAL_ALPACA, "alpaca");
   const sessionName =
-    options.session ??
-    `${mode}-${mode === "paper" ? options.exchange : options.exchange.replaceAll(",", ".")}-${timeframe}`;
+    options.session ?? `${mode}-${mode === "paper" ? venueTag : venueTag.replaceAll(",", ".")}-${timeframe}`;
   // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
   const late: {
     store?: Awaited<ReturnType<typeof openStore>>;
@@ -184,9 +191,14 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   let exchange: Exchange | undefined;
   let local: { url: string; wsUrl: string } | undefined;
   // Equities (and crypto beside them) on the local Alpaca: markets, feed and clock come from trade-markets.ts.
-  const multi = isMultiMarket(options.exchange)
-    ? await openMultiMarket({ ...options, symbols, timeframe, speed, warmup, resumeAfter: saved?.close })
-    : undefined;
+  const multi = realAlpaca
+    ? await openAlpaca({ mode, symbols, timeframe }).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      })
+    : isMultiMarket(options.exchange)
+      ? await openMultiMarket({ ...options, symbols, timeframe, speed, warmup, resumeAfter: saved?.close })
+      : undefined;
   if (multi) clock = multi.clock;
   else if (venueOrigin !== undefined) {
     // A simulated exchange in another process: its market time, advanced at --speed from the time it tells now.

@@ -8,7 +8,7 @@ import { ALWAYS_OPEN, type ExchangeCalendar, isMarketOpen, NYSE, nextSession } f
 const DAY = 86_400_000;
 
 /** Venues whose listings are US equities and ETFs (NYSE hours); every other venue is taken as crypto (24/7). */
-const EQUITY_VENUES: ReadonlySet<string> = new Set(["alpaca"]);
+const EQUITY_VENUES: ReadonlySet<string> = new Set(["alpaca", "alpaca-sim"]);
 
 /** The calendar of the listings of CCXT venue `exchangeId`. */
 export function calendarOfVenue(exchangeId: string): ExchangeCalendar {

@@ -4,7 +4,7 @@ import type { ContextObservationLog } from "./observation-log.js";
 
 /**
  * Where index bars come from live: any CCXT exchange's `fetchOHLCV` fits (Alpaca's stock bars through
- * `withAlpacaStockBars`, the local Alpaca of `aegis trade --exchange alpaca`). Rows are [time, open, high, low,
+ * `withAlpacaStockBars`, the local Alpaca of `aegis trade --exchange alpaca-sim`). Rows are [time, open, high, low,
  * close, volume] with the bar's open time.
  */
 export interface IndexBarSource {

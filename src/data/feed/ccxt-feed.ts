@@ -123,6 +123,10 @@ export class CcxtFeed implements MarketFeed {
     }
   }
 
+  barClose(_symbol: string, barTime: number): number {
+    return this.#o.barClose(barTime);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const wake of this.#wakers) wake();

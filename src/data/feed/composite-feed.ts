@@ -35,6 +35,11 @@ export class CompositeFeed implements MarketFeed {
     await Promise.all(this.#feeds.map((feed) => feed.close()));
   }
 
+  /** Each market's own close: crypto bars at the bar's end, stock bars at their session's. */
+  barClose(symbol: string, barTime: number): number | undefined {
+    return this.#feedOf(symbol).barClose?.(symbol, barTime);
+  }
+
   #feedOf(symbol: string): MarketFeed {
     const feed = this.#bySymbol.get(symbol);
     if (!feed) throw new RangeError(`composite feed: no market serves ${symbol}`);

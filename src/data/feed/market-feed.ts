@@ -29,4 +29,10 @@ export interface MarketFeed {
   /** Starts delivering; bars closing after `after` only (those before came through `history`). */
   start(symbols: readonly string[], after: Readonly<Record<string, number>>, handlers: FeedHandlers): void;
   close(): Promise<void>;
+  /**
+   * When the bar of `symbol` opening at `barTime` closes, where that is not one bar length later: a daily stock bar
+   * closes with its session (16:00 New York, 13:00 on early closes). The time step of the bar closes then too.
+   * Undefined (or no method): one bar length after `barTime`.
+   */
+  barClose?(symbol: string, barTime: number): number | undefined;
 }

@@ -36,6 +36,7 @@ export function feedWithBookCache(feed: MarketFeed, cache: OrderBookCache): Mark
   return {
     history: (symbol, since, limit) => feed.history(symbol, since, limit),
     close: () => feed.close(),
+    ...(feed.barClose ? { barClose: (symbol: string, barTime: number) => feed.barClose?.(symbol, barTime) } : {}),
     start(symbols, after, handlers: FeedHandlers) {
       feed.start(symbols, after, {
         ...handlers,

@@ -1,6 +1,7 @@
 import type { ClientVenue } from "../../execution/venue/client-venue.js";
-import type { VenueClient, VenueOrder } from "../../execution/venue/venue-client.js";
+import type { VenueBalance, VenueClient, VenueOrder, VenuePosition } from "../../execution/venue/venue-client.js";
 import { OrderNotFoundError } from "../../execution/venue/venue-errors.js";
+import { type CashDiscrepancy, reconcileCash } from "./reconcile-cash.js";
 
 /**
  * One difference between the store and the venue, and what was done about it. The rules, applied at every start
@@ -14,10 +15,11 @@ import { OrderNotFoundError } from "../../execution/venue/venue-errors.js";
  * | an open order with our client-id prefix unknown to the store | `adopted`: tracked and booked as ours | no |
  * | an open order without our prefix (placed by someone else)    | `left-alone`: not touched | yes |
  * | a position (spot: base balance) differing beyond dust        | `entries-blocked` for that symbol until the next start | yes |
- *
- * Cash is not compared: the session's cash is the part of the account it trades, not the account's balance.
+ * | the quote balance differing from the session's cash          | `adopted` within tolerance, else `left-alone` or `cut-to-venue` (reconcile-cash.ts) | beyond tolerance |
  */
-export interface Discrepancy {
+export type Discrepancy = OrderOrPositionDiscrepancy | CashDiscrepancy;
+
+export interface OrderOrPositionDiscrepancy {
   readonly kind: "unanswered-intent" | "unknown-own-order" | "foreign-order" | "position-mismatch";
   readonly decision: "never-sent" | "booked" | "unresolved" | "adopted" | "left-alone" | "entries-blocked";
   readonly symbol: string;
@@ -110,7 +112,9 @@ export async function reconcile(o: ReconcileOptions): Promise<Discrepancy[]> {
     }
   }
 
-  const held = await venuePositions(o);
+  const balances = await o.client.fetchBalances();
+  const positions = o.contracts ? await o.client.fetchPositions() : [];
+  const held = venuePositions(o, balances, positions);
   for (const symbol of o.symbols) {
     const venue = held.get(symbol) ?? 0;
     const ours = o.position(symbol);
@@ -128,17 +132,23 @@ export async function reconcile(o: ReconcileOptions): Promise<Discrepancy[]> {
       });
     }
   }
+  const cash = reconcileCash({ venue: o.venue, symbols: o.symbols, contracts: o.contracts, balances, positions });
+  if (cash) found.push(cash);
   return found;
 }
 
 /** The venue's signed position per engine symbol: USDⓈ-M positions, or spot balances of the base asset. */
-async function venuePositions(o: ReconcileOptions): Promise<Map<string, number>> {
+function venuePositions(
+  o: ReconcileOptions,
+  balances: readonly VenueBalance[],
+  positions: readonly VenuePosition[],
+): Map<string, number> {
   const out = new Map<string, number>();
   if (o.contracts) {
-    for (const p of await o.client.fetchPositions()) out.set(o.venue.engineSymbol(p.symbol), p.quantity);
+    for (const p of positions) out.set(o.venue.engineSymbol(p.symbol), p.quantity);
     return out;
   }
-  const balances = new Map((await o.client.fetchBalances()).map((b) => [b.asset, b.total]));
-  for (const symbol of o.symbols) out.set(symbol, balances.get(symbol.split("/")[0] as string) ?? 0);
+  const totals = new Map(balances.map((b) => [b.asset, b.total]));
+  for (const symbol of o.symbols) out.set(symbol, totals.get(symbol.split("/")[0] as string) ?? 0);
   return out;
 }

@@ -12,6 +12,12 @@ export interface StepAssemblerOptions {
    * them (default 5 s): one slow feed must not hold back every other symbol.
    */
   readonly graceMs?: number;
+  /**
+   * When the bar of `symbol` opening at `barTime` closes (default one bar length later): a daily stock bar closes at
+   * its session's end, and its step at that instant (MarketFeed.barClose).
+   */
+  readonly barClose?: (symbol: string, barTime: number) => number | undefined;
+  /** Each bar carries its step's close time. */
   readonly onStep: (bars: ClosedBar[]) => void;
   /** A bar arrived after its time step had already run: it is not traded (the feed monitor flags the gap). */
   readonly onLate?: (bar: ClosedBar) => void;
@@ -47,7 +53,7 @@ export class StepAssembler {
   }
 
   add(symbol: string, bar: Candle): void {
-    const close = bar.time + this.#options.barMs;
+    const close = this.#options.barClose?.(symbol, bar.time) ?? bar.time + this.#options.barMs;
     if (close <= this.#lastStepClose) {
       this.#options.onLate?.({ symbol, bar });
       return;
@@ -79,7 +85,7 @@ export class StepAssembler {
       const step: ClosedBar[] = [];
       for (const symbol of this.#options.symbols) {
         const bar = bars.get(symbol);
-        if (bar) step.push({ symbol, bar });
+        if (bar) step.push({ symbol, bar, close: c });
       }
       this.#options.onStep(step);
     }

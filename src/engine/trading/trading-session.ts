@@ -287,6 +287,7 @@ export class TradingSession {
       barMs,
       clock: o.clock,
       ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+      barClose: (symbol, time) => o.feed.barClose?.(symbol, time),
       onStep: (bars) => this.#step(bars),
       onLate: ({ symbol, bar }) =>
         this.#event(o.clock.now(), "BAR_LATE", { symbol, time: bar.time, note: "arrived after its step; not traded" }),
@@ -409,7 +410,9 @@ export class TradingSession {
 
   #stepped(bars: ClosedBar[], equity: number): void {
     this.steps++;
-    const close = bars[0] ? bars[0].bar.time + TIMEFRAMES[this.options.timeframe] : this.options.clock.now();
+    const close = bars[0]
+      ? (bars[0].close ?? bars[0].bar.time + TIMEFRAMES[this.options.timeframe])
+      : this.options.clock.now();
     this.#lastStepClose = close;
     this.#commit(close, equity);
   }

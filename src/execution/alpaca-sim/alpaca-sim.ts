@@ -44,6 +44,8 @@ export interface AlpacaSimOptions {
   readonly days?: number;
   /** Starting cash of the account (default 100 000 USD). */
   readonly cash?: number;
+  /** The keys it accepts (default ALPACA_SIM_KEY / ALPACA_SIM_SECRET); tests of secret handling use fake ones. */
+  readonly keys?: { readonly key: string; readonly secret: string };
 }
 
 export interface AlpacaSim {
@@ -90,13 +92,14 @@ export async function startAlpacaSim(options: AlpacaSimOptions): Promise<AlpacaS
   }
   const book = new AlpacaBook(tapes, assets, options.cash ?? 100_000, options.now);
   const requests: { method: string; path: string }[] = [];
+  const keys = options.keys ?? { key: ALPACA_SIM_KEY, secret: ALPACA_SIM_SECRET };
   const server = createServer((request, response) => {
     readJson(request).then(
       (body) => {
         const url = new URL(request.url ?? "/", "http://127.0.0.1");
         requests.push({ method: request.method ?? "GET", path: url.pathname });
         const params: Params = Object.fromEntries(url.searchParams.entries());
-        const [status, answer] = route(book, request, url.pathname, params, body);
+        const [status, answer] = route(book, request, url.pathname, params, body, keys);
         send(response, status, answer);
       },
       () => send(response, 400, { code: 40010000, message: "request body format is invalid" }),
@@ -130,14 +133,12 @@ function route(
   path: string,
   params: Params,
   body: Record<string, unknown>,
+  keys: { readonly key: string; readonly secret: string },
 ): readonly [number, unknown] {
   const method = request.method ?? "GET";
   try {
     // Alpaca's market data needs the keys as much as trading does.
-    if (
-      request.headers["apca-api-key-id"] !== ALPACA_SIM_KEY ||
-      request.headers["apca-api-secret-key"] !== ALPACA_SIM_SECRET
-    )
+    if (request.headers["apca-api-key-id"] !== keys.key || request.headers["apca-api-secret-key"] !== keys.secret)
       throw alpacaErrors.unauthorized();
     const market = MARKET_ROUTES[`${method} ${path}`];
     if (market) return market(book, params, body);
@@ -148,10 +149,7 @@ function route(
       const all = (answer as { bars: Record<string, unknown[]>; next_page_token: string | null }).bars;
       return [status, { bars: all[symbol] ?? [], symbol, next_page_token: null }];
     }
-    if (
-      request.headers["apca-api-key-id"] !== ALPACA_SIM_KEY ||
-      request.headers["apca-api-secret-key"] !== ALPACA_SIM_SECRET
-    )
+    if (request.headers["apca-api-key-id"] !== keys.key || request.headers["apca-api-secret-key"] !== keys.secret)
       throw alpacaErrors.unauthorized();
     const trading = TRADING_ROUTES[`${method} ${path}`];
     if (trading) return trading(book, params, body);

@@ -226,6 +226,21 @@ export class SimMatchingEngine {
     return this.account(apiKey).spot;
   }
 
+  /**
+   * A deposit (amount > 0) or withdrawal (< 0) outside trading, as a person at the exchange's website would make:
+   * the spot balance of `asset`, or the futures wallet. Tests of reconciliation change the balance behind a bot's back.
+   */
+  transfer(apiKey: string, venue: SimVenue, asset: string, amount: number): void {
+    const account = this.account(apiKey);
+    if (venue === "futures") {
+      account.futuresWallet = round8(account.futuresWallet + amount);
+      return;
+    }
+    const entry = this.asset(account, asset);
+    if (entry.free + amount < -1e-9) throw binanceErrors.insufficientBalance();
+    entry.free = round8(entry.free + amount);
+  }
+
   futuresWallet(apiKey: string): number {
     return this.account(apiKey).futuresWallet;
   }

@@ -29,6 +29,19 @@ export interface ClientVenueSnapshot {
   readonly orders: readonly TrackedOrder[];
   readonly exits: Readonly<Record<string, EmulatedExit>>;
   readonly dust: Readonly<Record<string, number>>;
+  /**
+   * Quote funds at the venue beyond the session's own (the rest of the account), as measured at the last
+   * reconciliation; absent before the first (reconcile-cash.ts).
+   */
+  readonly cashOutside?: number;
+}
+
+/** What the venue side needs of the engine's account (the session's Portfolio). */
+export interface VenueAccount {
+  positionQuantity(symbol: string): number;
+  readonly cash: number;
+  position(symbol: string): { readonly quantity: number; readonly entryPrice: number } | undefined;
+  adjustCash(amount: number): void;
 }
 
 /** Something an operator should know about, recorded as a session event; `alert` ones also raise an ALERT. */
@@ -38,8 +51,11 @@ export interface ClientVenueOptions {
   readonly client: VenueClient;
   readonly listener: VenueListener;
   readonly clock: Clock;
-  /** The engine's account: the emulator asks it whether a position is still open. */
-  readonly account: { positionQuantity(symbol: string): number };
+  /**
+   * The engine's account: the emulator asks it whether a position is still open; reconciliation compares its cash
+   * and positions with the venue's balances.
+   */
+  readonly account: VenueAccount;
   /** Ids of the orders the emulator and `flatten` make. */
   readonly exitOrderId: () => string;
   /** USDⓈ-M perpetuals: the venue's symbol of BTC/USDT is BTC/USDT:USDT, and reduce-only is sent. */
@@ -72,6 +88,8 @@ export class ClientVenue implements Venue {
   readonly #queue: OrderRequest[] = [];
   readonly #emulator = new ExitEmulator();
   readonly #dust = new Map<string, number>();
+  /** See ClientVenueSnapshot.cashOutside. */
+  cashOutside: number | undefined;
   /** Sends go out one after the other, in the order the steps made them. */
   #sending: Promise<void> = Promise.resolve();
   /** Requests waiting for the venue's answer. */
@@ -201,6 +219,11 @@ export class ClientVenue implements Venue {
     return this.#orders.has(clientOrderId);
   }
 
+  /** The engine's account (reconciliation compares it with the venue's balances). */
+  get account(): VenueAccount {
+    return this.#o.account;
+  }
+
   /** Base quantity the venue holds for `symbol` beyond the engine's position (spot fees taken in the base asset). */
   dust(symbol: string): number {
     return this.#dust.get(symbol) ?? 0;
@@ -261,6 +284,7 @@ export class ClientVenue implements Venue {
       orders: this.unanswered().map((t) => ({ ...t })),
       exits: this.#emulator.snapshot(),
       dust: Object.fromEntries(this.#dust),
+      ...(this.cashOutside !== undefined ? { cashOutside: this.cashOutside } : {}),
     };
   }
 
@@ -268,6 +292,7 @@ export class ClientVenue implements Venue {
     for (const t of snapshot.orders) this.#orders.set(t.order.clientOrderId, { ...t });
     this.#emulator.restore(snapshot.exits, shift);
     for (const [symbol, dust] of Object.entries(snapshot.dust)) this.#dust.set(symbol, dust);
+    if (snapshot.cashOutside !== undefined) this.cashOutside = snapshot.cashOutside;
   }
 
   close(): void {

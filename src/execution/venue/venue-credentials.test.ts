@@ -9,7 +9,9 @@ describe("venue credentials from the environment", () => {
   test("testnet and live keys are separate variables; binanceusdm uses the BINANCE ones", () => {
     expect(credentialsPrefix("binanceusdm", "testnet")).toBe("AEGIS_BINANCE_TESTNET");
     expect(credentialsPrefix("binance", "live")).toBe("AEGIS_BINANCE");
-    expect(credentialsPrefix("alpaca", "live")).toBe("AEGIS_ALPACA");
+    expect(credentialsPrefix("alpaca", "testnet")).toBe("ALPACA_API");
+    expect(credentialsPrefix("alpaca", "live")).toBe("ALPACA_LIVE_API");
+    expect(credentialsPrefix("kraken", "live")).toBe("AEGIS_KRAKEN");
     const env = {
       AEGIS_BINANCE_KEY: "live-key",
       AEGIS_BINANCE_SECRET: "live-secret",

@@ -2,7 +2,7 @@
  * API keys for a venue, read from the environment only, with testnet and mainnet keys kept apart:
  * AEGIS_<EXCHANGE>_KEY / AEGIS_<EXCHANGE>_SECRET for live trading, AEGIS_<EXCHANGE>_TESTNET_KEY /
  * AEGIS_<EXCHANGE>_TESTNET_SECRET for the testnet (binanceusdm and binancecoinm share the BINANCE keys, as Binance
- * accounts do). The secret never appears in a log line, a JSON dump or an inspected object.
+ * accounts do); Alpaca's are ALPACA_API_* (paper) and ALPACA_LIVE_API_* (live). The secret never appears in a log line, a JSON dump or an inspected object.
  */
 import { inspect } from "node:util";
 
@@ -53,8 +53,13 @@ export class MissingCredentialsError extends Error {
   }
 }
 
-/** The environment variable prefix of an exchange's keys: AEGIS_BINANCE for binance, binanceusdm and binancecoinm. */
+/**
+ * The environment variable prefix of an exchange's keys: AEGIS_BINANCE for binance, binanceusdm and binancecoinm.
+ * Alpaca's keys keep the names its users know: ALPACA_API_KEY / ALPACA_API_SECRET for the paper account (testnet),
+ * ALPACA_LIVE_API_KEY / ALPACA_LIVE_API_SECRET for the live one.
+ */
 export function credentialsPrefix(exchangeId: string, mode: VenueMode): string {
+  if (exchangeId === "alpaca") return mode === "testnet" ? "ALPACA_API" : "ALPACA_LIVE_API";
   const family = exchangeId.startsWith("binance") ? "binance" : exchangeId;
   const name = family.toUpperCase().replace(/[^A-Z0-9]/g, "_");
   return mode === "testnet" ? `AEGIS_${name}_TESTNET` : `AEGIS_${name}`;

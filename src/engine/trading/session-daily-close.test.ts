@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { NYSE } from "../../data/calendar/exchange-calendar.js";
+import { barCloseTime } from "../../data/calendar/market-hours.js";
+import { withAlpacaStockBars } from "../../data/feed/alpaca-stock-bars.js";
+import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
+import { ManualClock } from "../../domain/clock.js";
+import { alpacaSimClient } from "../../execution/alpaca-sim/alpaca-client.js";
+import { type AlpacaSim, startAlpacaSim } from "../../execution/alpaca-sim/alpaca-sim.js";
+import { equityInstrument } from "../../execution/equity-instrument.js";
+import { loadStrategy } from "../../strategy/registry.js";
+import { MemorySessionStore } from "./session-store.js";
+import { TradingSession } from "./trading-session.js";
+
+const H = 3_600_000;
+const DAY = 24 * H;
+
+/** Turns the event loop until `done()` (real HTTP is in flight); fails after 20 s of wall time instead of hanging. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+let sim: AlpacaSim | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe("daily stock bars in a trading session (the feed and step-close path of aegis trade)", () => {
+  it("steps each daily bar at 16:00 New York, before and after the switch to summer time, and records that close", async () => {
+    // Wednesday 6 March 2024, 10:00 New York (EST); clocks go forward on Sunday 10 March.
+    const clock = new ManualClock(Date.parse("2024-03-06T15:00:00Z"));
+    sim = await startAlpacaSim({ now: () => clock.now(), startTime: Date.parse("2024-01-02T00:00:00Z"), days: 80 });
+    const client = await alpacaSimClient(sim.url);
+    let sleeping = 0;
+    const feedClock = {
+      now: () => clock.now(),
+      setTimer: (ms: number, callback: () => void) => {
+        sleeping++;
+        return clock.setTimer(ms, () => {
+          sleeping--;
+          callback();
+        });
+      },
+    };
+    const feed = new CcxtFeed({
+      exchange: withAlpacaStockBars(client),
+      timeframe: "1d",
+      clock: feedClock,
+      webSocket: false,
+      pollMs: H,
+      settleMs: 0,
+      barClose: (time) => barCloseTime(NYSE, time, DAY),
+    });
+    const store = new MemorySessionStore();
+    const session = new TradingSession({
+      session: "daily",
+      slots: [
+        {
+          symbol: "AAPL",
+          strategy: loadStrategy("sma-cross", { fast: 2, slow: 5 }),
+          instrument: equityInstrument("AAPL", client.markets?.["AAPL/USD"]),
+        },
+      ],
+      timeframe: "1d",
+      cash: 100_000,
+      feed,
+      store,
+      clock,
+      warmupBars: 20,
+    });
+    await session.start();
+    await until(() => sleeping === 1, "the first poll");
+    // A week, hour by hour: the feed polls once an hour.
+    for (let hour = 0; hour < 7 * 24; hour++) {
+      clock.advance(H);
+      await until(() => sleeping === 1, `the poll at hour ${hour}`);
+      await session.flushed();
+    }
+    const closes = (store.steps.get("daily") ?? []).map((s) => new Date(s.state.close).toISOString());
+    expect(closes).toEqual([
+      "2024-03-06T21:00:00.000Z",
+      "2024-03-07T21:00:00.000Z",
+      "2024-03-08T21:00:00.000Z",
+      "2024-03-11T20:00:00.000Z",
+      "2024-03-12T20:00:00.000Z",
+    ]);
+    // The equity of each step is stamped with the session's close, never a midnight still to come.
+    for (const step of store.steps.get("daily") ?? []) expect(step.equity.time).toBe(step.state.close);
+    expect(session.steps).toBe(5);
+    await session.stop();
+  }, 120_000);
+});
