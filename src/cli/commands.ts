@@ -17,8 +17,9 @@ export function registerCommands(program: Command): void {
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
       .option(
         "-s, --strategy <name|file>",
-        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml) or dqn:<agent.json> (aegis train dqn)",
-        "sma-cross",
+        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml) or dqn:<agent.json> (aegis train dqn); repeat it to let several strategies vote on each symbol",
+        (value: string, previous: string | string[]) => (Array.isArray(previous) ? [...previous, value] : [value]),
+        "sma-cross" as string | string[],
       ),
   )
     .option("-o, --out <dir>", "write trades.csv, equity.csv, decisions.jsonl, summary.json and report.html here")

@@ -13,6 +13,7 @@ import type { RiskConfig } from "../../risk/config.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { STANDARD_PARAMETERS } from "../../strategy/builtin/standard-parameters.js";
 import { loadAnyStrategy } from "../../strategy/registry.js";
+import { strategySource } from "../../strategy/signal-source.js";
 import { warmupWarnings } from "../../strategy/spec/warmup.js";
 import { isoMinute } from "../format-time.js";
 import { fundingEntries, resolveFunding } from "../funding-option.js";
@@ -20,11 +21,13 @@ import { nextSteps, sampleWords } from "../next-steps.js";
 import { prepareOutputDir } from "../output-path.js";
 import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
+import { UsageError } from "../usage-error.js";
 import { planWarmup } from "../warmup.js";
 import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
 
 export interface BacktestCliOptions extends RunCliOptions {
-  strategy: string;
+  /** One name, or several (`--strategy a --strategy b`): the first is the slot's, the others vote beside it. */
+  strategy: string | string[];
   /** `[SYMBOL=]FILE` funding-rate files; default: `backtest.funding` in the config. */
   funding?: string[];
   out?: string;
@@ -37,15 +40,22 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   if (options.out) prepareOutputDir("--out", options.out);
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
-  const ai = options.strategy === AI_STRATEGY ? prepareAiRun(run.params, run.risk) : undefined;
+  const [name, ...voterNames] = typeof options.strategy === "string" ? [options.strategy] : options.strategy;
+  if (name === undefined) throw new UsageError("--strategy names no strategy");
+  if (voterNames.includes(AI_STRATEGY) || (name === AI_STRATEGY && voterNames.length > 0))
+    throw new UsageError("--strategy ai is already an ensemble; it runs alone");
+  const twice = [name, ...voterNames].find((n, i, all) => all.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`--strategy ${twice} is given twice; each strategy votes once`);
+  const voters = await Promise.all(voterNames.map(async (n) => strategySource(await loadAnyStrategy(n, {}))));
+  const ai = name === AI_STRATEGY ? prepareAiRun(run.params, run.risk) : undefined;
   const riskConfig = ai ? ai.risk : run.risk;
   const strategy =
     ai?.ensemble.technical ??
-    (options.strategy.startsWith("ml:")
-      ? (await import("./train.js")).mlStrategyOption(options.strategy)
-      : options.strategy.startsWith("dqn:")
-        ? (await import("./train-dqn.js")).dqnStrategyOption(options.strategy)
-        : await loadAnyStrategy(options.strategy, run.params));
+    (name.startsWith("ml:")
+      ? (await import("./train.js")).mlStrategyOption(name)
+      : name.startsWith("dqn:")
+        ? (await import("./train-dqn.js")).dqnStrategyOption(name)
+        : await loadAnyStrategy(name, run.params));
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }
@@ -74,7 +84,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       strategy: warmup.strategy,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
-      ...(ai ? { sources: ai.ensemble.sourcesFor(series.symbol) } : {}),
+      ...(ai ? { sources: ai.ensemble.sourcesFor(series.symbol) } : voters.length > 0 ? { sources: voters } : {}),
     })),
     ...(ai
       ? { combiner: new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions), learners: ai.ensemble.learners }
@@ -93,7 +103,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const first = Math.min(...data.series.map((s) => s.time[0] as number));
   const last = Math.max(...data.series.map((s) => s.time[s.length - 1] as number));
   const runConfig = {
-    strategy: strategy.spec ?? { module: options.strategy, name: strategy.name },
+    strategy: strategy.spec ?? { module: name, name: strategy.name },
     parameters: strategy.parameters,
     cash,
     fee,

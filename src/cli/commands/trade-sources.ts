@@ -12,7 +12,7 @@ import type { SessionLearning, TradingSession } from "../../engine/trading/tradi
 import type { RiskConfig } from "../../risk/config.js";
 import type { LearningTrade } from "../../store/repositories/learning.js";
 import { loadStrategy } from "../../strategy/registry.js";
-import type { SignalSource } from "../../strategy/signal-source.js";
+import { type SignalSource, strategySource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import { UsageError } from "../usage-error.js";
 import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
@@ -56,10 +56,15 @@ export interface TradeSourcesInput {
  * slots' strategies, sources and learners. Every session also fills the learning tables (learning-recorder.ts).
  */
 export function tradeSources(input: TradeSourcesInput, equity: () => number): TradeSources {
-  const names = strategyNamePerSymbol(input.strategy, input.symbols);
-  const wantsAi = [...names.values()].filter((n) => n === AI_STRATEGY).length;
+  const names = strategyNamesPerSymbol(input.strategy, input.symbols);
+  const wantsAi = [...names.values()].filter((n) => n.includes(AI_STRATEGY)).length;
   if (wantsAi > 0 && wantsAi < input.symbols.length)
     throw new UsageError("--strategy ai runs the orchestrated ensemble on every symbol or on none");
+  for (const [symbol, list] of names)
+    if (list.includes(AI_STRATEGY) && list.length > 1)
+      throw new UsageError(
+        `--strategy ai is already an ensemble; it cannot share ${symbol} with ${list.filter((n) => n !== AI_STRATEGY).join(", ")}`,
+      );
   const onlineConfig = input.learners.find((l) => l.kind === "online-learner");
   const learnerOptions: OnlineLearnerOptions | undefined = onlineConfig
     ? {
@@ -81,9 +86,15 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
     throw new UsageError(`trading.learners: ${(error as Error).message}`);
   }
   const strategies = new Map<string, Strategy>();
+  // Strategies after the first on a symbol vote beside it as primary sources of the same slot.
+  const voters = new Map<string, SignalSource[]>();
   for (const symbol of input.symbols) {
-    const name = names.get(symbol) as string;
-    strategies.set(symbol, ai ? ai.ensemble.technical : loadTradeStrategy(name));
+    const [first, ...rest] = names.get(symbol) as string[];
+    strategies.set(symbol, ai ? ai.ensemble.technical : loadTradeStrategy(first as string));
+    voters.set(
+      symbol,
+      rest.map((name) => strategySource(loadTradeStrategy(name))),
+    );
   }
   const allocatorConfig = input.learners.find((l) => l.kind === "allocator");
   let allocator: RuntimeAllocator | undefined;
@@ -178,7 +189,7 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
     strategies,
     sourcesFor: (symbol) => {
       const strategy = strategies.get(symbol) as Strategy;
-      const sources: SignalSource[] = ai ? ai.ensemble.sourcesFor(symbol) : [];
+      const sources: SignalSource[] = ai ? ai.ensemble.sourcesFor(symbol) : [...(voters.get(symbol) ?? [])];
       if (online && !ai) sources.push(online.advisor(strategy.name));
       if (allocator) sources.push(allocator.advisor(symbol));
       if (memory) sources.push(memory.advisor());
@@ -223,21 +234,29 @@ export async function loadMlSupport(specs: readonly string[]): Promise<void> {
   if (specs.some((s) => named(s).startsWith("dqn:"))) dqnStrategy = (await import("./train-dqn.js")).dqnStrategyOption;
 }
 
-/** `--strategy NAME` for every symbol, or `--strategy BTC/USDT=NAME` per symbol (one strategy per symbol). */
-export function strategyNamePerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string> {
-  const chosen = new Map<string, string>();
-  const all = specs.filter((s) => !s.includes("=") || s.startsWith("ml:") || s.startsWith("dqn:"));
-  if (all.length > 1)
-    throw new UsageError(`several strategies for every symbol (${all.join(", ")}): give SYMBOL=NAME for each`);
-  for (const spec of specs.filter((s) => s.includes("=") && !s.startsWith("ml:") && !s.startsWith("dqn:"))) {
+/**
+ * `--strategy NAME` (repeatable) for every symbol, or `--strategy BTC/USDT=NAME` (repeatable) per symbol; a symbol
+ * named with `=` trades only the strategies given for it. Several strategies on one symbol share one slot: the first
+ * is the slot's strategy, the others vote beside it through the combiner (README, "Several strategies on one symbol").
+ */
+export function strategyNamesPerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string[]> {
+  const own = (s: string) => s.includes("=") && !s.startsWith("ml:") && !s.startsWith("dqn:");
+  const all = specs.filter((s) => !own(s)).map((s) => s.trim());
+  const chosen = new Map<string, string[]>();
+  for (const spec of specs.filter(own)) {
     const at = spec.indexOf("=");
     const key = spec.slice(0, at).trim().toUpperCase();
     const name = spec.slice(at + 1).trim();
     if (!symbols.includes(key)) throw new UsageError(`--strategy ${spec}: ${key} is not among --symbols`);
-    if (chosen.has(key)) throw new UsageError(`--strategy: two strategies for ${key}; one strategy per symbol`);
-    chosen.set(key, name);
+    if (name === "") throw new UsageError(`--strategy ${spec}: no strategy after "="`);
+    chosen.set(key, [...(chosen.get(key) ?? []), name]);
   }
-  for (const symbol of symbols) if (!chosen.has(symbol)) chosen.set(symbol, all[0] ?? "sma-cross");
+  for (const symbol of symbols) if (!chosen.has(symbol)) chosen.set(symbol, all.length > 0 ? all : ["sma-cross"]);
+  for (const [symbol, list] of chosen) {
+    const twice = list.find((name, i) => list.indexOf(name) !== i);
+    if (twice !== undefined)
+      throw new UsageError(`--strategy: ${twice} is given twice for ${symbol}; each strategy votes once per symbol`);
+  }
   return chosen;
 }
 

@@ -1,127 +1,27 @@
 import { FeedMonitor } from "../../data/feed/feed-monitor.js";
-import type { MarketFeed } from "../../data/feed/market-feed.js";
 import type { Candle } from "../../domain/candles.js";
-import type { Clock } from "../../domain/clock.js";
-import type { Instrument } from "../../domain/instrument.js";
-import type { LearningRows } from "../../domain/learning.js";
-import type { OrderRequest, OrderStatus } from "../../domain/order.js";
-import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
-import { CounterOrderIds, type OrderJournal } from "../../execution/order-manager.js";
+import { TIMEFRAMES } from "../../domain/timeframe.js";
+import { CounterOrderIds } from "../../execution/order-manager.js";
 import { Portfolio } from "../../execution/portfolio.js";
-import { SimulatedBroker, type SimulatedBrokerOptions } from "../../execution/simulated-broker.js";
-import { ClientVenue } from "../../execution/venue/client-venue.js";
+import type { SimulatedBroker } from "../../execution/simulated-broker.js";
+import type { ClientVenue } from "../../execution/venue/client-venue.js";
 import type { VenueClient } from "../../execution/venue/venue-client.js";
-import type { VenueReport } from "../../execution/venue.js";
-import type { FeedHealth } from "../../risk/limits/feed-health.js";
-import type { PositionManager } from "../../risk/position/types.js";
-import type { RiskShield } from "../../risk/shield.js";
-import type { SizeRule } from "../../risk/sizing/size-rule.js";
-import { isAsyncSource, type SignalSource } from "../../strategy/signal-source.js";
-import type { Strategy } from "../../strategy/strategy.js";
-import type { TradeLearner } from "../attribution.js";
-import type { DecisionCombiner } from "../combiner.js";
+import { isAsyncSource } from "../../strategy/signal-source.js";
 import type { DecisionRecord } from "../decision.js";
-import { Engine, type EngineParts } from "../engine.js";
+import type { Engine } from "../engine.js";
 import { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
+import { EntryGates } from "./entry-gates.js";
 import { reconcile } from "./reconcile.js";
-import type { SessionEvent, SessionState, SessionStore, StepRecord } from "./session-store.js";
+import { buildSessionEngine, loadWarmup } from "./session-engine.js";
+import type { TradingSessionOptions } from "./session-options.js";
+import { captureState, restoreState, type SessionParts } from "./session-state.js";
+import type { SessionEvent, SessionState, StepRecord } from "./session-store.js";
 import { StepAssembler } from "./step-assembler.js";
+import { type PendingAlert, StepCommitter, StepJournal } from "./step-commit.js";
 import { StepSpool } from "./step-spool.js";
 
-export interface SessionSlot {
-  readonly symbol: string;
-  readonly strategy: Strategy;
-  readonly instrument: Instrument;
-  readonly size?: SizeRule;
-  readonly leverage?: number;
-  readonly allowShort?: boolean;
-  /**
-   * Signal sources voting beside the strategy (AI models, the learners' advisors, the LLM advisor); an
-   * asynchronous one makes each step wait for it.
-   */
-  readonly sources?: readonly SignalSource[];
-}
-
-/** The session's learners as one unit: their state goes into every committed step and comes back at a start. */
-export interface SessionLearning {
-  readonly learners: readonly TradeLearner[];
-  save(): Record<string, unknown>;
-  /** Called once at start, with the saved state (undefined on a first start), before the first bar. */
-  restore(saved: Readonly<Record<string, unknown>> | undefined): void;
-  /** Rows for the learning tables since the last call; `close` is the committed step's close time. */
-  drain(close: number): LearningRows | undefined;
-  /** What the learners think now (allocator weights, blocked strategies), for status displays and the API. */
-  status?(): Record<string, unknown>;
-}
-
-export interface TradingSessionOptions {
-  /** Session id: the key of its state in the store and the prefix of its client order ids. */
-  readonly session: string;
-  readonly slots: readonly SessionSlot[];
-  readonly timeframe: Timeframe;
-  readonly cash: number;
-  readonly feed: MarketFeed;
-  readonly store: SessionStore;
-  readonly clock: Clock;
-  /** Paper trading fills on the simulated venue (the backtester's fill model) against the live bars. */
-  readonly simulated?: SimulatedBrokerOptions;
-  /**
-   * Testnet and live: orders go to this venue client (CCXT) instead of the simulated venue; the session
-   * reconciles with it at every start. The caller owns the client (closes it after `stop`).
-   */
-  readonly venueClient?: VenueClient;
-  /** The venue client trades USDⓈ-M perpetuals (BTC/USDT there is BTC/USDT:USDT). */
-  readonly contracts?: boolean;
-  /** Builds the risk shield; the session adds its feed monitor so that bad data blocks new entries. */
-  readonly buildShield?: (feed: FeedHealth) => RiskShield;
-  readonly positionManager?: PositionManager;
-  readonly regimeColumn?: EngineParts["regimeColumn"];
-  /** How the votes of several sources become one decision (the AI orchestrator's weights, the advisor's 10 %). */
-  readonly combiner?: DecisionCombiner;
-  readonly learning?: SessionLearning;
-  /** Closed bars loaded before the first live one so indicators are warm (default 500). */
-  readonly warmupBars?: number;
-  readonly bus?: EventBus;
-  /** Called after each step is committed to the store (status display, dashboard). */
-  readonly onCommitted?: (step: StepRecord) => void;
-  /** Called when a step could not be committed: trading goes on, nothing new is sent until the store is back. */
-  readonly onStoreError?: (error: unknown) => void;
-  readonly graceMs?: number;
-  /**
-   * Where steps the store cannot take wait for it (JSON lines); without it they wait in memory only. While any
-   * wait, no new position is opened (exits still go out).
-   */
-  readonly spoolPath?: string;
-  /** Trade this many time steps, then take no more bars (demos and tests); `stop()` still has to be called. */
-  readonly maxSteps?: number;
-  /**
-   * Asked after every committed step whether an operator requested an emergency stop (`aegis stop`, the API);
-   * it should consume the request it returns.
-   */
-  readonly control?: () => Promise<EmergencyStopRequest | undefined>;
-  /** Called once an emergency stop has been carried out and committed. */
-  readonly onEmergencyStop?: (request: EmergencyStopRequest) => void;
-}
-
-/** A person's request to stop trading now: halt, cancel what would open risk, optionally close every position. */
-export interface EmergencyStopRequest {
-  readonly by: string;
-  readonly reason: string;
-  readonly flatten: boolean;
-}
-
-/** Collects what the order manager journals during a step, for that step's commit. */
-class StepJournal implements OrderJournal {
-  intents: { order: OrderRequest; time: number }[] = [];
-  reports: { report: VenueReport; status: OrderStatus | null }[] = [];
-  intent(order: OrderRequest, time: number): void {
-    this.intents.push({ order, time });
-  }
-  report(report: VenueReport, status: OrderStatus): void {
-    this.reports.push({ report, status });
-  }
-}
+export type { EmergencyStopRequest, SessionLearning, SessionSlot, TradingSessionOptions } from "./session-options.js";
 
 /**
  * A paper (or live) trading session: the engine of the backtester on a real-time clock. Startup and crash
@@ -141,7 +41,6 @@ export class TradingSession {
   #exitIds!: CounterOrderIds;
   readonly #journal = new StepJournal();
   #events: SessionEvent[] = [];
-  #commits: Promise<void> = Promise.resolve();
   /** Steps waiting for an asynchronous source, in order. */
   #asyncSteps: Promise<void> = Promise.resolve();
   get #waitsForSources(): boolean {
@@ -149,36 +48,41 @@ export class TradingSession {
   }
   #staleTimer: (() => void) | undefined;
   #stopped = false;
-  #paused: { by: string; reason: string } | undefined;
-  /** Steps not yet in the store (it was away), oldest first. */
-  #pending: StepRecord[] = [];
-  #storeProblem = "";
-  /** A commit failed (or steps were spooled before a restart): the next full write is a recovery. */
-  #storeFailed = false;
-  readonly #spool: StepSpool | undefined;
+  readonly #committer: StepCommitter;
   #lastStepClose = 0;
   /** The real venue (testnet, live), when there is one. */
   #clientVenue: ClientVenue | undefined;
-  /** Per pending step, the orders to send once it is committed. */
-  #sends: OrderRequest[][] = [];
-  /** Symbols whose stored position differs from the venue's (reconciliation): no new entries. */
-  readonly blockedSymbols = new Map<string, string>();
+  readonly #gates = new EntryGates(
+    () => (this.storeHealthy ? undefined : this.#committer.problem),
+    () => this.#clientVenue,
+  );
   #bookingScheduled = false;
   /** Alerts about state not yet committed: published once it is. */
-  #alerts: { time: number; level: "warning"; message: string; kind?: string }[] = [];
+  #alerts: PendingAlert[] = [];
   #storeClosed = false;
   /** Last decisions, newest last, for the status display. */
   readonly recentDecisions: DecisionRecord[] = [];
-  /** Steps traded since start, and whether the store accepted the last commit. */
+  /** Steps traded since start. */
   steps = 0;
-  storeHealthy = true;
   resumedFrom: SessionState | undefined;
 
   constructor(options: TradingSessionOptions) {
     if (options.slots.length === 0) throw new RangeError("a trading session needs at least one symbol");
     this.options = options;
-    this.#spool = options.spoolPath ? new StepSpool(options.spoolPath) : undefined;
     this.bus = options.bus ?? new EventBus();
+    this.#committer = new StepCommitter({
+      session: options.session,
+      store: options.store,
+      spool: options.spoolPath ? new StepSpool(options.spoolPath) : undefined,
+      bus: this.bus,
+      send: (orders) => void this.#clientVenue?.send(orders),
+      onRecovered: () =>
+        this.#event(this.options.clock.now(), "STORE_RECOVERED", {
+          note: "spooled steps written; entries allowed again",
+        }),
+      afterCommit: (record) => this.#afterCommit(record),
+      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+    });
     const barMs = TIMEFRAMES[options.timeframe];
     this.monitor = new FeedMonitor(
       options.slots.map((s) => s.symbol),
@@ -198,66 +102,27 @@ export class TradingSession {
   /** Loads state, warms up, reconciles the simulated venue and starts trading on the feed. */
   async start(): Promise<void> {
     const o = this.options;
-    // Steps spooled during a store outage are newer than what the store holds: they go in first.
-    this.#pending = this.#spool?.read() ?? [];
-    this.#storeFailed = this.#pending.length > 0;
-    this.#sends = this.#pending.map(() => []);
-    const saved = this.#pending.at(-1)?.state ?? (await o.store.load(o.session));
+    const saved = this.#committer.loadSpool()?.state ?? (await o.store.load(o.session));
     this.resumedFrom = saved;
     const barMs = TIMEFRAMES[o.timeframe];
     const now = o.clock.now();
-    const warmup = o.warmupBars ?? 500;
-    const histories = new Map<string, Candle[]>();
-    for (const slot of o.slots) {
-      const bars = await o.feed.history(slot.symbol, now - (warmup + 1) * barMs, warmup + 1);
-      // Only bars that have closed by now: the forming one must not reach a strategy.
-      histories.set(
-        slot.symbol,
-        bars.filter((b) => b.time + barMs <= now),
-      );
-    }
+    const histories = await loadWarmup(o, now);
     this.#ids = new CounterOrderIds(o.session, saved?.orderSequence ?? 0);
     // Exit ids share the sequence space through their own prefix, persisted with the same counter.
     this.#exitIds = new CounterOrderIds(`${o.session}-x`, saved?.orderSequence ?? 0);
     const portfolio = new Portfolio(o.cash);
-    this.engine = new Engine({
-      portfolio,
-      createBroker: (listener) => {
-        if (!o.venueClient)
-          return new SimulatedBroker(portfolio, listener, { ...o.simulated, exitOrderId: () => this.#exitIds.next() });
-        this.#clientVenue = new ClientVenue({
-          client: o.venueClient,
-          listener,
-          clock: o.clock,
-          account: portfolio,
-          exitOrderId: () => this.#exitIds.next(),
-          ...(o.contracts ? { contracts: true } : {}),
-          onBooked: () => this.#booked(),
-          onIncident: (type, detail, alert) => this.#incident(type, detail, alert),
-        });
-        return this.#clientVenue;
-      },
-      orderIds: { next: () => this.#ids.next() },
+    this.engine = buildSessionEngine(o, portfolio, {
+      ids: this.#ids,
+      exitIds: this.#exitIds,
       journal: this.#journal,
       bus: this.bus,
-      ...(o.buildShield ? { shield: o.buildShield(this.monitor) } : {}),
-      entryGate: (symbol) => {
-        if (this.#paused) return { layer: "paused", reason: `paused by ${this.#paused.by}: ${this.#paused.reason}` };
-        if (!this.storeHealthy) return { layer: "store", reason: this.#storeProblem };
-        const mismatch = this.blockedSymbols.get(symbol);
-        if (mismatch !== undefined) return { layer: "reconciliation", reason: mismatch };
-        // A real venue answers later: while an entry for this symbol waits for its answer, a second one would
-        // double the position (the strategy still sees it flat).
-        const waiting = this.#clientVenue?.openOrders(symbol).find((order) => !order.reduceOnly);
-        return waiting === undefined
-          ? undefined
-          : { layer: "venue", reason: `entry ${waiting.clientOrderId} for ${symbol} still waits for the venue` };
+      feedHealth: this.monitor,
+      entryGate: (symbol) => this.#gates.check(symbol),
+      onClientVenue: (venue) => {
+        this.#clientVenue = venue;
       },
-      ...(o.positionManager ? { positionManager: o.positionManager } : {}),
-      ...(o.regimeColumn ? { regimeColumn: o.regimeColumn } : {}),
-      ...(o.combiner ? { combiner: o.combiner } : {}),
-      ...(o.learning ? { learners: o.learning.learners } : {}),
-      runId: o.session,
+      onBooked: () => this.#booked(),
+      onIncident: (type, detail, alert) => this.#incident(type, detail, alert),
     });
     this.#runner = new LiveRunner(this.engine);
     for (const slot of o.slots) {
@@ -277,7 +142,7 @@ export class TradingSession {
       }
     }
     if (saved) {
-      this.#restore(saved, portfolio);
+      restoreState(this.#parts, saved, portfolio);
       this.#lastStepClose = saved.close;
     }
     o.learning?.restore(saved?.learners);
@@ -315,23 +180,40 @@ export class TradingSession {
 
   /** Who paused new entries and why, while paused (the API's pause; not kept across a restart). */
   get paused(): { readonly by: string; readonly reason: string } | undefined {
-    return this.#paused;
+    return this.#gates.paused;
+  }
+
+  /** Symbols whose stored position differs from the venue's (reconciliation): no new entries. */
+  get blockedSymbols(): Map<string, string> {
+    return this.#gates.blockedSymbols;
   }
 
   /** No new entries until `resume`; exits, stops and take-profits still run. False if already paused. */
   pause(by: string, reason: string): boolean {
-    if (this.#paused) return false;
-    this.#paused = { by, reason };
+    if (!this.#gates.pause(by, reason)) return false;
     this.#event(this.options.clock.now(), "ENTRIES_PAUSED", { by, reason });
     return true;
   }
 
   /** Entries allowed again (other gates aside). False if not paused. */
   resume(by: string, reason: string): boolean {
-    if (!this.#paused) return false;
-    this.#paused = undefined;
+    if (!this.#gates.resume()) return false;
     this.#event(this.options.clock.now(), "ENTRIES_RESUMED", { by, reason });
     return true;
+  }
+
+  /** Whether the store accepted the last commit (no new entries while it does not). */
+  get storeHealthy(): boolean {
+    return this.#committer.healthy;
+  }
+
+  get #parts(): SessionParts {
+    return {
+      engine: this.engine,
+      runner: this.#runner,
+      clientVenue: this.#clientVenue,
+      symbols: this.options.slots.map((s) => s.symbol),
+    };
   }
 
   /** Equity, positions and shield state now. */
@@ -372,10 +254,10 @@ export class TradingSession {
     let steps: Promise<void>;
     do {
       steps = this.#asyncSteps;
-      last = this.#commits;
+      last = this.#committer.chain;
       await steps;
       await last;
-    } while (last !== this.#commits || steps !== this.#asyncSteps);
+    } while (last !== this.#committer.chain || steps !== this.#asyncSteps);
   }
 
   #onClosedBar(symbol: string, bar: Candle): void {
@@ -445,22 +327,13 @@ export class TradingSession {
     const portfolio = this.engine.portfolio;
     const trades = portfolio.trades.splice(0);
     const learning = this.options.learning?.drain(close);
-    const barsState: Record<string, { index: number; time: number }> = {};
-    for (const slot of this.options.slots) {
-      const time = this.#runner.lastBarTime(slot.symbol);
-      if (time !== undefined) barsState[slot.symbol] = { index: this.#runner.indexOf(slot.symbol, time), time };
-    }
     const record: StepRecord = {
-      state: {
+      state: captureState(
+        this.#parts,
         close,
-        portfolio: portfolio.snapshot(),
-        venue: this.engine.broker instanceof SimulatedBroker ? this.engine.broker.snapshot() : null,
-        ...(this.#clientVenue ? { liveVenue: this.#clientVenue.snapshot() } : {}),
-        orderSequence: Math.max(this.#ids.current, this.#exitIds.current),
-        bars: barsState,
-        haltReason: this.engine.halted ? this.engine.haltReason : null,
-        ...(this.options.learning ? { learners: this.options.learning.save() } : {}),
-      },
+        Math.max(this.#ids.current, this.#exitIds.current),
+        this.options.learning?.save(),
+      ),
       intents: this.#journal.intents,
       reports: this.#journal.reports,
       decisions,
@@ -472,72 +345,15 @@ export class TradingSession {
     this.#journal.intents = [];
     this.#journal.reports = [];
     this.#events = [];
-    this.#pending.push(record);
-    this.#sends.push(this.#clientVenue?.takeQueued() ?? []);
-    const alerts = this.#alerts.splice(0);
-    this.#commits = this.#commits.then(async () => {
-      try {
-        // Steps merely queued behind a slow commit are not a recovery; only a store that failed comes back.
-        const recovering = this.#storeFailed;
-        while (this.#pending.length > 0) {
-          await this.options.store.commit(this.options.session, this.#pending[0] as StepRecord);
-          this.#pending.shift();
-          // Only now, with their intents in the store, do the step's orders go to the venue.
-          const sends = this.#sends.shift() ?? [];
-          if (sends.length > 0) void this.#clientVenue?.send(sends);
-        }
-        if (recovering) {
-          this.#storeFailed = false;
-          this.#spool?.write([]);
-          this.#event(this.options.clock.now(), "STORE_RECOVERED", {
-            note: "spooled steps written; entries allowed again",
-          });
-        }
-        this.storeHealthy = true;
-        for (const alert of alerts) this.bus.publish("ALERT", alert);
-        if (this.bus.has("STATE_SAVED"))
-          this.bus.publish("STATE_SAVED", {
-            time: record.state.close,
-            what: "time step",
-            equity: record.equity.equity,
-          });
-        this.options.onCommitted?.(record);
-        const request = this.#stopped ? undefined : await this.options.control?.();
-        if (request) {
-          this.emergencyStop(`stopped by ${request.by}: ${request.reason}`, request.flatten);
-          void this.#commits.then(() => this.options.onEmergencyStop?.(request));
-        }
-      } catch (error) {
-        this.storeHealthy = false;
-        this.#storeFailed = true;
-        this.#storeProblem = `the store cannot be written (${(error as Error).message}); ${this.#pending.length} step(s) wait`;
-        try {
-          this.#spool?.write(this.#pending);
-        } catch (spoolError) {
-          process.stderr.write(`aegis: cannot spool to ${this.#spool?.path}: ${(spoolError as Error).message}\n`);
-        }
-        if (this.options.onStoreError) this.options.onStoreError(error);
-        else process.stderr.write(`aegis: could not commit step ${record.state.close}: ${(error as Error).message}\n`);
-      }
-    });
+    this.#committer.enqueue(record, this.#clientVenue?.takeQueued() ?? [], this.#alerts.splice(0));
   }
 
-  #restore(saved: SessionState, portfolio: Portfolio): void {
-    // Bar indices of the saved state count from the old history's start; re-align them on the new history.
-    const shift = (symbol: string): number => {
-      const bar = saved.bars[symbol];
-      if (!bar) return 0;
-      const index = this.#runner.indexOf(symbol, bar.time);
-      if (index < 0) return 0;
-      return index - bar.index;
-    };
-    portfolio.load(saved.portfolio, shift);
-    if (saved.venue && this.engine.broker instanceof SimulatedBroker) this.engine.broker.restore(saved.venue, shift);
-    if (saved.liveVenue && this.#clientVenue) this.#clientVenue.restore(saved.liveVenue, shift);
-    // Positions are valued at the last warm-up close, as they were at the end of a step.
-    for (const slot of this.engine.slots) {
-      const series = slot.series();
-      if (series.length > 0) portfolio.mark(slot.config.symbol, series.close[series.length - 1] as number);
+  async #afterCommit(record: StepRecord): Promise<void> {
+    this.options.onCommitted?.(record);
+    const request = this.#stopped ? undefined : await this.options.control?.();
+    if (request) {
+      this.emergencyStop(`stopped by ${request.by}: ${request.reason}`, request.flatten);
+      void this.#committer.chain.then(() => this.options.onEmergencyStop?.(request));
     }
   }
 
