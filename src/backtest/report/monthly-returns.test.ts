@@ -90,7 +90,9 @@ describe("monthlyReturns and yearlyReturns on many samples", () => {
     const curve = { time: Float64Array.from(times), equity: Float64Array.from(equity) };
     const lastOf = (key: (ms: number) => number) => {
       const ends = new Map<number, number>();
-      times.forEach((ms, i) => ends.set(key(ms), equity[i] as number));
+      times.forEach((ms, i) => {
+        ends.set(key(ms), equity[i] as number);
+      });
       let previous = equity[0] as number;
       return [...ends].map(([k, e]) => {
         const r = { key: k, returnPct: e / previous - 1 };
