@@ -1,11 +1,14 @@
 /**
  * Whole-process speed of the `aegis` command, as a user sees it: node starting, modules loading, data parsed,
- * the run, the console output. Each command is run RUNS times as a child process; medians of wall and CPU
- * (user + system of the child) are reported, for the bundled CLI (dist/bundle/aegis.js, what `bin` and
- * `npm start` use) and for the unbundled tsc output (dist/cli/main.js). Needs `npm run build` first.
+ * the run, the console output. Each command is run RUNS times as a child process; medians of wall time and of the
+ * child's CPU time (user + system, from /usr/bin/time when present: on a shared, loaded machine wall time mostly
+ * measures the other processes) are reported, for the bundled CLI (dist/bundle/aegis.js, what `bin` and
+ * `npm start` use) and for the unbundled tsc output (dist/cli/main.js), with the load average around each
+ * command. Goals (issue 12): the BTC 1h backtest under 0.3 s, `--out` on 4.2 M bars under 8 s. Needs
+ * `npm run build` first.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,17 +19,42 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const BUNDLE = join(root, "dist/bundle/aegis.js");
 const PLAIN = join(root, "dist/cli/main.js");
 
-/** Median wall time (ms) of `node entry ...args`, from spawn to exit. */
-function time(entry: string, args: readonly string[], runs = RUNS): number {
+const TIME = "/usr/bin/time";
+const hasTime = existsSync(TIME);
+
+interface Timing {
+  /** Median wall ms, spawn to exit. */
+  readonly wall: number;
+  /** Median CPU ms of the child (user + system), NaN without /usr/bin/time. */
+  readonly cpu: number;
+  /** 1-minute load average before the first run and after the last. */
+  readonly load: readonly [number, number];
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
+
+/** Runs `node entry ...args` `runs` times; CPU time comes from /usr/bin/time's last stderr line ("user sys"). */
+function time(entry: string, args: readonly string[], runs = RUNS): Timing {
   const walls: number[] = [];
+  const cpus: number[] = [];
+  const loadBefore = loadavg()[0] as number;
   for (let i = 0; i < runs; i++) {
+    const command = hasTime ? TIME : process.execPath;
+    const commandArgs = hasTime ? ["-f", "%U %S", process.execPath, entry, ...args] : [entry, ...args];
     const start = performance.now();
-    const result = spawnSync(process.execPath, [entry, ...args], { encoding: "utf8", cwd: root });
+    const result = spawnSync(command, commandArgs, { encoding: "utf8", cwd: root, maxBuffer: 1 << 26 });
     walls.push(performance.now() - start);
     if (result.status !== 0) throw new Error(`aegis ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+    if (hasTime) {
+      const [user, sys] = (result.stderr.trim().split("\n").at(-1) ?? "").split(" ").map(Number);
+      cpus.push(((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000);
+    }
   }
-  return [...walls].sort((a, b) => a - b)[walls.length >> 1] as number;
+  return { wall: median(walls), cpu: hasTime ? median(cpus) : Number.NaN, load: [loadBefore, loadavg()[0] as number] };
 }
+
+const ms = (value: number): string => (Number.isNaN(value) ? "n/a" : value.toFixed(0));
+const load = (t: Timing): string => `${t.load[0].toFixed(1)} → ${t.load[1].toFixed(1)}`;
 
 export async function run(log: (line: string) => void): Promise<string> {
   if (!existsSync(BUNDLE) || !existsSync(PLAIN)) throw new Error("bench cli: run `npm run build` first");
@@ -35,16 +63,18 @@ export async function run(log: (line: string) => void): Promise<string> {
     "",
     `${cpus().length} cores, load ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(" / ")}; median of ${RUNS} runs (wall ms, the child process from spawn to exit).`,
+      .join(
+        " / ",
+      )} at the start; median of ${RUNS} runs: wall ms from spawn to exit, CPU ms (user + system) of the child.`,
     "",
-    "| command | bundled (dist/bundle/aegis.js) | unbundled (dist/cli/main.js) |",
-    "| --- | ---: | ---: |",
+    "| command | bundled wall | bundled CPU | unbundled wall | unbundled CPU | load (1 min) |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
   ];
   const commands: { label: string; args: string[] }[] = [{ label: "aegis --version", args: ["--version"] }];
   const btc = join(sharedDataDir, "crypto/binance_spot_BTCUSDT_1h.csv.gz");
   if (sharedDataPresent(btc)) {
     commands.push({
-      label: "backtest sma-cross, BTC 1h (65,699 bars, default shield)",
+      label: "backtest sma-cross, BTC 1h (65,699 bars, default shield; goal < 300 ms)",
       args: ["backtest", "--data", btc, "--strategy", "sma-cross"],
     });
   } else {
@@ -54,19 +84,27 @@ export async function run(log: (line: string) => void): Promise<string> {
   for (const { label, args } of commands) {
     const bundled = time(BUNDLE, args);
     const plain = time(PLAIN, args);
-    log(`cli: ${label}: ${bundled.toFixed(0)} ms bundled, ${plain.toFixed(0)} ms unbundled`);
-    lines.push(`| ${label} | ${bundled.toFixed(0)} | ${plain.toFixed(0)} |`);
+    log(
+      `cli: ${label}: bundled ${ms(bundled.wall)} ms wall / ${ms(bundled.cpu)} ms CPU, unbundled ${ms(plain.wall)} / ${ms(plain.cpu)}`,
+    );
+    lines.push(
+      `| ${label} | ${ms(bundled.wall)} | ${ms(bundled.cpu)} | ${ms(plain.wall)} | ${ms(plain.cpu)} | ${load(bundled)} |`,
+    );
   }
 
   const out = mkdtempSync(join(tmpdir(), "aegis-bench-cli-"));
   try {
     const args = ["backtest", "--bars", "4200000", "--out", join(out, "run"), "--no-progress"];
     const long = time(BUNDLE, args, 1);
-    log(`cli: backtest --out on 4.2 M simulated bars: ${(long / 1000).toFixed(1)} s`);
+    const report = statSync(join(out, "run", "report.html")).size;
+    log(
+      `cli: backtest --out on 4.2 M simulated bars: ${(long.wall / 1000).toFixed(1)} s wall, ${(long.cpu / 1000).toFixed(1)} s CPU`,
+    );
     lines.push(
       "",
-      `\`aegis backtest --bars 4200000 --out DIR\` (simulated market generated, backtest with the default shield, every`,
-      `output written), bundled, one run: ${(long / 1000).toFixed(1)} s wall.`,
+      "`aegis backtest --bars 4200000 --out DIR` (simulated market generated, backtest with the default shield, every",
+      `output written; goal < 8 s), bundled, one run: ${(long.wall / 1000).toFixed(1)} s wall, ${(long.cpu / 1000).toFixed(1)} s CPU,`,
+      `load ${load(long)}; report.html ${(report / 1e6).toFixed(2)} MB.`,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });

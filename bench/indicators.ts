@@ -10,6 +10,7 @@ import { IndicatorsSync } from "@ixjb94/indicators";
 import * as ts from "trading-signals";
 import type { BarInput } from "../src/indicators/index.js";
 import * as ours from "../src/indicators/index.js";
+import { requireTalib } from "../src/indicators/testing/load-talib.js";
 import { consume, gcExposed, medianMs, seededRandom } from "./measure.js";
 
 /** Bars for ours, @ixjb94/indicators and TA-Lib. */
@@ -24,7 +25,8 @@ interface TalibBinding {
 
 const require = createRequire(import.meta.url);
 const ti = require("technicalindicators") as typeof import("technicalindicators");
-const talib = require("talib") as TalibBinding;
+// reference/talib, installed by `npm run bench` (scripts/setup-talib.mjs) before the benches start.
+const talib = requireTalib<TalibBinding>();
 const ixjb = new IndicatorsSync();
 
 /** A columnar OHLCV random walk: log-normal steps, wicks around open/close, volume with bursts. */

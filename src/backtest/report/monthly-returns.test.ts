@@ -69,3 +69,42 @@ describe("yearlyReturns", () => {
     expect(years[1]!.returnPct).toBeCloseTo((1 + (99 / 110 - 1)) * (1 + (118.8 / 99 - 1)) - 1, 12);
   });
 });
+
+describe("monthlyReturns and yearlyReturns on many samples", () => {
+  it("equal a month/year key computed with a Date for every sample (boundaries, leap days, before 1970)", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const times: number[] = [];
+    const equity: number[] = [];
+    let t = Date.UTC(1968, 1, 27, 23);
+    for (let i = 0; i < 5000; i++) {
+      // Steps from 1 ms to ~40 days, some landing exactly on a month's first millisecond.
+      t += random() < 0.1 ? 1 : Math.floor(random() * 40 * 86_400_000);
+      if (random() < 0.05) t = Date.UTC(new Date(t).getUTCFullYear(), new Date(t).getUTCMonth() + 1, 1);
+      times.push(t);
+      equity.push(1000 + random() * 100);
+    }
+    const curve = { time: Float64Array.from(times), equity: Float64Array.from(equity) };
+    const lastOf = (key: (ms: number) => number) => {
+      const ends = new Map<number, number>();
+      times.forEach((ms, i) => {
+        ends.set(key(ms), equity[i] as number);
+      });
+      let previous = equity[0] as number;
+      return [...ends].map(([k, e]) => {
+        const r = { key: k, returnPct: e / previous - 1 };
+        previous = e;
+        return r;
+      });
+    };
+    const months = lastOf((ms) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth());
+    expect(monthlyReturns(curve)).toEqual(
+      months.map((m) => ({ year: Math.floor(m.key / 12), month: (m.key % 12) + 1, returnPct: m.returnPct })),
+    );
+    const years = lastOf((ms) => new Date(ms).getUTCFullYear());
+    expect(yearlyReturns(curve).map((y) => ({ key: y.year, returnPct: y.returnPct }))).toEqual(years);
+  });
+});

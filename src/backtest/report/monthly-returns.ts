@@ -28,7 +28,7 @@ interface PeriodEnd {
  * blown account) reports 0. Throws on unsorted, non-finite or mismatched input.
  */
 export function monthlyReturns(equity: EquityCurve): MonthlyReturn[] {
-  return periodReturns(equity, monthKey).map((p) => ({
+  return periodReturns(equity, calendarKey("month")).map((p) => ({
     year: Math.floor(p.key / 12),
     month: (p.key % 12) + 1,
     returnPct: p.returnPct,
@@ -41,16 +41,31 @@ export function monthlyReturns(equity: EquityCurve): MonthlyReturn[] {
  */
 export function yearlyReturns(equity: EquityCurve): YearlyReturn[] {
   const months = monthlyReturns(equity);
-  return periodReturns(equity, (t) => new Date(t).getUTCFullYear()).map((p) => ({
+  return periodReturns(equity, calendarKey("year")).map((p) => ({
     year: p.key,
     returnPct: p.returnPct,
     months: months.filter((m) => m.year === p.key).length,
   }));
 }
 
-function monthKey(timeMs: number): number {
-  const date = new Date(timeMs);
-  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+/**
+ * The UTC month (year × 12 + month) or year of a time. Remembers the bounds of the last period found, so that a
+ * sorted curve makes one Date per period instead of one per sample (4 M samples: about 4 % of a `--out` run).
+ */
+function calendarKey(unit: "month" | "year"): (timeMs: number) => number {
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  let key = 0;
+  return (timeMs) => {
+    if (timeMs >= start && timeMs < end) return key;
+    const date = new Date(timeMs);
+    const year = date.getUTCFullYear();
+    const month = unit === "month" ? date.getUTCMonth() : 0;
+    key = unit === "month" ? year * 12 + month : year;
+    start = Date.UTC(year, month, 1);
+    end = unit === "month" ? Date.UTC(year, month + 1, 1) : Date.UTC(year + 1, 0, 1);
+    return key;
+  };
 }
 
 function periodReturns(curve: EquityCurve, keyOf: (timeMs: number) => number): { key: number; returnPct: number }[] {

@@ -1,9 +1,10 @@
 /**
- * Test-only wrapper around the real TA-Lib C library through the npm binding `talib` (a devDependency).
+ * Test-only wrapper around the real TA-Lib C library through the npm binding `talib` (reference/talib, see
+ * load-talib.ts).
  * Its outputs are aligned to the input length with NaN before TA-Lib's `begIndex`, like our batch functions.
  */
-import { createRequire } from "node:module";
 import type { Numbers } from "../types.js";
+import { requireTalib } from "./load-talib.js";
 import { skipOrFailInCi } from "./reference-data.js";
 
 interface TalibResult {
@@ -19,9 +20,9 @@ interface TalibBinding {
 
 function loadTalib(): TalibBinding | undefined {
   try {
-    return createRequire(import.meta.url)("talib") as TalibBinding;
+    return requireTalib<TalibBinding>();
   } catch (error) {
-    skipOrFailInCi(`[talib-reference] the npm package \`talib\` (TA-Lib C) cannot be loaded (${error})`);
+    skipOrFailInCi(`[talib-reference] TA-Lib C cannot be loaded: ${(error as Error).message}`);
     return undefined;
   }
 }
