@@ -475,7 +475,8 @@ export function registerCommands(program: Command): void {
       .option("--fee <fraction>", "maker and taker fee", kind === "dqn" ? "0.001" : "0.0005")
       .option("--slippage-bps <bps>", "slippage per market fill, basis points", "2")
       .option("--cash <amount>", "starting cash of each window", "10000")
-      .option("--seed <n>", "seed: same seed, same data → the same agent file", "1");
+      .option("--seed <n>", "seed: same seed, same data → the same agent file", "1")
+      .option("--permutations <k>", "permutation baseline: also train K agents on shuffled training bars", "0");
     if (kind === "dqn") command.option("--short", "SELL reverses into a short (default: SELL closes the long)");
     command
       .option("-o, --out <dir>", "write agent.json and report.json here", `models/${kind}`)

@@ -63,6 +63,24 @@ describe("aegis train dqn", () => {
     expect(sources.strategies.get("BTC/USDT")?.name).toBe(strategy.name);
   }, 60_000);
 
+  it("--permutations K reports the agent beside K agents trained on shuffled bars, in the report file too", async () => {
+    const file = join(dir, "bars.csv");
+    await writeCandleCsv(candlesFromCloses(trendingCloses(1500, 2)), file);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    await trainDqnCommand(options({ data: file, out: join(dir, "perm"), permutations: "2" }));
+    const summary = JSON.parse(String(out.mock.calls.at(-1)?.[0]));
+    const baseline = summary.permutationBaseline;
+    expect(baseline.seeds).toEqual([1, 2]);
+    expect(baseline.agents).toHaveLength(2);
+    expect(baseline.totalReturn.real).toBe(summary.test.totalReturn);
+    expect(baseline.totalReturn.pValue).toBeGreaterThanOrEqual(1 / 3);
+    expect(baseline.method).toMatch(/shuffled/);
+    expect(JSON.parse(readFileSync(join(dir, "perm", "report.json"), "utf8")).permutationBaseline).toEqual(baseline);
+    await expect(trainDqnCommand(options({ data: file, permutations: "-1" }))).rejects.toThrow(
+      /--permutations -1: must be a whole number in \[0, 1000\]/,
+    );
+  }, 60_000);
+
   it("turns bad input into a UsageError that names it", async () => {
     await expect(trainDqnCommand(options({}))).rejects.toThrow(/--data <file> is required/);
     await expect(trainDqnCommand(options({ data: join(dir, "absent.csv") }))).rejects.toThrow(/does not exist/);
