@@ -73,9 +73,12 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
         ...(onlineConfig.recoveryHours !== undefined ? { recoveryMs: onlineConfig.recoveryHours * 3_600_000 } : {}),
       }
     : undefined;
-  const ai = wantsAi > 0 ? prepareAiRun({}, input.risk) : undefined;
-  let online: OnlineLearner | undefined = ai?.ensemble.learner;
+  let ai: ReturnType<typeof prepareAiRun> | undefined;
+  let online: OnlineLearner | undefined;
   try {
+    // With --strategy ai the ensemble's own learner is the session's online learner: it takes the config's options.
+    ai = wantsAi > 0 ? prepareAiRun({}, input.risk, learnerOptions) : undefined;
+    online = ai?.ensemble.learner;
     if (!online && learnerOptions) online = new Learner(learnerOptions);
   } catch (error) {
     throw new UsageError(`trading.learners: ${(error as Error).message}`);
