@@ -17,7 +17,7 @@ export function registerCommands(program: Command): void {
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
       .option(
         "-s, --strategy <name|file>",
-        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml) or dqn:<agent.json> (aegis train dqn)",
+        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml), dqn:<agent.json> (aegis train dqn) or leverage-dqn:<agent.json>[?funding=FILE] (aegis train leverage-dqn)",
         "sma-cross",
       ),
   )

@@ -45,7 +45,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       ? (await import("./train.js")).mlStrategyOption(options.strategy)
       : options.strategy.startsWith("dqn:")
         ? (await import("./train-dqn.js")).dqnStrategyOption(options.strategy)
-        : await loadAnyStrategy(options.strategy, run.params));
+        : options.strategy.startsWith("leverage-dqn:")
+          ? await (await import("./train-dqn.js")).leverageDqnStrategyOption(
+              options.strategy,
+              options.funding?.length === 1 && !options.funding[0]?.includes("=") ? options.funding[0] : undefined,
+            )
+          : await loadAnyStrategy(options.strategy, run.params));
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }

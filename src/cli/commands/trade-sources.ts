@@ -209,6 +209,11 @@ function loadTradeStrategy(name: string): Strategy {
     return mlStrategy(name);
   }
   if (name.startsWith("dqn:")) return dqnStrategy(name);
+  if (name.startsWith("leverage-dqn:")) {
+    const loaded = leverageStrategies.get(name);
+    if (!loaded) throw new UsageError("leverage-dqn strategies need `await loadMlSupport()` first");
+    return loaded;
+  }
   return loadStrategy(name);
 }
 
@@ -219,20 +224,35 @@ let dqnStrategy: (reference: string) => Strategy = () => {
   throw new UsageError("dqn strategies need `await loadMlSupport()` first");
 };
 
-/** Loads the model support some `--strategy` names: an ML model (`ml:FILE`) or a trained DQN agent (`dqn:FILE`). */
+/** Leverage agents by `--strategy` reference, loaded ahead (their funding series is read asynchronously). */
+const leverageStrategies = new Map<string, Strategy>();
+
+/**
+ * Loads the model support some `--strategy` names: an ML model (`ml:FILE`), a trained DQN agent (`dqn:FILE`) or a
+ * leverage agent (`leverage-dqn:FILE[?funding=FILE]`, which proposes a leverage per decision; the shield decides).
+ */
 export async function loadMlSupport(specs: readonly string[]): Promise<void> {
-  const named = (s: string) => (s.startsWith("ml:") || s.startsWith("dqn:") ? s : s.slice(s.indexOf("=") + 1).trim());
+  const named = (s: string) => (isModelReference(s) ? s : s.slice(s.indexOf("=") + 1).trim());
   if (specs.some((s) => named(s).startsWith("ml:"))) mlStrategy = (await import("./train.js")).mlStrategyOption;
   if (specs.some((s) => named(s).startsWith("dqn:"))) dqnStrategy = (await import("./train-dqn.js")).dqnStrategyOption;
+  for (const name of specs.map(named).filter((s) => s.startsWith("leverage-dqn:"))) {
+    if (!leverageStrategies.has(name))
+      leverageStrategies.set(name, await (await import("./train-dqn.js")).leverageDqnStrategyOption(name));
+  }
+}
+
+/** A model reference, whose path may hold "=" (a query) and so is never read as SYMBOL=NAME. */
+function isModelReference(spec: string): boolean {
+  return spec.startsWith("ml:") || spec.startsWith("dqn:") || spec.startsWith("leverage-dqn:");
 }
 
 /** `--strategy NAME` for every symbol, or `--strategy BTC/USDT=NAME` per symbol (one strategy per symbol). */
 export function strategyNamePerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string> {
   const chosen = new Map<string, string>();
-  const all = specs.filter((s) => !s.includes("=") || s.startsWith("ml:") || s.startsWith("dqn:"));
+  const all = specs.filter((s) => !s.includes("=") || isModelReference(s));
   if (all.length > 1)
     throw new UsageError(`several strategies for every symbol (${all.join(", ")}): give SYMBOL=NAME for each`);
-  for (const spec of specs.filter((s) => s.includes("=") && !s.startsWith("ml:") && !s.startsWith("dqn:"))) {
+  for (const spec of specs.filter((s) => s.includes("=") && !isModelReference(s))) {
     const at = spec.indexOf("=");
     const key = spec.slice(0, at).trim().toUpperCase();
     const name = spec.slice(at + 1).trim();

@@ -9,6 +9,7 @@ import { DQN_FEATURES, LEVERAGE_DQN_FEATURES } from "../../ai/features/feature-n
 import { AgentFileError } from "../../ai/rl/agent-file.js";
 import { loadDqnStrategy } from "../../ai/rl/dqn-strategy.js";
 import { LEVERAGE_ACTIONS, TRADE_ACTIONS } from "../../ai/rl/env-actions.js";
+import { type LeverageContext, loadLeverageDqnStrategy } from "../../ai/rl/leverage-dqn-strategy.js";
 import { leverageReward, seedEpisodeReward } from "../../ai/rl/reward.js";
 import { loadFundingRates } from "../../data/funding/funding-rates.js";
 import { type CandleSeries, lowerBound, sliceSeries } from "../../domain/candles.js";
@@ -58,6 +59,40 @@ export interface TrainDqnCliOptions {
 export function dqnStrategyOption(reference: string): Strategy & { readonly spec?: undefined } {
   try {
     return loadDqnStrategy(reference);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof AgentFileError)
+      throw new UsageError(`--strategy ${reference}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * `--strategy leverage-dqn:<agent.json>[?funding=<file>]` for `aegis backtest` and `aegis trade`: the leverage agent
+ * proposes direction and leverage per decision, the risk shield decides. An agent trained with the funding rate
+ * needs its series: `?funding=`, else `fundingFile` (the backtest's single `--funding` file). Bad input: UsageError.
+ */
+export async function leverageDqnStrategyOption(
+  reference: string,
+  fundingFile?: string,
+): Promise<Strategy & { readonly spec?: undefined }> {
+  const [path = "", query = ""] = reference.replace(/^leverage-dqn:/, "").split("?");
+  const settings = new URLSearchParams(query);
+  const unknown = [...settings.keys()].filter((key) => key !== "funding");
+  if (unknown.length > 0)
+    throw new UsageError(`--strategy ${reference}: unknown setting ${unknown.join(", ")} (funding=FILE)`);
+  const funding = settings.get("funding") ?? fundingFile;
+  let context: LeverageContext = {};
+  if (funding !== undefined) {
+    if (!existsSync(funding)) throw new UsageError(`--strategy ${reference}: funding file ${funding} does not exist`);
+    try {
+      const rates = await loadFundingRates(funding);
+      context = { funding_rate: { known: rates.time, values: rates.rate } };
+    } catch (error) {
+      throw new UsageError(`--strategy ${reference}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return loadLeverageDqnStrategy(`leverage-dqn:${path}`, context);
   } catch (error) {
     if (error instanceof RangeError || error instanceof AgentFileError)
       throw new UsageError(`--strategy ${reference}: ${error.message}`);
@@ -295,8 +330,11 @@ function report(
   }
   if (baseline) lines.push(...permutationLines(baseline));
   lines.push(`  agent            ${agentPath}`, `  report           ${reportPath}`);
-  if (result.file.kind === "dqn")
-    lines.push(`  backtest it with aegis backtest --data ${options.data} --strategy dqn:${agentPath}`);
+  lines.push(
+    result.file.kind === "dqn"
+      ? `  backtest it with aegis backtest --data ${options.data} --strategy dqn:${agentPath}`
+      : `  backtest it with aegis backtest --data ${options.data} --funding ${options.funding} --strategy leverage-dqn:${agentPath}`,
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
