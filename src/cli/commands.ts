@@ -17,7 +17,7 @@ export function registerCommands(program: Command): void {
       .description("run a strategy over history (the simulated market by default: no keys, no network)")
       .option(
         "-s, --strategy <name|file>",
-        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml) or dqn:<agent.json> (aegis train dqn); repeat it to let several strategies vote on each symbol",
+        "built-in strategy name, a YAML/JSON spec file, a .ts/.js strategy module, ml:<model.json> (aegis train ml), dqn:<agent.json> (aegis train dqn) or leverage-dqn:<agent.json>[?funding=FILE] (aegis train leverage-dqn); repeat it to let several strategies vote on each symbol",
         (value: string, previous: string | string[]) => (Array.isArray(previous) ? [...previous, value] : [value]),
         "sma-cross" as string | string[],
       ),
@@ -476,7 +476,8 @@ export function registerCommands(program: Command): void {
       .option("--fee <fraction>", "maker and taker fee", kind === "dqn" ? "0.001" : "0.0005")
       .option("--slippage-bps <bps>", "slippage per market fill, basis points", "2")
       .option("--cash <amount>", "starting cash of each window", "10000")
-      .option("--seed <n>", "seed: same seed, same data → the same agent file", "1");
+      .option("--seed <n>", "seed: same seed, same data → the same agent file", "1")
+      .option("--permutations <k>", "permutation baseline: also train K agents on shuffled training bars", "0");
     if (kind === "dqn") command.option("--short", "SELL reverses into a short (default: SELL closes the long)");
     command
       .option("-o, --out <dir>", "write agent.json and report.json here", `models/${kind}`)

@@ -19,6 +19,8 @@ export interface Vote {
   readonly scale?: number;
   /** Set when the source gave no opinion: why (it threw, missed its deadline, had no model). Counts for nothing. */
   readonly abstained?: string;
+  /** The leverage a primary source proposes for the orders of the decision (an RL leverage agent). */
+  readonly leverage?: number;
 }
 
 export type SourceRole = "primary" | "advisor";

@@ -11,6 +11,11 @@ export interface CombinedDecision {
   readonly sizeFactor: number;
   /** The primary sources that voted for the action ("a+b"): what orders, fills and trades are attributed to. */
   readonly sources: string;
+  /**
+   * Leverage proposed by the primaries that voted for the action (the lowest when several do); undefined: none
+   * proposed one, the slot's leverage applies. The risk shield still decides.
+   */
+  readonly leverage?: number | undefined;
 }
 
 /** What the combiner may know about the bar besides the votes. */
@@ -87,6 +92,7 @@ export class DecisionCombiner {
             veto: undefined,
             sizeFactor: 1,
             sources: v.source,
+            leverage: v.leverage,
           };
         }
       }
@@ -156,11 +162,13 @@ export class DecisionCombiner {
       reasons.push(sized.reason);
     }
     if (vetoText) reasons.push(vetoText);
-    const sources = votes
-      .filter((v) => v.abstained === undefined && !v.veto && v.role !== "advisor" && v.action === best)
-      .map((v) => v.source)
-      .join("+");
-    return { action: best, confidence, reason: reasons.join("; "), veto: vetoText, sizeFactor, sources };
+    const winners = votes.filter(
+      (v) => v.abstained === undefined && !v.veto && v.role !== "advisor" && v.action === best,
+    );
+    const sources = winners.map((v) => v.source).join("+");
+    let leverage: number | undefined;
+    for (const v of winners) if (v.leverage !== undefined) leverage = Math.min(leverage ?? v.leverage, v.leverage);
+    return { action: best, confidence, reason: reasons.join("; "), veto: vetoText, sizeFactor, sources, leverage };
   }
 
   /** The same combiner with more source weights (another part's sources, e.g. the LLM advisor beside the AI ensemble). */

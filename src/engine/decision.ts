@@ -21,6 +21,8 @@ export interface DecisionRecord {
     approved: boolean;
     quantity: number;
     verdicts: readonly RiskCheckResult[];
+    /** Only when a source proposed the leverage: the proposal and what the shield allowed (engine.ts). */
+    leverage?: { proposed: number; allowed: number };
   }[];
   readonly orders: readonly OrderRequest[];
   readonly outcome: "orders-sent" | "rejected" | "vetoed" | "nothing-to-do";

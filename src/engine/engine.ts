@@ -208,6 +208,7 @@ export class Engine {
       timeframe: config.timeframe,
       price: (field: PriceField) => new SeriesReader(columns.price(field), cursor),
       indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), cursor),
+      account: this.portfolio,
     };
     const riskColumns = lazyRiskColumns(setup, columns, this.#regimeColumn, config.timeframe);
     if (!options.lazyRiskColumns) void [riskColumns.atr, riskColumns.volatility, riskColumns.regime];
@@ -375,7 +376,8 @@ export class Engine {
     if (this.bus.has("SIGNAL_GENERATED")) {
       this.bus.publish("SIGNAL_GENERATED", { time, symbol, votes, action, reason: decision.reason });
     }
-    const leverage = slot.config.leverage ?? 1;
+    // A source may propose the leverage of this decision (the leverage agent); the shield below still decides.
+    const leverage = decision.leverage ?? slot.config.leverage ?? 1;
     const wanted = plannedOrders(action, held, () => {
       // Sized on the equity left after the close this same decision makes (a reversal re-uses the proceeds).
       const quantity = quantityFor(
@@ -399,7 +401,6 @@ export class Engine {
         : undefined;
     for (let k = 0; k < wanted.length; k++) {
       const w = wanted[k] as (typeof wanted)[number];
-      const leverage = slot.config.leverage ?? 1;
       // A veto stops what would open or grow a position; a close or a reduction always goes to the shield.
       const blocked = w.reduceOnly
         ? undefined
@@ -428,6 +429,7 @@ export class Engine {
         approved: verdict.approved,
         quantity: verdict.quantity,
         verdicts: verdict.verdicts,
+        ...(decision.leverage !== undefined ? { leverage: allowedLeverage(leverage, w.quantity, verdict) } : {}),
       });
       if (verdict.halted && !this.#halted) this.#halt(time, verdict.reason);
       const request: Mutable<OrderRequest> = {
@@ -639,4 +641,16 @@ export class Engine {
       });
     }
   }
+}
+
+/**
+ * What the shield made of a proposed leverage: the proposal, and the leverage of what it let through (the order
+ * keeps its leverage setting and a scale cuts its size, so the exposure it adds is proposed × scale; 0 if denied).
+ */
+function allowedLeverage(
+  proposed: number,
+  quantity: number,
+  verdict: { approved: boolean; quantity: number },
+): { proposed: number; allowed: number } {
+  return { proposed, allowed: verdict.approved && quantity > 0 ? proposed * (verdict.quantity / quantity) : 0 };
 }

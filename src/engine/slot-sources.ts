@@ -64,6 +64,7 @@ export function toVote(source: SignalSource, symbol: string, signal: SourceSigna
     role: source.role,
     ...(signal.veto ? { veto: true } : {}),
     ...(signal.scale !== undefined ? { scale: signal.scale } : {}),
+    ...(signal.leverage !== undefined ? { leverage: signal.leverage } : {}),
   };
 }
 
@@ -194,7 +195,14 @@ function add(into: BarVotes, source: SignalSource, vote: Vote, signal: SourceSig
 
 /** The vote of a slot's strategy on the fast path (no other source): the shape votes always had. */
 export function strategyVote(name: string, symbol: string, signal: StrategySignal): Vote {
-  return { source: name, symbol, action: signal.action, confidence: signal.confidence ?? 1, reasons: [signal.reason] };
+  return {
+    source: name,
+    symbol,
+    action: signal.action,
+    confidence: signal.confidence ?? 1,
+    reasons: [signal.reason],
+    leverage: signal.leverage,
+  };
 }
 
 /** The strategy's vote (an abstention when it has no signal) as the first of a slot with several sources. */

@@ -18,6 +18,8 @@ export interface SourceSignal {
   readonly scale?: number;
   /** Exits to attach to a position this signal opens (primary sources only). */
   readonly exits?: AttachedExits;
+  /** Leverage a primary source proposes for the decision's orders (default: the slot's); the shield decides. */
+  readonly leverage?: number;
 }
 
 export type SourceOnBar = (context: BarContext) => SourceSignal | undefined;

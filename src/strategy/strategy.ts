@@ -1,4 +1,4 @@
-import type { AttachedExits } from "../domain/order.js";
+import type { AttachedExits, PortfolioView } from "../domain/order.js";
 import type { Action } from "../domain/signal.js";
 import type { SizeRule } from "../domain/size-rule.js";
 import type { Timeframe } from "../domain/timeframe.js";
@@ -43,6 +43,17 @@ export interface StrategySetup {
   price(field: PriceField): SeriesReader;
   /** An indicator over this slot's bars; `output` picks one output of a multi-output indicator (bbands.upper). */
   indicator(declaration: IndicatorDeclaration, output?: string): SeriesReader;
+  /**
+   * The account, read-only, for a strategy whose inputs include it (an RL agent observes its margin, drawdown and
+   * recent trades). Set by the engine; absent where no engine runs the strategy.
+   */
+  readonly account?: StrategyAccount;
+}
+
+/** What a strategy may read of the account: the portfolio view, when each position opened, the closed trades. */
+export interface StrategyAccount extends PortfolioView {
+  openedBar(symbol: string): number;
+  readonly trades: readonly { readonly netPnl: number }[];
 }
 
 /** The state of the slot's position as the strategy sees it at the current bar. */
@@ -72,6 +83,8 @@ export interface StrategySignal {
   readonly confidence?: number;
   /** Exits to attach to a position this signal opens. */
   readonly exits?: AttachedExits;
+  /** Leverage proposed for this decision's orders (default: the slot's); the risk shield decides what goes out. */
+  readonly leverage?: number;
 }
 
 export type OnBar = (context: BarContext) => StrategySignal | undefined;

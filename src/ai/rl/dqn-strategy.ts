@@ -2,8 +2,8 @@
  * A saved DQN agent as a Strategy (`--strategy dqn:FILE`): at each closed bar it updates its features from that
  * bar (FeatureRowStream, equal to the batch features it trained on), adds the position features from the bar
  * context, and votes the greedy action. A NaN feature (warm-up) or an error is no vote, counted in `abstentions`.
- * Only the 3-action agent runs this way: the leverage agent picks a leverage per decision, which a slot's fixed
- * leverage cannot express, so it is evaluated in the environment (which is the engine).
+ * Only the 3-action agent runs this way: the leverage agent, which proposes a leverage per decision and reads the
+ * account, runs as `leverage-dqn:FILE` (leverage-dqn-strategy.ts).
  */
 import type { BarContext, OnBar, Strategy, StrategySetup } from "../../strategy/strategy.js";
 import { CONTEXT_FEATURES } from "../features/feature-names.js";
@@ -19,7 +19,7 @@ export function createDqnStrategy(loaded: LoadedAgent): Strategy & { readonly ab
   const { file, network } = loaded;
   if (file.kind !== "dqn") {
     throw new RangeError(
-      `${loaded.path} is a ${file.kind} agent: it chooses a leverage per trade, so it runs in aegis train leverage-dqn's environment, not as a backtest strategy`,
+      `${loaded.path} is a ${file.kind} agent: it proposes a leverage per decision, run it as leverage-dqn:${loaded.path}`,
     );
   }
   const context = file.features.filter((f) => (CONTEXT_FEATURES as readonly string[]).includes(f));

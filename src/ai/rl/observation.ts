@@ -12,7 +12,7 @@ export interface Normalization {
 }
 
 /** Clip of a z-score: one crash bar should not saturate the network for everything else. */
-const Z_CLIP = 5;
+export const Z_CLIP = 5;
 
 export function isAccountFeature(name: FeatureName): name is AccountFeature {
   return (ACCOUNT_FEATURES as readonly string[]).includes(name);

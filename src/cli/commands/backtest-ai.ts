@@ -1,3 +1,4 @@
+import type { OnlineLearnerOptions } from "../../ai/online/online-learner.js";
 import { type AiEnsemble, createAiEnsemble } from "../../ai/orchestrator/ai-ensemble.js";
 import type { RiskConfig } from "../../risk/config.js";
 
@@ -14,11 +15,17 @@ export interface AiRun {
   readonly risk: RiskConfig | undefined;
 }
 
-export function prepareAiRun(parameters: Record<string, number>, risk: RiskConfig | undefined): AiRun {
-  if (!risk) return { ensemble: createAiEnsemble({ parameters }), risk };
+/** `learner`: the configuration's online-learner options (trading.learners), for the ensemble's own learner. */
+export function prepareAiRun(
+  parameters: Record<string, number>,
+  risk: RiskConfig | undefined,
+  learner?: OnlineLearnerOptions,
+): AiRun {
+  const withLearner = learner ? { learner } : {};
+  if (!risk) return { ensemble: createAiEnsemble({ parameters, ...withLearner }), risk };
   const { enabled: _on, ...regimeFactors } = risk.sizing.regimeAdjustment;
   return {
-    ensemble: createAiEnsemble({ parameters, regimeFactors }),
+    ensemble: createAiEnsemble({ parameters, regimeFactors, ...withLearner }),
     risk: {
       ...risk,
       sizing: {

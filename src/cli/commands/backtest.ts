@@ -55,7 +55,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       ? (await import("./train.js")).mlStrategyOption(name)
       : name.startsWith("dqn:")
         ? (await import("./train-dqn.js")).dqnStrategyOption(name)
-        : await loadAnyStrategy(name, run.params));
+        : name.startsWith("leverage-dqn:")
+          ? await (await import("./train-dqn.js")).leverageDqnStrategyOption(
+              name,
+              options.funding?.length === 1 && !options.funding[0]?.includes("=") ? options.funding[0] : undefined,
+            )
+          : await loadAnyStrategy(name, run.params));
   for (const warning of strategy.spec ? warmupWarnings(strategy.spec, run.params, data.series) : []) {
     process.stderr.write(`warning: ${warning}\n`);
   }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import type { Abstentions } from "../../ai/ml/ml-strategy.js";
 import { hourlyCandles, xgboostPresent } from "../../ai/ml/testing.js";
+import type { LearnerConfig } from "../../ai/runtime/learners-config.js";
 import { ignoreSignalsBefore } from "../../backtest/ignore-signals-before.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { writeCandleCsv } from "../../data/csv/write-csv.js";
@@ -26,10 +27,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 /** A paper session over `series` from bar `from` on, with the slots trade.ts would build for `--strategy`. */
-async function paper(series: CandleSeries, from: number, strategy: string) {
+async function paper(series: CandleSeries, from: number, strategy: string, learners: readonly LearnerConfig[] = []) {
   await loadMlSupport([strategy]);
   const ai = tradeSources(
-    { strategy: [strategy], symbols: [series.symbol], timeframe: "1h", learners: [], risk: undefined },
+    { strategy: [strategy], symbols: [series.symbol], timeframe: "1h", learners, risk: undefined },
     () => 10_000,
   );
   const clock = new ManualClock((series.time[from] as number) + H);
@@ -91,6 +92,28 @@ describe("aegis trade with AI strategies", () => {
     // The orchestrator sizes entries, so the shield's confidence scaling is off, as in `backtest --strategy ai`.
     const risk = riskConfigSchema.parse({});
     expect(ai.riskFor(risk).sizing.confidenceScaling.enabled).toBe(false);
+  }, 60_000);
+
+  it("--strategy ai: the config's online-learner options reach the ensemble's own learner", async () => {
+    const series = simulateMarket({ seed: 3, bars: 1500, symbol: "AI/USDT" }).series;
+    const blocked = (store: MemorySessionStore) =>
+      store
+        .all("paper", "decisions")
+        .filter((d) => d.votes.some((v) => v.source === "online-learner" && v.veto === true)).length;
+    const plain = await paper(series, 500, "ai");
+    // One loss in a row blocks, and nothing comes back on probation within the run.
+    const strict = await paper(series, 500, "ai", [
+      { kind: "online-learner", maxConsecutiveLosses: 1, recoveryHours: 100_000 },
+    ]);
+    expect(strict.ai.onlineLearner).toBeDefined();
+    expect(plain.store.all("paper", "trades").length).toBeGreaterThan(3);
+    expect(blocked(plain.store)).toBe(0);
+    expect(blocked(strict.store)).toBeGreaterThan(0);
+    expect(strict.store.all("paper", "trades").length).toBeLessThan(plain.store.all("paper", "trades").length);
+    expect(strict.ai.status().online?.[0]?.blocked).toBe(true);
+    await expect(paper(series, 500, "ai", [{ kind: "online-learner", window: 5, minTrades: 10 }])).rejects.toThrow(
+      /trading.learners: online learner: minTrades must be an integer in \[1, window 5\]/,
+    );
   }, 60_000);
 
   it.skipIf(!xgboostPresent())(

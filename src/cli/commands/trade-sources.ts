@@ -78,9 +78,12 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
         ...(onlineConfig.recoveryHours !== undefined ? { recoveryMs: onlineConfig.recoveryHours * 3_600_000 } : {}),
       }
     : undefined;
-  const ai = wantsAi > 0 ? prepareAiRun({}, input.risk) : undefined;
-  let online: OnlineLearner | undefined = ai?.ensemble.learner;
+  let ai: ReturnType<typeof prepareAiRun> | undefined;
+  let online: OnlineLearner | undefined;
   try {
+    // With --strategy ai the ensemble's own learner is the session's online learner: it takes the config's options.
+    ai = wantsAi > 0 ? prepareAiRun({}, input.risk, learnerOptions) : undefined;
+    online = ai?.ensemble.learner;
     if (!online && learnerOptions) online = new Learner(learnerOptions);
   } catch (error) {
     throw new UsageError(`trading.learners: ${(error as Error).message}`);
@@ -217,6 +220,11 @@ function loadTradeStrategy(name: string): Strategy {
     return mlStrategy(name);
   }
   if (name.startsWith("dqn:")) return dqnStrategy(name);
+  if (name.startsWith("leverage-dqn:")) {
+    const loaded = leverageStrategies.get(name);
+    if (!loaded) throw new UsageError("leverage-dqn strategies need `await loadMlSupport()` first");
+    return loaded;
+  }
   return loadStrategy(name);
 }
 
@@ -227,11 +235,26 @@ let dqnStrategy: (reference: string) => Strategy = () => {
   throw new UsageError("dqn strategies need `await loadMlSupport()` first");
 };
 
-/** Loads the model support some `--strategy` names: an ML model (`ml:FILE`) or a trained DQN agent (`dqn:FILE`). */
+/** Leverage agents by `--strategy` reference, loaded ahead (their funding series is read asynchronously). */
+const leverageStrategies = new Map<string, Strategy>();
+
+/**
+ * Loads the model support some `--strategy` names: an ML model (`ml:FILE`), a trained DQN agent (`dqn:FILE`) or a
+ * leverage agent (`leverage-dqn:FILE[?funding=FILE]`, which proposes a leverage per decision; the shield decides).
+ */
 export async function loadMlSupport(specs: readonly string[]): Promise<void> {
-  const named = (s: string) => (s.startsWith("ml:") || s.startsWith("dqn:") ? s : s.slice(s.indexOf("=") + 1).trim());
+  const named = (s: string) => (isModelReference(s) ? s : s.slice(s.indexOf("=") + 1).trim());
   if (specs.some((s) => named(s).startsWith("ml:"))) mlStrategy = (await import("./train.js")).mlStrategyOption;
   if (specs.some((s) => named(s).startsWith("dqn:"))) dqnStrategy = (await import("./train-dqn.js")).dqnStrategyOption;
+  for (const name of specs.map(named).filter((s) => s.startsWith("leverage-dqn:"))) {
+    if (!leverageStrategies.has(name))
+      leverageStrategies.set(name, await (await import("./train-dqn.js")).leverageDqnStrategyOption(name));
+  }
+}
+
+/** A model reference, whose path may hold "=" (a query) and so is never read as SYMBOL=NAME. */
+function isModelReference(spec: string): boolean {
+  return spec.startsWith("ml:") || spec.startsWith("dqn:") || spec.startsWith("leverage-dqn:");
 }
 
 /**
@@ -240,7 +263,7 @@ export async function loadMlSupport(specs: readonly string[]): Promise<void> {
  * is the slot's strategy, the others vote beside it through the combiner (README, "Several strategies on one symbol").
  */
 export function strategyNamesPerSymbol(specs: readonly string[], symbols: readonly string[]): Map<string, string[]> {
-  const own = (s: string) => s.includes("=") && !s.startsWith("ml:") && !s.startsWith("dqn:");
+  const own = (s: string) => s.includes("=") && !isModelReference(s);
   const all = specs.filter((s) => !own(s)).map((s) => s.trim());
   const chosen = new Map<string, string[]>();
   for (const spec of specs.filter(own)) {

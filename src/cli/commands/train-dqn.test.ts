@@ -9,7 +9,13 @@ import { configSchema } from "../../config/schema.js";
 import { writeCandleCsv } from "../../data/csv/write-csv.js";
 import { UsageError } from "../usage-error.js";
 import { loadMlSupport, tradeSources } from "./trade-sources.js";
-import { dqnStrategyOption, type TrainDqnCliOptions, trainDqnCommand, trainLeverageDqnCommand } from "./train-dqn.js";
+import {
+  dqnStrategyOption,
+  leverageDqnStrategyOption,
+  type TrainDqnCliOptions,
+  trainDqnCommand,
+  trainLeverageDqnCommand,
+} from "./train-dqn.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
@@ -63,6 +69,60 @@ describe("aegis train dqn", () => {
     expect(sources.strategies.get("BTC/USDT")?.name).toBe(strategy.name);
   }, 60_000);
 
+  it("--permutations K reports the agent beside K agents trained on shuffled bars, in the report file too", async () => {
+    const file = join(dir, "bars.csv");
+    await writeCandleCsv(candlesFromCloses(trendingCloses(1500, 2)), file);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    await trainDqnCommand(options({ data: file, out: join(dir, "perm"), permutations: "2" }));
+    const summary = JSON.parse(String(out.mock.calls.at(-1)?.[0]));
+    const baseline = summary.permutationBaseline;
+    expect(baseline.seeds).toEqual([1, 2]);
+    expect(baseline.agents).toHaveLength(2);
+    expect(baseline.totalReturn.real).toBe(summary.test.totalReturn);
+    expect(baseline.totalReturn.pValue).toBeGreaterThanOrEqual(1 / 3);
+    expect(baseline.method).toMatch(/shuffled/);
+    expect(JSON.parse(readFileSync(join(dir, "perm", "report.json"), "utf8")).permutationBaseline).toEqual(baseline);
+    await expect(trainDqnCommand(options({ data: file, permutations: "-1" }))).rejects.toThrow(
+      /--permutations -1: must be a whole number in \[0, 1000\]/,
+    );
+  }, 60_000);
+
+  it("train leverage-dqn saves an agent that aegis backtest and aegis trade run as --strategy leverage-dqn:FILE", async () => {
+    const bars = candlesFromCloses(trendingCloses(1500, 5), "BTC/USDT");
+    const file = join(dir, "perp.csv");
+    await writeCandleCsv(bars, file);
+    const funding = join(dir, "funding.csv");
+    const rows = ["timestamp,funding_rate"];
+    for (let t = bars.time[0] as number; t <= (bars.time[bars.length - 1] as number); t += 8 * 3_600_000)
+      rows.push(`${t},0.0001`);
+    writeFileSync(funding, `${rows.join("\n")}\n`);
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    await trainLeverageDqnCommand(options({ data: file, funding, out: join(dir, "lev") }));
+    const agent = join(dir, "lev", "agent.json");
+    // It was trained with the funding rate: without the series it is refused, by name.
+    await expect(leverageDqnStrategyOption(`leverage-dqn:${agent}`)).rejects.toThrow(
+      /trained with funding_rate: give the series/,
+    );
+    await expect(leverageDqnStrategyOption(`leverage-dqn:${agent}?x=1`)).rejects.toThrow(/unknown setting x/);
+    expect((await leverageDqnStrategyOption(`leverage-dqn:${agent}`, funding)).name).toBe(`leverage-dqn:${agent}`);
+    const reference = `leverage-dqn:${agent}?funding=${funding}`;
+    await loadMlSupport([`BTC/USDT=${reference}`]);
+    const sources = tradeSources(
+      {
+        strategy: [`BTC/USDT=${reference}`],
+        symbols: ["BTC/USDT"],
+        timeframe: "1h",
+        learners: [],
+        risk: configSchema.parse({}).risk,
+      },
+      () => 10_000,
+    );
+    expect(sources.strategies.get("BTC/USDT")?.name).toBe(`leverage-dqn:${agent}`);
+    await expect(leverageDqnStrategyOption(`leverage-dqn:${join(dir, "agent", "agent.json")}`)).rejects.toThrow(
+      /is a dqn agent: run it as dqn:/,
+    );
+  }, 60_000);
+
   it("turns bad input into a UsageError that names it", async () => {
     await expect(trainDqnCommand(options({}))).rejects.toThrow(/--data <file> is required/);
     await expect(trainDqnCommand(options({ data: join(dir, "absent.csv") }))).rejects.toThrow(/does not exist/);
@@ -94,5 +154,8 @@ describe("aegis train dqn", () => {
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toMatch(/--epochs -1: must be a whole number > 0/);
     expect(existsSync(join(dir, "models"))).toBe(false);
+    const badAgent = run(["backtest", "--data", join(dir, "bars.csv"), "--strategy", "leverage-dqn:absent.json"]);
+    expect(badAgent.status).toBe(2);
+    expect(badAgent.stderr).toMatch(/--strategy leverage-dqn:absent\.json: .*cannot read the agent file/);
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import { DQN_FEATURES, LEVERAGE_DQN_FEATURES } from "../../ai/features/feature-n
 import { AgentFileError } from "../../ai/rl/agent-file.js";
 import { loadDqnStrategy } from "../../ai/rl/dqn-strategy.js";
 import { LEVERAGE_ACTIONS, TRADE_ACTIONS } from "../../ai/rl/env-actions.js";
+import { type LeverageContext, loadLeverageDqnStrategy } from "../../ai/rl/leverage-dqn-strategy.js";
 import { leverageReward, seedEpisodeReward } from "../../ai/rl/reward.js";
 import { loadFundingRates } from "../../data/funding/funding-rates.js";
 import { type CandleSeries, lowerBound, sliceSeries } from "../../domain/candles.js";
@@ -16,8 +17,13 @@ import { fixedBps } from "../../execution/slippage.js";
 import { fundingSourceOf } from "../../research/rl/env-data.js";
 import type { PolicyFigures } from "../../research/rl/evaluate-agent.js";
 import { type LeverageLevelStats, leverageStats } from "../../research/rl/leverage-stats.js";
+import {
+  type PermutationBaseline,
+  type PermutationComparison,
+  permutationBaseline,
+} from "../../research/rl/permutation-baseline.js";
 import type { RewardFunction } from "../../research/rl/trading-env.js";
-import { type AgentTrainingResult, trainAgent } from "../../research/rl/train-agent.js";
+import { type AgentTrainingOptions, type AgentTrainingResult, trainAgent } from "../../research/rl/train-agent.js";
 import { createLeverageLayers, leverageGuardSchema } from "../../risk/leverage/volatility-leverage.js";
 import { RiskShield, sanityLayer } from "../../risk/shield.js";
 import type { Strategy } from "../../strategy/strategy.js";
@@ -41,6 +47,8 @@ export interface TrainDqnCliOptions {
   slippageBps: string;
   cash: string;
   seed: string;
+  /** Permutation baseline: this many more agents trained on shuffled training bars (0: none). */
+  permutations?: string;
   short?: boolean;
   out: string;
   progress: boolean;
@@ -51,6 +59,40 @@ export interface TrainDqnCliOptions {
 export function dqnStrategyOption(reference: string): Strategy & { readonly spec?: undefined } {
   try {
     return loadDqnStrategy(reference);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof AgentFileError)
+      throw new UsageError(`--strategy ${reference}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * `--strategy leverage-dqn:<agent.json>[?funding=<file>]` for `aegis backtest` and `aegis trade`: the leverage agent
+ * proposes direction and leverage per decision, the risk shield decides. An agent trained with the funding rate
+ * needs its series: `?funding=`, else `fundingFile` (the backtest's single `--funding` file). Bad input: UsageError.
+ */
+export async function leverageDqnStrategyOption(
+  reference: string,
+  fundingFile?: string,
+): Promise<Strategy & { readonly spec?: undefined }> {
+  const [path = "", query = ""] = reference.replace(/^leverage-dqn:/, "").split("?");
+  const settings = new URLSearchParams(query);
+  const unknown = [...settings.keys()].filter((key) => key !== "funding");
+  if (unknown.length > 0)
+    throw new UsageError(`--strategy ${reference}: unknown setting ${unknown.join(", ")} (funding=FILE)`);
+  const funding = settings.get("funding") ?? fundingFile;
+  let context: LeverageContext = {};
+  if (funding !== undefined) {
+    if (!existsSync(funding)) throw new UsageError(`--strategy ${reference}: funding file ${funding} does not exist`);
+    try {
+      const rates = await loadFundingRates(funding);
+      context = { funding_rate: { known: rates.time, values: rates.rate } };
+    } catch (error) {
+      throw new UsageError(`--strategy ${reference}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return loadLeverageDqnStrategy(`leverage-dqn:${path}`, context);
   } catch (error) {
     if (error instanceof RangeError || error instanceof AgentFileError)
       throw new UsageError(`--strategy ${reference}: ${error.message}`);
@@ -112,28 +154,31 @@ function commonSettings(options: TrainDqnCliOptions) {
 /** `aegis train dqn`: the 3-action agent (HOLD / BUY / SELL) with the seed's reward. */
 export async function trainDqnCommand(options: TrainDqnCliOptions): Promise<void> {
   const settings = commonSettings(options);
+  const permutations = permutationCount(options);
   const candles = await loadCandles(options);
   const windows = windowsOf(candles, options);
   prepareOutputDir("--out", options.out);
-  const result = run("train dqn", options, () =>
-    trainAgent({
-      kind: "dqn",
-      candles,
-      features: DQN_FEATURES,
-      actions: TRADE_ACTIONS,
-      allowShort: options.short ?? false,
-      reward: () => seedEpisodeReward() as RewardFunction,
-      windows,
-      ...settings,
-      onProgress: progressOf("train dqn", options),
-    }),
-  );
-  report(result, options, candles, undefined);
+  const training: AgentTrainingOptions = {
+    kind: "dqn",
+    candles,
+    features: DQN_FEATURES,
+    actions: TRADE_ACTIONS,
+    allowShort: options.short ?? false,
+    reward: () => seedEpisodeReward() as RewardFunction,
+    windows,
+    ...settings,
+    onProgress: progressOf("train dqn", options),
+  };
+  const result = run("train dqn", options, () => trainAgent(training));
+  const baseline =
+    permutations > 0 ? run("train dqn", options, () => permuted(training, result, permutations, options)) : undefined;
+  report(result, options, candles, undefined, baseline);
 }
 
 /** `aegis train leverage-dqn`: 11 actions on a perpetual with funding, the liquidation-aware reward, the guard. */
 export async function trainLeverageDqnCommand(options: TrainDqnCliOptions): Promise<void> {
   const settings = commonSettings(options);
+  const permutations = permutationCount(options);
   if (!options.funding) throw new UsageError("--funding <file> is required (the perpetual's funding-rate CSV)");
   if (!existsSync(options.funding)) throw new UsageError(`--funding ${options.funding} does not exist`);
   const candles = await loadCandles(options);
@@ -148,23 +193,49 @@ export async function trainLeverageDqnCommand(options: TrainDqnCliOptions): Prom
   // The production leverage guard (its defaults): the agent proposes a leverage, the guard may cut or deny it.
   const guard = leverageGuardSchema.parse({});
   const shield = () => new RiskShield([sanityLayer, ...createLeverageLayers(guard)]);
-  const result = run("train leverage-dqn", options, () =>
-    trainAgent({
-      kind: "leverage-dqn",
-      candles,
-      features: LEVERAGE_DQN_FEATURES,
-      context: { funding_rate: { known: rates.time, values: rates.rate } },
-      actions: LEVERAGE_ACTIONS,
-      allowShort: true,
-      reward: () => ((outcome) => leverageReward(outcome)) as RewardFunction,
-      windows,
-      funding: fundingSourceOf(rates),
-      shield,
-      ...settings,
-      onProgress: progressOf("train leverage-dqn", options),
-    }),
-  );
-  report(result, options, candles, leverageStats(result.test.trades, result.test.tradeLeverage));
+  const training: AgentTrainingOptions = {
+    kind: "leverage-dqn",
+    candles,
+    features: LEVERAGE_DQN_FEATURES,
+    context: { funding_rate: { known: rates.time, values: rates.rate } },
+    actions: LEVERAGE_ACTIONS,
+    allowShort: true,
+    reward: () => ((outcome) => leverageReward(outcome)) as RewardFunction,
+    windows,
+    funding: fundingSourceOf(rates),
+    shield,
+    ...settings,
+    onProgress: progressOf("train leverage-dqn", options),
+  };
+  const result = run("train leverage-dqn", options, () => trainAgent(training));
+  const baseline =
+    permutations > 0
+      ? run("train leverage-dqn", options, () => permuted(training, result, permutations, options))
+      : undefined;
+  report(result, options, candles, leverageStats(result.test.trades, result.test.tradeLeverage), baseline);
+}
+
+function permutationCount(options: TrainDqnCliOptions): number {
+  return numberOption("permutations", options.permutations ?? "0", (n) =>
+    Number.isInteger(n) && n >= 0 && n <= 1000 ? undefined : "must be a whole number in [0, 1000]",
+  ) as number;
+}
+
+/** The K permuted agents, with a progress bar of their own. */
+function permuted(
+  training: AgentTrainingOptions,
+  result: AgentTrainingResult,
+  count: number,
+  options: TrainDqnCliOptions,
+): PermutationBaseline {
+  const bar = new ProgressBar("permutation baseline", options.progress && !options.json);
+  try {
+    return permutationBaseline(training, result.test.figures, count, (done, total) =>
+      bar.update(done, total, `agent ${done} of ${total}`),
+    );
+  } finally {
+    bar.done();
+  }
 }
 
 function progressOf(label: string, options: TrainDqnCliOptions) {
@@ -175,7 +246,7 @@ function progressOf(label: string, options: TrainDqnCliOptions) {
   };
 }
 
-function run(label: string, options: TrainDqnCliOptions, train: () => AgentTrainingResult): AgentTrainingResult {
+function run<T>(label: string, options: TrainDqnCliOptions, train: () => T): T {
   try {
     return train();
   } catch (error) {
@@ -191,6 +262,7 @@ function report(
   options: TrainDqnCliOptions,
   candles: CandleSeries,
   levels: { levels: LeverageLevelStats[]; all: LeverageLevelStats } | undefined,
+  baseline: PermutationBaseline | undefined,
 ): void {
   const agentPath = join(options.out, "agent.json");
   const reportPath = join(options.out, "report.json");
@@ -213,6 +285,7 @@ function report(
           kelly: levels.all.kelly,
         }
       : {}),
+    ...(baseline ? { permutationBaseline: baseline } : {}),
     agent: agentPath,
   };
   writeFileSync(
@@ -255,10 +328,36 @@ function report(
       `  Kelly (all trades) ${kellyText(levels.all)}`,
     );
   }
+  if (baseline) lines.push(...permutationLines(baseline));
   lines.push(`  agent            ${agentPath}`, `  report           ${reportPath}`);
-  if (result.file.kind === "dqn")
-    lines.push(`  backtest it with aegis backtest --data ${options.data} --strategy dqn:${agentPath}`);
+  lines.push(
+    result.file.kind === "dqn"
+      ? `  backtest it with aegis backtest --data ${options.data} --strategy dqn:${agentPath}`
+      : `  backtest it with aegis backtest --data ${options.data} --funding ${options.funding} --strategy leverage-dqn:${agentPath}`,
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function permutationLines(b: PermutationBaseline): string[] {
+  const line = (name: string, c: PermutationComparison, format: (x: number) => string) => {
+    const shown = (x: number | null) => (x === null ? "n/a" : format(x));
+    return `  ${name.padEnd(16)} agent ${shown(c.real)}; permuted median ${shown(c.permutedMedian)}, range ${shown(minOf(c.permuted))} … ${shown(maxOf(c.permuted))}; beats ${c.beatenShare === null ? "n/a" : pct(c.beatenShare)} of them, p = ${c.pValue === null ? "n/a" : c.pValue.toFixed(3)}`;
+  };
+  return [
+    `  permutation baseline: ${b.seeds.length} agents trained on shuffled training bars (same seed and budget), same test window`,
+    line("return", b.totalReturn, pct),
+    line("Sharpe", b.sharpe, (x) => x.toFixed(2)),
+  ];
+}
+
+function minOf(xs: readonly (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : Math.min(...known);
+}
+
+function maxOf(xs: readonly (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : Math.max(...known);
 }
 
 function kellyText(l: LeverageLevelStats): string {

@@ -36,6 +36,11 @@ export interface AgentTrainingOptions {
   readonly kind: AgentKind;
   /** The whole series; the windows are bar indices into it. */
   readonly candles: CandleSeries;
+  /**
+   * What the training episodes play, if not `candles`: the same times with other bars (the permutation baseline
+   * passes `candles` with its training bars shuffled, permuted-bars.ts). Validation and test always use `candles`.
+   */
+  readonly trainingCandles?: CandleSeries;
   readonly features: readonly FeatureName[];
   readonly context?: Partial<Record<ContextFeature, ContextSeries>>;
   readonly actions: readonly EnvAction[];
@@ -90,7 +95,11 @@ export interface AgentTrainingResult {
 export function trainAgent(o: AgentTrainingOptions): AgentTrainingResult {
   const { candles, windows: w } = o;
   const obs = observationColumns(candles, o.features, o.context ?? {});
-  const firstDecision = Math.max(w.trainFrom, obs.validFrom, WARM_BARS);
+  const trainingCandles = o.trainingCandles ?? candles;
+  if (trainingCandles.length !== candles.length)
+    throw new RangeError(`training candles have ${trainingCandles.length} bars, the series ${candles.length}`);
+  const trainObs = o.trainingCandles ? observationColumns(trainingCandles, o.features, o.context ?? {}) : obs;
+  const firstDecision = Math.max(w.trainFrom, obs.validFrom, trainObs.validFrom, WARM_BARS);
   if (
     !(
       firstDecision < w.validationFrom &&
@@ -103,13 +112,13 @@ export function trainAgent(o: AgentTrainingOptions): AgentTrainingResult {
       `windows need warm-up ≤ train < validation < test ≤ end; got train ${firstDecision}, validation ${w.validationFrom}, test ${w.testFrom}, end ${w.end}`,
     );
   }
-  const normalization = fitNormalization(o.features, obs.columns, firstDecision, w.validationFrom);
-  const envFor = (from: number, to: number): TradingEnv => {
+  const normalization = fitNormalization(o.features, trainObs.columns, firstDecision, w.validationFrom);
+  const envFor = (from: number, to: number, series = candles, columns = obs.columns): TradingEnv => {
     const warm = Math.min(WARM_BARS, from);
     return new TradingEnv({
-      candles: sliceSeries(candles, from - warm, to),
+      candles: sliceSeries(series, from - warm, to),
       features: o.features,
-      columns: obs.columns.map((column) => column?.subarray(from - warm, to)),
+      columns: columns.map((column) => column?.subarray(from - warm, to)),
       normalization,
       actions: o.actions,
       reward: o.reward(),
@@ -122,7 +131,7 @@ export function trainAgent(o: AgentTrainingOptions): AgentTrainingResult {
       allowShort: o.allowShort,
     });
   };
-  const train = envFor(firstDecision, w.validationFrom);
+  const train = envFor(firstDecision, w.validationFrom, trainingCandles, trainObs.columns);
   const validation = envFor(w.validationFrom, w.testFrom);
   const test = envFor(w.testFrom, w.end);
   const layers = [o.features.length, ...(o.hidden ?? [128, 64, 32]), o.actions.length];
