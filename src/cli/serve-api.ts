@@ -96,6 +96,8 @@ export async function startTradeApi(parts: {
   readonly onStop: (request: EmergencyStopRequest) => void;
   /** Folders of `aegis backtest --out` results the report viewer may open (`--reports`). */
   readonly reportDirs?: readonly string[];
+  /** false: read routes on the trading connection (the bench's comparison); default: a worker for SQLite. */
+  readonly readReplica?: boolean;
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -130,7 +132,7 @@ export async function startTradeApi(parts: {
   const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
   // A SQLite store's read routes are answered by a worker thread, so a slow page never delays a bar; controls,
   // configuration and the readiness check stay on this thread's connection (PostgreSQL reads from its own pool).
-  const replica = openReadReplica(parts.store);
+  const replica = parts.readReplica === false ? undefined : openReadReplica(parts.store);
   const ctx: ApiContext = {
     store: replica?.session ?? parts.store,
     session: parts.name,
