@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startApiSession } from "../src/cli/testing/api-session.js";
 import { tokenMatches } from "../src/server/auth.js";
+import { replicaComparison } from "./api-replica.js";
 import { gc } from "./measure.js";
 
 const SYMBOLS = 10;
@@ -20,9 +21,9 @@ const CONNECTIONS = 10;
 const STEP_EVERY_MS = 10;
 
 const execFileAsync = promisify(execFile);
-const percentile = (sorted: readonly number[], p: number) =>
+export const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-const stats = (xs: number[]) => {
+export const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return {
     n: s.length,
@@ -34,14 +35,14 @@ const stats = (xs: number[]) => {
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-type Session = Awaited<ReturnType<typeof startApiSession>>;
+export type Session = Awaited<ReturnType<typeof startApiSession>>;
 
 /**
  * Steps the session one bar at a time. `compute` is the synchronous step (closed bar → decisions → orders to the
  * venue); `barToOrder` adds the wait for the event loop before the step could start, which is where HTTP traffic
  * in the same process would show.
  */
-async function trade(t: Session, from: number, until: () => boolean) {
+export async function trade(t: Session, from: number, until: () => boolean) {
   const compute: number[] = [];
   const barToOrder: number[] = [];
   const first = t.series[0];
@@ -115,7 +116,7 @@ interface LoadResult {
 }
 
 /** Runs the load generator in another process while the session trades; resolves to both sides' numbers. */
-async function loadWhileTrading(t: Session, from: number, input: Record<string, unknown>) {
+export async function loadWhileTrading(t: Session, from: number, input: Record<string, unknown>) {
   let loading = true;
   const child = fileURLToPath(new URL("./api-load.ts", import.meta.url));
   const load = execFileAsync(
@@ -133,6 +134,7 @@ const RATES = [100, 500];
 const MIX_SECONDS = 6;
 
 export async function run(log: (line: string) => void): Promise<string> {
+  const ab = await replicaComparison(log);
   const t = await startApiSession({ symbols: SYMBOLS, bars: 8000, warmup: WARM });
   try {
     const base = t.api.url;
@@ -195,6 +197,8 @@ export async function run(log: (line: string) => void): Promise<string> {
       ];
     };
     return [
+      ab,
+      "",
       "## API under load while trading",
       "",
       `A paper session trades ${SYMBOLS} symbols (1m bars from the replay feed, sma-cross 3/8, the default risk shield,`,
@@ -248,7 +252,7 @@ export async function run(log: (line: string) => void): Promise<string> {
   }
 }
 
-function counter(n: number): () => boolean {
+export function counter(n: number): () => boolean {
   let k = 0;
   return () => k++ >= n;
 }

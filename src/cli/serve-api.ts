@@ -9,6 +9,7 @@ import type { RiskStateStore } from "../risk/state-store.js";
 import { createAegisMetrics } from "../server/aegis-metrics.js";
 import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
+import { openReadReplica } from "../server/read-replica/read-replica.js";
 import { ReadinessRegistry } from "../server/readiness.js";
 import { apiRouteGroups } from "../server/route-groups.js";
 import { sessionCandles } from "../server/routes/read-candles.js";
@@ -95,6 +96,8 @@ export async function startTradeApi(parts: {
   readonly onStop: (request: EmergencyStopRequest) => void;
   /** Folders of `aegis backtest --out` results the report viewer may open (`--reports`). */
   readonly reportDirs?: readonly string[];
+  /** false: read routes on the trading connection (the bench's comparison); default: a worker for SQLite. */
+  readonly readReplica?: boolean;
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -127,8 +130,11 @@ export async function startTradeApi(parts: {
   });
   readiness.register(storeCheck(parts.store, () => session.storeHealthy));
   const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
+  // A SQLite store's read routes are answered by a worker thread, so a slow page never delays a bar; controls,
+  // configuration and the readiness check stay on this thread's connection (PostgreSQL reads from its own pool).
+  const replica = parts.readReplica === false ? undefined : openReadReplica(parts.store);
   const ctx: ApiContext = {
-    store: parts.store,
+    store: replica?.session ?? parts.store,
     session: parts.name,
     status,
     bus: session.bus,
@@ -160,19 +166,28 @@ export async function startTradeApi(parts: {
       auth: { token, protectReads: api.protectReads },
     });
   let server = build(port);
+  const listenWithFallback = async (): Promise<string> => {
+    try {
+      return await listenOrExplain(server, host, port);
+    } catch (error) {
+      // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
+      // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
+      if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
+      parts.log.warn({ port }, "api port in use; listening on a free port");
+      server = build(0);
+      return await listenOrExplain(server, host, 0);
+    }
+  };
   let url: string;
   try {
-    url = await listenOrExplain(server, host, port);
+    url = await listenWithFallback();
   } catch (error) {
-    // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
-    // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
-    if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
-    parts.log.warn({ port }, "api port in use; listening on a free port");
-    server = build(0);
-    url = await listenOrExplain(server, host, 0);
+    await replica?.close();
+    throw error;
   }
   // The URL and where the token is; never the token itself.
-  parts.log.info({ url, tokenFile: file, protectReads: api.protectReads }, "api listening");
+  const reads = replica ? "worker thread" : "store connection";
+  parts.log.info({ url, tokenFile: file, protectReads: api.protectReads, reads }, "api listening");
   const running = server;
   return {
     url,
@@ -182,6 +197,8 @@ export async function startTradeApi(parts: {
     close: async () => {
       metrics.detach();
       await running.close();
+      // The worker is unref'd, so it never holds the process open; closing it ends its connection now.
+      await replica?.close();
     },
   };
 }

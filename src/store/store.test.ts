@@ -45,6 +45,7 @@ describe.each(storeBackends())("store on $name", (backend) => {
           "005-debates",
           "006-context",
           "007-shadow",
+          "008-read-indexes",
         ]);
       } finally {
         await second.close();

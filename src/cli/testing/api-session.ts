@@ -28,6 +28,7 @@ export interface ApiSessionOptions {
   readonly timeframe?: Timeframe;
   readonly config?: Record<string, unknown>;
   readonly reportDirs?: readonly string[];
+  readonly readReplica?: boolean;
 }
 
 /**
@@ -91,6 +92,7 @@ export async function startApiSession(options: ApiSessionOptions = {}) {
     now: () => clock.now(),
     onStop: (request) => stops.push(request),
     reportDirs: options.reportDirs,
+    ...(options.readReplica === undefined ? {} : { readReplica: options.readReplica }),
   });
   const token = readFileSync(join(dir, TOKEN_FILE), "utf8").trim();
   let closed = false;

@@ -29,8 +29,9 @@ class ReadWorker {
 
   constructor(file: string) {
     const data: ReadWorkerData = { file, driver: createRequire(import.meta.url).resolve("better-sqlite3") };
-    this.#worker = new Worker(READ_WORKER_SOURCE, { eval: true, workerData: data });
-    this.#worker.unref();
+    // No inherited execArgv: the worker is plain JavaScript, and a loader such as tsx's (`--import`) registered in
+    // it keeps the process alive after `aegis trade --steps` has finished, although the worker is unref'd.
+    this.#worker = new Worker(READ_WORKER_SOURCE, { eval: true, workerData: data, execArgv: [] });
     this.#worker.on("message", (response: ReadResponse) => {
       const waiting = this.#pending.get(response.id);
       if (!waiting) return;
@@ -45,6 +46,8 @@ class ReadWorker {
     };
     this.#worker.on("error", fail);
     this.#worker.on("exit", (code) => fail(new Error(`the API's read worker stopped (exit code ${code})`)));
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    this.#worker.unref();
   }
 
   query(sql: string, parameters: readonly unknown[]): Promise<unknown[]> {

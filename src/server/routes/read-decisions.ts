@@ -1,12 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { sql as raw, type Selectable } from "kysely";
+import { type Kysely, sql as raw, type Selectable } from "kysely";
 import { z } from "zod";
 import type { Vote } from "../../domain/signal.js";
 import type { RiskCheckResult } from "../../risk/shield.js";
-import type { DecisionsTable } from "../../store/database.js";
+import type { Database, DecisionsTable } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
-import { instant, pageQuery, parseJsonColumn, requireStore, sessionFilter } from "./read-common.js";
+import {
+  instant,
+  pageQuery,
+  parseJsonColumn,
+  requireStore,
+  sessionFilter,
+  unindexedDecisionKey,
+} from "./read-common.js";
 
 export const OUTCOMES = ["orders-sent", "rejected", "vetoed", "nothing-to-do"] as const;
 
@@ -111,19 +118,7 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       })
       .strict(),
     handler: async ({ query }) => {
-      const store = requireStore(ctx);
-      const { decisionKeyPrefix } = sessionFilter(ctx);
-      let sql = store.db.selectFrom("decisions").selectAll();
-      if (decisionKeyPrefix !== undefined)
-        sql = sql.where("decisionKey", ">=", decisionKeyPrefix).where("decisionKey", "<", `${decisionKeyPrefix}\uffff`);
-      if (query.symbol !== undefined) sql = sql.where("symbol", "=", query.symbol);
-      if (query.outcome !== undefined) sql = sql.where("outcome", "=", query.outcome);
-      if (query.action !== undefined) sql = sql.where("action", "=", query.action);
-      if (query.from !== undefined) sql = sql.where("time", ">=", query.from);
-      if (query.to !== undefined) sql = sql.where("time", "<=", query.to);
-      // The layer name is inside the JSON verdicts: narrow in SQL by text, then check the verdict exactly.
-      if (query.layer !== undefined) sql = sql.where(like("verdicts", `%${likeEscape(JSON.stringify(query.layer))}%`));
-      sql = sql.orderBy("time", "desc").orderBy("id", "desc");
+      const sql = decisionsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix, query);
       const rows =
         query.layer === undefined
           ? await sql
@@ -141,6 +136,32 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
     },
   });
+}
+
+export interface DecisionFilter {
+  readonly symbol?: string | undefined;
+  readonly outcome?: string | undefined;
+  readonly action?: string | undefined;
+  readonly layer?: string | undefined;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+}
+
+/** The decision log's SELECT, newest first, before paging (exported so a test can check its query plan). */
+export function decisionsQuery(db: Kysely<Database>, decisionKeyPrefix: string | undefined, query: DecisionFilter) {
+  let sql = db.selectFrom("decisions").selectAll();
+  if (decisionKeyPrefix !== undefined)
+    sql = sql
+      .where(unindexedDecisionKey(), ">=", decisionKeyPrefix)
+      .where(unindexedDecisionKey(), "<", `${decisionKeyPrefix}\uffff`);
+  if (query.symbol !== undefined) sql = sql.where("symbol", "=", query.symbol);
+  if (query.outcome !== undefined) sql = sql.where("outcome", "=", query.outcome);
+  if (query.action !== undefined) sql = sql.where("action", "=", query.action);
+  if (query.from !== undefined) sql = sql.where("time", ">=", query.from);
+  if (query.to !== undefined) sql = sql.where("time", "<=", query.to);
+  // The layer name is inside the JSON verdicts: narrow in SQL by text, then check the verdict exactly.
+  if (query.layer !== undefined) sql = sql.where(like("verdicts", `%${likeEscape(JSON.stringify(query.layer))}%`));
+  return sql.orderBy("time", "desc").orderBy("id", "desc");
 }
 
 /** SQLite has no default LIKE escape character; naming one makes both backends read a backslash-escaped % as a literal one. */

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
 import { readMacroRisk } from "../../risk/context/macro.js";
 import { readKillSwitchLatch } from "../../risk/guards/kill-switch.js";
 import { StabilityLock } from "../../risk/guards/stability-lock.js";
 import type { RiskCheckResult } from "../../risk/shield.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
+import type { Database } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
-import { parseJsonColumn, requireStore, sessionFilter } from "./read-common.js";
+import { parseJsonColumn, requireStore, sessionFilter, unindexedDecisionKey } from "./read-common.js";
 
 /** The market-context layers: their verdicts are multipliers on size, and their reasons name their data. */
 export const CONTEXT_LAYERS = ["macro-risk", "whale-inflow", "sentiment"] as const;
@@ -84,18 +86,7 @@ export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
 
 /** Each layer's verdict in the most recent decision that consulted it. */
 async function latestVerdicts(ctx: ApiContext): Promise<LayerState[]> {
-  const store = requireStore(ctx);
-  const { decisionKeyPrefix } = sessionFilter(ctx);
-  let query = store.db
-    .selectFrom("decisions")
-    .select(["time", "symbol", "verdicts"])
-    .where("verdicts", "!=", "[]")
-    .orderBy("time", "desc")
-    .orderBy("id", "desc")
-    .limit(RECENT_DECISIONS);
-  if (decisionKeyPrefix !== undefined) {
-    query = query.where("decisionKey", ">=", decisionKeyPrefix).where("decisionKey", "<", `${decisionKeyPrefix}\uffff`);
-  }
+  const query = latestVerdictsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix);
   const seen = new Map<string, LayerState>();
   for (const row of await query.execute()) {
     const records = parseJsonColumn<{ verdicts: RiskCheckResult[] }[]>(row.verdicts, []);
@@ -114,4 +105,20 @@ async function latestVerdicts(ctx: ApiContext): Promise<LayerState[]> {
     }
   }
   return [...seen.values()];
+}
+
+/** The recent decisions that consulted the shield, newest first (exported so a test can check its query plan). */
+export function latestVerdictsQuery(db: Kysely<Database>, decisionKeyPrefix: string | undefined) {
+  let query = db
+    .selectFrom("decisions")
+    .select(["time", "symbol", "verdicts"])
+    .where("verdicts", "!=", "[]")
+    .orderBy("time", "desc")
+    .orderBy("id", "desc")
+    .limit(RECENT_DECISIONS);
+  if (decisionKeyPrefix !== undefined)
+    query = query
+      .where(unindexedDecisionKey(), ">=", decisionKeyPrefix)
+      .where(unindexedDecisionKey(), "<", `${decisionKeyPrefix}\uffff`);
+  return query;
 }

@@ -7,6 +7,7 @@ import { sessionTables } from "./004-sessions.js";
 import { debateTables } from "./005-debates.js";
 import { contextTables } from "./006-context.js";
 import { shadowTables } from "./007-shadow.js";
+import { readIndexes } from "./008-read-indexes.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -21,6 +22,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "005-debates": debateTables(backend),
     "006-context": contextTables(backend),
     "007-shadow": shadowTables(backend),
+    "008-read-indexes": readIndexes(backend),
   };
   return { getMigrations: async () => migrations };
 }
