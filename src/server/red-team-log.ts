@@ -57,6 +57,8 @@ export interface LogFilter {
   readonly verdict?: Verdict;
   /** How many of the newest rows each source must give for the merged page to be right. */
   readonly take: number;
+  /** Only moves whose reason says the spec was blacklisted (the evolver's retirements). */
+  readonly blacklistedOnly?: boolean;
 }
 
 const matches = (id: string | null | undefined, prefix: string | undefined) =>
@@ -78,6 +80,7 @@ export async function transitionVerdicts(store: StoreSession, filter: LogFilter)
     sql = sql.where("t.strategyId", ">=", filter.strategy).where("t.strategyId", "<", `${filter.strategy}\uffff`);
   if (filter.verdict === "failed") sql = sql.where("t.toStatus", "=", "retired");
   if (filter.verdict === "passed") sql = sql.where("t.toStatus", "!=", "retired");
+  if (filter.blacklistedOnly) sql = sql.where("t.reason", "like", "%(blacklisted)%");
   const rows = await sql.orderBy("t.time", "desc").orderBy("t.id", "desc").limit(filter.take).execute();
   return rows.map((r) => ({
     kind: "gates",
@@ -203,7 +206,7 @@ export async function blacklistedSpecs(
   filter: { readonly strategy?: string; readonly take: number },
 ): Promise<BlacklistedSpec[]> {
   const out: BlacklistedSpec[] = [];
-  const retired = await transitionVerdicts(store, { ...filter, verdict: "failed" });
+  const retired = await transitionVerdicts(store, { ...filter, verdict: "failed", blacklistedOnly: true });
   for (const r of retired)
     if (r.blacklisted && r.strategyId !== null)
       out.push({ hash: r.strategyId, name: r.name, reason: r.text, time: r.time, source: "lifecycle" });
