@@ -25,14 +25,18 @@ export function storeDebates(store: StoreSession): DebateSource {
   };
 }
 
-function summary(id: number, t: StoredTranscript, outcome: string, survivorId: string | undefined): DebateSummary {
-  const topic = t.suggestion
+/** What a debate was about: the auditor's suggestion it answered, the hypothesis it judged, or its kind. */
+export function debateTopic(t: StoredTranscript): string {
+  return t.suggestion
     ? `${t.suggestion.reason} → ${t.suggestion.proposedChange}`
     : (t.idea ?? `${t.kind} on ${t.symbol}`);
+}
+
+function summary(id: number, t: StoredTranscript, outcome: string, survivorId: string | undefined): DebateSummary {
   return {
     id,
     time: t.startedAt,
-    topic: `${t.symbol} · ${topic}`,
+    topic: `${t.symbol} · ${debateTopic(t)}`,
     rounds: t.rounds.length,
     outcome,
     ...(survivorId !== undefined ? { strategyId: survivorId } : {}),

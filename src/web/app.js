@@ -3,10 +3,11 @@ import { h, money, pct } from "./dom.js";
 import { renderConfig } from "./pages/config.js";
 import { renderControls } from "./pages/controls.js";
 import { renderDecisions } from "./pages/decisions.js";
+import { renderEvolution } from "./pages/evolution.js";
 import { renderLlm } from "./pages/llm.js";
 import { renderModels } from "./pages/models.js";
 import { renderOverview } from "./pages/overview.js";
-import { renderPlaceholder } from "./pages/placeholder.js";
+import { renderRedTeam } from "./pages/red-team.js";
 import { renderReports } from "./pages/reports.js";
 import { renderShadow } from "./pages/shadow.js";
 import { renderShield } from "./pages/shield.js";
@@ -29,14 +30,8 @@ const PAGES = {
   reports: renderReports,
   "ai/models": renderModels,
   "ai/shadow": renderShadow,
-  "ai/evolution": (el) =>
-    renderPlaceholder(
-      el,
-      "Evolution history",
-      "generations, fitness on out-of-sample data and the strategies promoted",
-    ),
-  "ai/red-team": (el) =>
-    renderPlaceholder(el, "Red-team audit log", "the adversarial tests each strategy went through and what they found"),
+  "ai/evolution": renderEvolution,
+  "ai/red-team": renderRedTeam,
   "ai/llm": renderLlm,
 };
 

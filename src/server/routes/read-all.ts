@@ -2,9 +2,11 @@ import type { RouteGroup } from "../server.js";
 import { candleRoutes } from "./read-candles.js";
 import { dashboardRoutes } from "./read-dashboard.js";
 import { decisionRoutes } from "./read-decisions.js";
+import { evolutionRoutes } from "./read-evolution.js";
 import { llmRoutes } from "./read-llm.js";
 import { modelRoutes } from "./read-models.js";
 import { portfolioRoutes } from "./read-portfolio.js";
+import { redTeamRoutes } from "./read-red-team.js";
 import { reportRoutes } from "./read-reports.js";
 import { shadowRoutes } from "./read-shadow.js";
 import { shieldRoutes } from "./read-shield.js";
@@ -22,6 +24,8 @@ export const readRouteGroups: readonly RouteGroup[] = [
   reportRoutes,
   modelRoutes,
   shadowRoutes,
+  evolutionRoutes,
+  redTeamRoutes,
   llmRoutes,
   (app) => dashboardRoutes(app),
 ];

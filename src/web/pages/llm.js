@@ -209,4 +209,11 @@ export async function renderLlm(main) {
   }
 
   await Promise.all([load(), loadDebates()]);
+  // Other pages link here to one record (the red-team log: `#/ai/llm?debate=3`, `#/ai/llm?exchange=12`).
+  const wanted = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const exchange = Number(wanted.get("exchange"));
+  const debate = Number(wanted.get("debate"));
+  if (Number.isInteger(exchange) && exchange > 0) await open(exchange);
+  const box = debates.querySelector("#debate-transcript");
+  if (Number.isInteger(debate) && debate > 0 && box) await openDebate(debate, box);
 }
