@@ -114,7 +114,7 @@ function measure(
   parts: readonly (readonly [number, number])[],
 ): SampleNumbers & { returns: Float64Array } {
   // Only the returns (a new array per part) outlive the run, so the equity goes to the data set's scratch.
-  const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to, true, true));
+  const results = parts.map(([from, to]) => tradeSignals(data, signals, plan.settings, from, to, true, true, false));
   let bars = 0;
   for (const r of results) bars += r.metrics.returns.length;
   const returns = new Float64Array(bars);
@@ -124,8 +124,8 @@ function measure(
   for (const r of results) {
     returns.set(r.metrics.returns, at);
     at += r.metrics.returns.length;
-    trades += r.trades.length;
-    for (const t of r.trades) if (t.netPnl > 0) wins++;
+    trades += r.metrics.trades;
+    wins += r.metrics.wins;
   }
   let growth = 1;
   let peak = 1;

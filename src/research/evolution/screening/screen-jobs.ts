@@ -34,11 +34,12 @@ export function runJob(
         const result = screenSpec(data, spec, settings, 0, data.series.length, {
           keepReturns: false,
           reuseEquity: true,
+          recordTrades: false,
         });
         if (!result.ok) return { ok: false, reason: result.reason, trades: 0, finalEquity: settings.cash };
         return {
           ok: true,
-          trades: result.trades.length,
+          trades: result.metrics.trades,
           finalEquity: result.equity[result.equity.length - 1] ?? settings.cash,
         };
       }

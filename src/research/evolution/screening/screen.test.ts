@@ -113,6 +113,20 @@ describe("screening path", () => {
       expect(Array.from(reused.equity)).toEqual(Array.from(again.equity));
     }
   });
+
+  it("counts the same trades and wins, with the same metrics, when the trades themselves are not kept", () => {
+    const data = prepareScreening(series);
+    for (const raw of Object.values(specs)) {
+      const spec = validateSpec(raw);
+      const kept = screenSpec(data, spec, { cash, fee });
+      const counted = screenSpec(data, spec, { cash, fee }, 0, series.length, { recordTrades: false });
+      if (!kept.ok || !counted.ok) throw new Error("not screenable");
+      expect(counted.trades).toEqual([]);
+      expect(counted.metrics.trades).toBe(kept.trades.length);
+      expect(counted.metrics.wins).toBe(kept.trades.filter((t) => t.netPnl > 0).length);
+      expect(counted.metrics).toEqual(kept.metrics);
+    }
+  });
 });
 
 describe("per-regime specs", () => {

@@ -3,6 +3,7 @@ import { BatchColumns } from "../../../strategy/columns.js";
 import { type CompiledSpec, compileSpec } from "../../../strategy/spec/compile.js";
 import type { Condition, StrategySpec } from "../../../strategy/spec/schema.js";
 import { type ScreenMetrics, screenMetrics } from "./screen-metrics.js";
+import { SharedIndicatorParts } from "./shared-indicator-parts.js";
 import { ConditionCache, SignalColumns } from "./signal-columns.js";
 import { type ScreenTrade, simulateSignals } from "./simulate.js";
 
@@ -16,6 +17,8 @@ export interface ScreeningData {
   readonly columns: BatchColumns;
   /** Results of single comparisons, shared by every spec screened on this data set. */
   readonly conditions: ConditionCache;
+  /** Bollinger and MACD columns finished from parts shared across their parameters. */
+  readonly parts: SharedIndicatorParts;
   readonly periodsPerYear: number;
   /** Equity scratch of a screening run whose equity is not kept (see tradeSignals' `reuseEquity`). */
   readonly equityScratch: Float64Array;
@@ -23,10 +26,12 @@ export interface ScreeningData {
 
 export function prepareScreening(series: CandleSeries, periodsPerYear = 8760): ScreeningData {
   if (series.length < 2) throw new RangeError(`screening needs at least 2 bars, got ${series.length}`);
+  const columns = new BatchColumns(series);
   return {
     series,
-    columns: new BatchColumns(series),
+    columns,
     conditions: new ConditionCache(series.length),
+    parts: new SharedIndicatorParts(columns, series.length),
     periodsPerYear,
     equityScratch: new Float64Array(series.length),
   };
@@ -101,6 +106,7 @@ export function specSignals(data: ScreeningData, spec: StrategySpec): SpecSignal
     compiled.declarations,
     compiled.parameters,
     data.conditions,
+    data.parts,
   );
   const column = (c: Condition | undefined) => (c === undefined ? undefined : signals.evaluate(c));
   const exits = exitNumbers(compiled);
@@ -140,6 +146,8 @@ export function tradeSignals(
   keepReturns = true,
   /** Write the equity into the data set's scratch: the result's equity is then valid only until the next run. */
   reuseEquity = false,
+  /** Keep each trade; false leaves `trades` empty (metrics still count them). */
+  recordTrades = true,
 ): ScreenResult {
   const s = data.series;
   const sizing = signals.compiled.sizing;
@@ -161,12 +169,19 @@ export function tradeSignals(
     from,
     to,
     ...(reuseEquity ? { equityBuffer: data.equityScratch } : {}),
+    recordTrades,
   });
   return {
     ok: true,
     trades: result.trades,
     equity: result.equity,
-    metrics: screenMetrics(result.equity, result.trades, settings.cash, data.periodsPerYear, keepReturns),
+    metrics: screenMetrics(
+      result.equity,
+      { count: result.tradeCount, wins: result.wins },
+      settings.cash,
+      data.periodsPerYear,
+      keepReturns,
+    ),
   };
 }
 
@@ -177,9 +192,18 @@ export function screenSpec(
   settings: ScreenSettings,
   from = 0,
   to = data.series.length,
-  options: { keepReturns?: boolean; reuseEquity?: boolean } = {},
+  options: { keepReturns?: boolean; reuseEquity?: boolean; recordTrades?: boolean } = {},
 ): ScreenResult | ScreenRefusal {
   const signals = specSignals(data, spec);
   if ("ok" in signals) return signals;
-  return tradeSignals(data, signals, settings, from, to, options.keepReturns ?? true, options.reuseEquity ?? false);
+  return tradeSignals(
+    data,
+    signals,
+    settings,
+    from,
+    to,
+    options.keepReturns ?? true,
+    options.reuseEquity ?? false,
+    options.recordTrades ?? true,
+  );
 }

@@ -3,6 +3,7 @@ import { indicatorKey } from "../../../strategy/indicator-catalog.js";
 import type { Condition, IndicatorDeclaration, Operand } from "../../../strategy/spec/schema.js";
 import { PRICE_FIELDS } from "../../../strategy/spec/schema.js";
 import type { PriceField } from "../../../strategy/strategy.js";
+import { SharedIndicatorParts } from "./shared-indicator-parts.js";
 
 /** An operand as a whole column: a constant, or a column read `ago` bars back. */
 type OperandColumn =
@@ -12,7 +13,7 @@ type OperandColumn =
 /**
  * Condition columns (`rsi(14) < 30`, and all/any/not of them) on one data set, shared by every spec screened on it:
  * a population repeats the same conditions and the same groups of them, so most are computed once. Keyed by what the operands resolve to (indicator type and
- * parameters), not by the names a spec gives them. Bounded in bytes; when full, new results are simply not kept.
+ * parameters), not by the names a spec gives them. Bounded in bytes; when full, the least recently used is dropped.
  */
 export class ConditionCache {
   readonly #entries = new Map<string, Uint8Array>();
@@ -23,11 +24,22 @@ export class ConditionCache {
   }
 
   get(key: string): Uint8Array | undefined {
-    return this.#entries.get(key);
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      // Most recently used last: a search's population drifts, so the oldest entries are the ones to drop.
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
   }
 
   set(key: string, value: Uint8Array): void {
-    if (this.#entries.size < this.#capacity) this.#entries.set(key, value);
+    if (this.#capacity === 0) return;
+    if (this.#entries.size >= this.#capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, value);
   }
 
   get size(): number {
@@ -46,6 +58,9 @@ export class SignalColumns {
   readonly #params: Readonly<Record<string, number>>;
   readonly #length: number;
   readonly #cache: ConditionCache | undefined;
+  readonly #parts: SharedIndicatorParts;
+  /** Columns read `ago` bars back, per spec (a shift is a copy; specs read e.g. a channel's previous bar). */
+  readonly #shifted = new Map<string, Float64Array>();
 
   constructor(
     columns: BatchColumns,
@@ -53,8 +68,10 @@ export class SignalColumns {
     declarations: ReadonlyMap<string, IndicatorDeclaration>,
     params: Readonly<Record<string, number>>,
     cache?: ConditionCache,
+    parts?: SharedIndicatorParts,
   ) {
     this.#columns = columns;
+    this.#parts = parts ?? new SharedIndicatorParts(columns, length);
     this.#length = length;
     this.#declarations = declarations;
     this.#params = params;
@@ -78,18 +95,13 @@ export class SignalColumns {
       const key = `${op}(${children.map((c) => c.key).join(",")})`;
       const cached = this.#cache?.get(key);
       if (cached) return { values: cached, key };
-      let out: Uint8Array;
-      if (op === "not") {
-        const inner = (children[0] as { values: Uint8Array }).values;
-        out = new Uint8Array(n);
-        for (let i = 0; i < n; i++) out[i] = 1 - (inner[i] as number);
-      } else {
-        out = (children[0] as { values: Uint8Array }).values.slice();
-        for (let k = 1; k < children.length; k++) {
-          const part = (children[k] as { values: Uint8Array }).values;
-          if (op === "all") for (let i = 0; i < n; i++) out[i] = (out[i] as number) & (part[i] as number);
-          else for (let i = 0; i < n; i++) out[i] = (out[i] as number) | (part[i] as number);
-        }
+      const first = (children[0] as { values: Uint8Array }).values;
+      const out = newMask(n);
+      if (op === "not") notInto(out, first);
+      else {
+        out.set(first);
+        for (let k = 1; k < children.length; k++)
+          combineInto(out, (children[k] as { values: Uint8Array }).values, op === "all");
       }
       this.#cache?.set(key, out);
       return { values: out, key };
@@ -100,7 +112,7 @@ export class SignalColumns {
     const key = `${op}(${columns.map((c) => c.key).join(",")})`;
     const cached = this.#cache?.get(key);
     if (cached) return { values: cached, key };
-    const out = new Uint8Array(n);
+    const out = newMask(n);
     if (op === "between") {
       const [x, lo, hi] = columns.map((c) => this.#series(c)) as [Float64Array, Float64Array, Float64Array];
       for (let i = 0; i < n; i++) {
@@ -110,14 +122,8 @@ export class SignalColumns {
     } else if (op === "crossAbove" || op === "crossBelow") {
       const a = this.#series(columns[0] as OperandColumn);
       const b = this.#series(columns[1] as OperandColumn);
-      const above = op === "crossAbove";
-      for (let i = 1; i < n; i++) {
-        const a0 = a[i] as number;
-        const b0 = b[i] as number;
-        const a1 = a[i - 1] as number;
-        const b1 = b[i - 1] as number;
-        out[i] = (above ? a0 > b0 && a1 <= b1 : a0 < b0 && a1 >= b1) ? 1 : 0;
-      }
+      if (op === "crossAbove") crossAboveInto(out, a, b);
+      else crossAboveInto(out, b, a);
     } else compare(op, columns[0] as OperandColumn, columns[1] as OperandColumn, this, out);
     this.#cache?.set(key, out);
     return { values: out, key };
@@ -132,8 +138,11 @@ export class SignalColumns {
     const n = this.#length;
     if ("constant" in column) return new Float64Array(n).fill(column.constant);
     if (column.ago === 0) return column.values;
+    const cached = this.#shifted.get(column.key);
+    if (cached) return cached;
     const out = new Float64Array(n).fill(Number.NaN);
-    for (let i = column.ago; i < n; i++) out[i] = column.values[i - column.ago] as number;
+    out.set(column.values.subarray(0, Math.max(0, n - column.ago)), column.ago);
+    this.#shifted.set(column.key, out);
     return out;
   }
 
@@ -151,7 +160,7 @@ export class SignalColumns {
     }
     const declaration = this.#declarations.get(name) as IndicatorDeclaration;
     return {
-      values: this.#columns.indicator(declaration, output).values,
+      values: this.#parts.indicator(declaration, output),
       ago,
       key: `${indicatorKey(declaration)}.${output ?? ""}@${ago}`,
     };
@@ -176,4 +185,39 @@ function compare(op: string, a: OperandColumn, b: OperandColumn, signals: Signal
   else if (op === "gte") for (let i = 0; i < n; i++) out[i] = (x[i] as number) >= (y[i] as number) ? 1 : 0;
   else if (op === "lt") for (let i = 0; i < n; i++) out[i] = (x[i] as number) < (y[i] as number) ? 1 : 0;
   else for (let i = 0; i < n; i++) out[i] = (x[i] as number) <= (y[i] as number) ? 1 : 0;
+}
+
+/**
+ * A 0/1 column whose buffer is padded to whole 32-bit words, so all/any/not run four bars per operation. Every
+ * column combined here is made by this function (cached ones included), so their word views line up.
+ */
+function newMask(n: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(Math.ceil(n / 4) * 4), 0, n);
+}
+
+function words(mask: Uint8Array): Uint32Array {
+  return new Uint32Array(mask.buffer, mask.byteOffset, mask.buffer.byteLength >> 2);
+}
+
+// The loops below are small functions of their own: V8 optimizes a function called many times properly, while a
+// long loop inside a big function only ever runs its on-stack-replacement code (see talib-conventions CHUNK_LENGTH).
+
+function notInto(out: Uint8Array, inner: Uint8Array): void {
+  const o = words(out);
+  const x = words(inner);
+  // 1 − v on each byte: v is 0 or 1, so xor with 0x01 in every byte.
+  for (let i = 0; i < o.length; i++) o[i] = (x[i] as number) ^ 0x01010101;
+}
+
+function combineInto(out: Uint8Array, part: Uint8Array, all: boolean): void {
+  const o = words(out);
+  const x = words(part);
+  if (all) for (let i = 0; i < o.length; i++) o[i] = (o[i] as number) & (x[i] as number);
+  else for (let i = 0; i < o.length; i++) o[i] = (o[i] as number) | (x[i] as number);
+}
+
+/** 1 where a crosses above b: a > b now and a <= b at the bar before (crossBelow is crossAbove with b and a). */
+function crossAboveInto(out: Uint8Array, a: Float64Array, b: Float64Array): void {
+  for (let i = 1; i < out.length; i++)
+    out[i] = (a[i] as number) > (b[i] as number) && (a[i - 1] as number) <= (b[i - 1] as number) ? 1 : 0;
 }

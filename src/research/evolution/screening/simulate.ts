@@ -38,6 +38,11 @@ export interface SimulationInput {
    * the buffer's next use.
    */
   readonly equityBuffer?: Float64Array;
+  /**
+   * Keep each trade (default true). A search only counts them: a year of 1h bars makes hundreds of trades per spec,
+   * and their objects were most of the screening path's garbage (profiled), so it asks for counts alone.
+   */
+  readonly recordTrades?: boolean;
 }
 
 export interface ScreenExits {
@@ -60,7 +65,11 @@ export interface ScreenTrade {
 }
 
 export interface SimulationResult {
+  /** Every trade, or none when `recordTrades` was false (the counts below hold either way). */
   readonly trades: ScreenTrade[];
+  readonly tradeCount: number;
+  /** Trades whose net P&L is above zero. */
+  readonly wins: number;
   /** Equity at each bar close of [from, to). */
   readonly equity: Float64Array;
 }
@@ -85,11 +94,14 @@ class Account {
   stop = Number.NaN;
   target = Number.NaN;
   readonly trades: ScreenTrade[] = [];
+  tradeCount = 0;
+  wins = 0;
 
   constructor(
     cash: number,
     readonly exits: ScreenExits,
     readonly takerFee: number,
+    readonly record: boolean,
   ) {
     this.cash = cash;
   }
@@ -97,16 +109,20 @@ class Account {
   close(index: number, price: number, fee: number, reason: ScreenTrade["exitReason"]): void {
     const exitFee = this.quantity * price * fee;
     this.cash += this.side * this.quantity * price - exitFee;
-    this.trades.push({
-      side: this.side > 0 ? "long" : "short",
-      entryIndex: this.entryIndex,
-      exitIndex: index,
-      entryPrice: this.entryPrice,
-      exitPrice: price,
-      quantity: this.quantity,
-      netPnl: this.side * this.quantity * (price - this.entryPrice) - this.entryFee - exitFee,
-      exitReason: reason,
-    });
+    const netPnl = this.side * this.quantity * (price - this.entryPrice) - this.entryFee - exitFee;
+    this.tradeCount++;
+    if (netPnl > 0) this.wins++;
+    if (this.record)
+      this.trades.push({
+        side: this.side > 0 ? "long" : "short",
+        entryIndex: this.entryIndex,
+        exitIndex: index,
+        entryPrice: this.entryPrice,
+        exitPrice: price,
+        quantity: this.quantity,
+        netPnl,
+        exitReason: reason,
+      });
     this.side = 0;
     this.quantity = 0;
     this.stop = Number.NaN;
@@ -155,7 +171,7 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     input.equityBuffer && input.equityBuffer.length >= bars
       ? input.equityBuffer.subarray(0, bars)
       : new Float64Array(bars);
-  const account = new Account(input.cash, input.exits, takerFee);
+  const account = new Account(input.cash, input.exits, takerFee, input.recordTrades ?? true);
   let pending = NONE;
   let pendingQuantity = 0;
   let pendingAtr = Number.NaN;
@@ -220,5 +236,5 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     account.close(to - 1, close[to - 1] as number, takerFee, "end");
     equity[to - from - 1] = account.cash;
   }
-  return { trades: account.trades, equity };
+  return { trades: account.trades, tradeCount: account.tradeCount, wins: account.wins, equity };
 }
