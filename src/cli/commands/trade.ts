@@ -155,6 +155,10 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     alert: (alert) => late.session?.bus.publish("ALERT", alert),
     decisionKey: (symbol, time) => `${sessionName}|${strategies.get(symbol)?.name}|${symbol}|${time}`,
     onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
+    replay: {
+      get: (key) => (late.store as NonNullable<typeof late.store>).llmReplay.get(key),
+      put: (answer) => (late.store as NonNullable<typeof late.store>).llmReplay.put(answer),
+    },
   });
   // The auditor (llm.auditor): an audit every 15 min of market time, logged and stored; a suggestion alerts a person.
   const auditor = tradeAuditor(config.llm, {
