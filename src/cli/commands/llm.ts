@@ -70,6 +70,9 @@ export function tradeAdvisor(
     readonly onRecordError: (error: unknown) => void;
     /** Where every answer is recorded by prompt hash, for `aegis backtest --llm-replay` (the store's llm_replay). */
     readonly replay?: LlmReplayStore;
+    /** The regime and the context multipliers at a bar, for the prompt (when a detector and providers run). */
+    readonly regime?: (symbol: string, time: number) => string | undefined;
+    readonly multipliers?: (symbol: string, time: number) => Readonly<Record<string, number>> | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
 ): TradeAdvisor | undefined {
@@ -91,7 +94,13 @@ export function tradeAdvisor(
   });
   const deadlineMs = config.deadlineMs ?? config.timeoutMs + 1000;
   const asked = parts.replay ? new ReplayCacheBridge(bridge, { mode: "record", store: parts.replay }) : bridge;
-  const advisor = llmAdvisor({ bridge: asked, deadlineMs, decisionKey: parts.decisionKey });
+  const advisor = llmAdvisor({
+    bridge: asked,
+    deadlineMs,
+    decisionKey: parts.decisionKey,
+    ...(parts.regime ? { regime: parts.regime } : {}),
+    ...(parts.multipliers ? { multipliers: parts.multipliers } : {}),
+  });
   return {
     bridge,
     advisor,
