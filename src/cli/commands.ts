@@ -30,6 +30,12 @@ export function registerCommands(program: Command): void {
       "funding-rate CSV of a perpetual, charged every funding time (repeatable)",
       collect,
     )
+    .option("--llm-advisor", "consult the configured LLM advisor (llm.advisor) on each proposed trade")
+    .option(
+      "--llm-replay <store>",
+      "replay the advisor's answers recorded in paper trading (the store's SQLite file or postgres:// URL); reproducible",
+    )
+    .option("--force-contaminated", "consult the model on bars before its training cutoff; every result is labelled")
     .action(async (options, command: Command) => {
       const { backtestCommand } = await import("./commands/backtest.js");
       await backtestCommand(options, command.optsWithGlobals());

@@ -20,6 +20,8 @@ export interface TradeAuditorParts {
   /** The live strategy's recent record, when the store has one. */
   readonly live?: () => Promise<AuditContext["live"]>;
   readonly onAudit?: (audit: Audit) => void;
+  /** Sentiment, whale risk and the global risk level, when context providers run. */
+  readonly context?: () => Partial<AuditContext> | undefined;
 }
 
 export interface TradeAuditor {
@@ -66,7 +68,7 @@ export function tradeAuditor(
       const series = parts.series();
       if (!series || series.length === 0) throw new Error("the session has no bars yet");
       const live = await parts.live?.();
-      return { series, ...(live ? { live } : {}) };
+      return { ...parts.context?.(), series, ...(live ? { live } : {}) };
     },
     onAudit: (audit) => {
       parts.log(

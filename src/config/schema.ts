@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { llmConfigSchema } from "../ai/llm/llm-config.js";
 import { learnersConfigSchema } from "../ai/runtime/learners-config.js";
+import { liveContextConfigSchema } from "../data/context/live-context-config.js";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
@@ -78,6 +79,8 @@ export const configSchema = z
     api: apiConfigSchema.prefault({}),
     /** Language models per role (advisor, auditor …); empty = every role off. See the README, "Language models". */
     llm: llmConfigSchema.prefault({}),
+    /** Live context sources `aegis trade` polls (RSS, fear-and-greed, Whale Alert); absent = none polled. */
+    context: liveContextConfigSchema.optional(),
     exchanges: z
       .record(z.string().regex(/^[a-z0-9]+$/, "exchange ids are lower case, e.g. binance"), exchangeSchema)
       .default({}),

@@ -21,6 +21,8 @@ export interface BacktestOutputs {
   readonly strategy?: Strategy;
   /** Whether the risk shield ran (its effect is shown only then). */
   readonly riskShield?: boolean;
+  /** A label the report's title must carry ("CONTAMINATED": an LLM was consulted on bars it may remember). */
+  readonly label?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export function renderBacktestReport(outputs: BacktestOutputs, generatedAt: numb
   const index = buyAndHoldIndex(series, result.equity.time);
   const benchmark = index.map((v) => v * meta.cash);
   return renderReport({
-    title: `${meta.strategy} on ${meta.symbols.join(", ")}${meta.timeframe ? ` ${meta.timeframe}` : ""}`,
+    title: `${outputs.label ? `${outputs.label} — ` : ""}${meta.strategy} on ${meta.symbols.join(", ")}${meta.timeframe ? ` ${meta.timeframe}` : ""}`,
     generatedAt,
     series,
     trades: result.trades,

@@ -5,6 +5,7 @@ import { formatMetrics } from "../../backtest/metrics/index.js";
 import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
 import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
+import { runBacktestAsync } from "../../backtest/run-backtest-async.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
@@ -24,8 +25,9 @@ import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 import { UsageError } from "../usage-error.js";
 import { planWarmup } from "../warmup.js";
 import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
+import { type BacktestLlmOptions, prepareBacktestLlm } from "./backtest-llm.js";
 
-export interface BacktestCliOptions extends RunCliOptions {
+export interface BacktestCliOptions extends RunCliOptions, BacktestLlmOptions {
   /** One name, or several (`--strategy a --strategy b`): the first is the slot's, the others vote beside it. */
   strategy: string | string[];
   /** `[SYMBOL=]FILE` funding-rate files; default: `backtest.funding` in the config. */
@@ -71,7 +73,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   );
   for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   const warmup = planWarmup(strategy, data);
-
+  const first = Math.min(...data.series.map((s) => s.time[0] as number));
+  const llm = await prepareBacktestLlm(
+    options,
+    config.llm,
+    Math.min(first, ...warmup.series.map((s) => s.time[0] as number)),
+  );
   const risk = riskConfig
     ? createRiskRuntime(riskConfig, {
         store: new MemoryStateStore(),
@@ -80,7 +87,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       })
     : undefined;
   const progress = new ProgressBar("backtest", options.progress && !options.json);
-  const fullRun = runBacktest({
+  const aiCombiner = ai ? new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions) : undefined;
+  const combiner = llm ? (aiCombiner ?? new DecisionCombiner()).withWeights(llm.weights) : aiCombiner;
+  const running = (llm ? runBacktestAsync : runBacktest)({
     ...(risk ? { shield: risk.shield } : {}),
     ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
@@ -89,11 +98,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       strategy: warmup.strategy,
       ...(size ? { size } : {}),
       ...(leverage !== 1 ? { leverage } : {}),
-      ...(ai ? { sources: ai.ensemble.sourcesFor(series.symbol) } : voters.length > 0 ? { sources: voters } : {}),
+      ...(ai || llm || voters.length > 0
+        ? { sources: [...(ai ? ai.ensemble.sourcesFor(series.symbol) : voters), ...(llm ? [llm.advisor] : [])] }
+        : {}),
     })),
-    ...(ai
-      ? { combiner: new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions), learners: ai.ensemble.learners }
-      : {}),
+    ...(combiner ? { combiner } : {}),
+    ...(ai ? { learners: ai.ensemble.learners } : {}),
     cash,
     fee,
     slippage,
@@ -102,10 +112,11 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     runId: `bt-${seed}`,
     onProgress: (done, total) => progress.update(done, total),
   });
+  // The replay store is needed only while the bars run.
+  const fullRun = await Promise.resolve(running).finally(() => llm?.close());
   const result = warmup.measured(fullRun);
   progress.done();
 
-  const first = Math.min(...data.series.map((s) => s.time[0] as number));
   const last = Math.max(...data.series.map((s) => s.time[s.length - 1] as number));
   const runConfig = {
     strategy: strategy.spec ?? { module: name, name: strategy.name },
@@ -122,8 +133,12 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     risk: riskConfig ?? "off (--no-risk)",
     ...(ai ? { ensemble: ai.ensemble.orchestrator.note } : {}),
     warmupBars: warmup.warmupBars,
+    ...(llm
+      ? { llm: { mode: llm.note().mode, model: llm.note().model, trainingCutoff: llm.note().trainingCutoff } }
+      : {}),
   };
-  const summary = summarize(result, data.series, {
+  const contamination = llm?.contamination();
+  const plain = summarize(result, data.series, {
     strategy: ai ? AI_STRATEGY : strategy.name,
     parameters: strategy.parameters,
     symbols: data.series.map((s) => s.symbol),
@@ -143,6 +158,11 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       note: "parameters were given by hand; if they were tuned on this data, read every figure as in-sample",
     },
   });
+  const summary = {
+    ...plain,
+    ...(llm ? { llm: llm.note() } : {}),
+    ...(contamination ? { contamination } : {}),
+  };
 
   if (options.out) {
     writeBacktestOutputs(options.out, {
@@ -151,6 +171,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       series: data.series,
       strategy,
       riskShield: risk !== undefined,
+      ...(contamination ? { label: "CONTAMINATED" } : {}),
     });
     writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
   }
@@ -160,11 +181,13 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   }
   const m = summary.meta;
   const lines = [
+    ...(contamination ? [contamination.text, ""] : []),
     `Aegis backtest — ${m.strategy} ${formatParams(m.parameters)}`,
     `data     ${m.dataSource}: ${m.symbols.join(", ")} ${m.timeframe ?? ""}, ${isoMinute(m.dataRange.from)} → ${isoMinute(m.dataRange.to)}, ${m.bars} bars`,
     ...(warmup.note ? [warmup.note] : []),
     `costs    fee ${(fee * 100).toFixed(3)} % per side, slippage ${m.slippage}${funding ? `, funding from ${Object.values(funding.files).join(", ")}` : ""}; cash ${cash}; ${sampleWords(m.sample)}`,
     ...(ai ? [`ai       ${ai.ensemble.orchestrator.note}; ${learnerLine(ai.ensemble.learner.events)}`] : []),
+    ...(llm ? [llm.line()] : []),
     `risk     ${riskLine(riskConfig, risk?.shield.layers.length ?? 0, summary)}`,
     ...formatRiskEffect(summary.risk),
     `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,

@@ -108,6 +108,8 @@ export async function contextPollCommand(
       macroSymbols: [],
     });
     await set.load();
+    // A headline stored by a poll that stopped before scoring it is scored now.
+    await set.sentiment.scoreUnscored(set.news);
     const reports = (await set.poll()).filter(
       (r) =>
         (r.source === "news" && feeds.length > 0) ||

@@ -305,6 +305,8 @@ export async function llmArchitectCommand(
 export interface LlmHypothesizeOptions extends LlmGateOptions {
   ideas: string;
   atrPeriod: string;
+  /** Rounds per idea (revisions with the gates' numbers); default 3 on the command line. */
+  rounds?: string;
 }
 
 /** `aegis llm hypothesize`: ideas → gates; exit 0 when it ran, 1 when the model gave no usable ideas, 2 on bad input. */
@@ -320,12 +322,14 @@ export async function llmHypothesizeCommand(
     Number.isInteger(n) && n >= 1 && n <= 10 ? undefined : "must be a whole number from 1 to 10",
   ) as number;
   const atrPeriod = numberOption("atr-period", options.atrPeriod, positiveInteger) as number;
+  const rounds = numberOption("rounds", options.rounds ?? "1", positiveInteger) as number;
+  if (rounds > 20) throw new UsageError(`--rounds ${rounds}: at most 20`);
   const clock = deps.clock ?? Date.now;
   const run = await prepareRun(options, globals, clock, (opened) => {
     store = opened;
   });
   try {
-    const result = await runHypotheses({ bridge, count, atrPeriod, clock, ...run });
+    const result = await runHypotheses({ bridge, count, atrPeriod, rounds, clock, ...run });
     reportContamination(bridge);
     if (result.failure) {
       process.stderr.write(`${result.failure}\n`);

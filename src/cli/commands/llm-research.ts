@@ -69,6 +69,7 @@ export function registerLlmResearchCommands(program: Command): void {
   )
     .option("--ideas <n>", "how many ideas to ask for", "3")
     .option("--atr-period <n>", "ATR period of the stops and targets", "14")
+    .option("--rounds <n>", "rounds per idea: the gates' numbers go back to the generator, which revises", "3")
     .action(async (options, command: Command) => {
       const { llmHypothesizeCommand } = await import("./llm-research-run.js");
       await llmHypothesizeCommand(options, command.optsWithGlobals());

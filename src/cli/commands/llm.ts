@@ -4,6 +4,7 @@ import { LLM_ROLES, type LlmRole, type LlmRoleStatus } from "../../ai/llm/llm-br
 import { LlmConfigError, type ResolvedLlmRole, resolveLlmRoles } from "../../ai/llm/llm-config.js";
 import type { LlmRecorder } from "../../ai/llm/llm-recorder.js";
 import { probeRole } from "../../ai/llm/probe-role.js";
+import { type LlmReplayStore, ReplayCacheBridge } from "../../ai/llm/replay-cache.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { AegisConfig } from "../../config/schema.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
@@ -67,6 +68,11 @@ export function tradeAdvisor(
     readonly alert: (payload: ReturnType<typeof llmHealthAlert>) => void;
     readonly decisionKey: (symbol: string, time: number) => string;
     readonly onRecordError: (error: unknown) => void;
+    /** Where every answer is recorded by prompt hash, for `aegis backtest --llm-replay` (the store's llm_replay). */
+    readonly replay?: LlmReplayStore;
+    /** The regime and the context multipliers at a bar, for the prompt (when a detector and providers run). */
+    readonly regime?: (symbol: string, time: number) => string | undefined;
+    readonly multipliers?: (symbol: string, time: number) => Readonly<Record<string, number>> | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
 ): TradeAdvisor | undefined {
@@ -87,7 +93,14 @@ export function tradeAdvisor(
     onHealthChange: (role, change) => parts.alert(llmHealthAlert(role, change)),
   });
   const deadlineMs = config.deadlineMs ?? config.timeoutMs + 1000;
-  const advisor = llmAdvisor({ bridge, deadlineMs, decisionKey: parts.decisionKey });
+  const asked = parts.replay ? new ReplayCacheBridge(bridge, { mode: "record", store: parts.replay }) : bridge;
+  const advisor = llmAdvisor({
+    bridge: asked,
+    deadlineMs,
+    decisionKey: parts.decisionKey,
+    ...(parts.regime ? { regime: parts.regime } : {}),
+    ...(parts.multipliers ? { multipliers: parts.multipliers } : {}),
+  });
   return {
     bridge,
     advisor,

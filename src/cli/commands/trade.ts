@@ -29,7 +29,7 @@ import {
   sessionControl,
 } from "../../notify/index.js";
 import { feedHealthLayer } from "../../risk/limits/feed-health.js";
-import { RiskShield } from "../../risk/shield.js";
+import { type RiskLayer, RiskShield } from "../../risk/shield.js";
 import { withStoredConfig } from "../../server/store-control.js";
 import { defaultStorePath, openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
@@ -39,6 +39,7 @@ import { createFileLogger } from "../logger.js";
 import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../serve-api.js";
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { tradeAuditor } from "../trade-auditor.js";
+import { contextMultipliers, regimeNow, TradeContext } from "../trade-context.js";
 import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
@@ -156,12 +157,21 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store?: Awaited<ReturnType<typeof openStore>>;
     session?: TradingSession;
     log?: (line: string) => void;
+    context?: TradeContext;
+    layers?: readonly RiskLayer[];
   } = {};
   const llm = tradeAdvisor(config.llm, {
     record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
     alert: (alert) => late.session?.bus.publish("ALERT", alert),
     decisionKey: (symbol, time) => `${sessionName}|${strategies.get(symbol)?.name}|${symbol}|${time}`,
     onRecordError: (error) => console.error(`an LLM exchange was not stored: ${(error as Error).message}`),
+    replay: {
+      get: (key) => (late.store as NonNullable<typeof late.store>).llmReplay.get(key),
+      put: (answer) => (late.store as NonNullable<typeof late.store>).llmReplay.put(answer),
+    },
+    regime: (symbol) => regimeNow(late.session, symbol),
+    multipliers: (_symbol, time) =>
+      late.context && contextMultipliers(late.layers ?? [], config.risk.context, late.context.providers(), time),
   });
   // The auditor (llm.auditor): an audit every 15 min of market time, logged and stored; a suggestion alerts a person.
   const auditor = tradeAuditor(config.llm, {
@@ -171,6 +181,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     log: (line) => late.log?.(line),
     clock: () => late.session?.options.clock.now() ?? Date.now(),
     series: () => late.session?.engine.slots[0]?.series(),
+    context: () => late.context?.auditContext(late.session?.options.clock.now() ?? Date.now(), late.layers ?? []),
   });
   // The AI orchestrator's weights and the advisor's share in one combiner.
   const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
@@ -270,12 +281,26 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const riskState = await openRiskState(store);
   // Configuration changed over the API applies from the next start (store.*, dataDir and trading.live excepted).
   const tradingConfig = await withStoredConfig(configSchema, config, store);
-  const risk = createRiskRuntime(ai.riskFor(tradingConfig.risk), { store: riskState });
+  // `context:` polls live sources on the market clock; their observations feed the shield's context layers.
+  late.context = config.context
+    ? new TradeContext(config.context, {
+        log: store.contextObservations,
+        clock: () => clock.now(),
+        alert: (alert) => late.session?.bus.publish("ALERT", alert),
+        logLine: (line) => late.log?.(line),
+      })
+    : undefined;
+  const risk = createRiskRuntime(ai.riskFor(tradingConfig.risk), {
+    store: riskState,
+    ...(late.context ? { providers: late.context.providers() } : {}),
+  });
+  late.layers = risk.shield.layers;
   ai.loadPatterns(await store.learning.trades());
   const header = `Aegis ${mode} · ${multi ? multi.description : options.exchange === "sim" ? `simulated exchange (Binance wire) ×${speed}${venueOrigin ? ` at ${venueOrigin.url}` : ""}` : options.exchange} · ${timeframe}`;
   const display = new StatusDisplay(process.stdout);
   const log = createFileLogger({ dir: join(config.dataDir, "logs"), level: config.logLevel });
   late.log = (line) => log.info(line);
+  await late.context?.start();
   const untolerate = tolerateCcxtNetworkRejections((error) =>
     log.warn({ error: error.message }, "a CCXT WebSocket future failed after a dropped connection; reconnecting"),
   );
@@ -354,6 +379,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     onCommitted: (step) => {
       void followLearner?.();
       void auditor?.tick();
+      void late.context?.tick();
       realized.add(step.trades);
       for (const t of step.trades) log.info({ trade: t }, "trade closed");
       for (const e of step.events) log.info({ event: e }, e.type);

@@ -112,6 +112,16 @@ export class SentimentProvider {
     return this.#index.add(records).length;
   }
 
+  /**
+   * Scores what the news log holds and this log does not: headlines stored by a process that stopped before scoring
+   * them. Their scores are stored as seen now (when they were computed), never back-dated.
+   */
+  async scoreUnscored(news: {
+    headlinesBetween(after: number, through: number): readonly Headline[];
+  }): Promise<number> {
+    return this.score(news.headlinesBetween(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY));
+  }
+
   at(time: number): SeenObservation<SentimentReading> | undefined {
     const records = this.#index.between(time - this.windowMs, time);
     const last = records[records.length - 1];

@@ -89,6 +89,58 @@ describe("the hypothesis generator (synthetic bars with a planted breakout edge)
     ]);
   }, 60_000);
 
+  it("revises a rejected idea with the gates' numbers, up to --rounds, and stores every round in the transcript", async () => {
+    const saved: DebateTranscript[] = [];
+    const bridge = new ScriptedBridge({
+      hypothesis: [JSON.stringify({ ideas: [fadeIdea] }), JSON.stringify({ ideas: [breakoutIdea] })],
+    });
+    const run = await runHypotheses({
+      bridge,
+      redTeam: new RedTeam(windows, { blacklist: new Blacklist(), clock: () => NOW }),
+      count: 1,
+      rounds: 3,
+      sink: {
+        async save(t) {
+          saved.push(t);
+          return saved.length;
+        },
+      },
+      clock: () => NOW,
+    });
+    const [transcript] = run.transcripts;
+    expect(transcript?.maxRounds).toBe(3);
+    expect(transcript?.rounds.map((r) => [r.round, r.stage, r.verdict])).toEqual([
+      [1, "selection", "rejected"],
+      [2, "holdout", "approved"],
+    ]);
+    // The revision request carries the rejected idea and the red team's numbers.
+    const revision = bridge.requests[1]?.user ?? "";
+    expect(revision).toContain(`your idea: ${JSON.stringify(fadeIdea)}`);
+    expect(revision).toContain("REJECTED (round 1, selection):");
+    expect(revision).toMatch(/walk-forward Sharpe -?\d/);
+    expect(transcript?.rounds[0]?.critique).toContain("REJECTED (round 1, selection):");
+    expect(transcript?.stoppedBecause).toBe("revision 1 passed every gate");
+    expect(transcript?.blacklisted).toEqual([transcript?.rounds[0]?.specHash]);
+    expect(saved).toEqual(run.transcripts);
+  }, 60_000);
+
+  it("blacklists an idea that does not parse as a spec by the hash of its text, and never judges it again", async () => {
+    const blacklist = new Blacklist();
+    const redTeam = new RedTeam(windows, { blacklist, clock: () => NOW });
+    const junk = { ...fadeIdea, name: "junk", entry: { crossAbove: ["nonsense"] } };
+    const bridge = () => new ScriptedBridge({ hypothesis: [JSON.stringify({ ideas: [junk] })] });
+    const first = await runHypotheses({ bridge: bridge(), redTeam, count: 1, clock: () => NOW });
+    const round = first.transcripts[0]?.rounds[0];
+    expect(round?.stage).toBe("invalid");
+    expect(round?.specHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(blacklist.has(round?.specHash as string)).toBe(true);
+    expect(first.transcripts[0]?.blacklisted).toEqual([round?.specHash]);
+    const again = await runHypotheses({ bridge: bridge(), redTeam, count: 1, clock: () => NOW });
+    expect(again.transcripts[0]?.rounds[0]).toMatchObject({ stage: "blacklisted", specHash: round?.specHash });
+    expect(again.transcripts[0]?.rounds[0]?.reasons[0]).toMatch(/^already blacklisted: /);
+    expect(redTeam.trials).toBe(0);
+  });
+
   it("gives no ideas, with the reason, when the answer is junk or the role is off", async () => {
     const redTeam = new RedTeam(windows, { blacklist: new Blacklist(), clock: () => NOW });
     const junk = await runHypotheses({

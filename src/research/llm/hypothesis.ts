@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { LlmBridge } from "../../ai/llm/llm-bridge.js";
 import { atr } from "../../indicators/atr.js";
+import { critiqueOf } from "./architect-prompts.js";
 import { type DebateSink, enter, roundOf, windowTimes } from "./debate.js";
-import type { DebateTranscript } from "./debate-types.js";
+import type { DebateRound, DebateTranscript } from "./debate-types.js";
 import { type GateWindows, timeAt } from "./gate-windows.js";
 import type { LifecycleEntry } from "./lifecycle-entry.js";
 import type { RedTeam } from "./red-team.js";
@@ -35,6 +36,7 @@ export const hypothesisAnswerSchema = z
   })
   .strict();
 export type HypothesisAnswer = z.infer<typeof hypothesisAnswerSchema>;
+type HypothesisIdea = HypothesisAnswer["ideas"][number];
 
 export interface CurrentVolatility {
   readonly period: number;
@@ -85,12 +87,47 @@ export function hypothesisPrompt(volatility: CurrentVolatility, count: number, t
   ].join("\n");
 }
 
+/** The revision request: the rejected idea and the red team's critique with its numbers. */
+export function hypothesisRevisionPrompt(
+  volatility: CurrentVolatility,
+  timeframe: string,
+  idea: HypothesisIdea,
+  critique: string,
+): string {
+  return [
+    "BEGIN DATA",
+    `bars: ${timeframe}; current ATR(${volatility.period}) = ${(volatility.atrPct * 100).toFixed(3)} % of price`,
+    `your idea: ${JSON.stringify(idea)}`,
+    critique,
+    "END DATA",
+    'Revise this idea so that it passes the red team, keeping its thesis; answer with {"ideas": [the revised idea]}.',
+  ].join("\n");
+}
+
+/** An idea as the red team judges it: its stop and target in percent of price from the real ATR. */
+function candidateOf(idea: HypothesisIdea, volatility: CurrentVolatility) {
+  return {
+    name: idea.name,
+    description: `${idea.thesis} [stop ${idea.stopAtr} ATR, target ${idea.targetAtr} ATR; ATR(${volatility.period}) ${(volatility.atrPct * 100).toFixed(3)} % at ${new Date(volatility.asOf).toISOString()}]`,
+    indicators: idea.indicators,
+    entry: idea.entry,
+    ...(idea.exit !== undefined ? { exit: idea.exit } : {}),
+    ...(idea.allowShort !== undefined ? { allowShort: idea.allowShort } : {}),
+    exits: {
+      stopLossPct: round2(idea.stopAtr * volatility.atrPct * 100),
+      takeProfitPct: round2(idea.targetAtr * volatility.atrPct * 100),
+    },
+  };
+}
+
 export interface HypothesisOptions {
   readonly bridge: LlmBridge;
   readonly redTeam: RedTeam;
   /** Ideas asked for (default 3). */
   readonly count?: number;
   readonly atrPeriod?: number;
+  /** Rounds per idea: the red team rejects with the gates' numbers and the generator revises (default 1: none). */
+  readonly rounds?: number;
   readonly lifecycle?: LifecycleEntry;
   readonly sink?: DebateSink;
   readonly clock: () => number;
@@ -111,50 +148,86 @@ export async function runHypotheses(options: HypothesisOptions): Promise<Hypothe
   const count = options.count ?? 3;
   if (!(Number.isInteger(count) && count >= 1 && count <= 10))
     throw new RangeError(`the number of ideas must be a whole number from 1 to 10, got ${count}`);
+  const maxRounds = options.rounds ?? 1;
+  if (!(Number.isInteger(maxRounds) && maxRounds >= 1 && maxRounds <= 20))
+    throw new RangeError(`hypothesis rounds must be a whole number from 1 to 20, got ${maxRounds}`);
   const volatility = currentVolatility(redTeam.windows, options.atrPeriod ?? 14);
+  const asOf = timeAt(redTeam.windows, redTeam.windows.holdoutEnd - 1);
   const answer = await options.bridge.ask({
     role: "hypothesis",
     system: HYPOTHESIS_SYSTEM,
     user: hypothesisPrompt(volatility, count, redTeam.windows.series.timeframe ?? "unknown"),
     schema: hypothesisAnswerSchema,
     schemaName: "strategy_ideas",
-    asOf: timeAt(redTeam.windows, redTeam.windows.holdoutEnd - 1),
+    asOf,
   });
   if (!answer.ok) return { volatility, transcripts: [], failure: `no ideas (${answer.failure}): ${answer.detail}` };
   const transcripts: DebateTranscript[] = [];
-  for (const idea of answer.value.ideas.slice(0, count)) {
+  for (const first of answer.value.ideas.slice(0, count)) {
     const startedAt = options.clock();
-    const candidate = {
-      name: idea.name,
-      description: `${idea.thesis} [stop ${idea.stopAtr} ATR, target ${idea.targetAtr} ATR; ATR(${volatility.period}) ${(volatility.atrPct * 100).toFixed(3)} % at ${new Date(volatility.asOf).toISOString()}]`,
-      indicators: idea.indicators,
-      entry: idea.entry,
-      ...(idea.exit !== undefined ? { exit: idea.exit } : {}),
-      ...(idea.allowShort !== undefined ? { allowShort: idea.allowShort } : {}),
-      exits: {
-        stopLossPct: round2(idea.stopAtr * volatility.atrPct * 100),
-        takeProfitPct: round2(idea.targetAtr * volatility.atrPct * 100),
-      },
-    };
-    const judgement = redTeam.judge(candidate, `hypothesis "${idea.name}"`);
-    const round = roundOf(1, "hypothesis", judgement, idea.thesis);
-    const survivor =
-      judgement.passed && judgement.stage === "holdout"
-        ? await enter(options.lifecycle, judgement, "hypothesis")
-        : undefined;
+    const rounds: DebateRound[] = [];
+    const blacklisted: string[] = [];
+    let idea: HypothesisIdea = first;
+    let survivor: DebateTranscript["survivor"];
+    let stoppedBecause = `no revision passed in ${maxRounds} round(s)`;
+    for (let r = 1; r <= maxRounds; r++) {
+      const judgement = redTeam.judge(candidateOf(idea, volatility), `hypothesis "${idea.name}"`);
+      const round = roundOf(r, "hypothesis", judgement, idea.thesis);
+      if ("hash" in judgement && judgement.stage !== "blacklisted" && !judgement.passed)
+        blacklisted.push(judgement.hash);
+      if (judgement.passed && judgement.stage === "holdout") {
+        rounds.push(round);
+        survivor = await enter(options.lifecycle, judgement, "hypothesis");
+        stoppedBecause = r === 1 ? "the idea passed every gate" : `revision ${r - 1} passed every gate`;
+        break;
+      }
+      // The holdout is used once: revising against its numbers would make it a selection set.
+      if (judgement.stage === "holdout" || r === maxRounds) {
+        rounds.push(round);
+        stoppedBecause =
+          judgement.stage === "holdout"
+            ? `round ${r} cleared selection but failed the holdout gates (the holdout is used once)`
+            : maxRounds === 1
+              ? `rejected at ${judgement.stage}`
+              : `round ${r} rejected at ${judgement.stage}; no rounds left`;
+        break;
+      }
+      const critique = critiqueOf(round);
+      rounds.push({ ...round, critique });
+      const revised = await options.bridge.ask({
+        role: "hypothesis",
+        system: HYPOTHESIS_SYSTEM,
+        user: hypothesisRevisionPrompt(volatility, redTeam.windows.series.timeframe ?? "unknown", idea, critique),
+        schema: hypothesisAnswerSchema,
+        schemaName: "strategy_ideas",
+        asOf,
+      });
+      if (!revised.ok) {
+        rounds.push({
+          round: r + 1,
+          proposer: "hypothesis",
+          failure: revised.failure,
+          stage: "no-answer",
+          verdict: "rejected",
+          reasons: [`no usable revision (${revised.failure}): ${revised.detail}`],
+        });
+        stoppedBecause = `no usable revision in round ${r + 1}`;
+        break;
+      }
+      idea = revised.value.ideas[0] as HypothesisIdea;
+    }
     const transcript: DebateTranscript = {
       kind: "hypothesis",
       symbol: redTeam.windows.series.symbol,
       startedAt,
       finishedAt: options.clock(),
-      idea: idea.thesis,
-      maxRounds: 1,
-      rounds: [round],
+      idea: first.thesis,
+      maxRounds,
+      rounds,
       outcome: survivor ? "approved" : "failed",
-      stoppedBecause: survivor ? "the idea passed every gate" : `rejected at ${judgement.stage}`,
+      stoppedBecause,
       ...(survivor ? { survivor } : {}),
-      blacklisted:
-        "hash" in judgement && judgement.stage !== "blacklisted" && !judgement.passed ? [judgement.hash] : [],
+      blacklisted,
       windows: windowTimes(redTeam),
       fee: redTeam.fee,
       trials: redTeam.trials,

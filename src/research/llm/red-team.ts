@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Blacklist } from "../../backtest/gates/blacklist.js";
 import { deflatedSharpe } from "../../backtest/gates/deflated-sharpe.js";
 import { probabilityOfOverfitting } from "../../backtest/gates/pbo.js";
@@ -22,11 +23,18 @@ export interface HoldoutVerdict {
 
 /** How far a proposal got and what stopped it. `invalid` and `blacklisted` never ran a backtest. */
 export type Judgement =
-  | { readonly stage: "invalid"; readonly passed: false; readonly reasons: readonly string[] }
+  | {
+      readonly stage: "invalid";
+      readonly passed: false;
+      /** The hash it is blacklisted under: of the raw proposal when it did not parse, else of the spec. */
+      readonly hash: string;
+      readonly reasons: readonly string[];
+    }
   | {
       readonly stage: "blacklisted";
       readonly passed: false;
-      readonly spec: StrategySpec;
+      /** Absent when what was blacklisted is a proposal that never parsed as a spec. */
+      readonly spec?: StrategySpec;
       readonly hash: string;
       readonly reasons: readonly string[];
     }
@@ -86,12 +94,19 @@ export class RedTeam {
   }
 
   judge(candidate: unknown, source: string): Judgement {
+    // Junk is blacklisted too, under the hash of its text, so a loop never spends a round on the same junk twice.
+    const raw = rawHash(candidate);
+    if (this.options.blacklist.has(raw)) {
+      const why = this.options.blacklist.reasons().get(raw) ?? "";
+      return { stage: "blacklisted", passed: false, hash: raw, reasons: [`already blacklisted: ${why}`] };
+    }
     let spec: StrategySpec;
     try {
       spec = validateSpec(candidate, source);
     } catch (error) {
       const reason = error instanceof SpecError ? error.message : `${source}: ${(error as Error).message}`;
-      return { stage: "invalid", passed: false, reasons: [reason] };
+      this.options.blacklist.add(raw, { reason, time: this.options.clock(), name: "proposal that is not a spec" });
+      return { stage: "invalid", passed: false, hash: raw, reasons: [reason] };
     }
     const hash = specHash(spec);
     if (this.options.blacklist.has(hash)) {
@@ -107,7 +122,9 @@ export class RedTeam {
       });
     } catch (error) {
       // A spec that validates but cannot be traded (an unknown reference) is a failed proposal, not a crash.
-      return { stage: "invalid", passed: false, reasons: [`${source}: ${(error as Error).message}`] };
+      const reasons = [`${source}: ${(error as Error).message}`];
+      this.#blacklist(hash, spec, reasons);
+      return { stage: "invalid", passed: false, hash, reasons };
     }
     this.#trials.set(hash, run.walkForwardReturns);
     if (!run.verdict.passed) {
@@ -170,4 +187,10 @@ export class RedTeam {
   #blacklist(hash: string, spec: StrategySpec, reasons: readonly string[]): void {
     this.options.blacklist.add(hash, { reason: reasons.join("; "), time: this.options.clock(), name: spec.name });
   }
+}
+
+/** SHA-256 of a proposal's text as the model wrote it (JSON keeps its key order), whether or not it parses. */
+export function rawHash(candidate: unknown): string {
+  const text = typeof candidate === "string" ? candidate : (JSON.stringify(candidate) ?? String(candidate));
+  return createHash("sha256").update(text).digest("hex");
 }
