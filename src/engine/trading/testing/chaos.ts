@@ -241,13 +241,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const latched = await killSwitchLatched(storeUrl);
     if (latchSeen && !latched) discrepancies.push("the kill switch was latched and is not any more");
     const trippedAt = await killSwitchTripTime(storeUrl);
-    const afterTrip = trippedAt === undefined ? [] : placements.filter((p) => p.time > trippedAt);
+    // The latch is labelled like the step's equity (the open time of the bar that closed), and a step decides before
+    // its risk layers observe, as in a backtest: an order decided in the tripping step, or in an earlier one and sent
+    // a moment later, is not new risk after the trip. So the check is on when each order was decided (its stored
+    // intent time), not on when the exchange heard it; an order missing from the store counts as decided after.
+    const decidedAt = await intentTimes(storeUrl);
+    const afterTrip =
+      trippedAt === undefined
+        ? []
+        : placements.filter((p) => p.time > trippedAt && (decidedAt.get(p.clientOrderId) ?? Infinity) > trippedAt);
     discrepancies.push(
       ...afterTrip
         .filter(opensRisk)
         .map(
           (p) =>
-            `order ${p.clientOrderId} (${p.side}) placed at ${new Date(p.time).toISOString()}, after the kill switch tripped at ${new Date(trippedAt as number).toISOString()}`,
+            `order ${p.clientOrderId} (${p.side}) decided at ${iso(decidedAt.get(p.clientOrderId))} and placed at ${iso(p.time)}, after the kill switch tripped at ${iso(trippedAt)}`,
         ),
     );
     return {
@@ -303,8 +311,22 @@ interface Placement {
  * Whether an order can open or grow a position: on spot (no shorts) every buy; on futures every order not marked
  * reduce-only. The chaos strategy trades spot long-only, so a sell there only ever closes.
  */
+function iso(time: number | undefined): string {
+  return time === undefined ? "(not in the store)" : new Date(time).toISOString();
+}
+
 function opensRisk(p: Placement): boolean {
   return p.venue === "spot" ? p.side === "BUY" : !p.reduceOnly;
+}
+
+/** Each stored order's intent time (when the step that decided it happened), by client order id. */
+async function intentTimes(storeUrl: string): Promise<Map<string, number>> {
+  const store = await openStore(storeUrl);
+  try {
+    return new Map((await store.orders.range()).map((order) => [order.clientOrderId, order.intentTime]));
+  } finally {
+    await store.close();
+  }
 }
 
 async function killSwitchLatched(storeUrl: string): Promise<boolean> {
