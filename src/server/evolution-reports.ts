@@ -1,6 +1,7 @@
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { z } from "zod";
+import { reportFolders } from "./report-folders.js";
 
 /**
  * `aegis evolve --out DIR` writes DIR/evolution.json (research/evolution/run-evolution.ts, EvolutionRun). The
@@ -68,35 +69,23 @@ export interface EvolutionReport extends EvolutionFile {
 /** Evolution runs directly inside each report folder (or the folder itself), newest first. */
 export function listEvolutionReports(roots: readonly string[]): EvolutionReport[] {
   const reports: EvolutionReport[] = [];
-  roots.forEach((root, index) => {
-    let entries: Dirent[];
+  for (const { rootIndex, root, name, path } of reportFolders(roots)) {
+    const file = join(path, "evolution.json");
+    let modified: number;
+    let parsed: ReturnType<typeof evolutionFileSchema.safeParse>;
     try {
-      entries = readdirSync(root, { withFileTypes: true });
+      modified = statSync(file).mtimeMs;
+      parsed = evolutionFileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
     } catch {
-      return; // a folder that is not there yet holds no runs
+      continue;
     }
-    const candidates = [
-      { name: ".", path: root },
-      ...entries.filter((e) => e.isDirectory()).map((e) => ({ name: e.name, path: join(root, e.name) })),
-    ];
-    for (const { name, path } of candidates) {
-      const file = join(path, "evolution.json");
-      let modified: number;
-      let parsed: ReturnType<typeof evolutionFileSchema.safeParse>;
-      try {
-        modified = statSync(file).mtimeMs;
-        parsed = evolutionFileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-      } catch {
-        continue;
-      }
-      if (!parsed.success) continue;
-      reports.push({
-        ...parsed.data,
-        id: `${index}/${name}`,
-        name: name === "." ? (root.split(sep).pop() ?? root) : name,
-        modified,
-      });
-    }
-  });
+    if (!parsed.success) continue;
+    reports.push({
+      ...parsed.data,
+      id: `${rootIndex}/${name}`,
+      name: name === "." ? (root.split(sep).pop() ?? root) : name,
+      modified,
+    });
+  }
   return reports.sort((a, b) => b.modified - a.modified);
 }

@@ -1,9 +1,10 @@
-import { type Dirent, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { auditAnswerSchema } from "../research/llm/auditor.js";
 import type { DebateRound, DebateTranscript } from "../research/llm/debate-types.js";
 import type { StoredDebate } from "../store/repositories/debates.js";
 import type { StoreSession } from "../store/store.js";
+import { reportFolders } from "./report-folders.js";
 import { parseJsonColumn } from "./routes/read-common.js";
 import { debateTopic } from "./store-debates.js";
 import { type ParsedFigure, type ParsedGate, transitionNumbers } from "./transition-numbers.js";
@@ -247,21 +248,11 @@ export async function blacklistedSpecs(
 /** blacklist.json files in each report folder and one level below, as text with the run they belong to. */
 function blacklistFiles(roots: readonly string[]): { file: string; label: string }[] {
   const files: { file: string; label: string }[] = [];
-  for (const root of roots) {
-    let entries: Dirent[];
+  for (const { name, path } of reportFolders(roots)) {
     try {
-      entries = readdirSync(root, { withFileTypes: true });
+      files.push({ file: readFileSync(join(path, "blacklist.json"), "utf8"), label: `report ${name}` });
     } catch {
-      continue;
-    }
-    const folders = [root, ...entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name))];
-    for (const folder of folders) {
-      try {
-        const name = folder === root ? "." : folder.slice(root.length + 1);
-        files.push({ file: readFileSync(join(folder, "blacklist.json"), "utf8"), label: `report ${name}` });
-      } catch {
-        // no blacklist in this folder
-      }
+      // no blacklist in this folder
     }
   }
   return files;

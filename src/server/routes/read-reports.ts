@@ -1,8 +1,9 @@
-import { createReadStream, type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { extname, isAbsolute, join, relative, sep } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
+import { reportFolders } from "../report-folders.js";
 import type { RouteTable } from "../route.js";
 import { notFound } from "./read-common.js";
 
@@ -31,37 +32,25 @@ export interface ReportRun {
 /** Runs directly inside each report folder (one level: `aegis backtest --out DIR` writes one run per DIR). */
 export function listRuns(roots: readonly string[]): ReportRun[] {
   const runs: ReportRun[] = [];
-  roots.forEach((root, index) => {
-    let entries: Dirent[];
+  for (const { rootIndex, root, name, path } of reportFolders(roots)) {
+    const files = safeList(path);
+    const marker = MARKERS.find((m) => files.includes(m));
+    if (!marker) continue;
+    let summary: unknown = null;
     try {
-      entries = readdirSync(root, { withFileTypes: true });
+      summary = JSON.parse(readFileSync(join(path, marker), "utf8"));
     } catch {
-      return; // a folder that is not there yet holds no runs
+      summary = null;
     }
-    const candidates = [
-      { name: ".", path: root },
-      ...entries.filter((e) => e.isDirectory()).map((e) => ({ name: e.name, path: join(root, e.name) })),
-    ];
-    for (const { name, path } of candidates) {
-      const files = safeList(path);
-      const marker = MARKERS.find((m) => files.includes(m));
-      if (!marker) continue;
-      let summary: unknown = null;
-      try {
-        summary = JSON.parse(readFileSync(join(path, marker), "utf8"));
-      } catch {
-        summary = null;
-      }
-      runs.push({
-        id: `${index}/${name}`,
-        kind: marker === "summary.json" ? "backtest" : "walk-forward",
-        name: name === "." ? (root.split(sep).pop() ?? root) : name,
-        modified: statSync(join(path, marker)).mtimeMs,
-        files: files.filter((f) => TYPES[extname(f)] !== undefined),
-        summary,
-      });
-    }
-  });
+    runs.push({
+      id: `${rootIndex}/${name}`,
+      kind: marker === "summary.json" ? "backtest" : "walk-forward",
+      name: name === "." ? (root.split(sep).pop() ?? root) : name,
+      modified: statSync(join(path, marker)).mtimeMs,
+      files: files.filter((f) => TYPES[extname(f)] !== undefined),
+      summary,
+    });
+  }
   return runs.sort((a, b) => b.modified - a.modified);
 }
 
