@@ -77,6 +77,15 @@ export function panel(title, ...children) {
   return h("section", { class: "panel" }, h("h2", {}, title), ...children);
 }
 
+/** A row of filters with a Search button: `search` runs on submit (the form itself never navigates). */
+export function filterForm(id, search, ...fields) {
+  const onsubmit = (event) => {
+    event.preventDefault();
+    search();
+  };
+  return h("form", { class: "row", id, onsubmit }, ...fields, h("button", { type: "submit" }, "Search"));
+}
+
 /** The "← newer" / "older →" buttons of a paged list (newest first). */
 export function pagerButtons({ atStart, more, newer, older }) {
   return [

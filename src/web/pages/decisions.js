@@ -1,5 +1,5 @@
 import { describeRefusal, getJson, getOptional } from "../api.js";
-import { h, pagerButtons, price, table, when } from "../dom.js";
+import { filterForm, h, pagerButtons, price, table, when } from "../dom.js";
 
 const OUTCOMES = ["orders-sent", "rejected", "vetoed", "nothing-to-do"];
 const PAGE = 25;
@@ -36,22 +36,16 @@ export async function renderDecisions(main, { live }) {
     h(
       "section",
       { class: "panel" },
-      h(
-        "form",
-        {
-          class: "row",
-          id: "decision-filters",
-          onsubmit: (event) => {
-            event.preventDefault();
-            offset = 0;
-            load();
-          },
+      filterForm(
+        "decision-filters",
+        () => {
+          offset = 0;
+          load();
         },
         symbolSelect,
         outcomeSelect,
         layerSelect,
         h("label", {}, "at or before (UTC) ", atInput),
-        h("button", { type: "submit" }, "Search"),
       ),
       h("p", { class: "note" }, "The layer filter lists decisions that layer scaled, denied or halted. Newest first."),
       note,

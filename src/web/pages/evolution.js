@@ -1,5 +1,5 @@
 import { describeRefusal, getJson } from "../api.js";
-import { h, pagerButtons, panel, table, when } from "../dom.js";
+import { filterForm, h, pagerButtons, panel, table, when } from "../dom.js";
 import { evidence, fixed, nothingYet, short } from "./gate-view.js";
 
 const PAGE = 50;
@@ -106,21 +106,15 @@ export async function renderEvolution(main) {
       "section",
       { class: "panel" },
       h("h2", {}, "Strategies and their lifecycle"),
-      h(
-        "form",
-        {
-          class: "row",
-          id: "evo-filters",
-          onsubmit: (event) => {
-            event.preventDefault();
-            offset = 0;
-            load();
-          },
+      filterForm(
+        "evo-filters",
+        () => {
+          offset = 0;
+          load();
         },
         strategy,
         status,
         source,
-        h("button", { type: "submit" }, "Search"),
       ),
       note,
       list,

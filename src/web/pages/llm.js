@@ -1,5 +1,5 @@
 import { describeRefusal, getJson, getOptional } from "../api.js";
-import { h, pagerButtons, panel, table, when } from "../dom.js";
+import { filterForm, h, pagerButtons, panel, table, when } from "../dom.js";
 import { decisionItem } from "./decisions.js";
 
 const PAGE = 50;
@@ -39,21 +39,15 @@ export async function renderLlm(main) {
     h(
       "section",
       { class: "panel" },
-      h(
-        "form",
-        {
-          class: "row",
-          id: "llm-filters",
-          onsubmit: (event) => {
-            event.preventDefault();
-            offset = 0;
-            load();
-          },
+      filterForm(
+        "llm-filters",
+        () => {
+          offset = 0;
+          load();
         },
         role,
         h("label", {}, "from ", from),
         h("label", {}, "to ", to),
-        h("button", { type: "submit" }, "Search"),
       ),
       note,
       list,

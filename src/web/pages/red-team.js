@@ -1,5 +1,5 @@
 import { describeRefusal, getJson } from "../api.js";
-import { h, pagerButtons, panel, table, when } from "../dom.js";
+import { filterForm, h, pagerButtons, panel, table, when } from "../dom.js";
 import { evidence, fixed, nothingYet, short } from "./gate-view.js";
 
 const PAGE = 50;
@@ -68,21 +68,15 @@ export async function renderRedTeam(main) {
     h(
       "section",
       { class: "panel" },
-      h(
-        "form",
-        {
-          class: "row",
-          id: "rt-filters",
-          onsubmit: (event) => {
-            event.preventDefault();
-            offset = 0;
-            load();
-          },
+      filterForm(
+        "rt-filters",
+        () => {
+          offset = 0;
+          load();
         },
         strategy,
         verdict,
         kind,
-        h("button", { type: "submit" }, "Search"),
       ),
       note,
       list,
