@@ -24,15 +24,15 @@ export interface TradeContextParts {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** The observation source of poll failures and recoveries ({ source, error: string | null }). */
+export const CONTEXT_FAILURE_SOURCE = "context-failure";
+
 /**
  * The context providers inside `aegis trade`: polled every `pollMinutes` of market time, stored point-in-time, and
  * read by the shield's whale and sentiment layers, the advisor's prompt and the auditor. A source that fails leaves
  * its layer neutral (no fresh value: the layer says why in every verdict); the failure is logged and alerted once,
  * and its recovery too. Trading never waits for a poll.
  */
-/** The observation source of poll failures and recoveries ({ source, error: string | null }). */
-export const CONTEXT_FAILURE_SOURCE = "context-failure";
-
 export class TradeContext {
   readonly set: ContextSet;
   readonly config: LiveContextConfig;
@@ -41,6 +41,7 @@ export class TradeContext {
   readonly #parts: TradeContextParts;
   #nextPoll = Number.NEGATIVE_INFINITY;
   #polling: Promise<void> | undefined;
+  #providers: ContextProviders | undefined;
   polls = 0;
 
   constructor(config: LiveContextConfig, parts: TradeContextParts) {
@@ -81,11 +82,13 @@ export class TradeContext {
    * the value from before the source went quiet.
    */
   providers(): ContextProviders {
-    return {
+    // Built once: the shield holds them for the session and the advisor's multipliers read them at every question.
+    this.#providers ??= {
       macro: {},
       ...(this.config.whale ? { whale: this.#gated("whale", this.set.whale) } : {}),
       ...(this.config.fearGreedUrl ? { sentiment: this.#gated("fear-greed", this.set.fearGreed) } : {}),
     };
+    return this.#providers;
   }
 
   #gated(source: string, provider: ContextProvider<number>): ContextProvider<number> {
