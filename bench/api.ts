@@ -127,6 +127,8 @@ export async function loadWhileTrading(t: Session, from: number, input: Record<s
     loading = false;
   });
   const steps = await trade(t, from, () => !loading);
+  // A phase without steps measures nothing: the session ran out of bars (a table of NaN is not a result).
+  if (steps.compute.length === 0) throw new Error(`no trading step ran under load from bar ${from}: out of bars`);
   return { steps, endpoints: JSON.parse((await load).stdout.trim()) as LoadResult[] };
 }
 
@@ -135,7 +137,9 @@ const MIX_SECONDS = 6;
 
 export async function run(log: (line: string) => void): Promise<string> {
   const ab = await replicaComparison(log);
-  const t = await startApiSession({ symbols: SYMBOLS, bars: 8000, warmup: WARM });
+  // Enough bars for every phase: the saturating one alone steps through all read routes (23 today) for
+  // LOAD_SECONDS each at one step per STEP_EVERY_MS; with 8,000 bars the fixed-rate phases found none left.
+  const t = await startApiSession({ symbols: SYMBOLS, bars: 24_000, warmup: WARM });
   try {
     const base = t.api.url;
     // Every read route that needs no parameter: today health, readiness, config, metrics, OpenAPI; the dashboard's
