@@ -79,8 +79,14 @@ describe("aegis trade with shadow strategies (embedded simulated exchange, SQLit
       /session paper-sim-1m, last step .*: 10 iterations, equity [\d.]+ \([+-][\d.]+ %; live/,
     );
     expect(show.stdout).toMatch(/promotion rule: not yet: 10 of 100 shadow iterations/);
+    // Eleven one-minute steps are one day: no paired test yet, and it says so.
+    expect(show.stdout).toMatch(
+      /against live \(paired test on daily returns\): no p-value yet \(0 paired days, 10 needed\)/,
+    );
     const status = await aegis(["status", "--store", path]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/shadow cand-ema: ROI -?[\d.]+ % \(live -?[\d.]+ %\) · Sharpe .* · 10 iterations/);
+    expect(status.stdout).toMatch(
+      /shadow cand-ema: ROI -?[\d.]+ % \(live -?[\d.]+ %\) · Sharpe .* · p vs live n\/a over 0 days · 10 iterations/,
+    );
   }, 400_000);
 });

@@ -57,7 +57,7 @@ export function formatShadowsLine(reports: readonly ShadowReport[]): string | un
   return `shadows: ${reports
     .map(
       (r) =>
-        `${r.id} ${pct(r.roi)} vs live ${pct(r.liveRoi)}, Sharpe ${sharpe(r.sharpe)} vs ${sharpe(r.liveSharpe)}, ${r.iterations} it.${r.verdict.ready ? " READY for approval" : ""}`,
+        `${r.id} ${pct(r.roi)} vs live ${pct(r.liveRoi)}, Sharpe ${sharpe(r.sharpe)} vs ${sharpe(r.liveSharpe)}, p ${r.pValue === null ? "n/a" : r.pValue.toPrecision(2)}, ${r.iterations} it.${r.verdict.ready ? " READY for approval" : ""}`,
     )
     .join(" · ")}`;
 }

@@ -276,6 +276,8 @@ export interface ShadowRunsTable {
   liveSharpe: number | null;
   ready: number;
   verdict: string;
+  pValue: number | null;
+  pairedDays: Generated<number>;
   updatedAt: number;
 }
 

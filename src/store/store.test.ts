@@ -46,6 +46,7 @@ describe.each(storeBackends())("store on $name", (backend) => {
           "006-context",
           "007-shadow",
           "008-read-indexes",
+          "009-shadow-significance",
         ]);
       } finally {
         await second.close();
@@ -465,6 +466,8 @@ describe.each(storeBackends())("store on $name", (backend) => {
         liveSharpe: null,
         ready: false,
         verdict: "1 of 100 shadow iterations",
+        pValue: 0.0123,
+        pairedDays: 12,
         updatedAt: T0,
       };
       const trade = {

@@ -40,6 +40,8 @@ describe.skipIf(!existsSync(CHROMIUM))("shadow vs live: API and dashboard page o
       liveSharpe: 0.3,
       ready: true,
       verdict: "Sharpe 1.40 > live 0.30 over 120 iterations",
+      pValue: 0.0123,
+      pairedDays: 14,
       updatedAt: T0,
     };
     const trade = {
@@ -78,7 +80,7 @@ describe.skipIf(!existsSync(CHROMIUM))("shadow vs live: API and dashboard page o
   it("lists this session's candidates without the runner's snapshot, and 404s an unknown one", async () => {
     const list = (await (await fetch(`${url}/api/shadow`)).json()) as { runs: Record<string, unknown>[] };
     expect(list.runs.map((r) => r["strategyId"])).toEqual(["evo-7"]);
-    expect(list.runs[0]).toMatchObject({ roi: 0.025, liveRoi: 0.004, ready: true });
+    expect(list.runs[0]).toMatchObject({ roi: 0.025, liveRoi: 0.004, ready: true, pValue: 0.0123, pairedDays: 14 });
     expect(list.runs[0]?.["state"]).toBeUndefined();
     const one = (await (await fetch(`${url}/api/shadow/evo-7`)).json()) as {
       trades: unknown[];
@@ -99,6 +101,9 @@ describe.skipIf(!existsSync(CHROMIUM))("shadow vs live: API and dashboard page o
     expect(row).toContain("+2.50 %");
     expect(row).toContain("+0.40 %");
     expect(row).toContain("ready for approval");
+    // The paired test against live, with the days it compared.
+    expect(row).toContain("0.0123");
+    expect(row).toContain("14");
     await page.locator("main table tbody tr button", { hasText: "evo-7" }).click();
     await page.waitForSelector("#shadow-detail h2");
     expect(await page.locator("#shadow-detail").textContent()).toContain("live equity 10,040.00");

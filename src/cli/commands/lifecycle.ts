@@ -106,6 +106,7 @@ async function shadowLines(store: Store, id: string): Promise<string[]> {
     const pnl = trades.reduce((sum, t) => sum + t.pnl, 0);
     lines.push(
       `  session ${r.session}, last step ${iso(r.stepClose)}: ${r.iterations} iterations, equity ${r.equity.toFixed(2)} (${pct(r.roi)}; live ${pct(r.liveRoi)}), Sharpe ${sharpe(r.sharpe)} (live ${sharpe(r.liveSharpe)}), ${trades.length} trades, net P&L ${pnl.toFixed(2)}`,
+      `    against live (paired test on daily returns): ${r.pValue === null ? `no p-value yet (${r.pairedDays} paired days, 10 needed)` : `p ${r.pValue.toPrecision(3)} over ${r.pairedDays} days`}`,
       `    promotion rule: ${r.ready ? "READY for approval" : "not yet"}: ${r.verdict}`,
       ...trades
         .slice(-5)

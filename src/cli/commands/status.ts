@@ -135,7 +135,7 @@ export async function statusCommand(
         ...s.decisions.map((d) => `  ${iso(d.time)} ${d.symbol} ${d.action} → ${d.outcome}: ${d.reason ?? ""}`),
         ...s.shadows.map(
           (r) =>
-            `  shadow ${r.strategyId}: ROI ${(r.roi * 100).toFixed(2)} % (live ${(r.liveRoi * 100).toFixed(2)} %) · Sharpe ${r.sharpe?.toFixed(2) ?? "n/a"} (live ${r.liveSharpe?.toFixed(2) ?? "n/a"}) · ${r.iterations} iterations · ${r.ready ? "READY for approval" : r.verdict}`,
+            `  shadow ${r.strategyId}: ROI ${(r.roi * 100).toFixed(2)} % (live ${(r.liveRoi * 100).toFixed(2)} %) · Sharpe ${r.sharpe?.toFixed(2) ?? "n/a"} (live ${r.liveSharpe?.toFixed(2) ?? "n/a"}) · p vs live ${r.pValue === null ? "n/a" : r.pValue.toPrecision(3)} over ${r.pairedDays} days · ${r.iterations} iterations · ${r.ready ? "READY for approval" : r.verdict}`,
         ),
         ...(s.feedEvents.length === 0
           ? ["  feeds: no problem recorded"]

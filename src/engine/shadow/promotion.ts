@@ -36,6 +36,8 @@ export function judgePromotion(
     liveSharpe: number | null;
     /** One-sided p-value of the candidate against the live strategy (paired test, same days, after fees). */
     pValue?: number | null;
+    /** Why there is no p-value yet (e.g. too few paired days), for the reason. */
+    pending?: string;
   },
   rule: Partial<PromotionRule> = {},
 ): PromotionVerdict {
@@ -58,7 +60,10 @@ export function judgePromotion(
   }
   const p = observed.pValue;
   if ((p === undefined || p === null) && r.requireSignificance) {
-    return { ready: false, reason: "no significance test against the live strategy (its p-value is required)" };
+    return {
+      ready: false,
+      reason: `no significance test against the live strategy yet (its p-value is required)${observed.pending ? `: ${observed.pending}` : ""}`,
+    };
   }
   if (p !== undefined && p !== null && !(p < r.alpha)) {
     return { ready: false, reason: `p-value ${p.toPrecision(3)} against live is not below alpha ${r.alpha}` };

@@ -21,6 +21,7 @@ import {
   ReturnTracker,
   type ReturnTrackerState,
 } from "./promotion.js";
+import type { ShadowSignificance } from "./shadow-significance.js";
 
 export interface ShadowMarket {
   readonly symbol: string;
@@ -59,6 +60,9 @@ export interface ShadowReport {
   readonly liveRoi: number;
   readonly liveSharpe: number | null;
   readonly verdict: PromotionVerdict;
+  /** The paired test against live (set by whoever holds the stored daily equity); null until it can be run. */
+  readonly pValue: number | null;
+  readonly pairedDays: number;
 }
 
 /**
@@ -104,6 +108,7 @@ export class ShadowEngine {
   readonly #rule: Partial<PromotionRule>;
   readonly #bus: EventBus | undefined;
   readonly #history = new Map<string, Candle[]>();
+  readonly #significance = new Map<string, ShadowSignificance>();
 
   constructor(options: ShadowOptions, bus?: EventBus) {
     if (options.markets.length === 0) throw new RangeError("a shadow engine needs at least one market");
@@ -222,6 +227,7 @@ export class ShadowEngine {
   }
 
   remove(id: string): boolean {
+    this.#significance.delete(id);
     return this.#shadows.delete(id);
   }
 
@@ -270,6 +276,15 @@ export class ShadowEngine {
     return reports;
   }
 
+  /**
+   * The latest paired test of a candidate against live (shadow-significance.ts). The engine keeps only a step's
+   * returns, not daily equity, so the runner that stores the equity computes it and hands it here; the promotion
+   * rule then judges with it from the next step on.
+   */
+  setSignificance(id: string, significance: ShadowSignificance): void {
+    if (this.#shadows.has(id)) this.#significance.set(id, significance);
+  }
+
   reports(liveEquity: number): ShadowReport[] {
     return [...this.#shadows.values()].map((s) => this.#report(s, s.engine.portfolio.equity(), liveEquity));
   }
@@ -277,6 +292,8 @@ export class ShadowEngine {
   #report(shadow: Shadow, equity: number, liveEquity: number): ShadowReport {
     const sharpe = shadow.returns.sharpe();
     const liveSharpe = shadow.live.sharpe();
+    const significance = this.#significance.get(shadow.candidate.id);
+    const pValue = significance?.pValue ?? null;
     return {
       id: shadow.candidate.id,
       iterations: shadow.returns.count,
@@ -285,7 +302,18 @@ export class ShadowEngine {
       sharpe,
       liveRoi: liveEquity / (shadow.liveStart ?? liveEquity) - 1,
       liveSharpe,
-      verdict: judgePromotion({ iterations: shadow.returns.count, sharpe, liveSharpe }, this.#rule),
+      verdict: judgePromotion(
+        {
+          iterations: shadow.returns.count,
+          sharpe,
+          liveSharpe,
+          ...(significance ? { pValue } : {}),
+          ...(significance?.pending ? { pending: significance.pending } : {}),
+        },
+        this.#rule,
+      ),
+      pValue,
+      pairedDays: significance?.days ?? 0,
     };
   }
 }

@@ -156,9 +156,26 @@ describe("ShadowRunner (aegis trade's shadow engine, SQLite store)", () => {
     expect(marked).toEqual(["cand-trend"]);
     expect(s.status).toBe("awaiting-approval");
     expect(s.transitions.at(-1)).toMatchObject({ toStatus: "awaiting-approval", by: "shadow" });
-    expect(s.transitions.at(-1)?.reason).toMatch(/shadow Sharpe .* > 1.2 and > 1.1 × live n\/a after \d+ iterations/);
+    expect(s.transitions.at(-1)?.reason).toMatch(
+      /shadow Sharpe .* > 1.2 and > 1.1 × live n\/a after \d+ iterations, p-value .* < 0.05 against live/,
+    );
+    // The paired test on daily returns is stored with the figures: 300 hourly steps are 12 whole days after the first.
+    expect(s.run?.pairedDays).toBeGreaterThanOrEqual(10);
+    expect(s.run?.pValue).toBeLessThan(0.05);
     // Still shadowed while a person decides.
     expect(runner.candidates).toEqual(["cand-trend"]);
+  });
+
+  it("waits for ten paired days before it marks a candidate, however good its Sharpe", async () => {
+    // Eight days of hourly steps: the Sharpe rule is met long before, the paired test cannot run yet.
+    const { marked } = await run(start, start + 8 * 24 * H, { minIterations: 20, minSharpe: 1.2 });
+    const s = await stored();
+    expect(marked).toEqual([]);
+    expect(s.status).toBe("shadow");
+    expect(s.run?.sharpe).toBeGreaterThan(1.2);
+    expect(s.run?.pValue).toBeNull();
+    expect(s.run?.ready).toBe(false);
+    expect(s.run?.verdict).toMatch(/no significance test against the live strategy yet .*: \d of 10 paired days/);
   });
 
   it("resumes after a restart where it stopped: the same equity and trades as one uninterrupted run, none twice", async () => {

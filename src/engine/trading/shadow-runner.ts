@@ -9,8 +9,9 @@ import { validateSpec } from "../../strategy/spec/parse.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import type { MoveOptions } from "../lifecycle/strategy-lifecycle.js";
 import { attachShadow } from "../shadow/attach-shadow.js";
-import type { PromotionRule } from "../shadow/promotion.js";
+import { judgePromotion, type PromotionRule, type PromotionVerdict } from "../shadow/promotion.js";
 import { ShadowEngine, type ShadowReport, type ShadowSnapshot } from "../shadow/shadow-engine.js";
+import { type ShadowSignificance, shadowSignificance } from "../shadow/shadow-significance.js";
 import type { SessionStore } from "./session-store.js";
 import type { TradingSession } from "./trading-session.js";
 
@@ -47,6 +48,9 @@ export interface ShadowRunRecord {
   readonly ready: boolean;
   /** The rule's reason, with its numbers. */
   readonly verdict: string;
+  /** The paired test against live on daily returns (shadow-significance.ts): null until enough days. */
+  readonly pValue: number | null;
+  readonly pairedDays: number;
   readonly updatedAt: number;
 }
 
@@ -77,6 +81,11 @@ export interface ShadowStepRow {
 export interface ShadowStateStore {
   commit(steps: readonly ShadowStepRow[]): Promise<void>;
   runs(filter: { session: string }): Promise<readonly { strategyId: string; state: string; stepClose: number }[]>;
+  /** A candidate's stored equity beside the live account's, oldest first (the paired test's input). */
+  equity(
+    strategyId: string,
+    session: string,
+  ): Promise<readonly { readonly time: number; readonly equity: number; readonly liveEquity: number }[]>;
 }
 
 export interface ShadowRunnerOptions {
@@ -87,6 +96,7 @@ export interface ShadowRunnerOptions {
   /** Every this many shadow steps, the lifecycle is read again (new and retired candidates) and the promotion
    * rule is applied (default 10). */
   readonly evaluateEverySteps?: number;
+  /** The promotion rule; here a p-value against live is required unless `requireSignificance: false`. */
   readonly rule?: Partial<PromotionRule>;
   /** Leverage of every candidate (AlphaWEEX's default 2). */
   readonly leverage?: number;
@@ -112,6 +122,9 @@ const SHADOWED: readonly StrategyStatus[] = ["shadow", "awaiting-approval"];
  */
 export class ShadowRunner {
   readonly #o: ShadowRunnerOptions;
+  readonly #rule: Partial<PromotionRule>;
+  /** Each candidate's latest paired test against live (refreshed at every evaluation). */
+  readonly #tests = new Map<string, ShadowSignificance>();
   #engine: ShadowEngine | undefined;
   #detach: (() => void) | undefined;
   #work: Promise<void> = Promise.resolve();
@@ -128,6 +141,7 @@ export class ShadowRunner {
     if (!(Number.isInteger(every) && every >= 1))
       throw new RangeError(`shadow runner: evaluateEverySteps must be a whole number >= 1, got ${every}`);
     this.#o = options;
+    this.#rule = { requireSignificance: true, ...options.rule };
   }
 
   /** Call after the session started: warms on its history, resumes stored candidates and follows its steps. */
@@ -142,7 +156,7 @@ export class ShadowRunner {
         periodsPerYear: (365 * 86_400_000) / TIMEFRAMES[timeframe],
         ...(this.#o.simulated ? { simulated: this.#o.simulated } : {}),
         ...(this.#o.buildShield ? { buildShield: this.#o.buildShield } : {}),
-        ...(this.#o.rule ? { rule: this.#o.rule } : {}),
+        rule: this.#rule,
       },
       session.bus,
     );
@@ -160,6 +174,8 @@ export class ShadowRunner {
       engine.restore(id, JSON.parse(run.state) as ShadowSnapshot);
       this.resumed.set(id, run.stepClose);
     });
+    // A resumed candidate is judged with its test from the first step, not only after the first evaluation.
+    await this.#testAgainstLive();
     this.#detach = attachShadow(
       session.bus,
       engine,
@@ -197,7 +213,8 @@ export class ShadowRunner {
     const engine = this.#engine as ShadowEngine;
     const session = this.#o.session.options.session;
     this.#last = reports;
-    const rows: ShadowStepRow[] = reports.map((r) => ({
+    const rows = reports.map((r) => ({
+      report: r,
       run: {
         session,
         strategyId: r.id,
@@ -209,8 +226,6 @@ export class ShadowRunner {
         sharpe: r.sharpe,
         liveRoi: r.liveRoi,
         liveSharpe: r.liveSharpe,
-        ready: r.verdict.ready,
-        verdict: r.verdict.reason,
         updatedAt: time,
       },
       trades: engine.takeTrades(r.id).map((t) => tradeRow(session, r.id, t)),
@@ -220,7 +235,13 @@ export class ShadowRunner {
     const evaluate = this.#steps % (this.#o.evaluateEverySteps ?? 10) === 0;
     this.#work = this.#work
       .then(async () => {
-        if (rows.length > 0) await this.#o.store.commit(rows);
+        // Judged here, in step order, with the test of the last evaluation before this step: what a row says
+        // does not depend on how far the session ran ahead of its writes.
+        const judged: ShadowStepRow[] = rows.map(({ report, run, trades, liveEquity }) => {
+          const j = this.#judge(report);
+          return { run: { ...run, ready: j.verdict.ready, verdict: j.verdict.reason, ...j.test }, trades, liveEquity };
+        });
+        if (judged.length > 0) await this.#o.store.commit(judged);
         if (evaluate) await this.#evaluate(reports);
       })
       .catch((error: unknown) => this.#o.onError?.(error, "shadow step"));
@@ -228,19 +249,49 @@ export class ShadowRunner {
 
   /** The schedule: candidates that meet the rule are marked, then the lifecycle's current list is followed. */
   async #evaluate(reports: readonly ShadowReport[]): Promise<void> {
+    await this.#testAgainstLive();
     for (const r of reports) {
-      if (!r.verdict.ready || this.#status.get(r.id) !== "shadow") continue;
+      if (this.#status.get(r.id) !== "shadow") continue;
+      // The step's figures with the test run on the equity stored up to this step.
+      const { verdict } = this.#judge(r);
+      if (!verdict.ready) continue;
       try {
-        await this.#o.lifecycle.move(r.id, "awaiting-approval", { by: "shadow", reason: r.verdict.reason });
+        await this.#o.lifecycle.move(r.id, "awaiting-approval", { by: "shadow", reason: verdict.reason });
       } catch (error) {
         // A person moved it meanwhile (retired, say): the sync below follows the lifecycle as it is now.
         this.#o.onError?.(error, `marking ${r.id} for approval`);
         continue;
       }
       this.#status.set(r.id, "awaiting-approval");
-      this.#o.onMarked?.(r.id, r.verdict.reason);
+      this.#o.onMarked?.(r.id, verdict.reason);
     }
     await this.#sync();
+  }
+
+  /** Each candidate's paired test against live on its stored daily equity, kept and handed to the engine. */
+  async #testAgainstLive(): Promise<void> {
+    const engine = this.#engine as ShadowEngine;
+    for (const id of engine.candidates) {
+      const test = shadowSignificance(await this.#o.store.equity(id, this.#o.session.options.session));
+      engine.setSignificance(id, test);
+      this.#tests.set(id, test);
+    }
+  }
+
+  /** The promotion rule on a step's figures with the candidate's latest test against live. */
+  #judge(r: ShadowReport): { verdict: PromotionVerdict; test: { pValue: number | null; pairedDays: number } } {
+    const test = this.#tests.get(r.id);
+    const verdict = judgePromotion(
+      {
+        iterations: r.iterations,
+        sharpe: r.sharpe,
+        liveSharpe: r.liveSharpe,
+        pValue: test?.pValue ?? null,
+        pending: test?.pending ?? "not tested yet",
+      },
+      this.#rule,
+    );
+    return { verdict, test: { pValue: test?.pValue ?? null, pairedDays: test?.days ?? 0 } };
   }
 
   /** Adds the lifecycle's shadowed strategies not running yet, drops those that left shadow (approved, retired). */

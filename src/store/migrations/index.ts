@@ -8,6 +8,7 @@ import { debateTables } from "./005-debates.js";
 import { contextTables } from "./006-context.js";
 import { shadowTables } from "./007-shadow.js";
 import { readIndexes } from "./008-read-indexes.js";
+import { shadowSignificanceColumns } from "./009-shadow-significance.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -23,6 +24,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "006-context": contextTables(backend),
     "007-shadow": shadowTables(backend),
     "008-read-indexes": readIndexes(backend),
+    "009-shadow-significance": shadowSignificanceColumns(),
   };
   return { getMigrations: async () => migrations };
 }

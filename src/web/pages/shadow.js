@@ -56,6 +56,12 @@ export async function renderShadow(main) {
           { label: "Live return", value: (r) => pct(r.liveRoi * 100), num: true, cls: (r) => signClass(r.liveRoi) },
           { label: "Sharpe", value: (r) => fixed(r.sharpe), num: true },
           { label: "Live Sharpe", value: (r) => fixed(r.liveSharpe), num: true },
+          {
+            label: "p vs live",
+            value: (r) => (typeof r.pValue === "number" ? r.pValue.toPrecision(3) : "n/a"),
+            num: true,
+          },
+          { label: "Days", value: (r) => r.pairedDays ?? 0, num: true },
           { label: "Verdict", value: (r) => (r.ready ? `ready for approval: ${r.verdict}` : r.verdict) },
           { label: "Updated", value: (r) => when(r.updatedAt) },
         ],
