@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { type Kysely, sql as raw, type Selectable } from "kysely";
+import { type Kysely, PostgresAdapter, sql as raw, type Selectable } from "kysely";
 import { z } from "zod";
 import type { Vote } from "../../domain/signal.js";
 import type { RiskCheckResult } from "../../risk/shield.js";
@@ -118,20 +118,10 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       })
       .strict(),
     handler: async ({ query }) => {
-      const sql = decisionsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix, query);
-      const rows =
-        query.layer === undefined
-          ? await sql
-              .limit(query.limit + 1)
-              .offset(query.offset)
-              .execute()
-          : (await sql.execute())
-              .filter((row) =>
-                parseJsonColumn<RiskRecord[]>(row.verdicts, []).some((r) =>
-                  r.verdicts.some((v) => v.layer === query.layer && v.verdict !== "allow"),
-                ),
-              )
-              .slice(query.offset, query.offset + query.limit + 1);
+      const rows = await decisionsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix, query)
+        .limit(query.limit + 1)
+        .offset(query.offset)
+        .execute();
       const decisions = rows.slice(0, query.limit).map(decisionView);
       return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
     },
@@ -159,9 +149,23 @@ export function decisionsQuery(db: Kysely<Database>, decisionKeyPrefix: string |
   if (query.action !== undefined) sql = sql.where("action", "=", query.action);
   if (query.from !== undefined) sql = sql.where("time", ">=", query.from);
   if (query.to !== undefined) sql = sql.where("time", "<=", query.to);
-  // The layer name is inside the JSON verdicts: narrow in SQL by text, then check the verdict exactly.
-  if (query.layer !== undefined) sql = sql.where(like("verdicts", `%${likeEscape(JSON.stringify(query.layer))}%`));
+  // The layer is inside the JSON verdicts: a cheap text match first, then the exact test in the database's JSON
+  // functions, so the database pages the matches and a page reads only its own rows.
+  if (query.layer !== undefined)
+    sql = sql
+      .where(like("verdicts", `%${likeEscape(JSON.stringify(query.layer))}%`))
+      .where(layerActed(db, query.layer));
   return sql.orderBy("time", "desc").orderBy("id", "desc");
+}
+
+/** Some order of the decision has a verdict of this layer other than "allow" (it scaled, denied or halted it). */
+function layerActed(db: Kysely<Database>, layer: string) {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? raw<boolean>`exists (select 1 from jsonb_array_elements(${raw.ref("verdicts")}::jsonb) as r,
+        jsonb_array_elements(r.value -> 'verdicts') as v
+        where v.value ->> 'layer' = ${layer} and v.value ->> 'verdict' <> 'allow')`
+    : raw<boolean>`exists (select 1 from json_each(${raw.ref("verdicts")}) as r, json_each(r.value, '$.verdicts') as v
+        where json_extract(v.value, '$.layer') = ${layer} and json_extract(v.value, '$.verdict') <> 'allow')`;
 }
 
 /** SQLite has no default LIKE escape character; naming one makes both backends read a backslash-escaped % as a literal one. */

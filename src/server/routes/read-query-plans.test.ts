@@ -91,6 +91,44 @@ describe.each(storeBackends())("the API's read queries on $name", (backend) => {
       expect(rows.map((r) => r.decisionKey)).toEqual([59, 57, 55, 53, 51].map((k) => `s1|sma|BTC/USDT|${k}`));
     });
 
+    it("the layer filter is exact and paged by the database: only decisions where that layer did not simply allow", async () => {
+      // Session s3: every decision mentions "kelly"; it scaled every third one, and "max-drawdown" denied k = 4.
+      const verdict = (layer: string, v: string) => ({ layer, verdict: v, reason: `${layer} ${v}` });
+      await store.decisions.insertMany(
+        Array.from({ length: 30 }, (_, k) => ({
+          decisionKey: `s3|sma|BTC/USDT|${k}`,
+          time: T0 + k * MIN,
+          symbol: "BTC/USDT",
+          strategyId: "sma",
+          action: "buy",
+          outcome: "orders-sent",
+          votes: [],
+          verdicts: [
+            {
+              order: "o",
+              approved: k !== 4,
+              quantity: 1,
+              verdicts: [
+                verdict("kelly", k % 3 === 0 ? "scale" : "allow"),
+                verdict("max-drawdown", k === 4 ? "deny" : "allow"),
+              ],
+            },
+          ],
+        })),
+      );
+      const page = async (layer: string, offset: number, limit: number) =>
+        (await decisionsQuery(store.db, "s3|", { layer }).limit(limit).offset(offset).execute()).map((r) =>
+          Number(r.decisionKey.split("|")[3]),
+        );
+      expect(await page("kelly", 0, 4)).toEqual([27, 24, 21, 18]);
+      expect(await page("kelly", 4, 4)).toEqual([15, 12, 9, 6]);
+      expect(await page("kelly", 8, 4)).toEqual([3, 0]);
+      expect(await page("max-drawdown", 0, 10)).toEqual([4]);
+      // A layer named only in other layers' reasons, and one no decision has.
+      expect(await page("drawdown", 0, 10)).toEqual([]);
+      expect(await page("stop-loss", 0, 10)).toEqual([]);
+    });
+
     it("the shield's recent verdicts of one session walk the time index without sorting", async () => {
       const query = latestVerdictsQuery(store.db, "s2|");
       expectIndexedOrder(query, /USING INDEX decisions_time/);
