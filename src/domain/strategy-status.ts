@@ -23,4 +23,27 @@ export interface StrategyTransition {
   readonly by: string;
   readonly reason: string;
   readonly time: number;
+  /** The evidence in numbers, when a machine made the move (gates with value and threshold, figures). */
+  readonly numbers?: TransitionNumbers;
+}
+
+/** A gate a transition was judged by: its measured value (null when it could not be measured) and threshold. */
+export interface TransitionGate {
+  readonly gate: string;
+  readonly passed: boolean;
+  readonly value: number | null;
+  readonly threshold: string | null;
+}
+
+/** A figure a transition cites (an out-of-sample Sharpe, a p-value …). */
+export interface TransitionFigure {
+  readonly name: string;
+  readonly value: number;
+  /** "%" when the value is in percent. */
+  readonly unit?: "%";
+}
+
+export interface TransitionNumbers {
+  readonly gates: readonly TransitionGate[];
+  readonly figures: readonly TransitionFigure[];
 }

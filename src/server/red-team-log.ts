@@ -7,7 +7,7 @@ import type { StoreSession } from "../store/store.js";
 import { reportFolders } from "./report-folders.js";
 import { parseJsonColumn } from "./routes/read-common.js";
 import { debateTopic } from "./store-debates.js";
-import { type ParsedFigure, type ParsedGate, transitionNumbers } from "./transition-numbers.js";
+import { type ParsedFigure, type ParsedGate, transitionEvidence } from "./transition-numbers.js";
 
 export const RED_TEAM_KINDS = ["gates", "audit", "debate"] as const;
 export type RedTeamKind = (typeof RED_TEAM_KINDS)[number];
@@ -74,7 +74,7 @@ export async function transitionVerdicts(store: StoreSession, filter: LogFilter)
   let sql = store.db
     .selectFrom("strategyTransitions as t")
     .leftJoin("strategies as s", "s.id", "t.strategyId")
-    .select(["t.id", "t.strategyId", "t.toStatus", "t.by", "t.reason", "t.time", "s.name"])
+    .select(["t.id", "t.strategyId", "t.toStatus", "t.by", "t.reason", "t.numbers", "t.time", "s.name"])
     .where((eb) => eb.or([eb("t.by", "in", GATE_MOVERS), eb("t.by", "like", "llm-%")]))
     .where("t.toStatus", "in", GATE_STATUSES);
   if (filter.strategy !== undefined)
@@ -92,7 +92,7 @@ export async function transitionVerdicts(store: StoreSession, filter: LogFilter)
     blacklisted: r.reason.includes("(blacklisted)"),
     stage: r.toStatus,
     by: r.by,
-    ...transitionNumbers(r.reason),
+    ...transitionEvidence(r.reason, r.numbers),
     text: r.reason,
   }));
 }

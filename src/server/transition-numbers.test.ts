@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GateResult } from "../backtest/gates/validation-gates.js";
 import { gateSummary } from "../research/evolution/register-finalists.js";
-import { transitionNumbers } from "./transition-numbers.js";
+import { transitionEvidence, transitionNumbers } from "./transition-numbers.js";
 
 const gates: GateResult[] = [
   { gate: "holdout Sharpe", passed: true, value: 1.2345, threshold: "> 0.5", detail: "" },
@@ -55,5 +55,24 @@ describe("transitionNumbers: the gates and figures a lifecycle reason carries", 
     expect(parsed.figures).toContainEqual({ name: "p-value", value: 0.0123 });
     expect(parsed.figures).toContainEqual({ name: "bootstrap p-value", value: 0.04 });
     expect(transitionNumbers("approved after review, looks fine")).toEqual({ gates: [], figures: [] });
+  });
+});
+
+describe("transitionEvidence: stored numbers first, the reason's text for older rows", () => {
+  const stored = { gates: [{ gate: "holdout Sharpe", passed: true, value: 1.5, threshold: "> 0.5" }], figures: [] };
+  const oldReason = "passed the gates: ok holdout Sharpe 1.2 (> 0.5)";
+
+  it("uses the stored numbers, as JSON text from the column or as an object, over what the text says", () => {
+    expect(transitionEvidence("we liked it", stored)).toEqual(stored);
+    expect(transitionEvidence(oldReason, JSON.stringify(stored))).toEqual(stored);
+  });
+
+  it("reads the reason when nothing, or nothing readable, was stored", () => {
+    const parsed = transitionNumbers(oldReason);
+    expect(parsed.gates).toHaveLength(1);
+    expect(transitionEvidence(oldReason, null)).toEqual(parsed);
+    expect(transitionEvidence(oldReason, undefined)).toEqual(parsed);
+    expect(transitionEvidence(oldReason, "{not json")).toEqual(parsed);
+    expect(transitionEvidence(oldReason, JSON.stringify({ gates: 3 }))).toEqual(parsed);
   });
 });

@@ -1,3 +1,5 @@
+import type { TransitionFigure, TransitionGate, TransitionNumbers } from "../domain/strategy-status.js";
+
 /**
  * The numbers a lifecycle transition carries. The store keeps a transition's evidence as one line of text (the
  * `reason`), written by three machines in known shapes:
@@ -10,24 +12,30 @@
  * shapes (a person's words) yields nothing, and the text itself is always shown beside.
  */
 
-export interface ParsedGate {
-  readonly gate: string;
-  readonly passed: boolean;
-  /** null when the gate could not be measured ("n/a"), which fails it. */
-  readonly value: number | null;
-  readonly threshold: string | null;
-}
+/** A gate read from text: null value when it could not be measured ("n/a"), which fails it. */
+export type ParsedGate = TransitionGate;
+/** A figure read from text: unit "%" when the text gave a percentage (the value is then in percent, as written). */
+export type ParsedFigure = TransitionFigure;
+export type { TransitionNumbers };
 
-export interface ParsedFigure {
-  readonly name: string;
-  readonly value: number;
-  /** "%" when the text gave a percentage (the value is then in percent, as written). */
-  readonly unit?: "%";
-}
-
-export interface TransitionNumbers {
-  readonly gates: readonly ParsedGate[];
-  readonly figures: readonly ParsedFigure[];
+/**
+ * A transition's gates and figures: those stored with it as data (since migration 010, every machine's move), or,
+ * for an older row or a person's move, whatever its reason text yields.
+ */
+export function transitionEvidence(
+  reason: string,
+  stored: TransitionNumbers | string | null | undefined,
+): TransitionNumbers {
+  if (typeof stored === "string") {
+    try {
+      const parsed = JSON.parse(stored) as TransitionNumbers | null;
+      if (parsed && Array.isArray(parsed.gates) && Array.isArray(parsed.figures)) return parsed;
+    } catch {
+      // An unreadable column is no evidence: fall back to the text, as for rows written before it existed.
+    }
+    return transitionNumbers(reason);
+  }
+  return stored ?? transitionNumbers(reason);
 }
 
 const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e[-+]?\d+)?`;

@@ -122,6 +122,8 @@ export interface StrategyTransitionsTable {
   by: string;
   reason: string;
   time: number;
+  /** The transition's gates and figures as JSON (TransitionNumbers); null when a person moved it, or before 010. */
+  numbers: Json | null;
 }
 
 export interface ConfigEntriesTable {

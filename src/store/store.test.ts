@@ -47,6 +47,7 @@ describe.each(storeBackends())("store on $name", (backend) => {
           "007-shadow",
           "008-read-indexes",
           "009-shadow-significance",
+          "010-transition-numbers",
         ]);
       } finally {
         await second.close();

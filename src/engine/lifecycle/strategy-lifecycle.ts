@@ -1,4 +1,4 @@
-import type { StrategyStatus, StrategyTransition } from "../../domain/strategy-status.js";
+import type { StrategyStatus, StrategyTransition, TransitionNumbers } from "../../domain/strategy-status.js";
 import type { StabilityLock } from "../../risk/guards/stability-lock.js";
 
 /** A stored strategy, as the lifecycle reads it. */
@@ -19,6 +19,7 @@ export interface StrategyRecords {
     reason: string,
     time: number,
     expectedFrom?: StrategyStatus,
+    numbers?: TransitionNumbers,
   ): Promise<StrategyTransition>;
 }
 
@@ -53,6 +54,8 @@ export interface MoveOptions {
   readonly reason: string;
   /** Overrides the stability lock; recorded with the transition and in the risk audit trail. */
   readonly emergency?: string;
+  /** The move's evidence as numbers (gates, figures), stored beside the reason. */
+  readonly numbers?: TransitionNumbers;
 }
 
 /** The lifecycle rules over the store's strategies table, with the stability lock guarding live changes. */
@@ -82,7 +85,15 @@ export class StrategyLifecycle {
       this.#checkLock(time, `${id} → ${to}`, options.emergency);
     }
     const reason = options.emergency ? `${options.reason} [emergency override: ${options.emergency}]` : options.reason;
-    const transition = await this.strategies.transition(id, to, options.by, reason, time, record.status);
+    const transition = await this.strategies.transition(
+      id,
+      to,
+      options.by,
+      reason,
+      time,
+      record.status,
+      options.numbers,
+    );
     if (TO_MONEY.has(to)) {
       this.lock.recordChange(
         time,

@@ -2,6 +2,7 @@ import { candleAt } from "../../domain/candles.js";
 import type { StrategyStatus } from "../../domain/strategy-status.js";
 import { TIMEFRAMES } from "../../domain/timeframe.js";
 import type { ClosedTrade } from "../../domain/trade.js";
+import { transitionFigures } from "../../domain/transition-evidence.js";
 import type { SimulatedBrokerOptions } from "../../execution/simulated-broker.js";
 import type { RiskShield } from "../../risk/shield.js";
 import { compileSpec } from "../../strategy/spec/compile.js";
@@ -256,7 +257,24 @@ export class ShadowRunner {
       const { verdict } = this.#judge(r);
       if (!verdict.ready) continue;
       try {
-        await this.#o.lifecycle.move(r.id, "awaiting-approval", { by: "shadow", reason: verdict.reason });
+        const test = this.#tests.get(r.id);
+        await this.#o.lifecycle.move(r.id, "awaiting-approval", {
+          by: "shadow",
+          reason: verdict.reason,
+          numbers: {
+            gates: [],
+            figures: transitionFigures([
+              ["shadow iterations", r.iterations],
+              ["shadow Sharpe", r.sharpe],
+              ["live Sharpe", r.liveSharpe],
+              ["shadow return", r.roi * 100, "%"],
+              ["live return", r.liveRoi * 100, "%"],
+              ["p", test?.pValue],
+              ["bootstrap p", test?.bootstrapPValue],
+              ["days", test?.days],
+            ]),
+          },
+        });
       } catch (error) {
         // A person moved it meanwhile (retired, say): the sync below follows the lifecycle as it is now.
         this.#o.onError?.(error, `marking ${r.id} for approval`);

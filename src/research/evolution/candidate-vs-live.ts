@@ -2,6 +2,7 @@ import { resolveSettings } from "../../backtest/backtest-settings.js";
 import { evaluateParameters, type MeasuredRange } from "../../backtest/evaluate-parameters.js";
 import { dailyReturns, type PairedSignificance, pairedSignificance } from "../../backtest/gates/paired-significance.js";
 import type { CandleSeries } from "../../domain/candles.js";
+import { transitionFigures } from "../../domain/transition-evidence.js";
 import type { StrategyRecords } from "../../engine/lifecycle/strategy-lifecycle.js";
 import { judgePromotion, type PromotionRule, type PromotionVerdict } from "../../engine/shadow/promotion.js";
 import type { StrategySpec } from "../../strategy/spec/schema.js";
@@ -72,6 +73,18 @@ export async function promoteIfSignificant(
       `bootstrap p ${s.bootstrapPValue.toPrecision(3)})`,
     input.time,
     "shadow",
+    {
+      gates: [],
+      figures: transitionFigures([
+        ["shadow iterations", input.shadow.iterations],
+        ["shadow Sharpe", input.shadow.sharpe],
+        ["live Sharpe", input.shadow.liveSharpe],
+        ["p", s.pValue],
+        ["bootstrap p", s.bootstrapPValue],
+        ["days", s.days],
+        ["mean daily difference", s.meanDifference * 100, "%"],
+      ]),
+    },
   );
   return { ...verdict, moved: true };
 }

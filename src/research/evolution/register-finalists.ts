@@ -1,5 +1,6 @@
 import type { GateResult } from "../../backtest/gates/validation-gates.js";
 import type { StrategyStatus } from "../../domain/strategy-status.js";
+import { transitionFigures, transitionGates } from "../../domain/transition-evidence.js";
 import type { Store } from "../../store/store.js";
 import type { EvolutionRun, Finalist } from "./run-evolution.js";
 
@@ -65,11 +66,20 @@ export async function registerFinalists(
         `failed the gates (blacklisted): ${f.gates.reasons.join("; ")}`,
         time,
         "generated",
+        { gates: transitionGates(f.gates.gates), figures: [] },
       );
       out.push({ id: f.hash, name: f.name, status: "retired", passed });
       continue;
     }
-    await store.strategies.transition(f.hash, "backtested", BY, backtestReason(f, run, options.fee), time, "generated");
+    await store.strategies.transition(
+      f.hash,
+      "backtested",
+      BY,
+      backtestReason(f, run, options.fee),
+      time,
+      "generated",
+      { gates: [], figures: backtestFigures(f, run) },
+    );
     await store.strategies.transition(
       f.hash,
       "validated",
@@ -77,6 +87,7 @@ export async function registerFinalists(
       `passed the gates: ${gateSummary(f.gates.gates)}`,
       time,
       "backtested",
+      { gates: transitionGates(f.gates.gates), figures: [] },
     );
     const m = f.gates.holdout;
     await store.learning.insertStrategyPerformance({
@@ -92,6 +103,20 @@ export async function registerFinalists(
     out.push({ id: f.hash, name: f.name, status: "validated", passed });
   }
   return out;
+}
+
+/** The out-of-sample figures of the backtested move, as numbers (the reason says the same in words). */
+function backtestFigures(f: Finalist, run: Pick<EvolutionRun, "trials">) {
+  const o = f.outOfSample;
+  return transitionFigures([
+    ["fitness", f.fitness],
+    ["Sharpe", o.sharpe],
+    ["return", o.totalReturn * 100, "%"],
+    ["max drawdown", o.maxDrawdown * 100, "%"],
+    ["trades", o.trades],
+    ["trials", run.trials],
+    ["DSR", f.deflatedSharpe.dsr],
+  ]);
 }
 
 function backtestReason(f: Finalist, run: Pick<EvolutionRun, "symbol" | "plan" | "trials">, fee: number): string {

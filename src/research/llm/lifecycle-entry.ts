@@ -1,3 +1,4 @@
+import { transitionGates } from "../../domain/transition-evidence.js";
 import type { StrategyLifecycle } from "../../engine/lifecycle/strategy-lifecycle.js";
 import type { StrategyInput, StrategyRecord } from "../../store/repositories/strategies.js";
 import type { StrategySpec } from "../../strategy/spec/schema.js";
@@ -28,10 +29,15 @@ export function storeLifecycleEntry(
     async enter({ spec, hash, proposer, selection, holdout }) {
       const by = `llm-${proposer}`;
       await strategies.upsert({ id: hash, name: spec.name, source: "llm", spec }, by, lifecycle.now());
-      await lifecycle.move(hash, "backtested", { by, reason: `selection gates passed: ${summary(selection.gates)}` });
+      await lifecycle.move(hash, "backtested", {
+        by,
+        reason: `selection gates passed: ${summary(selection.gates)}`,
+        numbers: { gates: transitionGates(selection.gates), figures: [] },
+      });
       const moved = await lifecycle.move(hash, "validated", {
         by,
         reason: `holdout gates passed: ${summary(holdout.gates)}`,
+        numbers: { gates: transitionGates(holdout.gates), figures: [] },
       });
       return { id: hash, status: moved.toStatus };
     },

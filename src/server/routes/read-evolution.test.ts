@@ -118,4 +118,26 @@ describe("GET /api/evolution and /api/evolution/lineage over a real SQLite store
     expect(doc.paths["/api/evolution"].get.parameters.map((p: { name: string }) => p.name)).toContain("strategy");
     expect(doc.paths["/api/evolution/lineage/{id}"].get).toBeDefined();
   });
+
+  it("shows the gates and figures stored with a transition, whatever its reason says", async () => {
+    await store.strategies.upsert({ id: "worded", name: "worded", source: "llm", spec: { name: "w" } }, "llm", T0);
+    const numbers = {
+      gates: [{ gate: "holdout Sharpe", passed: true, value: 1.234567, threshold: "> 0.5" }],
+      figures: [{ name: "holdout return", value: 3.5, unit: "%" as const }],
+    };
+    await store.strategies.transition(
+      "worded",
+      "backtested",
+      "llm-architect",
+      "looks fine to me",
+      T0 + 1,
+      "generated",
+      numbers,
+    );
+    const body = (await get("/api/evolution?limit=100")).json();
+    const worded = body.strategies.find((s: { id: string }) => s.id === "worded");
+    const moved = worded.transitions.at(-1);
+    expect(moved).toMatchObject({ reason: "looks fine to me", ...numbers });
+    expect(moved.numbers).toBeUndefined();
+  });
 });

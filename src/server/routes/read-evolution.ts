@@ -5,7 +5,7 @@ import type { ApiContext } from "../context.js";
 import { type EvolutionReport, listEvolutionReports } from "../evolution-reports.js";
 import { type EvolvedInfo, evolvedByHash } from "../evolved-lookup.js";
 import type { RouteTable } from "../route.js";
-import { transitionNumbers } from "../transition-numbers.js";
+import { transitionEvidence } from "../transition-numbers.js";
 import { notFound, pageQuery, parseJsonColumn, requireStore } from "./read-common.js";
 
 /** How many ancestors a lineage answer walks at most (two parents per crossover: the tree grows fast). */
@@ -77,7 +77,7 @@ export function evolutionRoutes(app: FastifyInstance, routes: RouteTable, ctx: A
             updatedAt: Number(row.updatedAt),
             spec: parseJsonColumn<unknown>(row.spec, null),
             evolved: evolved ?? null,
-            transitions: transitions.map((t) => ({ ...t, ...transitionNumbers(t.reason) })),
+            transitions: transitions.map(({ numbers, ...t }) => ({ ...t, ...transitionEvidence(t.reason, numbers) })),
           };
         }),
       );

@@ -9,6 +9,7 @@ import { contextTables } from "./006-context.js";
 import { shadowTables } from "./007-shadow.js";
 import { readIndexes } from "./008-read-indexes.js";
 import { shadowSignificanceColumns } from "./009-shadow-significance.js";
+import { transitionNumbersColumn } from "./010-transition-numbers.js";
 
 /**
  * The versioned migrations, in code rather than files read at run time, so the built `dist/` and the tests run
@@ -25,6 +26,7 @@ export function migrationsFor(backend: Backend): MigrationProvider {
     "007-shadow": shadowTables(backend),
     "008-read-indexes": readIndexes(backend),
     "009-shadow-significance": shadowSignificanceColumns(),
+    "010-transition-numbers": transitionNumbersColumn(),
   };
   return { getMigrations: async () => migrations };
 }

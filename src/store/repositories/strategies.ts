@@ -1,4 +1,9 @@
-import { STRATEGY_STATUSES, type StrategyStatus, type StrategyTransition } from "../../domain/strategy-status.js";
+import {
+  STRATEGY_STATUSES,
+  type StrategyStatus,
+  type StrategyTransition,
+  type TransitionNumbers,
+} from "../../domain/strategy-status.js";
 import { type Db, fromJson, inTransaction, toJson } from "./shared.js";
 
 export { STRATEGY_STATUSES, type StrategyStatus, type StrategyTransition };
@@ -60,6 +65,7 @@ export class StrategiesRepository {
     reason: string,
     time: number,
     expectedFrom?: StrategyStatus,
+    numbers?: TransitionNumbers,
   ): Promise<StrategyTransition> {
     if (!STRATEGY_STATUSES.includes(to)) throw new Error(`unknown strategy status ${to}`);
     if (by.trim() === "") throw new Error("a strategy transition needs the name of who made it");
@@ -72,9 +78,25 @@ export class StrategiesRepository {
       await trx.updateTable("strategies").set({ status: to, updatedAt: time }).where("id", "=", id).execute();
       await trx
         .insertInto("strategyTransitions")
-        .values({ strategyId: id, fromStatus: row.status, toStatus: to, by, reason, time })
+        .values({
+          strategyId: id,
+          fromStatus: row.status,
+          toStatus: to,
+          by,
+          reason,
+          time,
+          numbers: numbers === undefined ? null : toJson(numbers),
+        })
         .execute();
-      return { strategyId: id, fromStatus: row.status as StrategyStatus, toStatus: to, by, reason, time };
+      return {
+        strategyId: id,
+        fromStatus: row.status as StrategyStatus,
+        toStatus: to,
+        by,
+        reason,
+        time,
+        ...(numbers !== undefined ? { numbers } : {}),
+      };
     });
   }
 
@@ -103,6 +125,7 @@ export class StrategiesRepository {
       reason: row.reason,
       time: row.time,
       ...(row.fromStatus !== null ? { fromStatus: row.fromStatus as StrategyStatus } : {}),
+      ...(row.numbers !== null ? { numbers: fromJson<TransitionNumbers>(row.numbers) } : {}),
     }));
   }
 }
