@@ -26,6 +26,8 @@ export interface ApiThreadParts {
   readonly statusEveryMs?: number;
   /** Event batches the worker may hold unhandled; past it, events are dropped, never queued (default 64). */
   readonly maxBatchesInFlight?: number;
+  /** How long `close` waits for the answers in flight before it terminates the worker (default 3000). */
+  readonly closeTimeoutMs?: number;
   /** Wait before starting a dead worker again; doubles per failed start up to 30 s (default 200 ms). */
   readonly restartDelayMs?: number;
 }
@@ -139,8 +141,20 @@ export class ApiThread {
     for (const resolve of this.#pings.values()) resolve();
     this.#pings.clear();
     const worker = this.#worker;
-    this.#worker = undefined;
-    await worker?.terminate();
+    if (!worker) return;
+    // Graceful first: the answer to a stop asked over the API is still in flight when the bot's stop closes the API.
+    await new Promise<void>((resolve) => {
+      const bound = setTimeout(resolve, this.parts.closeTimeoutMs ?? 3000);
+      bound.unref();
+      worker.on("message", (message: WorkerToMain) => {
+        if (message.type === "closed") resolve();
+      });
+      worker.once("exit", () => resolve());
+      this.#post({ type: "close" });
+    }).finally(() => {
+      this.#worker = undefined;
+    });
+    await worker.terminate();
   }
 
   #spawn(): Promise<void> {

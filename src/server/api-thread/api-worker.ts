@@ -63,6 +63,9 @@ port.on("message", (message: MainToWorker) => {
     case "ping":
       post({ type: "pong", id: message.id });
       return;
+    case "close":
+      void closeServer().finally(() => post({ type: "closed" }));
+      return;
   }
 });
 
@@ -91,6 +94,7 @@ const prefetch: RouteGroup = (app) => {
   });
 };
 
+let closeServer = async (): Promise<void> => {};
 const reads = await openReads(data.storeUrl);
 const config: ConfigView = {
   source: data.configSource,
@@ -119,6 +123,10 @@ const server = createApiServer(ctx, [prefetch, ...apiRouteGroups()], {
   bodyLimit: data.bodyLimit,
   auth: { token: data.token, protectReads: data.protectReads },
 });
+closeServer = async () => {
+  await server.close();
+  await reads.close();
+};
 try {
   post({ type: "listening", url: await server.listen() });
 } catch (error) {

@@ -54,7 +54,9 @@ export type WorkerToMain =
   | { readonly type: "listen"; readonly names: readonly EventName[] }
   /** An event batch was handled: the trading thread counts batches in flight to bound what a slow worker holds. */
   | { readonly type: "ack" }
-  | { readonly type: "pong"; readonly id: number };
+  | { readonly type: "pong"; readonly id: number }
+  /** The server has closed (answers in flight were sent): the worker may be terminated. */
+  | { readonly type: "closed" };
 
 /** An error crossing the thread boundary by name, so the worker rethrows the class the error handler maps to a code. */
 export interface RemoteError {
@@ -69,4 +71,6 @@ export type MainToWorker =
   | { readonly type: "events"; readonly events: readonly (readonly [EventName, EngineEvents[EventName]])[] }
   | { readonly type: "answer"; readonly id: number; readonly value: unknown }
   | { readonly type: "failed"; readonly id: number; readonly error: RemoteError }
-  | { readonly type: "ping"; readonly id: number };
+  | { readonly type: "ping"; readonly id: number }
+  /** Stop listening and finish the answers in flight (a stop asked over the API is answered before the exit). */
+  | { readonly type: "close" };
