@@ -82,6 +82,8 @@ describe("aegis trade's API in its own worker thread", () => {
     const held = t.session.engine.slots[0]?.series();
     expect(first.candles.at(-1)?.time).toBe(held?.time[(held?.length ?? 0) - 1]);
     await t.advanceTo(220);
+    // The worker asks for new bars once a newer step's status has reached it.
+    await t.api.thread.settled();
     const again = (await (await get(`/api/candles/${encodeURIComponent(symbol)}?limit=5`)).json()) as typeof first;
     const now = t.session.engine.slots[0]?.series();
     expect(again.candles.map((c) => c.close)).toEqual(Array.from(now?.close.subarray(-5) ?? []));

@@ -6,7 +6,7 @@ import type { AegisMetrics } from "../aegis-metrics.js";
 import type { CandleSource } from "../context.js";
 import type { ReadinessRegistry } from "../readiness.js";
 import type { ConfigView, SessionControl } from "../session-control.js";
-import { candleUpdates } from "./candle-mirror.js";
+import { candleBuffers, candleUpdates } from "./candle-mirror.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
 import { remoteError } from "./remote-parts.js";
 
@@ -114,9 +114,12 @@ export class ApiThread {
     const worker = this.#worker;
     if (!worker) return;
     const id = this.#nextPing++;
+    worker.ref();
     await new Promise<void>((resolve) => {
       this.#pings.set(id, resolve);
       this.#post({ type: "ping", id });
+    }).finally(() => {
+      if (this.#pings.size === 0) worker.unref();
     });
   }
 
@@ -143,15 +146,18 @@ export class ApiThread {
     const worker = this.#worker;
     if (!worker) return;
     // Graceful first: the answer to a stop asked over the API is still in flight when the bot's stop closes the API.
+    // Held (ref'd) while it closes: a caller awaiting `close` may have nothing else keeping the event loop alive.
+    worker.ref();
+    let bound: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
-      const bound = setTimeout(resolve, this.parts.closeTimeoutMs ?? 3000);
-      bound.unref();
+      bound = setTimeout(resolve, this.parts.closeTimeoutMs ?? 3000);
       worker.on("message", (message: WorkerToMain) => {
         if (message.type === "closed") resolve();
       });
       worker.once("exit", () => resolve());
       this.#post({ type: "close" });
     }).finally(() => {
+      clearTimeout(bound);
       this.#worker = undefined;
     });
     await worker.terminate();
@@ -173,13 +179,20 @@ export class ApiThread {
           this.#url = message.url;
           this.#port = Number(new URL(message.url).port);
           this.#restartDelay = this.parts.restartDelayMs ?? 200;
+          // Once it listens, never what keeps the process alive: the bot's stop closes it, and a finished `--steps`
+          // run exits. (Before, it is: a caller awaiting the start has nothing else holding the event loop.)
+          worker.unref();
           resolve();
         } else if (message.type === "listen-failed") {
           reject(new ApiListenError(message.code, message.message));
           void worker.terminate();
         } else this.#onMessage(message);
       });
-      worker.on("error", (error) => this.parts.log.error({ err: error.message }, "api worker failed"));
+      let failure = "";
+      worker.on("error", (error) => {
+        failure = `: ${error.message}`;
+        this.parts.log.error({ err: error.message }, "api worker failed");
+      });
       worker.on("exit", (code) => {
         if (this.#worker === worker) {
           this.#worker = undefined;
@@ -188,11 +201,11 @@ export class ApiThread {
           this.#pings.clear();
         }
         if (!listening)
-          reject(new ApiListenError(undefined, `the API worker stopped before listening (exit code ${code})`));
+          reject(
+            new ApiListenError(undefined, `the API worker stopped before listening (exit code ${code})${failure}`),
+          );
         else if (!this.#closing) this.#died(code);
       });
-      // Never what keeps the process alive: the bot's stop closes it, and a finished `--steps` run exits.
-      worker.unref();
     });
   }
 
@@ -249,6 +262,12 @@ export class ApiThread {
 
   async #answer(id: number, question: AskWhat): Promise<void> {
     try {
+      if (question.what === "candles") {
+        // The bars were copied for the message: moved to the worker, not copied a second time.
+        const answer = candleUpdates(this.parts.candles, question.have);
+        this.#post({ type: "answer", id, value: answer }, candleBuffers(answer.updates));
+        return;
+      }
       this.#post({ type: "answer", id, value: await this.#run(question) });
     } catch (error) {
       this.#post({ type: "failed", id, error: remoteError(error) });
@@ -341,9 +360,9 @@ export class ApiThread {
     this.#post({ type: "events", events });
   }
 
-  #post(message: MainToWorker): void {
+  #post(message: MainToWorker, transfer: readonly ArrayBuffer[] = []): void {
     try {
-      this.#worker?.postMessage(message);
+      this.#worker?.postMessage(message, [...transfer]);
     } catch (error) {
       // A payload that cannot be cloned must not fail the caller (a bus handler, a step): it is logged and lost.
       this.parts.log.warn({ err: (error as Error).message, type: message.type }, "api worker message not sent");

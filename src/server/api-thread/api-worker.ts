@@ -38,7 +38,9 @@ const ask = (question: AskWhat): Promise<unknown> =>
 let status: SessionStatus = data.status;
 const bus = new ForwardedBus();
 bus.onListen = (names) => post({ type: "listen", names });
-const candles = new CandleMirror(async (have) => (await ask({ what: "candles", have })) as CandleUpdate[]);
+const candles = new CandleMirror(
+  async (have) => (await ask({ what: "candles", have })) as { updates: CandleUpdate[]; more: boolean },
+);
 const registry = new RemoteMetrics(ask);
 const requestSeconds = apiRequestHistogram(registry);
 
@@ -89,7 +91,8 @@ async function openReads(url: string): Promise<{ session: StoreSession; close: (
 const prefetch: RouteGroup = (app) => {
   app.addHook("onRequest", async (request) => {
     const url = request.url;
-    if (url.startsWith("/api/candles") || url.startsWith("/api/equity")) await candles.refresh();
+    if (url.startsWith("/api/candles") || url.startsWith("/api/equity"))
+      await candles.refresh(`${status.steps}|${status.time}`);
     else if (url === "/metrics" || url.startsWith("/metrics?")) await registry.refresh();
   });
 };

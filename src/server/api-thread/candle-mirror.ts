@@ -6,11 +6,18 @@ const COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const;
 
 /**
  * The trading thread's side: the bars of each market the worker does not hold yet. Only the tail after what the
- * worker has is copied; everything when its first bar differs (a buffer that was trimmed or replaced).
+ * worker has is copied; everything when its first bar differs (a buffer that was trimmed or replaced). At most
+ * `maxBars` per answer (`more` says the worker should ask again): copying a hundred markets' history at once would
+ * hold the trading thread for tens of milliseconds; in slices, a closed bar waits for one slice at most.
  */
-export function candleUpdates(source: CandleSource, have: readonly CandleMark[]): CandleUpdate[] {
+export function candleUpdates(
+  source: CandleSource,
+  have: readonly CandleMark[],
+  maxBars = 4096,
+): { updates: CandleUpdate[]; more: boolean } {
   const held = new Map(have.map((m) => [`${m.symbol}|${m.timeframe}`, m]));
   const updates: CandleUpdate[] = [];
+  let budget = maxBars;
   for (const { symbol, timeframe } of source.markets()) {
     const series = source.series(symbol, timeframe);
     if (series === undefined) continue;
@@ -20,13 +27,22 @@ export function candleUpdates(source: CandleSource, have: readonly CandleMark[])
         ? mark.length
         : 0;
     if (mark !== undefined && from === series.length) continue;
-    updates.push({ symbol, timeframe, from, series: copyTail(series, from) });
+    if (budget <= 0) return { updates, more: true };
+    const take = Math.min(series.length - from, budget);
+    budget -= take;
+    updates.push({ symbol, timeframe, from, series: copyBars(series, from, from + take) });
+    if (from + take < series.length) return { updates, more: true };
   }
-  return updates;
+  return { updates, more: false };
 }
 
-function copyTail(series: CandleSeries, from: number): CandleSeries {
-  const column = (c: Float64Array) => c.slice(from, series.length);
+/** The buffers of the updates' columns, to transfer (not copy again) with the message. */
+export function candleBuffers(updates: readonly CandleUpdate[]): ArrayBuffer[] {
+  return updates.flatMap((u) => COLUMNS.map((c) => u.series[c].buffer as ArrayBuffer));
+}
+
+function copyBars(series: CandleSeries, from: number, to: number): CandleSeries {
+  const column = (c: Float64Array) => c.slice(from, to);
   return {
     symbol: series.symbol,
     timeframe: series.timeframe,
@@ -36,7 +52,7 @@ function copyTail(series: CandleSeries, from: number): CandleSeries {
     low: column(series.low),
     close: column(series.close),
     volume: column(series.volume),
-    length: series.length - from,
+    length: to - from,
   };
 }
 
@@ -49,8 +65,9 @@ export class CandleMirror implements CandleSource {
   readonly #markets = new Map<string, CandleSeries>();
   #order: { symbol: string; timeframe: string }[] = [];
   #refreshing: Promise<void> | undefined;
+  #version: string | undefined;
 
-  constructor(readonly fetch: (have: readonly CandleMark[]) => Promise<CandleUpdate[]>) {}
+  constructor(readonly fetch: (have: readonly CandleMark[]) => Promise<{ updates: CandleUpdate[]; more: boolean }>) {}
 
   markets() {
     return this.#order;
@@ -60,21 +77,37 @@ export class CandleMirror implements CandleSource {
     return this.#markets.get(`${symbol}|${timeframe}`);
   }
 
-  /** One request at a time: requests that come while one is out share its answer. */
-  refresh(): Promise<void> {
-    this.#refreshing ??= this.#fetch().finally(() => {
-      this.#refreshing = undefined;
-    });
+  /**
+   * Brings the copy up to date, unless it already is for `version` (the session's last step: bars arrive with
+   * steps, so between two steps there is nothing to ask). One request at a time: requests that come while one is
+   * out share its answer.
+   */
+  refresh(version?: string): Promise<void> {
+    if (version !== undefined && version === this.#version && this.#refreshing === undefined) return Promise.resolve();
+    this.#refreshing ??= this.#fetch().then(
+      () => {
+        this.#version = version;
+        this.#refreshing = undefined;
+      },
+      (error: unknown) => {
+        this.#refreshing = undefined;
+        throw error;
+      },
+    );
     return this.#refreshing;
   }
 
   async #fetch(): Promise<void> {
-    const have: CandleMark[] = [];
-    for (const [key, s] of this.#markets) {
-      const [symbol = "", timeframe = ""] = key.split("|");
-      have.push({ symbol, timeframe, first: s.time[0] ?? Number.NaN, length: s.length });
+    for (;;) {
+      const have: CandleMark[] = [];
+      for (const [key, s] of this.#markets) {
+        const [symbol = "", timeframe = ""] = key.split("|");
+        have.push({ symbol, timeframe, first: s.time[0] ?? Number.NaN, length: s.length });
+      }
+      const { updates, more } = await this.fetch(have);
+      this.apply(updates);
+      if (!more) return;
     }
-    this.apply(await this.fetch(have));
   }
 
   apply(updates: readonly CandleUpdate[]): void {
