@@ -1,7 +1,10 @@
 /**
  * The issue 8 proof, A/B: bar → orders p99 of a paper session with and without ~100 requests/s on the main read
- * endpoints, the read routes answered by the read-replica worker (A) or on the trading thread (B), for 1 and 100
- * symbols, alternating A and B so that the load of a shared machine shows as spread rather than as a difference.
+ * endpoints, for 1 and 100 symbols, with the API hosted in one of three ways (AEGIS_API_BENCH_MODES, default
+ * `api-thread,replica`): the whole API in its own worker thread (`api-thread`, what `aegis trade` does), Fastify on
+ * the trading thread with the read queries in the read-replica worker (`replica`), or everything on the trading
+ * thread (`trading-thread`). The modes alternate (their order turns each round), so that the load of a shared
+ * machine shows as spread rather than as a difference.
  * The store holds a day of earlier decisions and equity first, as a bot that has run a while has.
  */
 import { loadavg } from "node:os";
@@ -21,6 +24,18 @@ const MAIN_READS = [
 ];
 const ROUNDS = Number(process.env.AEGIS_API_BENCH_ROUNDS ?? 2);
 const SYMBOLS = (process.env.AEGIS_API_BENCH_SYMBOLS ?? "1,100").split(",").map(Number);
+const MODE_NAMES = ["api-thread", "replica", "trading-thread"] as const;
+type Mode = (typeof MODE_NAMES)[number];
+const MODES = (process.env.AEGIS_API_BENCH_MODES ?? "api-thread,replica").split(",").map((m) => {
+  if (!(MODE_NAMES as readonly string[]).includes(m))
+    throw new Error(`AEGIS_API_BENCH_MODES: unknown mode ${m} (${MODE_NAMES.join(", ")})`);
+  return m as Mode;
+});
+const MODE_LABEL: Record<Mode, string> = {
+  "api-thread": "API worker thread",
+  replica: "trading thread, reads in worker",
+  "trading-thread": "trading thread",
+};
 const HISTORY_DECISIONS = 30_000;
 const HISTORY_EQUITY = 20_000;
 const QUIET_STEPS = 200;
@@ -74,7 +89,7 @@ async function history(t: Session) {
 
 interface Measured {
   symbols: number;
-  replica: boolean;
+  mode: Mode;
   round: number;
   load: string;
   quietP99: number;
@@ -86,13 +101,19 @@ interface Measured {
   errors: number;
 }
 
-async function once(symbols: number, replica: boolean, round: number): Promise<Measured> {
-  const t = await startApiSession({ symbols, bars: 1500, warmup: 300, readReplica: replica });
+async function once(symbols: number, mode: Mode, round: number): Promise<Measured> {
+  const t = await startApiSession({
+    symbols,
+    bars: 1500,
+    warmup: 300,
+    readReplica: mode === "replica",
+    apiThread: mode === "api-thread",
+  });
   try {
     await history(t);
     let i = 301;
     i = (await trade(t, i, counter(50))).next;
-    for (const path of MAIN_READS) for (let k = 0; k < 10; k++) await t.api.server.app.inject({ url: path });
+    for (const path of MAIN_READS) for (let k = 0; k < 10; k++) await (await fetch(`${t.api.url}${path}`)).text();
     gc();
     const quiet1 = await trade(t, i, counter(QUIET_STEPS / 2));
     const loaded = await loadWhileTrading(t, quiet1.next, {
@@ -109,7 +130,7 @@ async function once(symbols: number, replica: boolean, round: number): Promise<M
     const api = loaded.endpoints[0];
     return {
       symbols,
-      replica,
+      mode,
       round,
       load: loadavg()
         .map((x) => x.toFixed(1))
@@ -131,16 +152,16 @@ export async function replicaComparison(log: (line: string) => void): Promise<st
   const rows: Measured[] = [];
   for (const symbols of SYMBOLS)
     for (let round = 0; round < ROUNDS; round++)
-      for (const replica of round % 2 === 0 ? [true, false] : [false, true]) {
-        const m = await once(symbols, replica, round);
+      for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
+        const m = await once(symbols, mode, round);
         rows.push(m);
         log(
-          `api-replica: ${symbols} symbols, reads ${replica ? "worker" : "trading thread"}, round ${round}: bar→orders p99 ${m.quietP99.toFixed(2)} → ${m.loadedP99.toFixed(2)} ms under ${m.served.toFixed(0)} req/s (api p99 ${m.apiP99} ms), load ${m.load}`,
+          `api-replica: ${symbols} symbols, API on ${MODE_LABEL[mode]}, round ${round}: bar→orders p99 ${m.quietP99.toFixed(2)} → ${m.loadedP99.toFixed(2)} ms under ${m.served.toFixed(0)} req/s (api p99 ${m.apiP99} ms), load ${m.load}`,
         );
       }
   const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${((b / a - 1) * 100).toFixed(1)} %`;
   return [
-    `## Trading latency with the API under ${RATE} requests/s: read replica on / off`,
+    `## Trading latency with the API under ${RATE} requests/s: where the API runs`,
     "",
     `Main read endpoints (${MAIN_READS.join(", ")}) in turn at ${RATE} requests/s in total for ${LOAD_SECONDS} s (autocannon,`,
     `another process), while a paper session steps every 10 ms over a store that already holds ${HISTORY_DECISIONS} decisions`,
@@ -148,11 +169,11 @@ export async function replicaComparison(log: (line: string) => void): Promise<st
     `the venue client (waiting for the event loop included). No load = ${QUIET_STEPS} steps around the loaded phase. The`,
     "load average is the machine's (1, 5, 15 min) when the row finished: other work shares its cores.",
     "",
-    "| symbols | reads on | round | no load p99 ms | loaded p99 ms | change | no load p50 | loaded p50 | API req/s | API p99 ms | errors | load avg |",
+    "| symbols | API on | round | no load p99 ms | loaded p99 ms | change | no load p50 | loaded p50 | API req/s | API p99 ms | errors | load avg |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...rows.map(
       (m) =>
-        `| ${m.symbols} | ${m.replica ? "worker" : "trading thread"} | ${m.round} | ${m.quietP99.toFixed(2)} | ${m.loadedP99.toFixed(2)} | ${pct(m.quietP99, m.loadedP99)} | ${m.quietP50.toFixed(2)} | ${m.loadedP50.toFixed(2)} | ${m.served.toFixed(0)} | ${m.apiP99} | ${m.errors} | ${m.load} |`,
+        `| ${m.symbols} | ${MODE_LABEL[m.mode]} | ${m.round} | ${m.quietP99.toFixed(2)} | ${m.loadedP99.toFixed(2)} | ${pct(m.quietP99, m.loadedP99)} | ${m.quietP50.toFixed(2)} | ${m.loadedP50.toFixed(2)} | ${m.served.toFixed(0)} | ${m.apiP99} | ${m.errors} | ${m.load} |`,
     ),
     "",
   ].join("\n");

@@ -35,7 +35,9 @@ export const stats = (xs: number[]) => {
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-export type Session = Awaited<ReturnType<typeof startApiSession>>;
+/** A session with the API on either thread (the steps and the load are the same for both). */
+export type Session = Awaited<ReturnType<typeof startApiSession<boolean>>>;
+type InProcessSession = Awaited<ReturnType<typeof startApiSession<false>>>;
 
 /**
  * Steps the session one bar at a time. `compute` is the synchronous step (closed bar → decisions → orders to the
@@ -62,7 +64,7 @@ export async function trade(t: Session, from: number, until: () => boolean) {
   return { compute, barToOrder, next: i };
 }
 
-async function tokenTiming(t: Session) {
+async function tokenTiming(t: InProcessSession) {
   const token = t.token;
   const cases: Record<string, string> = {
     "right token": token,

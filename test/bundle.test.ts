@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,15 @@ const entry = join(root, outdir, "aegis.js");
 
 function aegis(...args: string[]) {
   return spawnSync(process.execPath, [entry, ...args], { encoding: "utf8", cwd: root });
+}
+
+/** `aegis trade` in a temp folder (its data folder and store), with the API on a free port. */
+function tradeInTemp(dir: string) {
+  const args = ["trade", "--steps", "20", "--speed", "600", "--warmup", "40", "--api-port", "0"];
+  return spawnSync(process.execPath, [entry, ...args, "--store", join(dir, "bundle.sqlite")], {
+    encoding: "utf8",
+    cwd: dir,
+  });
 }
 
 describe("the bundled CLI (what `bin` and `npm start` run)", () => {
@@ -38,4 +48,17 @@ describe("the bundled CLI (what `bin` and `npm start` run)", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/\b10\b\s+30\b/);
   });
+
+  it("starts the API worker thread from the bundle's own api-worker entry, and exits after --steps", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-bundle-trade-"));
+    try {
+      const result = tradeInTemp(dir);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/dashboard and API: http:\/\/127\.0\.0\.1:\d+\//);
+      const log = readFileSync(join(dir, ".aegis", "logs", "aegis.log"), "utf8");
+      expect(log).toMatch(/"thread":true.*"msg":"api listening"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { MACRO_RISK_KEY, readMacroRisk } from "../risk/context/macro.js";
 import { KILL_SWITCH_KEY, readKillSwitchLatch } from "../risk/guards/kill-switch.js";
 import { startApiSession } from "./testing/api-session.js";
 
-type Session = Awaited<ReturnType<typeof startApiSession>>;
+type Session = Awaited<ReturnType<typeof startApiSession<false>>>;
 
 describe("aegis trade's API over a running paper session", () => {
   let t: Session;

@@ -7,6 +7,7 @@ import { type SessionStatus, sessionStatus } from "../engine/trading/session-sta
 import type { EmergencyStopRequest, TradingSession } from "../engine/trading/trading-session.js";
 import type { RiskStateStore } from "../risk/state-store.js";
 import { createAegisMetrics } from "../server/aegis-metrics.js";
+import { ApiThread } from "../server/api-thread/api-thread.js";
 import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
 import { openReadReplica } from "../server/read-replica/read-replica.js";
@@ -23,7 +24,10 @@ import { UsageError } from "./usage-error.js";
 export interface RunningApi {
   readonly url: string;
   readonly tokenFile: string;
-  readonly server: ApiServer;
+  /** The Fastify server when the API runs on this thread (`api.thread: false`, tests, `aegis serve`). */
+  readonly server?: ApiServer;
+  /** The API's worker thread when it runs in one (the default of `aegis trade` over a store file or PostgreSQL). */
+  readonly thread?: ApiThread;
   /** Where more components register their readiness check (alert channels, AI sources). */
   readonly readiness: ReadinessRegistry;
   close(): Promise<void>;
@@ -48,15 +52,20 @@ export async function listenOrExplain(server: ApiServer, host: string, port: num
     return await server.listen();
   } catch (error) {
     await server.close().catch(() => {});
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE")
-      throw new UsageError(
-        `the API cannot listen on ${host}:${port}: the port is in use; give another --api-port (0 = any free port) or --no-api`,
-      );
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
-      throw new UsageError(`the API cannot listen on ${host}: no such address on this machine`);
-    throw error;
+    throw explainListenError(error, host, port);
   }
+}
+
+/** An address in use or unknown as a usage error (exit 2) that says what to do; anything else as it is. */
+function explainListenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE")
+    return new UsageError(
+      `the API cannot listen on ${host}:${port}: the port is in use; give another --api-port (0 = any free port) or --no-api`,
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new UsageError(`the API cannot listen on ${host}: no such address on this machine`);
+  return error;
 }
 
 /** `--reports` folders, absolute; one that is not a folder is a usage error (exit 2) naming it. */
@@ -98,6 +107,15 @@ export async function startTradeApi(parts: {
   readonly reportDirs?: readonly string[];
   /** false: read routes on the trading connection (the bench's comparison); default: a worker for SQLite. */
   readonly readReplica?: boolean;
+  /**
+   * The whole API (HTTP, routes, WebSocket) in a worker thread with its own store connection; default `api.thread`.
+   * Needs a store another connection can open: a SQLite file, or PostgreSQL with `storeUrl` (its URL has the
+   * password the store's printable location hides); otherwise the API runs on this thread.
+   */
+  readonly thread?: boolean;
+  readonly storeUrl?: string;
+  /** The worker's status snapshots: at most one per this many ms (default 20). */
+  readonly statusEveryMs?: number;
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -130,8 +148,80 @@ export async function startTradeApi(parts: {
   });
   readiness.register(storeCheck(parts.store, () => session.storeHealthy));
   const metrics = createAegisMetrics({ bus: session.bus, status, barMs: TIMEFRAMES[session.options.timeframe] });
-  // A SQLite store's read routes are answered by a worker thread, so a slow page never delays a bar; controls,
-  // configuration and the readiness check stay on this thread's connection (PostgreSQL reads from its own pool).
+  const control = tradeSessionControl({
+    session,
+    name: parts.name,
+    store: parts.store,
+    risk: parts.risk,
+    config,
+    now: parts.now,
+    onStop: parts.onStop,
+  });
+  const configView = storeConfigView(parts.store, { schema: configSchema, base: config }, parts.configSource);
+  const candles = sessionCandles(session);
+  // `aegis train ml` writes to ./models/ml by default: the model panel reads the folder the bot runs in.
+  const modelDirs = [resolve("models")];
+  const withFallback = async <T>(start: (port: number) => Promise<T>): Promise<T> => {
+    try {
+      return await start(port);
+    } catch (error) {
+      // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
+      // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
+      if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
+      parts.log.warn({ port }, "api port in use; listening on a free port");
+      return await start(0);
+    }
+  };
+  const threadStore = (parts.thread ?? api.thread) ? threadStoreUrl(parts.store, parts.storeUrl) : undefined;
+  if (threadStore !== undefined) {
+    const thread = await withFallback((p) =>
+      ApiThread.start({
+        worker: {
+          storeUrl: threadStore,
+          session: parts.name,
+          reportDirs: parts.reportDirs ?? [],
+          modelDirs,
+          dataDir: config.dataDir,
+          configSource: configView.source,
+          host,
+          port: p,
+          bodyLimit: api.bodyLimit,
+          token,
+          protectReads: api.protectReads,
+        },
+        bus: session.bus,
+        status,
+        candles,
+        control,
+        config: configView,
+        readiness,
+        metrics,
+        log: parts.log,
+        now: parts.now,
+        ...(parts.statusEveryMs === undefined ? {} : { statusEveryMs: parts.statusEveryMs }),
+      }).catch((error: unknown) => {
+        throw explainListenError(error, host, p);
+      }),
+    );
+    // The URL and where the token is; never the token itself.
+    const url = thread.url;
+    parts.log.info(
+      { url, tokenFile: file, protectReads: api.protectReads, reads: "worker thread", thread: true },
+      "api listening",
+    );
+    return {
+      url,
+      tokenFile: file,
+      thread,
+      readiness,
+      close: async () => {
+        metrics.detach();
+        await thread.close();
+      },
+    };
+  }
+  // On this thread: a SQLite store's read routes are still answered by a worker thread, so a slow page never
+  // delays a bar; controls, configuration and the readiness check use this thread's connection.
   const replica = parts.readReplica === false ? undefined : openReadReplica(parts.store);
   const ctx: ApiContext = {
     store: replica?.session ?? parts.store,
@@ -139,24 +229,15 @@ export async function startTradeApi(parts: {
     status,
     bus: session.bus,
     reportDirs: parts.reportDirs ?? [],
-    // `aegis train ml` writes to ./models/ml by default: the model panel reads the folder the bot runs in.
-    modelDirs: [resolve("models")],
+    modelDirs,
     debates: storeDebates(parts.store),
-    candles: sessionCandles(session),
+    candles,
     dataDir: config.dataDir,
     now: parts.now,
     readiness,
     metrics,
-    config: storeConfigView(parts.store, { schema: configSchema, base: config }, parts.configSource),
-    control: tradeSessionControl({
-      session,
-      name: parts.name,
-      store: parts.store,
-      risk: parts.risk,
-      config,
-      now: parts.now,
-      onStop: parts.onStop,
-    }),
+    config: configView,
+    control,
   };
   const build = (p: number) =>
     createApiServer(ctx, apiRouteGroups(), {
@@ -166,21 +247,12 @@ export async function startTradeApi(parts: {
       auth: { token, protectReads: api.protectReads },
     });
   let server = build(port);
-  const listenWithFallback = async (): Promise<string> => {
-    try {
-      return await listenOrExplain(server, host, port);
-    } catch (error) {
-      // The configured port taken (another bot, a test run): without an explicit --api-port, any free port will do,
-      // since the URL is printed. An explicit --api-port is a promise the user relies on, so it fails instead.
-      if (parts.port !== undefined || !(error instanceof UsageError) || !/in use/.test(error.message)) throw error;
-      parts.log.warn({ port }, "api port in use; listening on a free port");
-      server = build(0);
-      return await listenOrExplain(server, host, 0);
-    }
-  };
   let url: string;
   try {
-    url = await listenWithFallback();
+    url = await withFallback(async (p) => {
+      if (p !== port) server = build(p);
+      return await listenOrExplain(server, host, p);
+    });
   } catch (error) {
     await replica?.close();
     throw error;
@@ -201,6 +273,13 @@ export async function startTradeApi(parts: {
       await replica?.close();
     },
   };
+}
+
+/** Where the API worker opens its own connection: a SQLite file, or PostgreSQL by its full URL; else none. */
+function threadStoreUrl(store: Store, storeUrl: string | undefined): string | undefined {
+  if (store.backend === "sqlite")
+    return store.sqlite && !store.sqlite.memory ? `sqlite:${store.sqlite.name}` : undefined;
+  return storeUrl;
 }
 
 /** `--api-port`: a whole number 0..65535 (0 = any free port), or undefined for the configured port. */

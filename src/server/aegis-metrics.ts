@@ -7,6 +7,15 @@ import { MetricsRegistry } from "./metrics.js";
 const DECISION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];
 const REQUEST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+/** The API latency family; the API worker thread registers it in its own registry (src/server/api-thread/). */
+export function apiRequestHistogram(registry: MetricsRegistry): Histogram {
+  return registry.histogram(
+    "aegis_api_request_duration_seconds",
+    "API answer time by route, method and status code",
+    REQUEST_BUCKETS,
+  );
+}
+
 export interface AegisMetrics {
   readonly registry: MetricsRegistry;
   readonly requestSeconds: Histogram;
@@ -62,11 +71,7 @@ export function createAegisMetrics(
     const status = sources.status?.();
     if (status) gauge.set({}, status.equity);
   });
-  const requestSeconds = registry.histogram(
-    "aegis_api_request_duration_seconds",
-    "API answer time by route, method and status code",
-    REQUEST_BUCKETS,
-  );
+  const requestSeconds = apiRequestHistogram(registry);
   registry.gauge("process_resident_memory_bytes", "Resident set size of the process", (gauge) =>
     gauge.set({}, process.memoryUsage.rss()),
   );

@@ -11,6 +11,11 @@ export const apiConfigSchema = z
     port: z.number().int().min(0).max(65_535).default(DEFAULT_API_PORT),
     /** Ask for the token on read routes too (positions, trades, configuration), not only on controls. */
     protectReads: z.boolean().default(false),
+    /**
+     * `aegis trade` serves the API from its own worker thread (HTTP, routes, WebSocket), so a request never delays
+     * a bar; false = on the trading thread, as `aegis serve` does.
+     */
+    thread: z.boolean().default(true),
     /** Largest request body, in bytes (larger → 413). */
     bodyLimit: z
       .number()

@@ -473,6 +473,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     api = await startTradeApi({
       ...apiParts,
       configSource,
+      storeUrl,
       port: apiPort,
       reportDirs,
       now: Date.now,

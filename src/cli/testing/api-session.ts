@@ -14,12 +14,14 @@ import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import { ReplayFeed } from "../../engine/trading/testing/replay-feed.js";
 import type { EmergencyStopRequest } from "../../engine/trading/trading-session.js";
 import { TradingSession } from "../../engine/trading/trading-session.js";
+import type { ApiThread } from "../../server/api-thread/api-thread.js";
 import { TOKEN_FILE } from "../../server/auth.js";
+import type { ApiServer } from "../../server/server.js";
 import { openRiskState, openStore } from "../../store/index.js";
 import { StoreSessionStore } from "../../store/trading-session-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { REDACTED_PATHS } from "../logger.js";
-import { startTradeApi } from "../serve-api.js";
+import { type RunningApi, startTradeApi } from "../serve-api.js";
 
 export interface ApiSessionOptions {
   readonly symbols?: number;
@@ -29,13 +31,24 @@ export interface ApiSessionOptions {
   readonly config?: Record<string, unknown>;
   readonly reportDirs?: readonly string[];
   readonly readReplica?: boolean;
+  /** true: the API in its worker thread, as `aegis trade` runs it; default false (Fastify on this thread, `inject`). */
+  readonly apiThread?: boolean;
+  /** The worker's status snapshots: at most one per this many ms. */
+  readonly statusEveryMs?: number;
 }
+
+/** The API as the session runs it: its Fastify server on this thread, or its worker thread. */
+export type SessionApi<T extends boolean> = T extends true
+  ? RunningApi & { readonly thread: ApiThread }
+  : RunningApi & { readonly server: ApiServer };
 
 /**
  * A paper session on recorded bars (replay feed, manual clock) with its store in a temp folder and `aegis trade`'s
  * API in front of it, listening on 127.0.0.1 at a free port: what the API tests and the load bench drive.
  */
-export async function startApiSession(options: ApiSessionOptions = {}) {
+export async function startApiSession<T extends boolean = false>(
+  options: ApiSessionOptions & { readonly apiThread?: T } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "aegis-api-"));
   const timeframe = options.timeframe ?? "1m";
   const barMs = TIMEFRAMES[timeframe];
@@ -93,7 +106,10 @@ export async function startApiSession(options: ApiSessionOptions = {}) {
     onStop: (request) => stops.push(request),
     reportDirs: options.reportDirs,
     ...(options.readReplica === undefined ? {} : { readReplica: options.readReplica }),
+    thread: options.apiThread === true,
+    ...(options.statusEveryMs === undefined ? {} : { statusEveryMs: options.statusEveryMs }),
   });
+  if ((options.apiThread === true) !== (api.thread !== undefined)) throw new Error("the API did not start as asked");
   const token = readFileSync(join(dir, TOKEN_FILE), "utf8").trim();
   let closed = false;
   return {
@@ -104,7 +120,7 @@ export async function startApiSession(options: ApiSessionOptions = {}) {
     store,
     riskState,
     session,
-    api,
+    api: api as SessionApi<T>,
     token,
     logLines,
     stops,

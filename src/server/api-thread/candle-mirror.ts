@@ -1,0 +1,134 @@
+import type { CandleSeries } from "../../domain/candles.js";
+import type { CandleSource } from "../context.js";
+import type { CandleMark, CandleUpdate } from "./messages.js";
+
+const COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const;
+
+/**
+ * The trading thread's side: the bars of each market the worker does not hold yet. Only the tail after what the
+ * worker has is copied; everything when its first bar differs (a buffer that was trimmed or replaced). At most
+ * `maxBars` per answer (`more` says the worker should ask again): copying a hundred markets' history at once would
+ * hold the trading thread for tens of milliseconds; in slices, a closed bar waits for one slice at most.
+ */
+export function candleUpdates(
+  source: CandleSource,
+  have: readonly CandleMark[],
+  maxBars = 4096,
+): { updates: CandleUpdate[]; more: boolean } {
+  const held = new Map(have.map((m) => [`${m.symbol}|${m.timeframe}`, m]));
+  const updates: CandleUpdate[] = [];
+  let budget = maxBars;
+  for (const { symbol, timeframe } of source.markets()) {
+    const series = source.series(symbol, timeframe);
+    if (series === undefined) continue;
+    const mark = held.get(`${symbol}|${timeframe}`);
+    const from =
+      mark !== undefined && mark.length <= series.length && mark.length > 0 && series.time[0] === mark.first
+        ? mark.length
+        : 0;
+    if (mark !== undefined && from === series.length) continue;
+    if (budget <= 0) return { updates, more: true };
+    const take = Math.min(series.length - from, budget);
+    budget -= take;
+    updates.push({ symbol, timeframe, from, series: copyBars(series, from, from + take) });
+    if (from + take < series.length) return { updates, more: true };
+  }
+  return { updates, more: false };
+}
+
+/** The buffers of the updates' columns, to transfer (not copy again) with the message. */
+export function candleBuffers(updates: readonly CandleUpdate[]): ArrayBuffer[] {
+  return updates.flatMap((u) => COLUMNS.map((c) => u.series[c].buffer as ArrayBuffer));
+}
+
+function copyBars(series: CandleSeries, from: number, to: number): CandleSeries {
+  const column = (c: Float64Array) => c.slice(from, to);
+  return {
+    symbol: series.symbol,
+    timeframe: series.timeframe,
+    time: column(series.time),
+    open: column(series.open),
+    high: column(series.high),
+    low: column(series.low),
+    close: column(series.close),
+    volume: column(series.volume),
+    length: to - from,
+  };
+}
+
+/**
+ * The worker's side: a copy of the session's bars, brought up to date by `refresh` before a route that reads
+ * candles runs (the chart and the buy-and-hold benchmark), so the trading thread copies bars only when asked, and
+ * then only the new ones.
+ */
+export class CandleMirror implements CandleSource {
+  readonly #markets = new Map<string, CandleSeries>();
+  #order: { symbol: string; timeframe: string }[] = [];
+  #refreshing: Promise<void> | undefined;
+  #version: string | undefined;
+
+  constructor(readonly fetch: (have: readonly CandleMark[]) => Promise<{ updates: CandleUpdate[]; more: boolean }>) {}
+
+  markets() {
+    return this.#order;
+  }
+
+  series(symbol: string, timeframe: string): CandleSeries | undefined {
+    return this.#markets.get(`${symbol}|${timeframe}`);
+  }
+
+  /**
+   * Brings the copy up to date, unless it already is for `version` (the session's last step: bars arrive with
+   * steps, so between two steps there is nothing to ask). One request at a time: requests that come while one is
+   * out share its answer.
+   */
+  refresh(version?: string): Promise<void> {
+    if (version !== undefined && version === this.#version && this.#refreshing === undefined) return Promise.resolve();
+    this.#refreshing ??= this.#fetch().then(
+      () => {
+        this.#version = version;
+        this.#refreshing = undefined;
+      },
+      (error: unknown) => {
+        this.#refreshing = undefined;
+        throw error;
+      },
+    );
+    return this.#refreshing;
+  }
+
+  async #fetch(): Promise<void> {
+    for (;;) {
+      const have: CandleMark[] = [];
+      for (const [key, s] of this.#markets) {
+        const [symbol = "", timeframe = ""] = key.split("|");
+        have.push({ symbol, timeframe, first: s.time[0] ?? Number.NaN, length: s.length });
+      }
+      const { updates, more } = await this.fetch(have);
+      this.apply(updates);
+      if (!more) return;
+    }
+  }
+
+  apply(updates: readonly CandleUpdate[]): void {
+    for (const u of updates) {
+      const key = `${u.symbol}|${u.timeframe}`;
+      const held = this.#markets.get(key);
+      if (!this.#order.some((m) => m.symbol === u.symbol && m.timeframe === u.timeframe))
+        this.#order = [...this.#order, { symbol: u.symbol, timeframe: u.timeframe }];
+      this.#markets.set(key, u.from === 0 || held === undefined ? u.series : append(held, u.from, u.series));
+    }
+  }
+}
+
+function append(held: CandleSeries, from: number, tail: CandleSeries): CandleSeries {
+  const length = from + tail.length;
+  const out = { symbol: held.symbol, timeframe: held.timeframe, length } as Record<string, unknown>;
+  for (const c of COLUMNS) {
+    const column = new Float64Array(length);
+    column.set(held[c].subarray(0, from));
+    column.set(tail[c], from);
+    out[c] = column;
+  }
+  return out as unknown as CandleSeries;
+}
