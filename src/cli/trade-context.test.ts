@@ -145,6 +145,19 @@ describe("context providers inside aegis trade", () => {
     expect(providers.sentiment?.at(now)?.value).toBe(60);
   });
 
+  it("close: the poll in flight is stored before it resolves, and no poll starts after it", async () => {
+    const context = tradeContext();
+    await context.start();
+    const inFlight = context.tick();
+    await context.close();
+    expect((await log.list("fear-greed")).map((r) => r.seenAt)).toEqual([T0]);
+    await inFlight;
+    now = T0 + 60 * MINUTE;
+    await context.tick();
+    expect(server.requests.filter((r) => r.startsWith("/fng/"))).toHaveLength(1);
+    expect(context.polls).toBe(1);
+  });
+
   it("scores at the next start a headline stored but not scored when the process stopped", async () => {
     await log.record([
       {

@@ -42,6 +42,7 @@ export class TradeContext {
   #nextPoll = Number.NEGATIVE_INFINITY;
   #polling: Promise<void> | undefined;
   #providers: ContextProviders | undefined;
+  #closed = false;
   polls = 0;
 
   constructor(config: LiveContextConfig, parts: TradeContextParts) {
@@ -109,7 +110,7 @@ export class TradeContext {
   /** Polls when one is due on the market clock (call after each committed step); never throws, never overlaps. */
   tick(): Promise<void> {
     const now = this.#parts.clock();
-    if (this.#polling !== undefined || now < this.#nextPoll) return this.#polling ?? Promise.resolve();
+    if (this.#closed || this.#polling !== undefined || now < this.#nextPoll) return this.#polling ?? Promise.resolve();
     this.#nextPoll = now + this.config.pollMinutes * 60_000;
     this.#polling = this.set
       .poll()
@@ -122,6 +123,15 @@ export class TradeContext {
         this.polls++;
       });
     return this.#polling;
+  }
+
+  /**
+   * No poll after this; resolves once the one in flight is stored. Called before the store closes: the session's
+   * last step starts no poll, and what an earlier one saw is not lost to a closed store.
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#polling ?? Promise.resolve();
   }
 
   async #review(reports: readonly PollReport[], time: number): Promise<void> {
