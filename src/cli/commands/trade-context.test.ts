@@ -215,7 +215,7 @@ describe("aegis trade with context providers on local servers", () => {
     } finally {
       await opened.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it("an unreachable, a failing and a junk source: each logged and stored with its reason, the session trades on", async () => {
     const { store, logFile } = await trade(
@@ -256,5 +256,5 @@ describe("aegis trade with context providers on local servers", () => {
     } finally {
       await opened.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
