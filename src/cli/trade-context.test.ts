@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { liveContextConfigSchema } from "../data/context/live-context-config.js";
 import { MemoryObservationLog } from "../data/context/observation-log.js";
 import { rssDocument, ScriptedHttpServer } from "../data/context/testing.js";
+import { ALPACA_SIM_KEY, ALPACA_SIM_SECRET, startAlpacaSim } from "../execution/alpaca-sim/alpaca-sim.js";
 import { contextConfigSchema, createContextLayers } from "../risk/context/config.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { CONTEXT_FAILURE_SOURCE, contextMultipliers, TradeContext } from "./trade-context.js";
@@ -143,6 +144,71 @@ describe("context providers inside aegis trade", () => {
     expect(context.failing.size).toBe(0);
     expect(alerts.at(-1)).toMatchObject({ level: "info", message: "context source fear-greed answers again" });
     expect(providers.sentiment?.at(now)?.value).toBe(60);
+  });
+
+  it("close: the poll in flight is stored before it resolves, and no poll starts after it", async () => {
+    const context = tradeContext();
+    await context.start();
+    const inFlight = context.tick();
+    await context.close();
+    expect((await log.list("fear-greed")).map((r) => r.seenAt)).toEqual([T0]);
+    await inFlight;
+    now = T0 + 60 * MINUTE;
+    await context.tick();
+    expect(server.requests.filter((r) => r.startsWith("/fng/"))).toHaveLength(1);
+    expect(context.polls).toBe(1);
+  });
+
+  it("macro: SPY and QQQ hourly bars from Alpaca's bars API (the local Alpaca), stored point-in-time, read by the macro layer", async () => {
+    // Wednesday 6 March 2024, 12:30 New York: the 11:00 bar closed at 12:00.
+    const at = Date.parse("2024-03-06T17:30:00Z");
+    const alpaca = await startAlpacaSim({
+      now: () => at,
+      startTime: Date.parse("2024-01-02T00:00:00Z"),
+      days: 80,
+      stocks: [
+        { symbol: "SPY", startPrice: 470, fractionable: false, name: "SPDR S&P 500 ETF Trust" },
+        { symbol: "QQQ", startPrice: 430, fractionable: false, name: "Invesco QQQ Trust" },
+      ],
+    });
+    try {
+      const config = liveContextConfigSchema.parse({ macro: { symbols: ["SPY", "QQQ"], timeframe: "1h" } });
+      const context = new TradeContext(config, {
+        log,
+        clock: () => at,
+        alert: (alert) => alerts.push(alert),
+        logLine: () => {},
+        env: { ALPACA_API_KEY: ALPACA_SIM_KEY, ALPACA_API_SECRET: ALPACA_SIM_SECRET, ALPACA_BASE_URL: alpaca.url },
+      });
+      await context.start();
+      await context.tick();
+      expect(context.failing).toEqual(new Map());
+      for (const symbol of ["SPY", "QQQ"]) {
+        const seen = await log.list(`macro:${symbol}`);
+        expect(seen.length).toBeGreaterThan(0);
+        // Only closed bars, each stored with the instant it was seen; the newest is 11:00 New York (16:00 UTC).
+        expect(seen.every((r) => r.seenAt === at && (r.eventTime ?? Number.POSITIVE_INFINITY) + 3_600_000 <= at)).toBe(
+          true,
+        );
+        expect(Math.max(...seen.map((r) => r.eventTime ?? 0))).toBe(Date.parse("2024-03-06T16:00:00Z"));
+        expect(context.providers().macro[symbol]?.at(at)?.value).toBeGreaterThan(0);
+      }
+      const layers = createContextLayers(riskContext, {
+        store: new MemoryStateStore(),
+        providers: context.providers(),
+      });
+      expect(layers.macro).toBeDefined();
+      expect(contextMultipliers(layers.layers, riskContext, context.providers(), at)).toHaveProperty("macro");
+    } finally {
+      await alpaca.close();
+    }
+  });
+
+  it("macro without Alpaca keys is a usage error naming the variables", () => {
+    const config = liveContextConfigSchema.parse({ macro: {} });
+    expect(
+      () => new TradeContext(config, { log, clock: () => now, alert: () => {}, logLine: () => {}, env: {} }),
+    ).toThrow(/context\.macro: .*ALPACA_API_KEY/);
   });
 
   it("scores at the next start a headline stored but not scored when the process stopped", async () => {

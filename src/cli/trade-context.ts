@@ -1,10 +1,19 @@
 import type { FetchTextOptions } from "../data/context/context-fetch.js";
 import { ContextSet } from "../data/context/context-set.js";
 import type { LiveContextConfig } from "../data/context/live-context-config.js";
+import type { IndexBarSource } from "../data/context/macro-bars.js";
 import type { PollReport } from "../data/context/observation-index.js";
 import type { ContextObservationLog } from "../data/context/observation-log.js";
 import { WhaleAlertFeed } from "../data/context/whale-flows.js";
+import { withAlpacaStockBars } from "../data/feed/alpaca-stock-bars.js";
 import type { TradingSession } from "../engine/trading/trading-session.js";
+import {
+  AlpacaBaseUrlError,
+  type AlpacaConnectOptions,
+  alpacaBaseUrl,
+  alpacaExchange,
+} from "../execution/venue/alpaca-connect.js";
+import { credentialsFromEnvironment, MissingCredentialsError } from "../execution/venue/venue-credentials.js";
 import type { AuditContext } from "../research/llm/auditor.js";
 import type { ContextConfig, ContextProviders } from "../risk/context/config.js";
 import { MacroRiskLayer } from "../risk/context/macro.js";
@@ -42,6 +51,7 @@ export class TradeContext {
   #nextPoll = Number.NEGATIVE_INFINITY;
   #polling: Promise<void> | undefined;
   #providers: ContextProviders | undefined;
+  #closed = false;
   polls = 0;
 
   constructor(config: LiveContextConfig, parts: TradeContextParts) {
@@ -52,6 +62,7 @@ export class TradeContext {
       if (!apiKey) throw new UsageError(`context.whale needs the Whale Alert API key in ${config.whale.apiKeyEnv}`);
       whale = new WhaleAlertFeed({ apiKey, ...(config.whale.url ? { url: config.whale.url } : {}) });
     }
+    const macroSource = config.macro ? alpacaIndexBars(env) : undefined;
     this.config = config;
     this.#parts = parts;
     this.set = new ContextSet({
@@ -60,7 +71,9 @@ export class TradeContext {
       feeds: config.rss,
       ...(config.fearGreedUrl ? { fearGreedUrl: config.fearGreedUrl } : {}),
       ...(whale ? { whale } : {}),
-      macroSymbols: [],
+      macroSymbols: config.macro?.symbols ?? [],
+      ...(macroSource ? { macroSource } : {}),
+      ...(config.macro ? { macroTimeframe: config.macro.timeframe } : {}),
       ...(parts.fetch ? { fetch: parts.fetch } : {}),
     });
   }
@@ -84,7 +97,9 @@ export class TradeContext {
   providers(): ContextProviders {
     // Built once: the shield holds them for the session and the advisor's multipliers read them at every question.
     this.#providers ??= {
-      macro: {},
+      macro: Object.fromEntries(
+        [...this.set.macro].map(([symbol, provider]) => [symbol, this.#gated(provider.name, provider)]),
+      ),
       ...(this.config.whale ? { whale: this.#gated("whale", this.set.whale) } : {}),
       ...(this.config.fearGreedUrl ? { sentiment: this.#gated("fear-greed", this.set.fearGreed) } : {}),
     };
@@ -109,7 +124,7 @@ export class TradeContext {
   /** Polls when one is due on the market clock (call after each committed step); never throws, never overlaps. */
   tick(): Promise<void> {
     const now = this.#parts.clock();
-    if (this.#polling !== undefined || now < this.#nextPoll) return this.#polling ?? Promise.resolve();
+    if (this.#closed || this.#polling !== undefined || now < this.#nextPoll) return this.#polling ?? Promise.resolve();
     this.#nextPoll = now + this.config.pollMinutes * 60_000;
     this.#polling = this.set
       .poll()
@@ -124,6 +139,15 @@ export class TradeContext {
     return this.#polling;
   }
 
+  /**
+   * No poll after this; resolves once the one in flight is stored. Called before the store closes: the session's
+   * last step starts no poll, and what an earlier one saw is not lost to a closed store.
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#polling ?? Promise.resolve();
+  }
+
   async #review(reports: readonly PollReport[], time: number): Promise<void> {
     const failures: { source: string; error: string | null }[] = [];
     const wanted = new Set<string>([
@@ -131,6 +155,7 @@ export class TradeContext {
       ...(this.config.rss.length > 0 ? ["news", "sentiment"] : []),
       ...(this.config.fearGreedUrl ? ["fear-greed"] : []),
       ...(this.config.whale ? ["whale"] : []),
+      ...[...this.set.macro.values()].map((provider) => provider.name),
     ]);
     for (const report of reports) {
       if (!wanted.has(report.source)) continue;
@@ -226,4 +251,37 @@ export function regimeNow(session: TradingSession | undefined, symbol: string): 
   if (series.length === 0) return undefined;
   const regime = session.engine.snapshot(slot, series.length - 1).regime;
   return regime === undefined ? undefined : String(regime);
+}
+
+/**
+ * Alpaca's stock bars as the macro layer's index source: the CCXT `alpaca` client of the stock path, connected at
+ * the first poll (a failure there is that poll's error, the session trades on). Keys and base URL are checked now.
+ */
+function alpacaIndexBars(env: NodeJS.ProcessEnv): IndexBarSource {
+  let options: AlpacaConnectOptions;
+  try {
+    const baseUrl = alpacaBaseUrl(env);
+    options = {
+      credentials: credentialsFromEnvironment("alpaca", "testnet", env),
+      mode: "testnet",
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
+    };
+  } catch (error) {
+    if (error instanceof MissingCredentialsError || error instanceof AlpacaBaseUrlError)
+      throw new UsageError(`context.macro: ${error.message}`);
+    throw error;
+  }
+  let client: Promise<IndexBarSource> | undefined;
+  return {
+    fetchOHLCV: async (symbol, timeframe, since, limit) => {
+      // A failed connection is tried again at the next poll.
+      client ??= alpacaExchange(options)
+        .then((exchange) => withAlpacaStockBars(exchange))
+        .catch((error: unknown) => {
+          client = undefined;
+          throw error;
+        });
+      return (await client).fetchOHLCV(symbol, timeframe, since, limit);
+    },
+  };
 }

@@ -247,6 +247,8 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   } else {
     exchange = await connectCcxt({ exchangeId: options.exchange, sandbox: mode === "testnet" });
   }
+  // Market time per wall time: the local venues run at --speed, a real venue at 1.
+  const clockSpeed = sim !== undefined || venueOrigin !== undefined || (multi !== undefined && !realAlpaca) ? speed : 1;
   const instruments = multi ? multi.instruments : await instrumentsOf(exchange as Exchange, symbols, contracts);
   // Testnet and live: orders go through the CCXT venue client, the same code against the local exchange as
   // against Binance; keys come from the environment only.
@@ -348,9 +350,15 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store: closingAfter(sessionStore, async () => {
       await shadows?.stop();
       await rollbacks?.idle();
+      await late.context?.close();
     }),
     clock,
     warmupBars: warmup,
+    // The step grace and the stale-feed limit are market time: at --speed 600 they would be 8 ms and 0.4 s of wall
+    // time, under a busy machine's scheduling jitter, dropping bars as late and flagging live feeds stale. Floors in
+    // wall time (1 s, 2 s) keep them; at speed 1 they change nothing.
+    graceMs: Math.max(5_000, clockSpeed * 1_000),
+    minStaleMs: clockSpeed * 2_000,
     spoolPath: join(config.dataDir, "spool", `${sessionName.replace(/[^\w.-]/g, "_")}.jsonl`),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     buildShield: (feed) =>

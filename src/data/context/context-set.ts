@@ -1,3 +1,4 @@
+import type { Timeframe } from "../../domain/timeframe.js";
 import type { FetchTextOptions } from "./context-fetch.js";
 import { type FearGreedPoint, FearGreedProvider } from "./fear-greed.js";
 import { type HeadlineScorer, SentimentProvider, type SentimentReading } from "./headline-sentiment.js";
@@ -17,6 +18,8 @@ export interface ContextSetOptions {
   readonly whale?: WhaleFeed;
   readonly macroSymbols?: readonly string[];
   readonly macroSource?: IndexBarSource;
+  /** Bar length of the macro sources (default 1h). */
+  readonly macroTimeframe?: Timeframe;
   readonly fetch?: FetchTextOptions;
 }
 
@@ -51,7 +54,13 @@ export class ContextSet {
     this.macro = new Map(
       (options.macroSymbols ?? ["SPY", "QQQ"]).map((symbol) => [
         symbol,
-        new MacroIndexProvider({ log, now, symbol, source: options.macroSource }),
+        new MacroIndexProvider({
+          log,
+          now,
+          symbol,
+          source: options.macroSource,
+          ...(options.macroTimeframe ? { timeframe: options.macroTimeframe } : {}),
+        }),
       ]),
     );
   }

@@ -24,6 +24,20 @@ export const liveContextConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Index bars (SPY, QQQ) for the macro layer from Alpaca's Market Data API (`GET /v2/stocks/bars`), keys in
+     * ALPACA_API_KEY / ALPACA_API_SECRET; ALPACA_BASE_URL points it at another origin (the local Alpaca).
+     */
+    macro: z
+      .object({
+        symbols: z
+          .array(z.string().regex(/^[A-Z][A-Z.]{0,9}$/, "a ticker such as SPY"))
+          .min(1)
+          .default(["SPY", "QQQ"]),
+        timeframe: z.enum(["1m", "5m", "15m", "30m", "1h", "4h", "1d"]).default("1h"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -70,6 +70,17 @@ describe("FeedMonitor", () => {
     expect(events.filter((e) => e.problem === "stale").map((e) => e.cleared)).toEqual([false, true]);
   });
 
+  it("with a floor on the stale limit (an accelerated clock), a few silent bars are not yet stale", () => {
+    const M = 60_000;
+    const m = new FeedMonitor(["BTC/USDT"], { barMs: M, minStaleMs: 20 * M });
+    m.onClosedBar("BTC/USDT", { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 }, M);
+    // Three bars (the default limit) have long passed: the floor of 20 minutes holds.
+    m.checkStale(2 * M + 20 * M);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    m.checkStale(2 * M + 20 * M + 1);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/stale/);
+  });
+
   it("flags a crossed book until it uncrosses", () => {
     const { m } = monitor();
     m.onBook("ETH/USDT", 101, 100, 0);

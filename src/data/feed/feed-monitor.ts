@@ -8,6 +8,12 @@ export interface FeedMonitorOptions {
   readonly barMs: number;
   /** A feed with no closed bar for this many bar lengths past the expected close is stale (default 3). */
   readonly staleAfterBars?: number;
+  /**
+   * Never stale sooner than this many ms of the clock past the expected close (default 0). A clock running at an
+   * accelerated speed turns a few bars into a fraction of a wall second, less than a busy machine's scheduling
+   * jitter; the floor keeps that jitter from reading as a dead feed.
+   */
+  readonly minStaleMs?: number;
   /** A close this far from the previous close (as a fraction, 0.25 = 25 %) is a spike (default 0.25). */
   readonly spikeFraction?: number;
   /** Closed bars, after a problem cleared, before new entries are allowed again (default 1). */
@@ -46,7 +52,7 @@ export class FeedMonitor implements FeedHealthView {
 
   constructor(symbols: readonly string[], options: FeedMonitorOptions, onEvent: (event: FeedEvent) => void = () => {}) {
     if (!(options.barMs > 0)) throw new RangeError(`bar length must be > 0 ms, got ${options.barMs}`);
-    this.#options = { staleAfterBars: 3, spikeFraction: 0.25, recoveryBars: 1, ...options };
+    this.#options = { staleAfterBars: 3, minStaleMs: 0, spikeFraction: 0.25, recoveryBars: 1, ...options };
     this.#onEvent = onEvent;
     for (const symbol of symbols) {
       this.#symbols.set(symbol, {
@@ -159,7 +165,7 @@ export class FeedMonitor implements FeedHealthView {
 
   /** Called by a timer: flags every symbol whose last closed bar is older than the stale limit. */
   checkStale(now: number): void {
-    const limit = this.#options.staleAfterBars * this.#options.barMs;
+    const limit = Math.max(this.#options.staleAfterBars * this.#options.barMs, this.#options.minStaleMs);
     for (const [symbol, state] of this.#symbols) {
       const expected = Number.isNaN(state.lastTime) ? Number.NaN : this.#nextExpectedClose(symbol, state.lastTime);
       // A bar is expected to close one bar length after its open; stale once `limit` has passed beyond that.

@@ -69,7 +69,9 @@ export async function loadWarmup(o: TradingSessionOptions, now: number): Promise
     const bars = await o.feed.history(slot.symbol, now - (warmup + 1) * barMs, warmup + 1);
     histories.set(
       slot.symbol,
-      bars.filter((b) => b.time + barMs <= now),
+      // Closed by the market's own close (a daily stock bar closes at the session end, not at midnight): a bar that
+      // closed before a restart is warm-up, never traded as the first live bar.
+      bars.filter((b) => (o.feed.barClose?.(slot.symbol, b.time) ?? b.time + barMs) <= now),
     );
   }
   return histories;

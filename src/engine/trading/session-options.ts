@@ -76,6 +76,8 @@ export interface TradingSessionOptions {
   /** Called when a step could not be committed: trading goes on, nothing new is sent until the store is back. */
   readonly onStoreError?: (error: unknown) => void;
   readonly graceMs?: number;
+  /** A feed is never stale sooner than this many ms of the clock past its expected close (FeedMonitor.minStaleMs). */
+  readonly minStaleMs?: number;
   /**
    * Where steps the store cannot take wait for it (JSON lines); without it they wait in memory only. While any
    * wait, no new position is opened (exits still go out).

@@ -86,7 +86,7 @@ export class TradingSession {
     const barMs = TIMEFRAMES[options.timeframe];
     this.monitor = new FeedMonitor(
       options.slots.map((s) => s.symbol),
-      { barMs },
+      { barMs, ...(options.minStaleMs !== undefined ? { minStaleMs: options.minStaleMs } : {}) },
       (event) => {
         this.#event(event.time, event.cleared ? "FEED_RECOVERED" : "FEED_PROBLEM", event);
         if (!event.cleared)
