@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -31,6 +32,46 @@ describe("the bundled CLI (what `bin` and `npm start` run)", () => {
     const result = aegis("backtest", "--bars", "3000", "--no-progress", "--json");
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).meta.bars).toBe(3000);
+  });
+
+  it("loads no database driver, LLM client or zod locale other than English for a backtest", () => {
+    // A resolve hook (module.register, in the loader's thread) writes down every module the command imports.
+    const dir = mkdtempSync(join(tmpdir(), "aegis-bundle-imports-"));
+    try {
+      const log = join(dir, "imports.txt");
+      const hooks = join(dir, "hooks.mjs");
+      writeFileSync(
+        hooks,
+        `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + "\\n");
+  return resolved;
+}`,
+      );
+      const register = join(dir, "register.mjs");
+      writeFileSync(
+        register,
+        `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+      );
+      const result = spawnSync(
+        process.execPath,
+        ["--import", pathToFileURL(register).href, entry, "backtest", "--bars", "3000", "--no-progress"],
+        { encoding: "utf8", cwd: root },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const imported = readFileSync(log, "utf8").split("\n");
+      expect(imported.some((url) => url.includes("backtest-"))).toBe(true);
+      const heavy = imported.filter((url) => /node_modules\/(kysely|pg|better-sqlite3|openai)\//.test(url));
+      expect(heavy).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Inlined modules leave esbuild's "// path" comment in the chunk that holds them.
+    const locales = readdirSync(join(root, outdir))
+      .filter((file) => file.endsWith(".js"))
+      .flatMap((file) => readFileSync(join(root, outdir, file), "utf8").match(/zod\/v4\/locales\/[\w-]+\.js/g) ?? []);
+    expect(new Set(locales)).toEqual(new Set(["zod/v4/locales/en.js"]));
   });
 
   it("starts grid workers from the bundle's own pool-worker entry", () => {
