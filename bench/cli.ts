@@ -70,6 +70,13 @@ export async function run(log: (line: string) => void): Promise<string> {
     "| command | bundled wall | bundled CPU | unbundled wall | unbundled CPU | load (1 min) |",
     "| --- | ---: | ---: | ---: | ---: | --- |",
   ];
+  // Node's own start is the floor under every figure below (on a machine that sets NODE_EXTRA_CA_CERTS, Node 20
+  // reads that certificate file at every start, which alone can cost ~50 ms).
+  const floor = time("-e", ["0"]);
+  log(`cli: node -e 0 (Node's start alone): ${ms(floor.wall)} ms wall / ${ms(floor.cpu)} ms CPU`);
+  lines.push(
+    `| \`node -e 0\` (Node's start alone${process.env.NODE_EXTRA_CA_CERTS ? ", NODE_EXTRA_CA_CERTS set" : ""}) | ${ms(floor.wall)} | ${ms(floor.cpu)} | | | ${load(floor)} |`,
+  );
   const commands: { label: string; args: string[] }[] = [{ label: "aegis --version", args: ["--version"] }];
   const btc = join(sharedDataDir, "crypto/binance_spot_BTCUSDT_1h.csv.gz");
   if (sharedDataPresent(btc)) {

@@ -13,6 +13,25 @@ const external = Object.keys(pkg.dependencies)
   .flatMap((name) => [name, `${name}/*`])
   .concat(["tsx", "tsx/*", "talib", "playwright-core"]);
 
+// zod re-exports every locale (`z.locales`, `z.core.locales`: ~50 languages, 0.6 MB of JavaScript that every
+// command parsed and compiled), and esbuild cannot shake a namespace re-export. Aegis uses only the English messages
+// zod sets by default, so in the bundle both namespaces hold `en` alone.
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: "zod-locales-en", namespace: "zod-english-only", pluginData: args.resolveDir }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: args.pluginData,
+      loader: "js",
+    }));
+  },
+};
+
 // `node scripts/bundle.mjs [outdir]`: the outdir must sit inside the repository so that imports left external
 // resolve from its node_modules. Chunk names carry content hashes: clear the folder so old chunks do not pile up.
 const outdir = process.argv[2] ?? "dist/bundle";
@@ -36,6 +55,7 @@ await build({
   platform: "node",
   target: "node20",
   external,
+  plugins: [zodEnglishOnly],
   // Inlined CommonJS packages (commander, yaml) call require(); an ES module has none unless it makes one.
   banner: {
     js: 'import { createRequire as __aegisCreateRequire } from "node:module"; const require = __aegisCreateRequire(import.meta.url);',

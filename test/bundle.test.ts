@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -23,6 +23,37 @@ function tradeInTemp(dir: string) {
   });
 }
 
+/** Every module URL that `aegis ...args` imports, written down by a resolve hook (module.register, loader thread). */
+function importsOf(...args: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "aegis-bundle-imports-"));
+  try {
+    const log = join(dir, "imports.txt");
+    const hooks = join(dir, "hooks.mjs");
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + "\\n");
+  return resolved;
+}`,
+    );
+    const register = join(dir, "register.mjs");
+    writeFileSync(
+      register,
+      `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const result = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, entry, ...args], {
+      encoding: "utf8",
+      cwd: root,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return readFileSync(log, "utf8").split("\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("the bundled CLI (what `bin` and `npm start` run)", () => {
   beforeAll(() => {
     const built = spawnSync(process.execPath, [join(root, "scripts/bundle.mjs"), outdir], { encoding: "utf8" });
@@ -41,6 +72,25 @@ describe("the bundled CLI (what `bin` and `npm start` run)", () => {
     const result = aegis("backtest", "--bars", "3000", "--no-progress", "--json");
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).meta.bars).toBe(3000);
+  });
+
+  it("loads no database driver, LLM client or zod locale other than English for a backtest", () => {
+    const imported = importsOf("backtest", "--bars", "3000", "--no-progress");
+    expect(imported.some((url) => url.includes("backtest-"))).toBe(true);
+    const heavy = imported.filter((url) => /node_modules\/(kysely|pg|better-sqlite3|openai)\//.test(url));
+    expect(heavy).toEqual([]);
+    // Inlined modules leave esbuild's "// path" comment in the chunk that holds them.
+    const locales = readdirSync(join(root, outdir))
+      .filter((file) => file.endsWith(".js"))
+      .flatMap((file) => readFileSync(join(root, outdir, file), "utf8").match(/zod\/v4\/locales\/[\w-]+\.js/g) ?? []);
+    expect(new Set(locales)).toEqual(new Set(["zod/v4/locales/en.js"]));
+  });
+
+  it("loads neither zod nor the data loaders for --version", () => {
+    const chunks = importsOf("--version").filter((url) => url.startsWith(pathToFileURL(join(root, outdir)).href));
+    expect(chunks.length).toBeGreaterThan(0);
+    const inlined = chunks.flatMap((url) => readFileSync(fileURLToPath(url), "utf8").match(/^\/\/ .*$/gm) ?? []);
+    expect(inlined.filter((comment) => /node_modules\/zod\/|src\/data\/csv\//.test(comment))).toEqual([]);
   });
 
   it("starts grid workers from the bundle's own pool-worker entry", () => {

@@ -4,9 +4,9 @@ import type { AegisConfig } from "../config/schema.js";
 import type { CandleSeries } from "../domain/candles.js";
 import { parseSlippage, type SlippageModel } from "../execution/slippage.js";
 import type { RiskConfig } from "../risk/config.js";
-import { type ContextProviders, loadContextProviders } from "../risk/context/config.js";
+import type { ContextProviders } from "../risk/context/config.js";
 import { currenciesOf, parseSize, type SizeRule } from "../risk/sizing/size-rule.js";
-import { type LoadedMarketData, loadMarketData } from "./market-data.js";
+import type { LoadedMarketData } from "./market-data.js";
 import { numberOption, parseParams, positive, positiveInteger, timeOption } from "./parse-options.js";
 import { UsageError } from "./usage-error.js";
 
@@ -104,6 +104,9 @@ export async function resolveRunOptions(
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+  // Imported here: the data loaders and the context providers' zod schemas are needed once a run starts, and every
+  // command (`--version`, `--help` too) loads this file to declare its options.
+  const { loadMarketData } = await import("./market-data.js");
   const data = await loadMarketData({
     files: options.data,
     exchange: options.exchange,
@@ -121,7 +124,9 @@ export async function resolveRunOptions(
   const risk = options.risk === false ? undefined : config.risk;
   const providers =
     risk?.enabled === true
-      ? await loadContextProviders(risk.context, { baseDir: configFile ? dirname(configFile) : process.cwd() })
+      ? await (await import("../risk/context/config.js")).loadContextProviders(risk.context, {
+          baseDir: configFile ? dirname(configFile) : process.cwd(),
+        })
       : undefined;
   return {
     cash,

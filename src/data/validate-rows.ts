@@ -104,11 +104,13 @@ export function checkRows(
       reject(i, "ohlc-inconsistent", wrong.join(", "));
       continue;
     }
-    const outside = PRICE_FIELDS.filter((_, k) => {
-      const price = [o, h, l, c][k] as number;
-      return price > limits.maxPrice || price < limits.minPrice;
-    });
-    if (outside.length > 0) {
+    // Only the low and the high can leave the range (open and close lie between them, checked above); the list of
+    // offending fields is built only for a bar that fails, as this runs once per row of every file loaded.
+    if (h > limits.maxPrice || l < limits.minPrice) {
+      const outside = PRICE_FIELDS.filter((_, k) => {
+        const price = [o, h, l, c][k] as number;
+        return price > limits.maxPrice || price < limits.minPrice;
+      });
       const list = outside.map((name) => `${name} ${{ open: o, high: h, low: l, close: c }[name]}`).join(", ");
       reject(i, "implausible", `${list} outside the plausible price range [${limits.minPrice}, ${limits.maxPrice}]`);
       continue;

@@ -28,4 +28,11 @@ describe("equityCsv", () => {
     expect(lines[n]).toBe(`${time[n - 1]},${Number((equity[n - 1] as number).toPrecision(12))}`);
     expect(lines[n + 1]).toBe("");
   });
+
+  it("formats flat stretches, NaN and -0 as each value alone would be (the text of a repeated value is reused)", () => {
+    const values = [10_000, 10_000, 10_000.5, 10_000.5, Number.NaN, Number.NaN, 0, -0, -0, 0, 3803.5600000000004, 7];
+    const time = Float64Array.from(values, (_, i) => i);
+    const lines = equityCsv({ time, equity: Float64Array.from(values) }).split("\n");
+    expect(lines.slice(1, -1)).toEqual(values.map((v, i) => `${i},${num(v)}`));
+  });
 });

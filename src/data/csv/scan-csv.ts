@@ -170,7 +170,9 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog, f
     throw new DataError([makeIssue("empty", detail, { file })], inFile(file));
   }
 
-  const trim = (column: Float64Array): Float64Array => (rows === capacity ? column : column.slice(0, rows));
+  // A view, not a copy: capacity counts every line (the header and a final newline too), so the arrays are nearly
+  // always longer than the rows, and copying seven columns cost more than the few spare slots it would free.
+  const trim = (column: Float64Array): Float64Array => (rows === capacity ? column : column.subarray(0, rows));
   return {
     time: trim(time),
     open: trim(open),
@@ -178,7 +180,7 @@ export function scanCsv(text: string, file: string | undefined, log: IssueLog, f
     low: trim(low),
     close: trim(close),
     volume: trim(volume),
-    lines: rows === capacity ? lines : lines.slice(0, rows),
+    lines: rows === capacity ? lines : lines.subarray(0, rows),
     length: rows,
     rowsRead,
     hasHeader: layout?.hasHeader ?? false,
@@ -213,9 +215,10 @@ function readValue(
   }
   const fast = fastDecimal(text, start, end);
   if (slot === 0) {
-    const cell = text.slice(start, end);
-    const ms = Number.isNaN(fast) ? tryParseTimestamp(cell) : epochToMs(fast);
+    // The cell's text is cut out only when it is not a plain epoch number: a substring per row is garbage.
+    const ms = Number.isNaN(fast) ? tryParseTimestamp(text.slice(start, end)) : epochToMs(fast);
     if (Number.isNaN(ms)) {
+      const cell = text.slice(start, end);
       const hint = LOOKS_DAY_OR_MONTH_FIRST.test(cell) ? "; give its format, e.g. --date-format DD/MM/YYYY HH:mm" : "";
       return `timestamp ${excerpt(cell)} is neither an epoch number (s, ms, µs, ns) nor an ISO-8601 date${hint}`;
     }
