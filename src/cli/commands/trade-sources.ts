@@ -14,6 +14,7 @@ import type { LearningTrade } from "../../store/repositories/learning.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { type SignalSource, strategySource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
+import { LIFECYCLE_STRATEGY } from "../trade-lifecycle.js";
 import { UsageError } from "../usage-error.js";
 import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
 
@@ -49,6 +50,8 @@ export interface TradeSourcesInput {
   readonly learners: readonly LearnerConfig[];
   /** The configuration file's risk section: the orchestrator's regime factors come from it. */
   readonly risk: RiskConfig | undefined;
+  /** What `--strategy lifecycle` runs at start: the lifecycle's live strategy (trade-lifecycle.ts). */
+  readonly lifecycle?: Strategy;
 }
 
 /**
@@ -93,7 +96,15 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
   const voters = new Map<string, SignalSource[]>();
   for (const symbol of input.symbols) {
     const [first, ...rest] = names.get(symbol) as string[];
-    strategies.set(symbol, ai ? ai.ensemble.technical : loadTradeStrategy(first as string));
+    // The lifecycle's strategy is swapped in the slot when it changes, so it must be the slot's own (the first).
+    if (rest.includes(LIFECYCLE_STRATEGY))
+      throw new UsageError(
+        `--strategy lifecycle must come first for ${symbol}: it is the slot's strategy, not a voter`,
+      );
+    const lifecycle = first === LIFECYCLE_STRATEGY ? input.lifecycle : undefined;
+    if (first === LIFECYCLE_STRATEGY && !lifecycle)
+      throw new UsageError("--strategy lifecycle needs the store's live strategy loaded first");
+    strategies.set(symbol, ai ? ai.ensemble.technical : (lifecycle ?? loadTradeStrategy(first as string)));
     voters.set(
       symbol,
       rest.map((name) => strategySource(loadTradeStrategy(name))),

@@ -40,13 +40,14 @@ import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { tradeAuditor } from "../trade-auditor.js";
 import { contextMultipliers, regimeNow, TradeContext } from "../trade-context.js";
+import { attachTradeLifecycle, LIFECYCLE_STRATEGY, startingLifecycleStrategy } from "../trade-lifecycle.js";
 import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
 import { alpacaSettings, openAlpaca } from "./trade-alpaca.js";
 import { isMultiMarket, LOCAL_ALPACA, openMultiMarket } from "./trade-markets.js";
-import { formatAiStatus, loadMlSupport, tradeSources } from "./trade-sources.js";
+import { formatAiStatus, loadMlSupport, strategyNamesPerSymbol, tradeSources } from "./trade-sources.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -136,22 +137,51 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const maxSteps = options.steps === undefined ? undefined : Number(options.steps);
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
-  await loadMlSupport(options.strategy);
-  // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
-  let equity = () => cash;
-  const ai = tradeSources(
-    { strategy: options.strategy, symbols, timeframe, learners: config.trading.learners, risk: config.risk },
-    () => equity(),
-  );
-  const strategies = ai.strategies;
-  const alertSettings = alertSettingsFromEnv();
-  const apiPort = parseApiPort(options.apiPort);
   // A client order id cannot hold a comma: "sim,alpaca-sim" names its testnet session "testnet-sim.alpaca-1m".
   // The local Alpaca keeps the session names it had when it was `--exchange alpaca` (a store resumes them); Alpaca's
   // own API gets names of its own, so that no local state is ever resumed against a real account.
   const venueTag = realAlpaca ? "alpaca.api" : options.exchange.replace(LOCAL_ALPACA, "alpaca");
   const sessionName =
     options.session ?? `${mode}-${mode === "paper" ? venueTag : venueTag.replaceAll(",", ".")}-${timeframe}`;
+  if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
+    throw new UsageError(
+      `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
+    );
+  const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
+  const store = await openStore(storeUrl);
+  const sessionStore = new StoreSessionStore(store, options.exchange);
+  const saved = await sessionStore.load(sessionName);
+  let equity = () => cash;
+  let ai: ReturnType<typeof tradeSources>;
+  // `--strategy lifecycle`: the symbols trading the lifecycle's live strategy, and that strategy now.
+  let lifecycleSymbols: string[];
+  let lifecycleStart: Awaited<ReturnType<typeof startingLifecycleStrategy>> | undefined;
+  try {
+    lifecycleSymbols = [...strategyNamesPerSymbol(options.strategy, symbols)]
+      .filter(([, names]) => names[0] === LIFECYCLE_STRATEGY)
+      .map(([symbol]) => symbol);
+    lifecycleStart =
+      lifecycleSymbols.length > 0 ? await startingLifecycleStrategy(store, saved !== undefined) : undefined;
+    await loadMlSupport(options.strategy);
+    // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
+    ai = tradeSources(
+      {
+        strategy: options.strategy,
+        symbols,
+        timeframe,
+        learners: config.trading.learners,
+        risk: config.risk,
+        ...(lifecycleStart ? { lifecycle: lifecycleStart.strategy } : {}),
+      },
+      () => equity(),
+    );
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const strategies = ai.strategies;
+  const alertSettings = alertSettingsFromEnv();
+  const apiPort = parseApiPort(options.apiPort);
   // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
   const late: {
     store?: Awaited<ReturnType<typeof openStore>>;
@@ -159,7 +189,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     log?: (line: string) => void;
     context?: TradeContext;
     layers?: readonly RiskLayer[];
-  } = {};
+  } = { store };
   const llm = tradeAdvisor(config.llm, {
     record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
     alert: (alert) => late.session?.bus.publish("ALERT", alert),
@@ -186,16 +216,6 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   // The AI orchestrator's weights and the advisor's share in one combiner.
   const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
   const reportDirs = reportFolders(options.reports ?? []);
-
-  const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
-  const store = await openStore(storeUrl);
-  late.store = store;
-  const sessionStore = new StoreSessionStore(store, options.exchange);
-  if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
-    throw new UsageError(
-      `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
-    );
-  const saved = await sessionStore.load(sessionName);
 
   let sim: SimExchange | undefined;
   let clock: Clock = systemClock;
@@ -319,6 +339,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   let shadows: ShadowRunner | undefined;
   let rollbacks: ReturnType<typeof attachTradeRollback> | undefined;
   let followLearner: (() => Promise<void>) | undefined;
+  let lifecycle: ReturnType<typeof attachTradeLifecycle> | undefined;
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -348,6 +369,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store: closingAfter(sessionStore, async () => {
       await shadows?.stop();
       await rollbacks?.idle();
+      await lifecycle?.follower.idle();
     }),
     clock,
     warmupBars: warmup,
@@ -378,6 +400,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     },
     onCommitted: (step) => {
       void followLearner?.();
+      if (!stopping) void lifecycle?.check();
       void auditor?.tick();
       void late.context?.tick();
       realized.add(step.trades);
@@ -402,7 +425,26 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
 
   late.session = session;
   // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
-  rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
+  // `--strategy lifecycle`: the slots follow the lifecycle's live strategy, swapped at a step boundary.
+  lifecycle = lifecycleStart
+    ? attachTradeLifecycle({
+        session,
+        store,
+        sessionName,
+        symbols: lifecycleSymbols,
+        running: lifecycleStart.running,
+        now: () => clock.now(),
+        log,
+      })
+    : undefined;
+  rollbacks = attachTradeRollback({
+    session,
+    store,
+    config: tradingConfig,
+    latches: riskState,
+    log,
+    afterRollback: () => void lifecycle?.check(),
+  });
   // An online learner that blocks a strategy rolls the lifecycle back too (checked after every committed step).
   followLearner = ai.onlineLearner ? rollbacks.followLearner(ai.onlineLearner) : undefined;
   ai.attach(session);
@@ -464,6 +506,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   console.log(`  llm auditor: ${auditor ? auditor.description : "off"}`);
   log.info({ alerts: alerts.description }, "alerts");
   await session.start();
+  await lifecycle?.started();
   shadows = await startTradeShadows({ session, store, config: tradingConfig, latches: riskState, log });
   if (shadows.candidates.length > 0) console.log(`  shadow strategies beside it: ${shadows.candidates.join(", ")}`);
   alerts.notifier.startSchedules();
