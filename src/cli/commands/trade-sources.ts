@@ -5,6 +5,7 @@ import type { OnlineLearner, OnlineLearnerOptions, OnlineLearnerState } from "..
 import { OnlineLearner as Learner } from "../../ai/online/online-learner.js";
 import type { LearnerConfig } from "../../ai/runtime/learners-config.js";
 import { LearningRecorder, type LearningRecorderState } from "../../ai/runtime/learning-recorder.js";
+import { slotsAsFlags, type TradingSlot } from "../../config/trading-slots.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import type { TradeLearner } from "../../engine/attribution.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
@@ -292,6 +293,19 @@ export function strategyNamesPerSymbol(specs: readonly string[], symbols: readon
       throw new UsageError(`--strategy: ${twice} is given twice for ${symbol}; each strategy votes once per symbol`);
   }
   return chosen;
+}
+
+/**
+ * The command line with `trading.slots` (YAML) in place of `--symbols` and `--strategy`: the slots apply only when
+ * the command line names neither (the command line wins, whole, when it names either).
+ */
+export function withConfigSlots<T extends { symbols: string; strategy: string[]; symbolsGiven?: boolean }>(
+  options: T,
+  slots: readonly TradingSlot[] | undefined,
+): T {
+  if (!slots || options.symbolsGiven === true || options.strategy.length > 0) return options;
+  const flags = slotsAsFlags(slots);
+  return { ...options, symbols: flags.symbols.join(","), strategy: flags.strategy };
 }
 
 /** The status lines of the AI layer (empty when no learner runs). */

@@ -47,7 +47,13 @@ import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
 import { alpacaSettings, openAlpaca } from "./trade-alpaca.js";
 import { isMultiMarket, LOCAL_ALPACA, openMultiMarket } from "./trade-markets.js";
-import { formatAiStatus, loadMlSupport, strategyNamesPerSymbol, tradeSources } from "./trade-sources.js";
+import {
+  formatAiStatus,
+  loadMlSupport,
+  strategyNamesPerSymbol,
+  tradeSources,
+  withConfigSlots,
+} from "./trade-sources.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -70,6 +76,8 @@ export interface TradeCliOptions {
   api?: boolean;
   /** `--reports DIR` (repeatable): folders the dashboard's report viewer may open. */
   reports?: string[];
+  /** Whether `--symbols` was given (else `trading.slots` may name the symbols). */
+  symbolsGiven?: boolean;
 }
 
 const MODES = ["paper", "testnet", "live"] as const;
@@ -80,8 +88,9 @@ const SIM_START_PRICES: Readonly<Record<string, number>> = { BTC: 30_000, ETH: 2
  * `aegis trade`: paper trading on live bars (simulated fills), against the embedded simulated exchange by
  * default, which speaks Binance's wire protocol so the same CCXT code path runs as against Binance itself.
  */
-export async function tradeCommand(options: TradeCliOptions, globals: { config?: string }): Promise<void> {
+export async function tradeCommand(cli: TradeCliOptions, globals: { config?: string }): Promise<void> {
   const { config, source: configSource } = loadConfig({ file: globals.config });
+  const options = withConfigSlots(cli, config.trading.slots);
   const mode = options.mode as (typeof MODES)[number];
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, got "${options.mode}"`);
   // Live: the double gate before anything else.
