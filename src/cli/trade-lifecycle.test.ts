@@ -244,18 +244,63 @@ describe("aegis trade --strategy lifecycle", () => {
       await reopened.close().catch(() => {});
     }
   }, 60_000);
+
+  it("`aegis trade --strategy lifecycle` resumes after a SIGKILL with the strategy the lifecycle moved to while it was down", async () => {
+    const url = `sqlite:${join(dir, "aegis.sqlite")}`;
+    await store.close();
+    const trade = ["trade", "--store", url, "--speed", "600", "--warmup", "40", "--no-api", "--symbols", "BTC/USDT"];
+    const first = await runAegis([...trade, "--strategy", "lifecycle", "--steps", "5"], dir);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/trading BTC\/USDT with v2 /);
+    expect(first.stdout).toMatch(/strategy BTC\/USDT v2/);
+
+    const config = join(dir, "aegis.yaml");
+    writeFileSync(config, `store:\n  url: ${url}\ndataDir: ${dir}\n`);
+    const rollback = await runAegis(
+      ["--config", config, "strategies", "rollback", "--by", "bob", "--reason", "x"],
+      dir,
+    );
+    expect(rollback.code).toBe(0);
+    // Killed as soon as it has started (state loaded, swap recorded): the next start is the same path.
+    const killed = await runAegis([...trade, "--strategy", "lifecycle"], dir, {
+      text: /Ctrl-C stops/,
+      signal: "SIGKILL",
+    });
+    expect(killed.code).toBeNull();
+    expect(killed.stdout).toMatch(/trading BTC\/USDT with v1 /);
+    // The YAML form of the same slot.
+    writeFileSync(
+      config,
+      `store:\n  url: ${url}\ndataDir: ${dir}\ntrading:\n  slots:\n    - { symbol: BTC/USDT, strategy: lifecycle }\n`,
+    );
+    const third = await runAegis(["--config", config, ...trade.slice(0, 8), "--steps", "3"], dir);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(/trading BTC\/USDT with v1 /);
+    expect(third.stdout).toMatch(/resumed from the step closing at/);
+
+    store = await openStore(url);
+    const swaps = (await store.events.list()).filter((e) => e.kind === "strategy.swapped");
+    expect(swaps.map((e) => [e.detail["from"], e.detail["to"]])).toEqual([["v2", "v1"]]);
+    expect(swaps[0]?.detail["reason"]).toBe("the lifecycle changed while the session was down");
+    const ids = (await store.orders.range()).map((o) => o.clientOrderId);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 120_000);
 });
 
-/** Runs the real `aegis` entry point in a fresh process. */
-function runAegis(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the real `aegis` entry point in a fresh process; `signalAfter` signals it once its output matches. */
+function runAegis(
+  args: string[],
+  cwd = root,
+  signalAfter?: { text: RegExp; signal: NodeJS.Signals },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
-      cwd: root,
-    });
+    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], { cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
+      if (signalAfter?.text.test(stdout)) child.kill(signalAfter.signal);
     });
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
