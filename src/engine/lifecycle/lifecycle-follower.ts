@@ -1,5 +1,5 @@
 import type { Strategy } from "../../strategy/strategy.js";
-import { type LiveStrategyRecords, loadLiveStrategy, whyLive } from "./live-strategy.js";
+import { LiveStrategyError, type LiveStrategyRecords, loadLiveStrategy, whyLive } from "./live-strategy.js";
 
 /** What the follower asks of a trading session (TradingSession is one). */
 export interface SwappableSession {
@@ -77,10 +77,10 @@ export class LifecycleFollower {
     try {
       live = await loadLiveStrategy(o.records);
     } catch (error) {
-      const id = /live strategy (\S+)/.exec((error as Error).message)?.[1] ?? "?";
-      if (!this.#broken.has(id)) {
-        this.#broken.add(id);
-        o.alert(`${(error as Error).message}; still trading ${this.#running ?? "nothing"}`);
+      if (!(error instanceof LiveStrategyError)) throw error;
+      if (!this.#broken.has(error.id)) {
+        this.#broken.add(error.id);
+        o.alert(`${error.message}; still trading ${this.#running ?? "nothing"}`);
       }
       return undefined;
     }

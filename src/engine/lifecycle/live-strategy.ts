@@ -26,6 +26,12 @@ export interface LiveStrategy {
 
 export class LiveStrategyError extends Error {
   override readonly name = "LiveStrategyError";
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -42,6 +48,7 @@ export async function loadLiveStrategy(records: LiveStrategyRecords): Promise<Li
     compiled = compileSpec(validateSpec(record.spec, `stored strategy ${record.id}`));
   } catch (error) {
     throw new LiveStrategyError(
+      record.id,
       `the lifecycle's live strategy ${record.id} cannot run: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
