@@ -146,6 +146,8 @@ export async function tradeCommand(cli: TradeCliOptions, globals: { config?: str
   const maxSteps = options.steps === undefined ? undefined : Number(options.steps);
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
+  const alertSettings = alertSettingsFromEnv();
+  const apiPort = parseApiPort(options.apiPort);
   // A client order id cannot hold a comma: "sim,alpaca-sim" names its testnet session "testnet-sim.alpaca-1m".
   // The local Alpaca keeps the session names it had when it was `--exchange alpaca` (a store resumes them); Alpaca's
   // own API gets names of its own, so that no local state is ever resumed against a real account.
@@ -189,8 +191,6 @@ export async function tradeCommand(cli: TradeCliOptions, globals: { config?: str
     throw error;
   }
   const strategies = ai.strategies;
-  const alertSettings = alertSettingsFromEnv();
-  const apiPort = parseApiPort(options.apiPort);
   // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
   const late: {
     store?: Awaited<ReturnType<typeof openStore>>;
