@@ -81,7 +81,9 @@ export function registerCommands(program: Command): void {
         return;
       }
       const { tradeCommand } = await import("./commands/trade.js");
-      await tradeCommand(options, command.optsWithGlobals());
+      // trading.slots applies only when the command line names neither symbols nor strategies.
+      const symbolsGiven = command.getOptionValueSource("symbols") === "cli";
+      await tradeCommand({ ...options, symbolsGiven }, command.optsWithGlobals());
     });
 
   program

@@ -14,6 +14,8 @@ export interface TradeRollbackParts {
   /** The live latches: the kill switch's (the trigger) and the stability lock's. */
   readonly latches: RiskStateStore;
   readonly log: { info(o: object, m: string): void; error(o: object, m: string): void };
+  /** Called after each rollback made: `--strategy lifecycle` swaps the restored strategy in (trade-lifecycle.ts). */
+  readonly afterRollback?: () => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export function attachTradeRollback(parts: TradeRollbackParts): {
   const onOutcome = (outcome: { restored: string | null; retired: string; reason: string }) => {
     log.info({ outcome }, "automatic rollback");
     if (outcome.restored === null) session.emergencyStop(`automatic rollback to flat: ${outcome.reason}`, true);
+    parts.afterRollback?.();
   };
   const onError = (error: unknown) =>
     log.error({ err: error }, "automatic rollback failed; the lifecycle is unchanged");

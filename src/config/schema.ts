@@ -6,6 +6,7 @@ import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
 import { riskConfigSchema } from "../risk/config.js";
 import { parseSize } from "../risk/sizing/size-rule.js";
 import { apiConfigSchema } from "../server/api-config.js";
+import { tradingSlotsSchema } from "./trading-slots.js";
 
 /**
  * The whole configuration of Aegis. Every object is `.strict()`: an unknown key is an error that names it, so a
@@ -64,6 +65,8 @@ export const tradingConfigSchema = z
     live: z.boolean().default(false),
     /** Learning sources attached to every slot of `aegis trade` (issue 9). */
     learners: learnersConfigSchema,
+    /** Symbols and their strategies, as `--symbols` and `--strategy SYMBOL=NAME` give them (trading-slots.ts). */
+    slots: tradingSlotsSchema.optional(),
   })
   .strict();
 

@@ -237,6 +237,28 @@ export class Engine {
   }
 
   /**
+   * Runs `strategy` in `slot` from the next bar on (the lifecycle's live strategy changed). Call it between steps,
+   * never during one. `columns` must already hold the slot's bars (streaming columns accept no new indicator once
+   * bars arrived, so the caller builds fresh ones over the slot's history); the risk columns and the position stay
+   * the slot's. An explicit size of the slot is kept; otherwise the new strategy's own sizing applies.
+   */
+  swapStrategy(slot: Slot, strategy: Strategy, columns: ColumnSource): void {
+    const setup: StrategySetup = {
+      symbol: slot.config.symbol,
+      timeframe: slot.config.timeframe,
+      price: (field: PriceField) => new SeriesReader(columns.price(field), slot.cursor),
+      indicator: (declaration, output) => new SeriesReader(columns.indicator(declaration, output), slot.cursor),
+      account: this.portfolio,
+    };
+    const onBar = strategy.init(setup);
+    const mutable = slot as Mutable<Slot>;
+    mutable.config = { ...slot.config, strategy };
+    mutable.onBar = onBar;
+    mutable.size = slot.config.size ?? strategy.sizing ?? { type: "percent-equity", value: 100 };
+    mutable.allowShort = slot.config.allowShort ?? strategy.allowShort ?? false;
+  }
+
+  /**
    * Processes bar `index` of `slot`, which has just closed: the broker matches working orders against it, then the
    * strategy sees it (and every earlier bar, never a later one) and may act; orders it causes fill from the next bar.
    */

@@ -2,6 +2,7 @@ import { CandleBuffer } from "../domain/candle-buffer.js";
 import type { Candle } from "../domain/candles.js";
 import { TIMEFRAMES } from "../domain/timeframe.js";
 import { StreamingColumns } from "../strategy/columns.js";
+import type { Strategy } from "../strategy/strategy.js";
 import type { Engine, Slot, SlotConfig } from "./engine.js";
 
 /** One closed bar of one symbol, as a feed delivers it. */
@@ -16,6 +17,8 @@ interface LiveSlot {
   readonly slot: Slot;
   readonly buffer: CandleBuffer;
   readonly columns: StreamingColumns;
+  /** The columns of a strategy swapped in after bars arrived (`swapStrategy`); `columns` still feeds the risk layers. */
+  strategyColumns?: StreamingColumns;
   /** Bar length in ms (the slot's timeframe). */
   readonly duration: number;
 }
@@ -51,6 +54,30 @@ export class LiveRunner {
     return slot;
   }
 
+  /**
+   * Runs `strategy` on `symbol`'s slot from the next bar on, between two steps. Its indicators are computed afresh
+   * over the slot's history, as at a start, so it decides at the next bar as if it had been started with the session.
+   */
+  swapStrategy(symbol: string, strategy: Strategy): Slot {
+    const entry = this.#slots.get(symbol);
+    if (!entry) throw new RangeError(`no slot for ${symbol}`);
+    const columns = new StreamingColumns(Math.max(1024, entry.buffer.length * 2), entry.slot.config.timeframe);
+    this.#engine.swapStrategy(entry.slot, strategy, columns);
+    const series = entry.buffer.view();
+    for (let i = 0; i < entry.buffer.length; i++) {
+      columns.append({
+        time: series.time[i] as number,
+        open: series.open[i] as number,
+        high: series.high[i] as number,
+        low: series.low[i] as number,
+        close: series.close[i] as number,
+        volume: series.volume[i] as number,
+      });
+    }
+    entry.strategyColumns = columns;
+    return entry.slot;
+  }
+
   /** The bar a slot has seen last (for gap back-fill after a reconnect), or undefined before the first. */
   lastBarTime(symbol: string): number | undefined {
     const entry = this.#slots.get(symbol);
@@ -70,6 +97,7 @@ export class LiveRunner {
       throw new RangeError(`${symbol}: warm-up bar ${bar.time} is not after ${last}`);
     entry.buffer.append(bar);
     entry.columns.append(bar);
+    entry.strategyColumns?.append(bar);
     this.#lastClose = Math.max(this.#lastClose, bar.time + entry.duration);
   }
 
@@ -133,6 +161,7 @@ export class LiveRunner {
   #append(entry: LiveSlot, bar: Candle): number {
     const index = entry.buffer.append(bar);
     entry.columns.append(bar);
+    entry.strategyColumns?.append(bar);
     return index;
   }
 

@@ -5,6 +5,7 @@ import type { OnlineLearner, OnlineLearnerOptions, OnlineLearnerState } from "..
 import { OnlineLearner as Learner } from "../../ai/online/online-learner.js";
 import type { LearnerConfig } from "../../ai/runtime/learners-config.js";
 import { LearningRecorder, type LearningRecorderState } from "../../ai/runtime/learning-recorder.js";
+import { slotsAsFlags, type TradingSlot } from "../../config/trading-slots.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
 import type { TradeLearner } from "../../engine/attribution.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
@@ -14,6 +15,7 @@ import type { LearningTrade } from "../../store/repositories/learning.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { type SignalSource, strategySource } from "../../strategy/signal-source.js";
 import type { Strategy } from "../../strategy/strategy.js";
+import { LIFECYCLE_STRATEGY } from "../trade-lifecycle.js";
 import { UsageError } from "../usage-error.js";
 import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
 
@@ -49,6 +51,8 @@ export interface TradeSourcesInput {
   readonly learners: readonly LearnerConfig[];
   /** The configuration file's risk section: the orchestrator's regime factors come from it. */
   readonly risk: RiskConfig | undefined;
+  /** What `--strategy lifecycle` runs at start: the lifecycle's live strategy (trade-lifecycle.ts). */
+  readonly lifecycle?: Strategy;
 }
 
 /**
@@ -93,7 +97,15 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
   const voters = new Map<string, SignalSource[]>();
   for (const symbol of input.symbols) {
     const [first, ...rest] = names.get(symbol) as string[];
-    strategies.set(symbol, ai ? ai.ensemble.technical : loadTradeStrategy(first as string));
+    // The lifecycle's strategy is swapped in the slot when it changes, so it must be the slot's own (the first).
+    if (rest.includes(LIFECYCLE_STRATEGY))
+      throw new UsageError(
+        `--strategy lifecycle must come first for ${symbol}: it is the slot's strategy, not a voter`,
+      );
+    const lifecycle = first === LIFECYCLE_STRATEGY ? input.lifecycle : undefined;
+    if (first === LIFECYCLE_STRATEGY && !lifecycle)
+      throw new UsageError("--strategy lifecycle needs the store's live strategy loaded first");
+    strategies.set(symbol, ai ? ai.ensemble.technical : (lifecycle ?? loadTradeStrategy(first as string)));
     voters.set(
       symbol,
       rest.map((name) => strategySource(loadTradeStrategy(name))),
@@ -281,6 +293,19 @@ export function strategyNamesPerSymbol(specs: readonly string[], symbols: readon
       throw new UsageError(`--strategy: ${twice} is given twice for ${symbol}; each strategy votes once per symbol`);
   }
   return chosen;
+}
+
+/**
+ * The command line with `trading.slots` (YAML) in place of `--symbols` and `--strategy`: the slots apply only when
+ * the command line names neither (the command line wins, whole, when it names either).
+ */
+export function withConfigSlots<T extends { symbols: string; strategy: string[]; symbolsGiven?: boolean }>(
+  options: T,
+  slots: readonly TradingSlot[] | undefined,
+): T {
+  if (!slots || options.symbolsGiven === true || options.strategy.length > 0) return options;
+  const flags = slotsAsFlags(slots);
+  return { ...options, symbols: flags.symbols.join(","), strategy: flags.strategy };
 }
 
 /** The status lines of the AI layer (empty when no learner runs). */

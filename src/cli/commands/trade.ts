@@ -40,13 +40,20 @@ import { parseApiPort, type RunningApi, reportFolders, startTradeApi } from "../
 import { tolerateCcxtNetworkRejections } from "../tolerate-ccxt-rejections.js";
 import { tradeAuditor } from "../trade-auditor.js";
 import { contextMultipliers, regimeNow, TradeContext } from "../trade-context.js";
+import { attachTradeLifecycle, LIFECYCLE_STRATEGY, startingLifecycleStrategy } from "../trade-lifecycle.js";
 import { attachTradeRollback } from "../trade-rollback.js";
 import { formatShadowsLine, startTradeShadows } from "../trade-shadows.js";
 import { UsageError } from "../usage-error.js";
 import { tradeAdvisor } from "./llm.js";
 import { alpacaSettings, openAlpaca } from "./trade-alpaca.js";
 import { isMultiMarket, LOCAL_ALPACA, openMultiMarket } from "./trade-markets.js";
-import { formatAiStatus, loadMlSupport, tradeSources } from "./trade-sources.js";
+import {
+  formatAiStatus,
+  loadMlSupport,
+  strategyNamesPerSymbol,
+  tradeSources,
+  withConfigSlots,
+} from "./trade-sources.js";
 
 export interface TradeCliOptions {
   mode: string;
@@ -69,6 +76,8 @@ export interface TradeCliOptions {
   api?: boolean;
   /** `--reports DIR` (repeatable): folders the dashboard's report viewer may open. */
   reports?: string[];
+  /** Whether `--symbols` was given (else `trading.slots` may name the symbols). */
+  symbolsGiven?: boolean;
 }
 
 const MODES = ["paper", "testnet", "live"] as const;
@@ -79,8 +88,9 @@ const SIM_START_PRICES: Readonly<Record<string, number>> = { BTC: 30_000, ETH: 2
  * `aegis trade`: paper trading on live bars (simulated fills), against the embedded simulated exchange by
  * default, which speaks Binance's wire protocol so the same CCXT code path runs as against Binance itself.
  */
-export async function tradeCommand(options: TradeCliOptions, globals: { config?: string }): Promise<void> {
+export async function tradeCommand(cli: TradeCliOptions, globals: { config?: string }): Promise<void> {
   const { config, source: configSource } = loadConfig({ file: globals.config });
+  const options = withConfigSlots(cli, config.trading.slots);
   const mode = options.mode as (typeof MODES)[number];
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, got "${options.mode}"`);
   // Live: the double gate before anything else.
@@ -136,14 +146,6 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const maxSteps = options.steps === undefined ? undefined : Number(options.steps);
   if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0))
     throw new UsageError(`--steps must be a positive whole number, got "${options.steps}"`);
-  await loadMlSupport(options.strategy);
-  // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
-  let equity = () => cash;
-  const ai = tradeSources(
-    { strategy: options.strategy, symbols, timeframe, learners: config.trading.learners, risk: config.risk },
-    () => equity(),
-  );
-  const strategies = ai.strategies;
   const alertSettings = alertSettingsFromEnv();
   const apiPort = parseApiPort(options.apiPort);
   // A client order id cannot hold a comma: "sim,alpaca-sim" names its testnet session "testnet-sim.alpaca-1m".
@@ -152,6 +154,43 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   const venueTag = realAlpaca ? "alpaca.api" : options.exchange.replace(LOCAL_ALPACA, "alpaca");
   const sessionName =
     options.session ?? `${mode}-${mode === "paper" ? venueTag : venueTag.replaceAll(",", ".")}-${timeframe}`;
+  if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
+    throw new UsageError(
+      `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
+    );
+  const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
+  const store = await openStore(storeUrl);
+  const sessionStore = new StoreSessionStore(store, options.exchange);
+  const saved = await sessionStore.load(sessionName);
+  let equity = () => cash;
+  let ai: ReturnType<typeof tradeSources>;
+  // `--strategy lifecycle`: the symbols trading the lifecycle's live strategy, and that strategy now.
+  let lifecycleSymbols: string[];
+  let lifecycleStart: Awaited<ReturnType<typeof startingLifecycleStrategy>> | undefined;
+  try {
+    lifecycleSymbols = [...strategyNamesPerSymbol(options.strategy, symbols)]
+      .filter(([, names]) => names[0] === LIFECYCLE_STRATEGY)
+      .map(([symbol]) => symbol);
+    lifecycleStart =
+      lifecycleSymbols.length > 0 ? await startingLifecycleStrategy(store, saved !== undefined) : undefined;
+    await loadMlSupport(options.strategy);
+    // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
+    ai = tradeSources(
+      {
+        strategy: options.strategy,
+        symbols,
+        timeframe,
+        learners: config.trading.learners,
+        risk: config.risk,
+        ...(lifecycleStart ? { lifecycle: lifecycleStart.strategy } : {}),
+      },
+      () => equity(),
+    );
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const strategies = ai.strategies;
   // The LLM advisor (llm.advisor or AI_MODEL): it may veto or shrink a trade, never open one.
   const late: {
     store?: Awaited<ReturnType<typeof openStore>>;
@@ -159,7 +198,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     log?: (line: string) => void;
     context?: TradeContext;
     layers?: readonly RiskLayer[];
-  } = {};
+  } = { store };
   const llm = tradeAdvisor(config.llm, {
     record: (exchange) => (late.store as NonNullable<typeof late.store>).llm.insert(exchange),
     alert: (alert) => late.session?.bus.publish("ALERT", alert),
@@ -186,16 +225,6 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   // The AI orchestrator's weights and the advisor's share in one combiner.
   const combiner = llm ? (ai.combiner ? ai.combiner.withWeights(llm.weights) : llm.combiner) : ai.combiner;
   const reportDirs = reportFolders(options.reports ?? []);
-
-  const storeUrl = options.store ?? config.store.url ?? defaultStorePath(config.dataDir);
-  const store = await openStore(storeUrl);
-  late.store = store;
-  const sessionStore = new StoreSessionStore(store, options.exchange);
-  if (mode !== "paper" && !/^[\w.:/-]{1,24}$/.test(sessionName))
-    throw new UsageError(
-      `--session "${sessionName}" prefixes every client order id: at most 24 letters, digits or . _ : / -`,
-    );
-  const saved = await sessionStore.load(sessionName);
 
   let sim: SimExchange | undefined;
   let clock: Clock = systemClock;
@@ -321,6 +350,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   let shadows: ShadowRunner | undefined;
   let rollbacks: ReturnType<typeof attachTradeRollback> | undefined;
   let followLearner: (() => Promise<void>) | undefined;
+  let lifecycle: ReturnType<typeof attachTradeLifecycle> | undefined;
   const session = new TradingSession({
     session: sessionName,
     slots: symbols.map(
@@ -350,6 +380,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     store: closingAfter(sessionStore, async () => {
       await shadows?.stop();
       await rollbacks?.idle();
+      await lifecycle?.follower.idle();
       await late.context?.close();
     }),
     clock,
@@ -386,6 +417,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
     },
     onCommitted: (step) => {
       void followLearner?.();
+      if (!stopping) void lifecycle?.check();
       void auditor?.tick();
       void late.context?.tick();
       realized.add(step.trades);
@@ -410,7 +442,26 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
 
   late.session = session;
   // A kill-switch trip rolls the strategy lifecycle back (before start: a restart replays a latched trip at once).
-  rollbacks = attachTradeRollback({ session, store, config: tradingConfig, latches: riskState, log });
+  // `--strategy lifecycle`: the slots follow the lifecycle's live strategy, swapped at a step boundary.
+  lifecycle = lifecycleStart
+    ? attachTradeLifecycle({
+        session,
+        store,
+        sessionName,
+        symbols: lifecycleSymbols,
+        running: lifecycleStart.running,
+        now: () => clock.now(),
+        log,
+      })
+    : undefined;
+  rollbacks = attachTradeRollback({
+    session,
+    store,
+    config: tradingConfig,
+    latches: riskState,
+    log,
+    afterRollback: () => void lifecycle?.check(),
+  });
   // An online learner that blocks a strategy rolls the lifecycle back too (checked after every committed step).
   followLearner = ai.onlineLearner ? rollbacks.followLearner(ai.onlineLearner) : undefined;
   ai.attach(session);
@@ -472,6 +523,7 @@ export async function tradeCommand(options: TradeCliOptions, globals: { config?:
   console.log(`  llm auditor: ${auditor ? auditor.description : "off"}`);
   log.info({ alerts: alerts.description }, "alerts");
   await session.start();
+  await lifecycle?.started();
   shadows = await startTradeShadows({ session, store, config: tradingConfig, latches: riskState, log });
   if (shadows.candidates.length > 0) console.log(`  shadow strategies beside it: ${shadows.candidates.join(", ")}`);
   alerts.notifier.startSchedules();

@@ -23,6 +23,8 @@ export interface SessionStatus {
   readonly feeds: Record<string, { healthy: boolean; problems: string[] }>;
   readonly storeHealthy: boolean;
   readonly lastDecisions: readonly DecisionRecord[];
+  /** The strategy each symbol runs now (it changes when the lifecycle's live strategy does). */
+  readonly strategies?: Readonly<Record<string, string>>;
   /** Per market (crypto, equities…) when the session mixes markets: one portfolio, seen market by market. */
   readonly markets?: Readonly<Record<string, MarketStatus>>;
   /** The learners' view (allocator weights, online learner, pattern memory) when the session has learners. */
@@ -138,6 +140,7 @@ export function sessionStatus(
     feeds,
     storeHealthy: session.storeHealthy,
     lastDecisions: session.recentDecisions.slice(-3),
+    strategies: session.runningStrategies,
     ...(session.options.learning?.status ? { learners: session.options.learning.status() } : {}),
     ...(markets ? { markets } : {}),
   };
@@ -153,6 +156,8 @@ export function formatSessionStatus(status: SessionStatus, header: string): stri
     `${header} · ${hhmm(status.time)} UTC · step ${status.steps}`,
     `  equity ${money(status.equity)} (${sign}${status.returnPct.toFixed(2)} %) · cash ${money(status.cash)} · open orders ${status.openOrders} · shield ${status.halted ? `HALTED: ${status.halted}` : "ok"}${status.storeHealthy ? "" : " · STORE DOWN: no new entries"}`,
   ];
+  const running = Object.entries(status.strategies ?? {});
+  if (running.length > 0) lines.push(`  strategy ${running.map(([symbol, name]) => `${symbol} ${name}`).join(" · ")}`);
   if (status.positions.length === 0) lines.push("  positions: none");
   for (const p of status.positions) {
     const pnl = p.unrealizedPnl >= 0 ? `+${money(p.unrealizedPnl)}` : money(p.unrealizedPnl);

@@ -7,6 +7,7 @@ import type { SimulatedBroker } from "../../execution/simulated-broker.js";
 import type { ClientVenue } from "../../execution/venue/client-venue.js";
 import type { VenueClient } from "../../execution/venue/venue-client.js";
 import { isAsyncSource } from "../../strategy/signal-source.js";
+import type { Strategy } from "../../strategy/strategy.js";
 import type { DecisionRecord } from "../decision.js";
 import type { Engine } from "../engine.js";
 import { EventBus } from "../events.js";
@@ -316,6 +317,50 @@ export class TradingSession {
     }
     this.#event(time, "EMERGENCY_STOP", { reason, flatten });
     this.#commit(this.#lastStepClose, this.engine.portfolio.equity());
+  }
+
+  /** The strategy each slot runs now, by symbol (it changes when the lifecycle's live strategy does). */
+  get runningStrategies(): Record<string, string> {
+    return Object.fromEntries(this.engine.slots.map((s) => [s.config.symbol, s.config.strategy.name]));
+  }
+
+  /**
+   * Runs `strategy` on `symbol` from the next step on: at a step boundary, never inside a step (a session whose
+   * sources answer later queues the swap behind the steps in progress). The open position stays and the new
+   * strategy manages it, with its protective orders still working; a short the new strategy cannot hold (it is
+   * long-only) is closed at the next bar. The swap is a session event committed at once, and an alert.
+   */
+  swapStrategy(symbol: string, strategy: Strategy, reason: string): Promise<void> {
+    const apply = () => {
+      const slot = this.engine.slots.find((s) => s.config.symbol === symbol);
+      if (!slot) throw new RangeError(`no slot for ${symbol}`);
+      const from = slot.config.strategy.name;
+      this.#runner.swapStrategy(symbol, strategy);
+      const quantity = this.engine.portfolio.positionQuantity(symbol);
+      let position = quantity === 0 ? "flat" : "kept: the new strategy manages it";
+      if (quantity < 0 && !slot.allowShort) {
+        const venue = this.#clientVenue ?? (this.engine.broker as SimulatedBroker);
+        venue.flatten(symbol, slot.series().length - 1, `strategy swap ${from} → ${strategy.name}: long-only`);
+        position = "short closed: the new strategy is long-only";
+      }
+      const time = this.options.clock.now();
+      this.#event(time, "STRATEGY_SWAPPED", { symbol, from, to: strategy.name, reason, position, quantity });
+      this.#alerts.push({
+        time,
+        level: "warning",
+        message: `${symbol}: strategy ${from} → ${strategy.name} (${reason}); position ${position}`,
+        kind: "strategy-swap",
+      });
+      this.#commit(this.#lastStepClose, this.engine.portfolio.equity(), time);
+    };
+    if (!this.#waitsForSources) {
+      apply();
+      return Promise.resolve();
+    }
+    const done = this.#asyncSteps.then(apply);
+    // A failed swap is the caller's to report; the steps queued after it still run.
+    this.#asyncSteps = done.catch(() => {});
+    return done;
   }
 
   #commit(close: number, equity: number, equityTime = close): void {
