@@ -57,14 +57,20 @@ async function rate(pool: ScreenPool, path: "screen" | "engine", specs: Strategy
  * Evaluations per CPU-second in this thread: steadier than wall time when other processes share the cores, and
  * the ceiling per core that worker threads multiply.
  */
-function perCpuSecond(kind: "screen" | "engine", series: CandleSeries, specs: StrategySpec[]): number {
+function perCpuSecond(
+  kind: "screen" | "engine",
+  series: CandleSeries,
+  specs: StrategySpec[],
+): { rate: number; hitRate: number } {
   const data = prepareScreening(series);
   const settings = { cash: 10_000, fee: 0.001 };
   runJob(kind, data, settings, undefined, specs.slice(0, Math.min(20, specs.length)));
   const started = process.cpuUsage();
   runJob(kind, data, settings, undefined, specs);
   const used = process.cpuUsage(started);
-  return specs.length / ((used.user + used.system) / 1e6);
+  // Most misses are compulsory (a mutant's new parameters make new columns): the rate says how much sharing buys.
+  const { hits, misses } = data.conditions;
+  return { rate: specs.length / ((used.user + used.system) / 1e6), hitRate: hits / Math.max(1, hits + misses) };
 }
 
 export async function run(log: (line: string) => void): Promise<string> {
@@ -72,8 +78,8 @@ export async function run(log: (line: string) => void): Promise<string> {
   const settings = { cash: 10_000, fee: 0.001 };
   const screenSpecs = searchLikeSpecs(20_000);
   const engineSpecs = screenSpecs.slice(0, 60);
-  const cpuScreen = perCpuSecond("screen", series, screenSpecs);
-  const cpuEngine = perCpuSecond("engine", series, engineSpecs.slice(0, 20));
+  const { rate: cpuScreen, hitRate } = perCpuSecond("screen", series, screenSpecs);
+  const { rate: cpuEngine } = perCpuSecond("engine", series, engineSpecs.slice(0, 20));
   log(
     `evolve: one thread, ${cpuScreen.toFixed(0)} screening and ${cpuEngine.toFixed(1)} engine evaluations per CPU-second`,
   );
@@ -104,7 +110,8 @@ export async function run(log: (line: string) => void): Promise<string> {
     ...rows,
     "",
     `Per CPU-second in one thread (steadier under load): screening ${cpuScreen.toFixed(0)}, engine ${cpuEngine.toFixed(1)}` +
-      ` (${(cpuScreen / cpuEngine).toFixed(0)}×); two idle cores give at most twice that.`,
+      ` (${(cpuScreen / cpuEngine).toFixed(0)}×); two idle cores give at most twice that.` +
+      ` Condition-cache hit rate in that thread: ${(100 * hitRate).toFixed(1)} %.`,
     "",
     `Load average while measured: ${loadavg()
       .map((v) => v.toFixed(1))

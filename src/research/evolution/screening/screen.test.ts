@@ -99,6 +99,15 @@ describe("screening path", () => {
     expect(fresh.columns.indicator({ type: "ema", period: 12 })).toBe(column);
   });
 
+  it("counts condition-cache hits and misses: a second spec with the same rules only hits", () => {
+    const fresh = prepareScreening(series);
+    screenSpec(fresh, validateSpec(specs["ema cross, long only, ATR stop"]), { cash, fee });
+    // Entry crossAbove and exit crossBelow: two columns computed, none found.
+    expect({ hits: fresh.conditions.hits, misses: fresh.conditions.misses }).toEqual({ hits: 0, misses: 2 });
+    screenSpec(fresh, validateSpec({ ...specs["ema cross, long only, ATR stop"], name: "renamed" }), { cash, fee });
+    expect({ hits: fresh.conditions.hits, misses: fresh.conditions.misses }).toEqual({ hits: 2, misses: 2 });
+  });
+
   it("gives the same trades and metrics when the equity goes to the data set's scratch buffer", () => {
     const data = prepareScreening(series);
     for (const raw of Object.values(specs)) {

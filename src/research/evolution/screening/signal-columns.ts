@@ -18,6 +18,9 @@ type OperandColumn =
 export class ConditionCache {
   readonly #entries = new Map<string, Uint8Array>();
   readonly #capacity: number;
+  /** Lookups that found their column, and those that did not (the hit rate a search gets from sharing). */
+  hits = 0;
+  misses = 0;
 
   constructor(length: number, maxBytes = 64 * 1024 * 1024) {
     this.#capacity = Math.max(0, Math.floor(maxBytes / Math.max(1, length)));
@@ -25,7 +28,9 @@ export class ConditionCache {
 
   get(key: string): Uint8Array | undefined {
     const value = this.#entries.get(key);
-    if (value !== undefined) {
+    if (value === undefined) this.misses++;
+    else {
+      this.hits++;
       // Most recently used last: a search's population drifts, so the oldest entries are the ones to drop.
       this.#entries.delete(key);
       this.#entries.set(key, value);
