@@ -1,3 +1,4 @@
+import { shadowSignificance } from "../backtest/gates/shadow-significance.js";
 import type { AegisConfig } from "../config/schema.js";
 import { StrategyLifecycle } from "../engine/lifecycle/strategy-lifecycle.js";
 import { createRiskRuntime } from "../engine/risk-runtime.js";
@@ -34,6 +35,7 @@ export async function startTradeShadows(parts: TradeShadowParts): Promise<Shadow
     strategies: parts.store.strategies,
     lifecycle,
     store: parts.store.shadow,
+    significance: shadowSignificance,
     // The live session's fill model (fees, book slippage, market hours), so a shadow pays what live would.
     simulated: parts.session.options.simulated ?? {},
     buildShield: () => createRiskRuntime(parts.config.risk, { store: new MemoryStateStore() }).shield,

@@ -23,6 +23,26 @@ export const DEFAULT_PROMOTION_RULE: PromotionRule = {
   requireSignificance: false,
 };
 
+/**
+ * A shadow candidate against the live account over the same steps: the one-sided p-value of "the shadow's mean
+ * daily return is not above live's" (the paired test of the gates on daily returns, bootstrap beside it), or null
+ * with the reason while there are too few whole days to test. Computed above this layer
+ * (backtest/gates/shadow-significance.ts) and injected.
+ */
+export interface ShadowSignificance {
+  readonly pValue: number | null;
+  readonly bootstrapPValue: number | null;
+  /** Daily returns compared (paired days). */
+  readonly days: number;
+  /** Why there is no p-value yet; absent when there is one. */
+  readonly pending?: string;
+}
+
+/** The paired test over a candidate's stored equity beside the live account's, oldest first. */
+export type ShadowSignificanceTest = (
+  points: readonly { readonly time: number; readonly equity: number; readonly liveEquity: number }[],
+) => ShadowSignificance;
+
 export interface PromotionVerdict {
   readonly ready: boolean;
   /** Why, with the numbers: what the alert and the approval screen show. */

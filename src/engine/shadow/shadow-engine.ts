@@ -14,6 +14,7 @@ import type { Strategy } from "../../strategy/strategy.js";
 import { Engine } from "../engine.js";
 import type { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
+import type { ShadowSignificance } from "./promotion.js";
 import {
   judgePromotion,
   type PromotionRule,
@@ -21,7 +22,6 @@ import {
   ReturnTracker,
   type ReturnTrackerState,
 } from "./promotion.js";
-import type { ShadowSignificance } from "./shadow-significance.js";
 
 export interface ShadowMarket {
   readonly symbol: string;

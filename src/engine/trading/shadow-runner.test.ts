@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { shadowSignificance } from "../../backtest/gates/shadow-significance.js";
 import type { CandleSeries } from "../../domain/candles.js";
 import { ManualClock } from "../../domain/clock.js";
 import { defaultInstrument } from "../../domain/instrument.js";
@@ -105,6 +106,7 @@ describe("ShadowRunner (aegis trade's shadow engine, SQLite store)", () => {
       strategies: store.strategies,
       lifecycle,
       store: store.shadow,
+      significance: shadowSignificance,
       evaluateEverySteps: 5,
       rule,
       onError: (_error, what) => errors.push(what),

@@ -10,9 +10,14 @@ import { validateSpec } from "../../strategy/spec/parse.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import type { MoveOptions } from "../lifecycle/strategy-lifecycle.js";
 import { attachShadow } from "../shadow/attach-shadow.js";
-import { judgePromotion, type PromotionRule, type PromotionVerdict } from "../shadow/promotion.js";
+import {
+  judgePromotion,
+  type PromotionRule,
+  type PromotionVerdict,
+  type ShadowSignificance,
+  type ShadowSignificanceTest,
+} from "../shadow/promotion.js";
 import { ShadowEngine, type ShadowReport, type ShadowSnapshot } from "../shadow/shadow-engine.js";
-import { type ShadowSignificance, shadowSignificance } from "../shadow/shadow-significance.js";
 import type { SessionStore } from "./session-store.js";
 import type { TradingSession } from "./trading-session.js";
 
@@ -97,6 +102,8 @@ export interface ShadowRunnerOptions {
   /** Every this many shadow steps, the lifecycle is read again (new and retired candidates) and the promotion
    * rule is applied (default 10). */
   readonly evaluateEverySteps?: number;
+  /** The paired test against live on the stored equity (backtest/gates/shadow-significance.ts), injected. */
+  readonly significance: ShadowSignificanceTest;
   /** The promotion rule; here a p-value against live is required unless `requireSignificance: false`. */
   readonly rule?: Partial<PromotionRule>;
   /** Leverage of every candidate (AlphaWEEX's default 2). */
@@ -290,7 +297,7 @@ export class ShadowRunner {
   async #testAgainstLive(): Promise<void> {
     const engine = this.#engine as ShadowEngine;
     for (const id of engine.candidates) {
-      const test = shadowSignificance(await this.#o.store.equity(id, this.#o.session.options.session));
+      const test = this.#o.significance(await this.#o.store.equity(id, this.#o.session.options.session));
       engine.setSignificance(id, test);
       this.#tests.set(id, test);
     }

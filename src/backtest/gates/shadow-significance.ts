@@ -1,21 +1,10 @@
-import { dailyReturns, pairedSignificance } from "../../backtest/gates/paired-significance.js";
+import type { ShadowSignificance } from "../../engine/shadow/promotion.js";
+import { dailyReturns, pairedSignificance } from "./paired-significance.js";
+
+export type { ShadowSignificance };
 
 /** The paired test needs this many daily returns of both accounts (pairedSignificance refuses fewer). */
 export const MIN_PAIRED_DAYS = 10;
-
-/**
- * A shadow candidate against the live account over the same steps: the one-sided p-value of "the shadow's mean
- * daily return is not above live's" (Diebold–Mariano on daily returns, bootstrap beside it), or null with the
- * reason while there are too few whole days to test.
- */
-export interface ShadowSignificance {
-  readonly pValue: number | null;
-  readonly bootstrapPValue: number | null;
-  /** Daily returns compared (paired days). */
-  readonly days: number;
-  /** Why there is no p-value yet; absent when there is one. */
-  readonly pending?: string;
-}
 
 /**
  * Tests a shadow's stored equity against the live equity stored beside it at every step (shadow_equity). Days are
