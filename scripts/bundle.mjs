@@ -21,7 +21,11 @@ rmSync(new URL(outdir.endsWith("/") ? outdir : `${outdir}/`, root), { recursive:
 await build({
   absWorkingDir: new URL(".", root).pathname,
   // The pool worker is its own entry: the pool starts it by path next to the chunk that needs it.
-  entryPoints: { aegis: "src/cli/main.ts", "pool-worker": "src/backtest/pool/pool-worker.ts" },
+  entryPoints: {
+    aegis: "src/cli/main.ts",
+    "pool-worker": "src/backtest/pool/pool-worker.ts",
+    "retrain-worker": "src/ai/ml/retrain/retrain-worker.ts",
+  },
   entryNames: "[name]",
   chunkNames: "[name]-[hash]",
   outdir,
