@@ -4,7 +4,7 @@
  * worse. Point-in-time by construction: bars whose close is after `now` are cut before any feature or label is
  * computed, so neither can read them.
  *
- * The acceptance rule (documented in docs/ml-retraining.md): the last `holdoutBars` labelled rows are the
+ * The acceptance rule (documented in README.md, "Retraining in a session"): the last `holdoutBars` labelled rows are the
  * validation window; training rows are purged so that no training label ends inside it, plus an embargo of the
  * label horizon. The candidate is accepted when its validation log-loss is at most the current model's on the
  * same rows plus `tolerance` (default 0), and it has no NaN log-loss. With no current model, a candidate is
