@@ -39,12 +39,12 @@ rmSync(new URL(outdir.endsWith("/") ? outdir : `${outdir}/`, root), { recursive:
 
 await build({
   absWorkingDir: new URL(".", root).pathname,
-  // The pool worker and the API worker are entries of their own: each is started by path next to the chunk that
-  // needs it.
+  // The workers are entries of their own: each is started by path next to the chunk that needs it.
   entryPoints: {
     aegis: "src/cli/main.ts",
     "pool-worker": "src/backtest/pool/pool-worker.ts",
     "api-worker": "src/server/api-thread/api-worker.ts",
+    "retrain-worker": "src/ai/ml/retrain/retrain-worker.ts",
   },
   entryNames: "[name]",
   chunkNames: "[name]-[hash]",

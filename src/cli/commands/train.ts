@@ -5,6 +5,11 @@ import { DEFAULT_ENSEMBLE_PARAMETERS } from "../../ai/ml/ensemble-model.js";
 import type { LabelSpec } from "../../ai/ml/labels.js";
 import { type Abstentions, loadMlStrategy } from "../../ai/ml/ml-strategy.js";
 import { ModelFileError } from "../../ai/ml/model-file.js";
+import {
+  describeRetrainEvent,
+  loadRetrainingMlStrategy,
+  wantsRetraining,
+} from "../../ai/ml/retrain/retraining-ml-strategy.js";
 import { trainWalkForward } from "../../ai/ml/train-walk-forward.js";
 import { XgboostUnavailableError } from "../../ai/ml/xgboost-native.js";
 import { loadPointSeriesCsv } from "../../data/csv/point-series-csv.js";
@@ -22,6 +27,11 @@ export function mlStrategyOption(
   reference: string,
 ): Strategy & { readonly spec?: undefined; readonly abstentions: Abstentions } {
   try {
+    // `retrain=…` in the query: the model is retrained on schedule inside the session (README.md, "Retraining in a session").
+    if (wantsRetraining(reference))
+      return loadRetrainingMlStrategy(reference, (event) =>
+        process.stderr.write(`[ml retrain] ${describeRetrainEvent(event)}\n`),
+      );
     return loadMlStrategy(reference);
   } catch (error) {
     if (error instanceof RangeError || error instanceof ModelFileError || error instanceof XgboostUnavailableError) {
