@@ -47,6 +47,17 @@ describe("OnlineLearner", () => {
     expect(learner.status("b").trades).toBe(0);
   });
 
+  it("judges the strategy a slot runs at each vote when given a function (a lifecycle swap changes it)", () => {
+    const learner = new OnlineLearner({});
+    for (let i = 0; i < 5; i++) learner.onTradeClosed(trade("v2", -1, i * HOUR));
+    let running = "v2";
+    const vote = learner.advisor(() => running).init({} as never);
+    const at = (time: number) => vote({ index: 0, time, position: { quantity: 0, entryPrice: 0, barsHeld: -1 } });
+    expect(at(6 * HOUR)).toMatchObject({ action: "hold", veto: true });
+    running = "v1";
+    expect(at(7 * HOUR)).not.toMatchObject({ veto: true });
+  });
+
   it("blocks after 5 consecutive losses, alerts with the reason, vetoes, and is unblocked by a person", () => {
     const alerts: string[] = [];
     const learner = new OnlineLearner({ alert: (a) => alerts.push(`${a.level}: ${a.message}`) });

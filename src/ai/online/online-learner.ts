@@ -193,13 +193,16 @@ export class OnlineLearner {
 
   /**
    * The learner's vote on the slots of `strategy`: an advisor that vetoes entries while the strategy is blocked and
-   * otherwise scales their size by its health. Its id is "online-learner".
+   * otherwise scales their size by its health. Its id is "online-learner". A function names the strategy at each
+   * vote: a slot whose strategy is swapped while the session runs (`--strategy lifecycle`) is judged by the
+   * record of the strategy it runs now.
    */
-  advisor(strategy: string): SyncSignalSource {
+  advisor(strategy: string | (() => string)): SyncSignalSource {
+    const name = typeof strategy === "string" ? () => strategy : strategy;
     return {
       id: "online-learner",
       role: "advisor",
-      init: () => (context) => this.#vote(strategy, context.time),
+      init: () => (context) => this.#vote(name(), context.time),
     };
   }
 

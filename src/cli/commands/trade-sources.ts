@@ -205,7 +205,13 @@ export function tradeSources(input: TradeSourcesInput, equity: () => number): Tr
     sourcesFor: (symbol) => {
       const strategy = strategies.get(symbol) as Strategy;
       const sources: SignalSource[] = ai ? ai.ensemble.sourcesFor(symbol) : [...(voters.get(symbol) ?? [])];
-      if (online && !ai) sources.push(online.advisor(strategy.name));
+      // The slot's strategy at each vote: a lifecycle swap changes it while the session runs.
+      if (online && !ai)
+        sources.push(
+          online.advisor(
+            () => session?.engine.slots.find((s) => s.config.symbol === symbol)?.config.strategy.name ?? strategy.name,
+          ),
+        );
       if (allocator) sources.push(allocator.advisor(symbol));
       if (memory) sources.push(memory.advisor());
       return sources;

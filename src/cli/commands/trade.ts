@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Exchange } from "ccxt";
+import { onRetrainEvents, retrainAlert } from "../../ai/ml/retrain/retraining-ml-strategy.js";
 import { loadConfig } from "../../config/load-config.js";
 import { configSchema } from "../../config/schema.js";
 import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
@@ -465,6 +466,8 @@ export async function tradeCommand(cli: TradeCliOptions, globals: { config?: str
   // An online learner that blocks a strategy rolls the lifecycle back too (checked after every committed step).
   followLearner = ai.onlineLearner ? rollbacks.followLearner(ai.onlineLearner) : undefined;
   ai.attach(session);
+  // `ml:…?retrain=`: each retrain (started, swapped in, rejected, failed) is an alert of the session.
+  const stopRetrainAlerts = onRetrainEvents((event) => session.bus.publish("ALERT", retrainAlert(event)));
   equity = () => session.portfolio.equity();
   if (multi) session.monitor.expectBars((s, t) => multi.hours.tradableBar(s, t, TIMEFRAMES[timeframe]));
   for (const name of ["ALERT", "KILL_SWITCH", "ORDER_FILLED", "ORDER_REJECTED", "SIGNAL_REJECTED"] as const)
@@ -494,6 +497,7 @@ export async function tradeCommand(cli: TradeCliOptions, globals: { config?: str
       await api?.close().catch(() => {});
       await alerts.commands?.stop();
       await session.stop();
+      stopRetrainAlerts();
       // After the session: the last alerts (an emergency stop, the final fills) get their one last try.
       await alerts.notifier.close();
       await venueClient?.close().catch(() => {});

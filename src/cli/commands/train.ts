@@ -8,6 +8,7 @@ import { ModelFileError } from "../../ai/ml/model-file.js";
 import {
   describeRetrainEvent,
   loadRetrainingMlStrategy,
+  publishRetrainEvent,
   wantsRetraining,
 } from "../../ai/ml/retrain/retraining-ml-strategy.js";
 import { trainWalkForward } from "../../ai/ml/train-walk-forward.js";
@@ -29,9 +30,10 @@ export function mlStrategyOption(
   try {
     // `retrain=…` in the query: the model is retrained on schedule inside the session (README.md, "Retraining in a session").
     if (wantsRetraining(reference))
-      return loadRetrainingMlStrategy(reference, (event) =>
-        process.stderr.write(`[ml retrain] ${describeRetrainEvent(event)}\n`),
-      );
+      return loadRetrainingMlStrategy(reference, (event) => {
+        process.stderr.write(`[ml retrain] ${describeRetrainEvent(event)}\n`);
+        publishRetrainEvent(event);
+      });
     return loadMlStrategy(reference);
   } catch (error) {
     if (error instanceof RangeError || error instanceof ModelFileError || error instanceof XgboostUnavailableError) {

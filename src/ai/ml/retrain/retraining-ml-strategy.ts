@@ -133,6 +133,36 @@ function emptySeries(symbol: string): CandleSeries {
   };
 }
 
+const listeners = new Set<(event: RetrainEvent) => void>();
+
+/**
+ * Every retrain event of the process, for whoever runs the session: the strategies are built from their names
+ * before the session exists, so `aegis trade` subscribes here once it has one (its alerts) and unsubscribes on stop.
+ */
+export function onRetrainEvents(listener: (event: RetrainEvent) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function publishRetrainEvent(event: RetrainEvent): void {
+  for (const listener of listeners) listener(event);
+}
+
+/** The ALERT a retrain event raises: a swap or a rejection is news, a failure a warning. */
+export function retrainAlert(event: RetrainEvent): {
+  time: number;
+  level: "info" | "warning";
+  message: string;
+  kind: string;
+} {
+  return {
+    time: event.at,
+    level: event.kind === "retrain-failed" ? "warning" : "info",
+    message: `ML retrain: ${describeRetrainEvent(event)}`,
+    kind: `ml-${event.kind}`,
+  };
+}
+
 /** True when an `ml:` reference asks for retraining (`retrain=` in its query). */
 export function wantsRetraining(reference: string): boolean {
   const query = reference.split("?")[1] ?? "";
