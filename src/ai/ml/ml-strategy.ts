@@ -113,10 +113,15 @@ export function createMlStrategy(
 }
 
 /**
- * `--strategy ml:<model.json>[?buy=0.55&sell=0.45&short=1]`: loads the model file and builds the strategy. A bad
- * file or parameter throws a plain-language error (the command turns it into exit code 2).
+ * An `ml:<model.json>?key=value&…` reference split into the model path and its settings; `number` reads a setting
+ * that must be a finite number (a plain-language RangeError otherwise). Shared by the plain and the retraining
+ * ML strategies.
  */
-export function loadMlStrategy(reference: string): Strategy & { readonly abstentions: Abstentions } {
+export function parseMlReference(reference: string): {
+  readonly path: string;
+  readonly settings: URLSearchParams;
+  readonly number: (key: string) => number | undefined;
+} {
   const [path = "", query = ""] = reference.replace(/^ml:/, "").split("?");
   if (path === "") throw new RangeError("--strategy ml: needs a model file: ml:<dir>/final.model.json");
   const settings = new URLSearchParams(query);
@@ -127,6 +132,15 @@ export function loadMlStrategy(reference: string): Strategy & { readonly abstent
     if (!Number.isFinite(value)) throw new RangeError(`ml strategy: ${key}=${text} is not a number`);
     return value;
   };
+  return { path, settings, number };
+}
+
+/**
+ * `--strategy ml:<model.json>[?buy=0.55&sell=0.45&short=1]`: loads the model file and builds the strategy. A bad
+ * file or parameter throws a plain-language error (the command turns it into exit code 2).
+ */
+export function loadMlStrategy(reference: string): Strategy & { readonly abstentions: Abstentions } {
+  const { path, settings, number } = parseMlReference(reference);
   const buyAbove = number("buy");
   const sellBelow = number("sell");
   return createMlStrategy(loadModel(path), {

@@ -13,7 +13,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CandleSeries } from "../../../domain/candles.js";
 import type { BarContext, OnBar, Strategy, StrategySetup } from "../../../strategy/strategy.js";
-import { type Abstentions, createMlStrategy } from "../ml-strategy.js";
+import { type Abstentions, createMlStrategy, parseMlReference } from "../ml-strategy.js";
 import { MlRetrainer, type RetrainEvent } from "./ml-retrainer.js";
 import type { RetrainRunner } from "./retrain-job.js";
 
@@ -174,16 +174,7 @@ export function loadRetrainingMlStrategy(
   reference: string,
   onEvent?: (event: RetrainEvent) => void,
 ): ReturnType<typeof createRetrainingMlStrategy> {
-  const [model = "", query = ""] = reference.replace(/^ml:/, "").split("?");
-  if (model === "") throw new RangeError("--strategy ml: needs a model file: ml:<dir>/final.model.json");
-  const settings = new URLSearchParams(query);
-  const number = (key: string): number | undefined => {
-    const text = settings.get(key);
-    if (text === null) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw new RangeError(`ml strategy: ${key}=${text} is not a number`);
-    return value;
-  };
+  const { path: model, settings, number } = parseMlReference(reference);
   const window = settings.get("window");
   if (window === null) throw new RangeError("ml strategy: retrain= needs window= too (the training window, e.g. 180d)");
   const holdoutBars = number("holdout");
