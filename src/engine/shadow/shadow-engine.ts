@@ -285,6 +285,11 @@ export class ShadowEngine {
     if (this.#shadows.has(id)) this.#significance.set(id, significance);
   }
 
+  /** The test last handed to `setSignificance` for this candidate, if any. */
+  significance(id: string): ShadowSignificance | undefined {
+    return this.#significance.get(id);
+  }
+
   reports(liveEquity: number): ShadowReport[] {
     return [...this.#shadows.values()].map((s) => this.#report(s, s.engine.portfolio.equity(), liveEquity));
   }

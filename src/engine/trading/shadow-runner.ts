@@ -14,7 +14,6 @@ import {
   judgePromotion,
   type PromotionRule,
   type PromotionVerdict,
-  type ShadowSignificance,
   type ShadowSignificanceTest,
 } from "../shadow/promotion.js";
 import { ShadowEngine, type ShadowReport, type ShadowSnapshot } from "../shadow/shadow-engine.js";
@@ -131,8 +130,6 @@ const SHADOWED: readonly StrategyStatus[] = ["shadow", "awaiting-approval"];
 export class ShadowRunner {
   readonly #o: ShadowRunnerOptions;
   readonly #rule: Partial<PromotionRule>;
-  /** Each candidate's latest paired test against live (refreshed at every evaluation). */
-  readonly #tests = new Map<string, ShadowSignificance>();
   #engine: ShadowEngine | undefined;
   #detach: (() => void) | undefined;
   #work: Promise<void> = Promise.resolve();
@@ -264,7 +261,7 @@ export class ShadowRunner {
       const { verdict } = this.#judge(r);
       if (!verdict.ready) continue;
       try {
-        const test = this.#tests.get(r.id);
+        const test = (this.#engine as ShadowEngine).significance(r.id);
         await this.#o.lifecycle.move(r.id, "awaiting-approval", {
           by: "shadow",
           reason: verdict.reason,
@@ -293,19 +290,18 @@ export class ShadowRunner {
     await this.#sync();
   }
 
-  /** Each candidate's paired test against live on its stored daily equity, kept and handed to the engine. */
+  /** Each candidate's paired test against live on its stored daily equity, handed to the engine (its rule and ours read it there). */
   async #testAgainstLive(): Promise<void> {
     const engine = this.#engine as ShadowEngine;
     for (const id of engine.candidates) {
       const test = this.#o.significance(await this.#o.store.equity(id, this.#o.session.options.session));
       engine.setSignificance(id, test);
-      this.#tests.set(id, test);
     }
   }
 
   /** The promotion rule on a step's figures with the candidate's latest test against live. */
   #judge(r: ShadowReport): { verdict: PromotionVerdict; test: { pValue: number | null; pairedDays: number } } {
-    const test = this.#tests.get(r.id);
+    const test = (this.#engine as ShadowEngine).significance(r.id);
     const verdict = judgePromotion(
       {
         iterations: r.iterations,
