@@ -81,6 +81,18 @@ describe("FeedMonitor", () => {
     expect(m.blockedReason("BTC/USDT")).toMatch(/stale/);
   });
 
+  it("a check that fires more than a bar late (this process stalled) does not judge; the next one on time does", () => {
+    const { m, events } = monitor();
+    m.onClosedBar("BTC/USDT", bar(0), H);
+    // Set for 2 h, fired at 6 h: the bars of the stall may still be queued behind the timer.
+    expect(m.checkStale(6 * H, 2 * H)).toBe(false);
+    expect(m.blockedReason("BTC/USDT")).toBeUndefined();
+    // A bar late is still on time enough to judge; nothing came, so the feed is stale.
+    expect(m.checkStale(7 * H, 6 * H)).toBe(true);
+    expect(m.blockedReason("BTC/USDT")).toMatch(/stale/);
+    expect(events.map((e) => [e.problem, e.cleared])).toEqual([["stale", false]]);
+  });
+
   it("flags a crossed book until it uncrosses", () => {
     const { m } = monitor();
     m.onBook("ETH/USDT", 101, 100, 0);

@@ -163,8 +163,15 @@ export class FeedMonitor implements FeedHealthView {
     else this.#clear(symbol, state, "crossed-book", now);
   }
 
-  /** Called by a timer: flags every symbol whose last closed bar is older than the stale limit. */
-  checkStale(now: number): void {
+  /**
+   * Called by a timer: flags every symbol whose last closed bar is older than the stale limit. With `due`, the time
+   * the timer was set for: a check that fires more than a bar late means this process itself was not running (a
+   * loaded machine, a long GC pause), and the bars that arrived meanwhile still wait behind this timer in the event
+   * loop; judging then would blame the feed for our own stall, so the check passes and the next one judges.
+   * Returns whether it judged.
+   */
+  checkStale(now: number, due = now): boolean {
+    if (now - due > this.#options.barMs) return false;
     const limit = Math.max(this.#options.staleAfterBars * this.#options.barMs, this.#options.minStaleMs);
     for (const [symbol, state] of this.#symbols) {
       const expected = Number.isNaN(state.lastTime) ? Number.NaN : this.#nextExpectedClose(symbol, state.lastTime);
@@ -173,6 +180,7 @@ export class FeedMonitor implements FeedHealthView {
         this.#flag(symbol, state, "stale", `no closed bar since ${new Date(state.lastTime).toISOString()}`, now);
       }
     }
+    return true;
   }
 
   /** The close of the first expected bar after the one opening at `lastTime` (at most a year of bars ahead). */

@@ -461,8 +461,9 @@ export class TradingSession {
   #scheduleStaleCheck(): void {
     if (this.#stopped) return;
     const barMs = TIMEFRAMES[this.options.timeframe];
+    const due = this.options.clock.now() + barMs;
     this.#staleTimer = this.options.clock.setTimer(barMs, () => {
-      this.monitor.checkStale(this.options.clock.now());
+      this.monitor.checkStale(this.options.clock.now(), due);
       this.#scheduleStaleCheck();
     });
   }
