@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,7 +17,12 @@ const MINUTE = 60_000;
 const root = resolve(import.meta.dirname, "../../..");
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-retrain-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  // A run still going when a test failed or timed out is ended here, never left behind.
+  for (const child of running) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * Features with short bar-count warm-ups only (the hour-based ones would need 1,440 one-minute bars): the session
@@ -75,6 +80,7 @@ function runAegis(args: string[], killOn?: RegExp): Promise<Run> {
       cwd: dir,
       env: { ...process.env, AEGIS_CONFIG: undefined },
     });
+    running.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -84,7 +90,10 @@ function runAegis(args: string[], killOn?: RegExp): Promise<Run> {
       stderr += chunk.toString();
       if (killOn?.test(stderr)) child.kill("SIGKILL");
     });
-    child.on("exit", (code, signal) => done({ code, signal, stderr, stdout }));
+    child.on("exit", (code, signal) => {
+      running.delete(child);
+      done({ code, signal, stderr, stdout });
+    });
   });
 }
 
@@ -111,7 +120,10 @@ describe.skipIf(!xgboostPresent())("aegis trade with a trading.retrain block", (
     );
     const trade = ["--config", config, "trade", "--store", `sqlite:${join(dir, "aegis.sqlite")}`, "--no-api"];
     const session = [...trade, "--speed", "600", "--warmup", "600", "--no-status", "--symbols", "BTC/USDT"];
-    const first = await runAegis([...session, "--strategy", `ml:${model}`], /model v\d+ in use/);
+    const first = await runAegis(
+      [...session, "--strategy", `ml:${model}`],
+      /model v\d+ in use|rejected|retrain failed/,
+    );
     expect(first.signal, first.stderr).toBe("SIGKILL");
 
     // The events of the versioned folder (written before the stderr line, so a SIGKILL cannot lose them).
