@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { llmConfigSchema } from "../ai/llm/llm-config.js";
+import { retrainConfigSchema } from "../ai/ml/retrain/retrain-settings.js";
 import { learnersConfigSchema } from "../ai/runtime/learners-config.js";
 import { liveContextConfigSchema } from "../data/context/live-context-config.js";
 import { MAX_SLIPPAGE_BPS } from "../execution/slippage.js";
@@ -67,6 +68,8 @@ export const tradingConfigSchema = z
     learners: learnersConfigSchema,
     /** Symbols and their strategies, as `--symbols` and `--strategy SYMBOL=NAME` give them (trading-slots.ts). */
     slots: tradingSlotsSchema.optional(),
+    /** Retrains every `ml:` strategy of `aegis trade` on schedule (every, window, holdout, tolerance, dir). */
+    retrain: retrainConfigSchema.optional(),
   })
   .strict();
 

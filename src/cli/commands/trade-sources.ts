@@ -1,6 +1,7 @@
 import { RuntimeAllocator, type RuntimeAllocatorState } from "../../ai/allocator/runtime-allocator.js";
 import { featureRecord, featureRow, seriesFeaturesAt } from "../../ai/memory/feature-snapshot.js";
 import { PatternMemory } from "../../ai/memory/pattern-memory.js";
+import type { RetrainSettingsInput } from "../../ai/ml/retrain/retrain-settings.js";
 import type { OnlineLearner, OnlineLearnerOptions, OnlineLearnerState } from "../../ai/online/online-learner.js";
 import { OnlineLearner as Learner } from "../../ai/online/online-learner.js";
 import type { LearnerConfig } from "../../ai/runtime/learners-config.js";
@@ -260,9 +261,27 @@ const leverageStrategies = new Map<string, Strategy>();
  * Loads the model support some `--strategy` names: an ML model (`ml:FILE`), a trained DQN agent (`dqn:FILE`) or a
  * leverage agent (`leverage-dqn:FILE[?funding=FILE]`, which proposes a leverage per decision; the shield decides).
  */
-export async function loadMlSupport(specs: readonly string[]): Promise<void> {
+export async function loadMlSupport(specs: readonly string[], retrain?: RetrainSettingsInput): Promise<void> {
   const named = (s: string) => (isModelReference(s) ? s : s.slice(s.indexOf("=") + 1).trim());
-  if (specs.some((s) => named(s).startsWith("ml:"))) mlStrategy = (await import("./train.js")).mlStrategyOption;
+  if (specs.some((s) => named(s).startsWith("ml:"))) {
+    const { mlStrategyOption } = await import("./train.js");
+    const retrainDirs = new Set<string>();
+    // `trading.retrain` (config): every ML strategy of the session is retrained with those settings.
+    mlStrategy = (reference) => {
+      const strategy = mlStrategyOption(reference, retrain);
+      const dir = (strategy as { dir?: unknown }).dir;
+      // Two slots retraining into one folder would overwrite each other's versions and schedule.
+      if (typeof dir === "string") {
+        if (retrainDirs.has(dir))
+          throw new UsageError(
+            `--strategy ${reference}: another slot already retrains into ${dir}; give each slot its own retrain dir (dir=)`,
+          );
+        retrainDirs.add(dir);
+      }
+      return strategy;
+    };
+  } else if (retrain !== undefined)
+    console.error("note: trading.retrain is set but no ml: strategy runs in this session; it has no effect");
   if (specs.some((s) => named(s).startsWith("dqn:"))) dqnStrategy = (await import("./train-dqn.js")).dqnStrategyOption;
   for (const name of specs.map(named).filter((s) => s.startsWith("leverage-dqn:"))) {
     if (!leverageStrategies.has(name))

@@ -174,7 +174,7 @@ export async function tradeCommand(cli: TradeCliOptions, globals: { config?: str
       .map(([symbol]) => symbol);
     lifecycleStart =
       lifecycleSymbols.length > 0 ? await startingLifecycleStrategy(store, saved !== undefined) : undefined;
-    await loadMlSupport(options.strategy);
+    await loadMlSupport(options.strategy, config.trading.retrain);
     // Strategies, AI sources and learners (trade-sources.ts); the session's equity once it runs.
     ai = tradeSources(
       {

@@ -5,6 +5,7 @@ import { DEFAULT_ENSEMBLE_PARAMETERS } from "../../ai/ml/ensemble-model.js";
 import type { LabelSpec } from "../../ai/ml/labels.js";
 import { type Abstentions, loadMlStrategy } from "../../ai/ml/ml-strategy.js";
 import { ModelFileError } from "../../ai/ml/model-file.js";
+import type { RetrainSettingsInput } from "../../ai/ml/retrain/retrain-settings.js";
 import {
   describeRetrainEvent,
   loadRetrainingMlStrategy,
@@ -23,17 +24,32 @@ import { numberOption, positive, positiveInteger, timeOption } from "../parse-op
 import { ProgressBar } from "../progress.js";
 import { UsageError } from "../usage-error.js";
 
-/** `--strategy ml:<model.json>[?buy=…&sell=…&short=1]` for `aegis backtest`; a bad model or value is a UsageError. */
+/**
+ * `--strategy ml:<model.json>[?buy=…&sell=…&short=1]` for `aegis backtest` and `aegis trade`; a bad model or value is
+ * a UsageError. `retrain`: the config's `trading.retrain` block (`aegis trade`), which retrains every ML strategy.
+ */
 export function mlStrategyOption(
   reference: string,
+  retrain?: RetrainSettingsInput,
 ): Strategy & { readonly spec?: undefined; readonly abstentions: Abstentions } {
   try {
-    // `retrain=…` in the query: the model is retrained on schedule inside the session (README.md, "Retraining in a session").
-    if (wantsRetraining(reference))
-      return loadRetrainingMlStrategy(reference, (event) => {
-        process.stderr.write(`[ml retrain] ${describeRetrainEvent(event)}\n`);
-        publishRetrainEvent(event);
-      });
+    // Retrain settings in the name's query or the config block: the model is retrained on schedule inside the
+    // session (README.md, "Retraining in a session").
+    if (retrain !== undefined || wantsRetraining(reference)) {
+      const strategy = loadRetrainingMlStrategy(
+        reference,
+        (event) => {
+          process.stderr.write(`[ml retrain] ${describeRetrainEvent(event)}\n`);
+          publishRetrainEvent(event);
+        },
+        retrain,
+      );
+      const version = strategy.retrainer().version;
+      // A restart says which model it resumed with, so a person can tell it from the file named on the command line.
+      if (version > 0)
+        process.stderr.write(`[ml retrain] resumed with model v${version}, the latest accepted in ${strategy.dir}\n`);
+      return strategy;
+    }
     return loadMlStrategy(reference);
   } catch (error) {
     if (error instanceof RangeError || error instanceof ModelFileError || error instanceof XgboostUnavailableError) {

@@ -29,6 +29,8 @@ export interface RetrainRecord {
   readonly currentLogLoss?: number;
   readonly candidateAuc?: number | null;
   readonly currentAuc?: number | null;
+  /** Thread the job ran on: a worker thread's id, 0 = the trading thread itself (the inline runner). */
+  readonly thread?: number;
 }
 
 export interface AcceptedState {
@@ -80,9 +82,10 @@ export interface RecordRetrainInput {
   readonly label: LabelSpec;
   readonly parameters: EnsembleParameters;
   readonly now: number;
+  readonly thread?: number;
 }
 
-function recordOf(version: number, now: number, outcome: RetrainOutcome): RetrainRecord {
+function recordOf(version: number, now: number, outcome: RetrainOutcome, thread?: number): RetrainRecord {
   return {
     version,
     at: new Date(now).toISOString(),
@@ -93,6 +96,7 @@ function recordOf(version: number, now: number, outcome: RetrainOutcome): Retrai
     candidateLogLoss: outcome.candidate.logLoss,
     candidateAuc: outcome.candidate.auc,
     ...(outcome.current ? { currentLogLoss: outcome.current.logLoss, currentAuc: outcome.current.auc } : {}),
+    ...(thread !== undefined ? { thread } : {}),
   };
 }
 
@@ -105,7 +109,7 @@ export function recordRetrain(input: RecordRetrainInput): { record: RetrainRecor
   mkdirSync(dir, { recursive: true });
   const state = readAcceptedState(dir);
   const version = Math.max(state.current, ...state.history.map((r) => r.version)) + 1;
-  const record = recordOf(version, input.now, outcome);
+  const record = recordOf(version, input.now, outcome, input.thread);
   let modelFile: string | undefined;
   if (outcome.accepted) {
     const temp = join(dir, `.tmp-v${version}-${process.pid}`);
@@ -146,10 +150,22 @@ export function recordRetrain(input: RecordRetrainInput): { record: RetrainRecor
 }
 
 /** Records a retrain that could not run (too few bars, an error): the schedule moves on, the model stays. */
-export function recordSkippedRetrain(dir: string, initialModel: string, now: number, reason: string): RetrainRecord {
+export function recordSkippedRetrain(
+  dir: string,
+  initialModel: string,
+  now: number,
+  reason: string,
+  thread?: number,
+): RetrainRecord {
   mkdirSync(dir, { recursive: true });
   const state = readAcceptedState(dir);
-  const record: RetrainRecord = { version: 0, at: new Date(now).toISOString(), accepted: false, reason };
+  const record: RetrainRecord = {
+    version: 0,
+    at: new Date(now).toISOString(),
+    accepted: false,
+    reason,
+    ...(thread !== undefined ? { thread } : {}),
+  };
   writeAcceptedState(dir, { ...state, initialModel, lastRetrainAt: now, history: [...state.history, record] });
   return record;
 }

@@ -2,6 +2,7 @@
  * A retrain job as plain data (so it can cross into a worker thread) and the function that runs it: train, judge
  * against the current model file, and record the result in the versioned folder.
  */
+import { threadId } from "node:worker_threads";
 import type { CandleSeries } from "../../../domain/candles.js";
 import type { ContextSeries } from "../../features/feature-matrix.js";
 import type { ContextFeature } from "../../features/feature-names.js";
@@ -60,13 +61,14 @@ export function runRetrainJob(job: RetrainJob): RetrainJobResult {
         label,
         parameters,
         now: job.now,
+        thread: threadId,
       });
     } finally {
       outcome.model.dispose();
     }
   } catch (error) {
     if (!(error instanceof RetrainSkipped)) throw error;
-    return { record: recordSkippedRetrain(job.dir, job.initialModel, job.now, `skipped: ${error.message}`) };
+    return { record: recordSkippedRetrain(job.dir, job.initialModel, job.now, `skipped: ${error.message}`, threadId) };
   } finally {
     current.model.dispose();
   }

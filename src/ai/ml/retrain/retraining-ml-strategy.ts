@@ -7,7 +7,8 @@
  *
  * Options of the query: retrain (every, e.g. 7d, 12h), window (training window), holdout (bars held out to compare
  * candidate and current model), tolerance (log-loss), dir (versioned folder; default <model dir>/retrain-<name>),
- * and the ML strategy's buy / sell / short.
+ * and the ML strategy's buy / sell / short. The same retrain settings can come from the config's `trading.retrain`
+ * block instead (retrain-settings.ts holds the rules of both).
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -16,14 +17,20 @@ import type { BarContext, OnBar, Strategy, StrategySetup } from "../../../strate
 import { type Abstentions, createMlStrategy, parseMlReference } from "../ml-strategy.js";
 import { MlRetrainer, type RetrainEvent } from "./ml-retrainer.js";
 import type { RetrainRunner } from "./retrain-job.js";
+import {
+  durationMs,
+  parseRetrainSettings,
+  queryKey,
+  RETRAIN_FIELDS,
+  type RetrainSettingsInput,
+  retrainInputFromQuery,
+} from "./retrain-settings.js";
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "7d", "12h", "90m", "2w" → ms; a clear RangeError otherwise. */
+/** "7d", "12h", "90m", "2w" → ms; a clear RangeError naming the query key otherwise. */
 export function parseSpan(name: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(text.trim());
-  const value = match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : Number.NaN;
-  if (!(value > 0)) throw new RangeError(`ml strategy: ${name}=${text} is not a duration like 7d, 12h, 90m or 2w`);
+  const value = durationMs(text);
+  if (value === undefined)
+    throw new RangeError(`ml strategy: ${name}=${text} is not a duration like 7d, 12h, 90m or 2w`);
   return value;
 }
 
@@ -44,7 +51,7 @@ export interface RetrainingMlOptions {
 
 export function createRetrainingMlStrategy(
   options: RetrainingMlOptions,
-): Strategy & { readonly abstentions: Abstentions; readonly retrainer: () => MlRetrainer } {
+): Strategy & { readonly abstentions: Abstentions; readonly retrainer: () => MlRetrainer; readonly dir: string } {
   const dir = options.dir ?? join(dirname(options.model), `retrain-${basename(options.model, ".model.json")}`);
   let readers: { series: () => CandleSeries } | undefined;
   const journal = (event: RetrainEvent) => {
@@ -80,6 +87,7 @@ export function createRetrainingMlStrategy(
     parameters: { ...inner.parameters, retrainEveryMs: options.everyMs, retrainWindowMs: options.windowMs },
     abstentions: inner.abstentions,
     retrainer: () => retrainer,
+    dir,
     init(setup: StrategySetup): OnBar {
       const fields = (["open", "high", "low", "close", "volume"] as const).map((f) => setup.price(f));
       let current: BarContext | undefined;
@@ -169,29 +177,42 @@ export function wantsRetraining(reference: string): boolean {
   return new URLSearchParams(query).has("retrain");
 }
 
-/** `ml:<model.json>?retrain=7d&window=180d[&holdout=…&tolerance=…&dir=…&buy=…&sell=…&short=1]`. */
+/** The retrain keys (`retrain=`, `window=` …) an `ml:` reference's query holds. */
+export function retrainKeysIn(reference: string): string[] {
+  const query = new URLSearchParams(reference.split("?")[1] ?? "");
+  return RETRAIN_FIELDS.map(queryKey).filter((key) => query.has(key));
+}
+
+/**
+ * `ml:<model.json>?retrain=7d&window=180d[&holdout=…&tolerance=…&dir=…&buy=…&sell=…&short=1]`, or `ml:<model.json>`
+ * with `block` (the config's `trading.retrain`) giving the retrain settings. Both are read by the same rules
+ * (retrain-settings.ts); a reference with retrain keys AND a block is refused, so no setting is silently dropped.
+ */
 export function loadRetrainingMlStrategy(
   reference: string,
   onEvent?: (event: RetrainEvent) => void,
+  block?: RetrainSettingsInput,
 ): ReturnType<typeof createRetrainingMlStrategy> {
   const { path: model, settings, number } = parseMlReference(reference);
-  const window = settings.get("window");
-  if (window === null) throw new RangeError("ml strategy: retrain= needs window= too (the training window, e.g. 180d)");
-  const holdoutBars = number("holdout");
-  if (holdoutBars !== undefined && !(Number.isInteger(holdoutBars) && holdoutBars >= 20)) {
-    throw new RangeError(`ml strategy: holdout=${holdoutBars} must be a whole number of bars ≥ 20`);
+  if (block !== undefined) {
+    const keys = retrainKeysIn(reference);
+    if (keys.length > 0)
+      throw new RangeError(
+        `retraining is set twice: ${keys.map((k) => `${k}=`).join(", ")} in the strategy name and the config's trading.retrain block; keep one of them`,
+      );
   }
-  const tolerance = number("tolerance");
+  const retrain = block
+    ? parseRetrainSettings(block, "config")
+    : parseRetrainSettings(retrainInputFromQuery(settings), "name");
   const buyAbove = number("buy");
   const sellBelow = number("sell");
-  const dir = settings.get("dir");
   return createRetrainingMlStrategy({
     model,
-    everyMs: parseSpan("retrain", settings.get("retrain") as string),
-    windowMs: parseSpan("window", window),
-    ...(holdoutBars !== undefined ? { holdoutBars } : {}),
-    ...(tolerance !== undefined ? { tolerance } : {}),
-    ...(dir !== null ? { dir } : {}),
+    everyMs: retrain.everyMs,
+    windowMs: retrain.windowMs,
+    ...(retrain.holdoutBars !== undefined ? { holdoutBars: retrain.holdoutBars } : {}),
+    ...(retrain.tolerance !== undefined ? { tolerance: retrain.tolerance } : {}),
+    ...(retrain.dir !== undefined ? { dir: retrain.dir } : {}),
     ...(buyAbove !== undefined ? { buyAbove } : {}),
     ...(sellBelow !== undefined ? { sellBelow } : {}),
     allowShort: settings.get("short") === "1",
