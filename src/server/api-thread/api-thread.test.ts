@@ -42,8 +42,9 @@ describe("aegis trade's API in its own worker thread", () => {
     t = await startApiSession({ apiThread: true, statusEveryMs: 0 });
     await t.advanceTo(200);
     await t.api.thread.settled();
-  });
-  afterAll(async () => t?.close());
+    // Starting a worker from the TypeScript sources takes seconds on a loaded machine (10 s was not always enough).
+  }, 60_000);
+  afterAll(async () => t?.close(), 60_000);
 
   it("answers status, portfolio and decisions from the worker, as the trading thread sees them", async () => {
     const status = (await (await get("/api/status")).json()) as { mode: string; steps: number; openOrders: number };

@@ -65,6 +65,13 @@ port.on("message", (message: MainToWorker) => {
     case "ping":
       post({ type: "pong", id: message.id });
       return;
+    case "beat":
+      post({ type: "beat", id: message.id });
+      return;
+    case "hang":
+      // Blocks the event loop for good, as a runaway loop would, without burning a core: only `terminate` ends it.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      return;
     case "close":
       void closeServer().finally(() => post({ type: "closed" }));
       return;

@@ -55,6 +55,8 @@ export type WorkerToMain =
   /** An event batch was handled: the trading thread counts batches in flight to bound what a slow worker holds. */
   | { readonly type: "ack" }
   | { readonly type: "pong"; readonly id: number }
+  /** The answer to a heartbeat: the worker's event loop turned since the beat was posted. */
+  | { readonly type: "beat"; readonly id: number }
   /** The server has closed (answers in flight were sent): the worker may be terminated. */
   | { readonly type: "closed" };
 
@@ -72,5 +74,9 @@ export type MainToWorker =
   | { readonly type: "answer"; readonly id: number; readonly value: unknown }
   | { readonly type: "failed"; readonly id: number; readonly error: RemoteError }
   | { readonly type: "ping"; readonly id: number }
+  /** The watchdog's heartbeat (heartbeat.ts): answered with a `beat` of the same id. */
+  | { readonly type: "beat"; readonly id: number }
+  /** Tests only: the worker blocks its event loop for good, as a runaway loop would (the watchdog's case). */
+  | { readonly type: "hang" }
   /** Stop listening and finish the answers in flight (a stop asked over the API is answered before the exit). */
   | { readonly type: "close" };
