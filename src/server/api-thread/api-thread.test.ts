@@ -1,3 +1,4 @@
+import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startApiSession } from "../../cli/testing/api-session.js";
@@ -126,6 +127,16 @@ describe("aegis trade's API in its own worker thread", () => {
     expect(stop.status).toBe(200);
     expect(t.stops).toMatchObject([{ by: "bob", flatten: true }]);
   });
+
+  it.skipIf(process.platform !== "linux")(
+    "runs the API thread 10 nice steps below the trading thread, which keeps its priority",
+    () => {
+      const tid = t.api.thread.tid as number;
+      expect(tid).toBeGreaterThan(0);
+      expect(tid).not.toBe(process.pid);
+      expect(getPriority(tid)).toBe(Math.min(19, getPriority() + 10));
+    },
+  );
 
   it("survives its worker dying: trading goes on, an alert says so, and the API answers again on the same URL", async () => {
     const alerts: EngineEvents["ALERT"][] = [];

@@ -92,6 +92,8 @@ export class ApiThread {
   #onRestart: { count: number; resolve: () => void }[] = [];
   /** Workers started again after one died. */
   restarts = 0;
+  /** The worker's thread id when it lowered its CPU priority (Linux), else undefined. */
+  tid: number | undefined;
   /** Workers terminated by the watchdog because they stopped answering the heartbeat. */
   hangs = 0;
   /** Events not forwarded because the worker had too many batches unhandled. */
@@ -213,6 +215,7 @@ export class ApiThread {
         if (message.type === "listening") {
           listening = true;
           this.#url = message.url;
+          this.tid = message.tid;
           this.#port = Number(new URL(message.url).port);
           this.#restartDelay = this.parts.restartDelayMs ?? 200;
           // Once it listens, never what keeps the process alive: the bot's stop closes it, and a finished `--steps`

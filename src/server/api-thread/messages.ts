@@ -18,6 +18,8 @@ export interface ApiWorkerData {
   readonly protectReads: boolean;
   /** The latest status at start, so /api/status answers before the first step is committed. */
   readonly status: SessionStatus;
+  /** Nice steps the worker thread takes above the trading thread's (Linux), which then wins a shared core; default 10. */
+  readonly nice?: number;
 }
 
 /** The worker's questions that only the trading thread can answer. */
@@ -47,7 +49,8 @@ export interface CandleUpdate {
 }
 
 export type WorkerToMain =
-  | { readonly type: "listening"; readonly url: string }
+  /** `tid`: the worker's thread id when its priority was lowered (thread-priority.ts). */
+  | { readonly type: "listening"; readonly url: string; readonly tid?: number }
   | { readonly type: "listen-failed"; readonly code: string | undefined; readonly message: string }
   | ({ readonly type: "ask"; readonly id: number } & AskWhat)
   /** The bus events the worker's subscribers (the live stream) want now; empty = forward nothing. */
