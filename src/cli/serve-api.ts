@@ -117,7 +117,7 @@ export async function startTradeApi(parts: {
   readonly storeUrl?: string;
   /** The worker's status snapshots: at most one per this many ms (default 20). */
   readonly statusEveryMs?: number;
-  /** The API worker's hung-worker watchdog (tests tick it by hand). */
+  /** Over `api.heartbeatMs` / `api.heartbeatMissed`: the API worker's watchdog (tests tick it by hand). */
   readonly heartbeat?: HeartbeatOptions;
   /** Wait before the API worker starts again after it died or hung (default 200 ms). */
   readonly restartDelayMs?: number;
@@ -204,7 +204,7 @@ export async function startTradeApi(parts: {
         log: parts.log,
         now: parts.now,
         ...(parts.statusEveryMs === undefined ? {} : { statusEveryMs: parts.statusEveryMs }),
-        ...(parts.heartbeat === undefined ? {} : { heartbeat: parts.heartbeat }),
+        heartbeat: { everyMs: api.heartbeatMs, missedBeats: api.heartbeatMissed, ...parts.heartbeat },
         ...(parts.restartDelayMs === undefined ? {} : { restartDelayMs: parts.restartDelayMs }),
       }).catch((error: unknown) => {
         throw explainListenError(error, host, p);

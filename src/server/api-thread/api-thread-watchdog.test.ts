@@ -17,7 +17,9 @@ describe("the API worker's watchdog", () => {
     t = await startApiSession({
       apiThread: true,
       statusEveryMs: 0,
-      heartbeat: { everyMs: 1000, missedBeats: 3, ticker: hand.ticker },
+      // The interval and the count from aegis.yaml's `api:`, the ticker by hand.
+      config: { api: { heartbeatMs: 250, heartbeatMissed: 3 } },
+      heartbeat: { ticker: hand.ticker },
       restartDelayMs: 0,
     });
     await t.advanceTo(200);
@@ -34,6 +36,7 @@ describe("the API worker's watchdog", () => {
     }
     expect(t.api.thread.hangs).toBe(0);
     expect(t.api.thread.restarts).toBe(0);
+    expect(hand.every).toBe(250);
     expect(await apiWorker()).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/^worker thread on port .*never/),
@@ -62,7 +65,7 @@ describe("the API worker's watchdog", () => {
       await t.api.thread.restarted(1);
       expect(t.api.thread.url).toBe(url);
       expect(alerts.map((a) => [a.kind, a.message])).toEqual([
-        ["api", expect.stringMatching(/API worker did not answer the heartbeat for 3000 ms.*restarts on port/)],
+        ["api", expect.stringMatching(/API worker did not answer the heartbeat for 750 ms.*restarts on port/)],
       ]);
       expect(t.logLines.join("")).toMatch(/api worker hung; restarting it/);
 
