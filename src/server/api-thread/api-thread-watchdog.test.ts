@@ -19,7 +19,7 @@ describe("the API worker's watchdog", () => {
       statusEveryMs: 0,
       // The interval and the count from aegis.yaml's `api:`, the ticker by hand.
       config: { api: { heartbeatMs: 250, heartbeatMissed: 3 } },
-      heartbeat: { ticker: hand.ticker },
+      heartbeat: { ticker: hand.ticker, now: hand.now },
       restartDelayMs: 0,
     });
     await t.advanceTo(200);

@@ -58,6 +58,28 @@ describe("Heartbeat", () => {
     expect(beat.unanswered).toBe(3);
   });
 
+  it("does not blame the worker for beats missed while this thread itself was starved (a late tick)", () => {
+    const hand = handTicker();
+    const hung: number[] = [];
+    let now = 0;
+    new Heartbeat(
+      { everyMs: 1000, missedBeats: 3, ticker: hand.ticker, now: () => now },
+      { send: () => {}, onHung: (ms) => hung.push(ms) },
+    );
+    for (const at of [1000, 2000, 3000]) {
+      now = at;
+      hand.tick();
+    }
+    now = 9000;
+    hand.tick();
+    expect(hung).toEqual([]);
+    for (const at of [10_000, 11_000]) {
+      now = at;
+      hand.tick();
+    }
+    expect(hung).toEqual([3000]);
+  });
+
   it("refuses an interval or a count that cannot work, naming it", () => {
     const io = { send: () => {}, onHung: () => {} };
     expect(() => new Heartbeat({ everyMs: 0 }, io)).toThrow(/everyMs must be > 0/);

@@ -14,6 +14,8 @@ export interface HeartbeatOptions {
   /** Beats in a row left unanswered before the worker counts as hung (default 3). */
   readonly missedBeats?: number;
   readonly ticker?: Ticker;
+  /** Monotonic ms (default performance.now): a tick that comes late shows the whole process was starved. */
+  readonly now?: () => number;
 }
 
 /**
@@ -28,6 +30,8 @@ export class Heartbeat {
   #unanswered = 0;
   #next = 1;
   #stop: (() => void) | undefined;
+  readonly #now: () => number;
+  #lastTick: number;
 
   constructor(
     options: HeartbeatOptions,
@@ -38,6 +42,8 @@ export class Heartbeat {
     if (!(this.everyMs > 0)) throw new Error(`heartbeat everyMs must be > 0, got ${this.everyMs}`);
     if (!(Number.isInteger(this.missedBeats) && this.missedBeats >= 1))
       throw new Error(`heartbeat missedBeats must be a whole number ≥ 1, got ${this.missedBeats}`);
+    this.#now = options.now ?? (() => performance.now());
+    this.#lastTick = this.#now();
     const ticker = options.ticker ?? intervalTicker;
     this.#stop = ticker(this.everyMs, () => this.#tick());
   }
@@ -59,6 +65,12 @@ export class Heartbeat {
 
   #tick(): void {
     if (this.#stop === undefined) return;
+    const now = this.#now();
+    const late = now - this.#lastTick > 2 * this.everyMs;
+    this.#lastTick = now;
+    // A tick twice as late as due: this thread was not scheduled either (a saturated machine, a long GC), so the
+    // worker had no fair chance to answer; the beats out are counted again from one rather than blamed on it.
+    if (late && this.#unanswered > 0) this.#unanswered = 1;
     if (this.#unanswered >= this.missedBeats) {
       const silentMs = this.#unanswered * this.everyMs;
       this.stop();

@@ -1,9 +1,13 @@
 import type { Ticker } from "../heartbeat.js";
 
-/** A ticker driven by the test: `tick()` is one interval gone by, so heartbeat tests need no real time. */
+/**
+ * A ticker driven by the test, with its clock: `tick()` is one interval gone by (`now` moves on by it), so heartbeat
+ * tests need no real time and a slow machine never makes a tick late.
+ */
 export function handTicker() {
   let tick: (() => void) | undefined;
   let every: number | undefined;
+  let time = 0;
   const ticker: Ticker = (ms, t) => {
     every = ms;
     tick = t;
@@ -13,7 +17,11 @@ export function handTicker() {
   };
   return {
     ticker,
-    tick: () => tick?.(),
+    now: () => time,
+    tick: () => {
+      time += every ?? 0;
+      tick?.();
+    },
     get running() {
       return tick !== undefined;
     },
