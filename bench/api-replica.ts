@@ -96,6 +96,9 @@ interface Measured {
   loadedP99: number;
   quietP50: number;
   loadedP50: number;
+  /** The synchronous step alone (no wait for the event loop): where CPU contention, not queueing, shows. */
+  quietComputeP99: number;
+  loadedComputeP99: number;
   served: number;
   apiP99: number;
   errors: number;
@@ -139,6 +142,8 @@ async function once(symbols: number, mode: Mode, round: number): Promise<Measure
       loadedP99: l.p99,
       quietP50: q.p50,
       loadedP50: l.p50,
+      quietComputeP99: stats([...quiet1.compute, ...quiet2.compute]).p99,
+      loadedComputeP99: stats(loaded.steps.compute).p99,
       served: api?.requestsPerSecond ?? Number.NaN,
       apiP99: api?.p99 ?? Number.NaN,
       errors: (api?.errors ?? 0) + (api?.non2xx ?? 0),
@@ -156,7 +161,7 @@ export async function replicaComparison(log: (line: string) => void): Promise<st
         const m = await once(symbols, mode, round);
         rows.push(m);
         log(
-          `api-replica: ${symbols} symbols, API on ${MODE_LABEL[mode]}, round ${round}: bar→orders p99 ${m.quietP99.toFixed(2)} → ${m.loadedP99.toFixed(2)} ms under ${m.served.toFixed(0)} req/s (api p99 ${m.apiP99} ms), load ${m.load}`,
+          `api-replica: ${symbols} symbols, API on ${MODE_LABEL[mode]}, round ${round}: bar→orders p99 ${m.quietP99.toFixed(2)} → ${m.loadedP99.toFixed(2)} ms (compute p99 ${m.quietComputeP99.toFixed(2)} → ${m.loadedComputeP99.toFixed(2)}) under ${m.served.toFixed(0)} req/s (api p99 ${m.apiP99} ms), load ${m.load}`,
         );
       }
   const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${((b / a - 1) * 100).toFixed(1)} %`;
@@ -169,12 +174,15 @@ export async function replicaComparison(log: (line: string) => void): Promise<st
     `the venue client (waiting for the event loop included). No load = ${QUIET_STEPS} steps around the loaded phase. The`,
     "load average is the machine's (1, 5, 15 min) when the row finished: other work shares its cores.",
     "",
-    "| symbols | API on | round | no load p99 ms | loaded p99 ms | change | no load p50 | loaded p50 | API req/s | API p99 ms | errors | load avg |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| symbols | API on | round | no load p99 ms | loaded p99 ms | change | no load p50 | loaded p50 | compute p99 no load → loaded | API req/s | API p99 ms | errors | load avg |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|",
     ...rows.map(
       (m) =>
-        `| ${m.symbols} | ${MODE_LABEL[m.mode]} | ${m.round} | ${m.quietP99.toFixed(2)} | ${m.loadedP99.toFixed(2)} | ${pct(m.quietP99, m.loadedP99)} | ${m.quietP50.toFixed(2)} | ${m.loadedP50.toFixed(2)} | ${m.served.toFixed(0)} | ${m.apiP99} | ${m.errors} | ${m.load} |`,
+        `| ${m.symbols} | ${MODE_LABEL[m.mode]} | ${m.round} | ${m.quietP99.toFixed(2)} | ${m.loadedP99.toFixed(2)} | ${pct(m.quietP99, m.loadedP99)} | ${m.quietP50.toFixed(2)} | ${m.loadedP50.toFixed(2)} | ${m.quietComputeP99.toFixed(2)} → ${m.loadedComputeP99.toFixed(2)} | ${m.served.toFixed(0)} | ${m.apiP99} | ${m.errors} | ${m.load} |`,
     ),
     "",
   ].join("\n");
 }
+
+/** `npm run bench -- api-replica`: this table alone (the A/B of where the API runs), without the rest of `api`. */
+export const run = replicaComparison;

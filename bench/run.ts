@@ -30,6 +30,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "evolve-queue", load: () => import("./evolve-queue.js") },
   { name: "notify", load: () => import("./notify.js") },
   { name: "api", load: () => import("./api.js") },
+  { name: "api-replica", load: () => import("./api-replica.js") },
   { name: "dashboard", load: () => import("./dashboard.js") },
   { name: "llm-masking", load: () => import("./llm-masking.js") },
 ];

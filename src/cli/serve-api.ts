@@ -8,6 +8,7 @@ import type { EmergencyStopRequest, TradingSession } from "../engine/trading/tra
 import type { RiskStateStore } from "../risk/state-store.js";
 import { createAegisMetrics } from "../server/aegis-metrics.js";
 import { ApiThread } from "../server/api-thread/api-thread.js";
+import type { HeartbeatOptions } from "../server/api-thread/heartbeat.js";
 import { loadOrCreateToken, TokenFileError } from "../server/auth.js";
 import type { ApiContext } from "../server/context.js";
 import { openReadReplica } from "../server/read-replica/read-replica.js";
@@ -116,6 +117,10 @@ export async function startTradeApi(parts: {
   readonly storeUrl?: string;
   /** The worker's status snapshots: at most one per this many ms (default 20). */
   readonly statusEveryMs?: number;
+  /** Over `api.heartbeatMs` / `api.heartbeatMissed`: the API worker's watchdog (tests tick it by hand). */
+  readonly heartbeat?: HeartbeatOptions;
+  /** Wait before the API worker starts again after it died or hung (default 200 ms). */
+  readonly restartDelayMs?: number;
 }): Promise<RunningApi> {
   const { session, config } = parts;
   const api = config.api;
@@ -199,6 +204,8 @@ export async function startTradeApi(parts: {
         log: parts.log,
         now: parts.now,
         ...(parts.statusEveryMs === undefined ? {} : { statusEveryMs: parts.statusEveryMs }),
+        heartbeat: { everyMs: api.heartbeatMs, missedBeats: api.heartbeatMissed, ...parts.heartbeat },
+        ...(parts.restartDelayMs === undefined ? {} : { restartDelayMs: parts.restartDelayMs }),
       }).catch((error: unknown) => {
         throw explainListenError(error, host, p);
       }),

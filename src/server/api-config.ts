@@ -16,6 +16,10 @@ export const apiConfigSchema = z
      * a bar; false = on the trading thread, as `aegis serve` does.
      */
     thread: z.boolean().default(true),
+    /** The API worker's watchdog: the trading thread posts a heartbeat every this many ms… */
+    heartbeatMs: z.number().int().min(50).max(60_000).default(1000),
+    /** …and terminates and restarts a worker that left this many in a row unanswered (hung, not dead). */
+    heartbeatMissed: z.number().int().min(1).max(100).default(3),
     /** Largest request body, in bytes (larger → 413). */
     bodyLimit: z
       .number()

@@ -15,6 +15,7 @@ import { ReplayFeed } from "../../engine/trading/testing/replay-feed.js";
 import type { EmergencyStopRequest } from "../../engine/trading/trading-session.js";
 import { TradingSession } from "../../engine/trading/trading-session.js";
 import type { ApiThread } from "../../server/api-thread/api-thread.js";
+import type { HeartbeatOptions } from "../../server/api-thread/heartbeat.js";
 import { TOKEN_FILE } from "../../server/auth.js";
 import type { ApiServer } from "../../server/server.js";
 import { openRiskState, openStore } from "../../store/index.js";
@@ -35,6 +36,9 @@ export interface ApiSessionOptions {
   readonly apiThread?: boolean;
   /** The worker's status snapshots: at most one per this many ms. */
   readonly statusEveryMs?: number;
+  /** The API worker's watchdog (a hand-driven ticker in tests). */
+  readonly heartbeat?: HeartbeatOptions;
+  readonly restartDelayMs?: number;
 }
 
 /** The API as the session runs it: its Fastify server on this thread, or its worker thread. */
@@ -108,6 +112,8 @@ export async function startApiSession<T extends boolean = false>(
     ...(options.readReplica === undefined ? {} : { readReplica: options.readReplica }),
     thread: options.apiThread === true,
     ...(options.statusEveryMs === undefined ? {} : { statusEveryMs: options.statusEveryMs }),
+    ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
+    ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
   });
   if ((options.apiThread === true) !== (api.thread !== undefined)) throw new Error("the API did not start as asked");
   const token = readFileSync(join(dir, TOKEN_FILE), "utf8").trim();

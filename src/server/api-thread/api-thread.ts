@@ -7,6 +7,7 @@ import type { CandleSource } from "../context.js";
 import type { ReadinessRegistry } from "../readiness.js";
 import type { ConfigView, SessionControl } from "../session-control.js";
 import { candleBuffers, candleUpdates } from "./candle-mirror.js";
+import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
 import { remoteError } from "./remote-parts.js";
 
@@ -30,6 +31,8 @@ export interface ApiThreadParts {
   readonly closeTimeoutMs?: number;
   /** Wait before starting a dead worker again; doubles per failed start up to 30 s (default 200 ms). */
   readonly restartDelayMs?: number;
+  /** The hung-worker watchdog: a beat every `everyMs` (1000), restarted after `missedBeats` (3) unanswered. */
+  readonly heartbeat?: HeartbeatOptions;
 }
 
 /** The worker could not listen: `code` is Node's (EADDRINUSE …), so the caller can explain it. */
@@ -60,7 +63,8 @@ const CONTROL_METHODS = new Set([
  * bounded rate and the bus events a connected dashboard subscribes to (batched once per turn of the event loop,
  * dropped rather than queued when the worker falls behind), and answers the worker's questions (controls,
  * readiness, metrics, new candles). Crash-only: a worker that dies is logged, alerted and started again on the same
- * port while trading goes on.
+ * port while trading goes on; so is one that stops answering the heartbeat (hung: terminated, then restarted as if
+ * it had died). The readiness check lists the worker with its restarts and why.
  */
 export class ApiThread {
   #worker: Worker | undefined;
@@ -79,9 +83,19 @@ export class ApiThread {
   #restartTimer: NodeJS.Timeout | undefined;
   #restartDelay: number;
   readonly #offSaved: () => void;
+  readonly #offReadiness: () => void;
+  #heartbeat: Heartbeat | undefined;
+  /** Set when the watchdog terminated the worker: the exit that follows is reported as a hang, not a crash. */
+  #hung: string | undefined;
+  /** Why the worker was last restarted and when (the session's clock), for the readiness check. */
+  #lastRestart: { reason: string; time: number } | undefined;
   #onRestart: { count: number; resolve: () => void }[] = [];
   /** Workers started again after one died. */
   restarts = 0;
+  /** The worker's thread id when it lowered its CPU priority (Linux), else undefined. */
+  tid: number | undefined;
+  /** Workers terminated by the watchdog because they stopped answering the heartbeat. */
+  hangs = 0;
   /** Events not forwarded because the worker had too many batches unhandled. */
   dropped = 0;
 
@@ -89,6 +103,11 @@ export class ApiThread {
     this.#port = parts.worker.port;
     this.#restartDelay = parts.restartDelayMs ?? 200;
     this.#offSaved = parts.bus.on("STATE_SAVED", () => this.#statusAfterStep());
+    this.#offReadiness = parts.readiness.register({
+      name: "api-worker",
+      kind: "other",
+      check: () => this.#health(),
+    });
   }
 
   /** Starts the worker; resolves once it listens, rejects with an ApiListenError when it cannot. */
@@ -99,6 +118,7 @@ export class ApiThread {
     } catch (error) {
       thread.#closing = true;
       thread.#offSaved();
+      thread.#offReadiness();
       throw error;
     }
     return thread;
@@ -134,9 +154,27 @@ export class ApiThread {
     await this.#worker?.terminate();
   }
 
+  /** Blocks the worker's event loop for good (tests): only the watchdog gets it back. */
+  hang(): void {
+    this.#post({ type: "hang" });
+  }
+
+  #health(): { ok: boolean; detail: string } {
+    const last = this.#lastRestart;
+    const restarts =
+      last === undefined
+        ? "never restarted"
+        : `restarted ${this.restarts} time(s) (${this.hangs} hung), last at ${new Date(last.time).toISOString()}: ${last.reason}`;
+    // The heartbeat runs from the worker's `listening` until its exit or hang: exactly while it serves.
+    if (this.#heartbeat === undefined) return { ok: false, detail: `the API worker is restarting; ${restarts}` };
+    return { ok: true, detail: `worker thread on port ${this.#port}; ${restarts}` };
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#offSaved();
+    this.#offReadiness();
+    this.#stopHeartbeat();
     this.#unforward();
     clearTimeout(this.#statusTimer);
     clearTimeout(this.#restartTimer);
@@ -177,11 +215,13 @@ export class ApiThread {
         if (message.type === "listening") {
           listening = true;
           this.#url = message.url;
+          this.tid = message.tid;
           this.#port = Number(new URL(message.url).port);
           this.#restartDelay = this.parts.restartDelayMs ?? 200;
           // Once it listens, never what keeps the process alive: the bot's stop closes it, and a finished `--steps`
           // run exits. (Before, it is: a caller awaiting the start has nothing else holding the event loop.)
           worker.unref();
+          this.#startHeartbeat(worker);
           resolve();
         } else if (message.type === "listen-failed") {
           reject(new ApiListenError(message.code, message.message));
@@ -196,6 +236,7 @@ export class ApiThread {
       worker.on("exit", (code) => {
         if (this.#worker === worker) {
           this.#worker = undefined;
+          this.#stopHeartbeat();
           this.#unforward();
           for (const resolve of this.#pings.values()) resolve();
           this.#pings.clear();
@@ -210,10 +251,35 @@ export class ApiThread {
   }
 
   #died(code: number): void {
-    const message = `the API worker stopped (exit code ${code}); trading goes on, the API restarts on port ${this.#port}`;
-    this.parts.log.error({ code, port: this.#port }, "api worker stopped; restarting it");
+    const hung = this.#hung;
+    this.#hung = undefined;
+    const reason = hung ?? `stopped (exit code ${code})`;
+    const message = `the API worker ${reason}; trading goes on, the API restarts on port ${this.#port}`;
+    this.#lastRestart = { reason, time: this.parts.now() };
+    if (hung === undefined) this.parts.log.error({ code, port: this.#port }, "api worker stopped; restarting it");
+    else this.parts.log.error({ port: this.#port, reason }, "api worker hung; restarting it");
     this.parts.bus.publish("ALERT", { time: this.parts.now(), level: "warning", message, kind: "api" });
     this.#scheduleRestart();
+  }
+
+  #startHeartbeat(worker: Worker): void {
+    this.#stopHeartbeat();
+    this.#heartbeat = new Heartbeat(this.parts.heartbeat ?? {}, {
+      send: (id) => this.#post({ type: "beat", id }),
+      onHung: (silentMs) => {
+        if (this.#worker !== worker || this.#closing) return;
+        this.hangs++;
+        this.#stopHeartbeat();
+        this.#hung = `did not answer the heartbeat for ${silentMs} ms (hung)`;
+        // Terminate ends even a loop that never yields; its exit restarts it through #died, as a crash does.
+        void worker.terminate();
+      },
+    });
+  }
+
+  #stopHeartbeat(): void {
+    this.#heartbeat?.stop();
+    this.#heartbeat = undefined;
   }
 
   #scheduleRestart(): void {
@@ -248,6 +314,9 @@ export class ApiThread {
         return;
       case "ack":
         this.#inFlight = Math.max(0, this.#inFlight - 1);
+        return;
+      case "beat":
+        this.#heartbeat?.answered();
         return;
       case "pong": {
         const resolve = this.#pings.get(message.id);

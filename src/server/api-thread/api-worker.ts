@@ -15,6 +15,7 @@ import { storeDebates } from "../store-debates.js";
 import { CandleMirror } from "./candle-mirror.js";
 import type { ApiWorkerData, AskWhat, CandleUpdate, MainToWorker, WorkerToMain } from "./messages.js";
 import { ForwardedBus, RemoteMetrics, RemoteReadiness, rebuildError, remoteControl } from "./remote-parts.js";
+import { lowerThreadPriority } from "./thread-priority.js";
 
 /**
  * The API's thread: Fastify with every route group, over its own store connection, with the live session's parts
@@ -24,6 +25,7 @@ import { ForwardedBus, RemoteMetrics, RemoteReadiness, rebuildError, remoteContr
 const port = parentPort;
 if (!port) throw new Error("api-worker.ts runs as a worker thread (src/server/api-thread/api-thread.ts starts it)");
 const data = workerData as ApiWorkerData;
+const tid = lowerThreadPriority(data.nice ?? 10);
 const post = (message: WorkerToMain) => port.postMessage(message);
 
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -64,6 +66,13 @@ port.on("message", (message: MainToWorker) => {
     }
     case "ping":
       post({ type: "pong", id: message.id });
+      return;
+    case "beat":
+      post({ type: "beat", id: message.id });
+      return;
+    case "hang":
+      // Blocks the event loop for good, as a runaway loop would, without burning a core: only `terminate` ends it.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       return;
     case "close":
       void closeServer().finally(() => post({ type: "closed" }));
@@ -131,7 +140,7 @@ closeServer = async () => {
   await reads.close();
 };
 try {
-  post({ type: "listening", url: await server.listen() });
+  post({ type: "listening", url: await server.listen(), ...(tid === undefined ? {} : { tid }) });
 } catch (error) {
   await server.close().catch(() => {});
   await reads.close().catch(() => {});

@@ -18,6 +18,8 @@ export interface ApiWorkerData {
   readonly protectReads: boolean;
   /** The latest status at start, so /api/status answers before the first step is committed. */
   readonly status: SessionStatus;
+  /** Nice steps the worker thread takes above the trading thread's (Linux), which then wins a shared core; default 10. */
+  readonly nice?: number;
 }
 
 /** The worker's questions that only the trading thread can answer. */
@@ -47,7 +49,8 @@ export interface CandleUpdate {
 }
 
 export type WorkerToMain =
-  | { readonly type: "listening"; readonly url: string }
+  /** `tid`: the worker's thread id when its priority was lowered (thread-priority.ts). */
+  | { readonly type: "listening"; readonly url: string; readonly tid?: number }
   | { readonly type: "listen-failed"; readonly code: string | undefined; readonly message: string }
   | ({ readonly type: "ask"; readonly id: number } & AskWhat)
   /** The bus events the worker's subscribers (the live stream) want now; empty = forward nothing. */
@@ -55,6 +58,8 @@ export type WorkerToMain =
   /** An event batch was handled: the trading thread counts batches in flight to bound what a slow worker holds. */
   | { readonly type: "ack" }
   | { readonly type: "pong"; readonly id: number }
+  /** The answer to a heartbeat: the worker's event loop turned since the beat was posted. */
+  | { readonly type: "beat"; readonly id: number }
   /** The server has closed (answers in flight were sent): the worker may be terminated. */
   | { readonly type: "closed" };
 
@@ -72,5 +77,9 @@ export type MainToWorker =
   | { readonly type: "answer"; readonly id: number; readonly value: unknown }
   | { readonly type: "failed"; readonly id: number; readonly error: RemoteError }
   | { readonly type: "ping"; readonly id: number }
+  /** The watchdog's heartbeat (heartbeat.ts): answered with a `beat` of the same id. */
+  | { readonly type: "beat"; readonly id: number }
+  /** Tests only: the worker blocks its event loop for good, as a runaway loop would (the watchdog's case). */
+  | { readonly type: "hang" }
   /** Stop listening and finish the answers in flight (a stop asked over the API is answered before the exit). */
   | { readonly type: "close" };
