@@ -1,3 +1,5 @@
+import { type Bits, bitAt, nextSetBit } from "./bitset.js";
+
 /**
  * The position loop of the screening path: given entry/exit signal columns, it trades them with the simulated
  * venue's assumptions (src/execution/simulated-broker.ts), stated again here because this loop must keep them:
@@ -17,10 +19,10 @@ export interface SimulationInput {
   readonly high: Float64Array;
   readonly low: Float64Array;
   readonly close: Float64Array;
-  readonly entryLong: Uint8Array | undefined;
-  readonly entryShort: Uint8Array | undefined;
-  readonly exitLong: Uint8Array | undefined;
-  readonly exitShort: Uint8Array | undefined;
+  readonly entryLong: Bits | undefined;
+  readonly entryShort: Bits | undefined;
+  readonly exitLong: Bits | undefined;
+  readonly exitShort: Bits | undefined;
   /** ATR column for ATR-based exits (undefined when none is used). */
   readonly atr: Float64Array | undefined;
   readonly exits: ScreenExits;
@@ -43,6 +45,8 @@ export interface SimulationInput {
    * and their objects were most of the screening path's garbage (profiled), so it asks for counts alone.
    */
   readonly recordTrades?: boolean;
+  /** Where to write the per-bar returns (at least to − from long), as `equityBuffer`. */
+  readonly returnsBuffer?: Float64Array;
 }
 
 export interface ScreenExits {
@@ -72,13 +76,17 @@ export interface SimulationResult {
   readonly wins: number;
   /** Equity at each bar close of [from, to). */
   readonly equity: Float64Array;
+  /** Return of each bar of [from, to) (the first from the starting cash), their sum, and the maximum drawdown. */
+  readonly returns: Float64Array;
+  readonly sumOfReturns: number;
+  readonly maxDrawdown: number;
 }
 
 const NONE = 0;
 const BUY = 1;
 const SELL = 2;
 const CLOSE = 3;
-const EMPTY = new Uint8Array(0);
+const EMPTY: Bits = new Uint32Array(0);
 
 /**
  * The account of one run. A class rather than closures over `let`s: V8 keeps captured, reassigned variables in a
@@ -171,19 +179,34 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     input.equityBuffer && input.equityBuffer.length >= bars
       ? input.equityBuffer.subarray(0, bars)
       : new Float64Array(bars);
+  const returns =
+    input.returnsBuffer && input.returnsBuffer.length >= bars
+      ? input.returnsBuffer.subarray(0, bars)
+      : new Float64Array(bars);
   const account = new Account(input.cash, input.exits, takerFee, input.recordTrades ?? true);
   let pending = NONE;
   let pendingQuantity = 0;
   let pendingAtr = Number.NaN;
+  // The metrics' first pass, done as the bars go (screen-metrics.ts finishes them): the per-bar return, their sum
+  // and the drawdown's running peak and trough, in the same order and arithmetic as screenMetrics over the equity.
+  let previous = input.cash;
+  let sum = 0;
+  let peak = input.cash;
+  let trough = input.cash;
+  let worst = 0;
 
   for (let i = from; i < to; i++) {
     if (pending === NONE && account.side === 0) {
-      // Flat with nothing to do: jump to the next bar with an entry signal; equity stays the cash meanwhile.
-      let next = i;
-      while (next < to && !(hasEntryLong && entryLong[next] === 1) && !(hasEntryShort && entryShort[next] === 1))
-        next++;
+      // Flat with nothing to do: jump to the next bar with an entry signal. Meanwhile the equity stays the cash, which
+      // is also the last marked equity (a close marks it), so each return is 0 and the drawdown does not move.
+      const next = nextSetBit(entryLong, entryShort, i, to);
       if (next > i) {
-        equity.fill(account.cash, i - from, next - from);
+        const cash = account.cash;
+        // A loop, not fill(): the stretches are short, and fill() is a builtin call costing more than the stores.
+        for (let k = i - from; k < next - from; k++) {
+          equity[k] = cash;
+          returns[k] = 0;
+        }
         i = next;
         if (i >= to) break;
       }
@@ -212,18 +235,32 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     }
     const c = close[i] as number;
     const side = account.side;
-    const marked = account.cash + side * account.quantity * c;
+    let marked = account.cash + side * account.quantity * c;
+    if (i === to - 1 && side !== 0) {
+      // Whatever is open at the last bar is closed at its close.
+      account.close(i, c, takerFee, "end");
+      marked = account.cash;
+    }
     equity[i - from] = marked;
+    const r = previous > 0 ? marked / previous - 1 : 0;
+    returns[i - from] = r;
+    sum += r;
+    previous = marked;
+    if (marked > peak) {
+      if (peak > 0) worst = Math.max(worst, (peak - trough) / peak);
+      peak = marked;
+      trough = marked;
+    } else if (marked < trough) trough = marked;
     // The decision at this bar's close, as the compiled spec makes it.
     let action = NONE;
     if (side === 0) {
-      if (hasEntryLong && entryLong[i] === 1) action = BUY;
-      else if (hasEntryShort && entryShort[i] === 1) action = SELL;
+      if (hasEntryLong && bitAt(entryLong, i) === 1) action = BUY;
+      else if (hasEntryShort && bitAt(entryShort, i) === 1) action = SELL;
     } else if (side > 0) {
-      if (hasEntryShort && entryShort[i] === 1) action = SELL;
-      else if (hasExitLong && exitLong[i] === 1) action = CLOSE;
-    } else if (hasEntryLong && entryLong[i] === 1) action = BUY;
-    else if (hasExitShort && exitShort[i] === 1) action = CLOSE;
+      if (hasEntryShort && bitAt(entryShort, i) === 1) action = SELL;
+      else if (hasExitLong && bitAt(exitLong, i) === 1) action = CLOSE;
+    } else if (hasEntryLong && bitAt(entryLong, i) === 1) action = BUY;
+    else if (hasExitShort && bitAt(exitShort, i) === 1) action = CLOSE;
     if (action !== NONE && i + 1 < to) {
       pending = action;
       if (action !== CLOSE) {
@@ -232,9 +269,14 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
       }
     }
   }
-  if (account.side !== 0 && to > from) {
-    account.close(to - 1, close[to - 1] as number, takerFee, "end");
-    equity[to - from - 1] = account.cash;
-  }
-  return { trades: account.trades, tradeCount: account.tradeCount, wins: account.wins, equity };
+  const maxDrawdown = peak > 0 ? Math.max(worst, (peak - trough) / peak) : worst;
+  return {
+    trades: account.trades,
+    tradeCount: account.tradeCount,
+    wins: account.wins,
+    equity,
+    returns,
+    sumOfReturns: sum,
+    maxDrawdown,
+  };
 }
