@@ -49,7 +49,7 @@ export function nextSetBit(a: Bits, b: Bits, from: number, to: number): number {
     word = ((a[w] ?? 0) | (b[w] ?? 0)) >>> 0;
   }
   const bar = (w << 5) + (31 - Math.clz32(word & -word));
-  return bar < to ? bar : to;
+  return Math.min(bar, to);
 }
 
 /** 1 at every bar where `x[i] op k` (NaN compares false). */

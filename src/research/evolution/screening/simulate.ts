@@ -189,14 +189,17 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
   let pendingAtr = Number.NaN;
   // The metrics' first pass, done as the bars go (screen-metrics.ts finishes them): the per-bar return, their sum
   // and the drawdown's running peak and trough, in the same order and arithmetic as screenMetrics over the equity.
-  let previous = input.cash;
-  let sum = 0;
-  let peak = input.cash;
-  let trough = input.cash;
-  let worst = 0;
+  const run = new RunningMetrics(input.cash);
 
   for (let i = from; i < to; i++) {
-    if (pending === NONE && account.side === 0) {
+    if (pending === NONE && account.side !== 0) {
+      // Holding with nothing pending: mark the bars up to the next one where a stop, a target or a signal may act.
+      const long = account.side > 0;
+      const exitBits = long ? (hasExitLong ? exitLong : EMPTY) : hasExitShort ? exitShort : EMPTY;
+      const reverseBits = long ? (hasEntryShort ? entryShort : EMPTY) : hasEntryLong ? entryLong : EMPTY;
+      const until = Math.min(nextSetBit(exitBits, reverseBits, i, to), to - 1);
+      i = hold(run, account, input, i, until, equity, returns);
+    } else if (pending === NONE && account.side === 0) {
       // Flat with nothing to do: jump to the next bar with an entry signal. Meanwhile the equity stays the cash, which
       // is also the last marked equity (a close marks it), so each return is 0 and the drawdown does not move.
       const next = nextSetBit(entryLong, entryShort, i, to);
@@ -242,15 +245,7 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
       marked = account.cash;
     }
     equity[i - from] = marked;
-    const r = previous > 0 ? marked / previous - 1 : 0;
-    returns[i - from] = r;
-    sum += r;
-    previous = marked;
-    if (marked > peak) {
-      if (peak > 0) worst = Math.max(worst, (peak - trough) / peak);
-      peak = marked;
-      trough = marked;
-    } else if (marked < trough) trough = marked;
+    run.mark(i - from, marked, returns);
     // The decision at this bar's close, as the compiled spec makes it.
     let action = NONE;
     if (side === 0) {
@@ -269,14 +264,103 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
       }
     }
   }
-  const maxDrawdown = peak > 0 ? Math.max(worst, (peak - trough) / peak) : worst;
   return {
     trades: account.trades,
     tradeCount: account.tradeCount,
     wins: account.wins,
     equity,
     returns,
-    sumOfReturns: sum,
-    maxDrawdown,
+    sumOfReturns: run.sum,
+    maxDrawdown: run.maxDrawdown(),
   };
+}
+
+/**
+ * The metrics' first pass, made as the bars go (screen-metrics.ts finishes them): each bar's return, their sum and
+ * the drawdown's running peak and trough, in the same order and arithmetic as screenMetrics over the equity.
+ */
+class RunningMetrics {
+  previous: number;
+  sum = 0;
+  peak: number;
+  trough: number;
+  worst = 0;
+
+  constructor(cash: number) {
+    this.previous = cash;
+    this.peak = cash;
+    this.trough = cash;
+  }
+
+  mark(k: number, marked: number, returns: Float64Array): void {
+    const r = this.previous > 0 ? marked / this.previous - 1 : 0;
+    returns[k] = r;
+    this.sum += r;
+    this.previous = marked;
+    if (marked > this.peak) {
+      if (this.peak > 0) this.worst = Math.max(this.worst, (this.peak - this.trough) / this.peak);
+      this.peak = marked;
+      this.trough = marked;
+    } else if (marked < this.trough) this.trough = marked;
+  }
+
+  maxDrawdown(): number {
+    return this.peak > 0 ? Math.max(this.worst, (this.peak - this.trough) / this.peak) : this.worst;
+  }
+}
+
+/**
+ * Marks the bars [i, until) of an open position, stopping early at a bar whose range reaches the stop or the target;
+ * returns the first bar it did not mark, which the caller handles in full. A small loop of its own, with the
+ * account in locals: most of a screening run is spent holding positions.
+ */
+function hold(
+  run: RunningMetrics,
+  account: Account,
+  input: SimulationInput,
+  i: number,
+  until: number,
+  equity: Float64Array,
+  returns: Float64Array,
+): number {
+  const { open, high, low, close, from } = input;
+  const stop = account.stop;
+  const target = account.target;
+  const cash = account.cash;
+  const held = account.side * account.quantity;
+  let previous = run.previous;
+  let sum = run.sum;
+  let peak = run.peak;
+  let trough = run.trough;
+  let worst = run.worst;
+  let bar = i;
+  for (; bar < until; bar++) {
+    const o = open[bar] as number;
+    const h = high[bar] as number;
+    const l = low[bar] as number;
+    // A NaN level compares false. Either side: any touch of either level is left to the caller.
+    if (
+      held > 0
+        ? o <= stop || l <= stop || o >= target || h >= target
+        : o >= stop || h >= stop || o <= target || l <= target
+    )
+      break;
+    const marked = cash + held * (close[bar] as number);
+    equity[bar - from] = marked;
+    const r = previous > 0 ? marked / previous - 1 : 0;
+    returns[bar - from] = r;
+    sum += r;
+    previous = marked;
+    if (marked > peak) {
+      if (peak > 0) worst = Math.max(worst, (peak - trough) / peak);
+      peak = marked;
+      trough = marked;
+    } else if (marked < trough) trough = marked;
+  }
+  run.previous = previous;
+  run.sum = sum;
+  run.peak = peak;
+  run.trough = trough;
+  run.worst = worst;
+  return bar;
 }
