@@ -65,6 +65,46 @@ export function screenMetrics(
 
 const EMPTY = new Float64Array(0);
 
+/** A returns buffer for a run whose returns are not kept: this thread's scratch, grown to `n`. */
+export function returnsScratch(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch;
+}
+
+/**
+ * The metrics of a run whose first pass (returns, their sum, the drawdown) the position loop already made
+ * (simulate.ts): the same numbers as screenMetrics over its equity, without reading the equity again.
+ */
+export function runMetrics(
+  run: {
+    readonly equity: Float64Array;
+    readonly returns: Float64Array;
+    readonly sumOfReturns: number;
+    readonly maxDrawdown: number;
+    readonly tradeCount: number;
+    readonly wins: number;
+  },
+  cash: number,
+  periodsPerYear: number,
+  keepReturns: boolean,
+): ScreenMetrics {
+  const { equity, returns } = run;
+  const n = equity.length;
+  const mean = n > 0 ? run.sumOfReturns / n : 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += ((returns[i] as number) - mean) ** 2;
+  const count = run.tradeCount;
+  return {
+    totalReturn: n > 0 ? (equity[n - 1] as number) / cash - 1 : 0,
+    sharpe: sharpeFromMoments(n, mean, squares, periodsPerYear),
+    maxDrawdown: run.maxDrawdown,
+    trades: count,
+    wins: run.wins,
+    winRate: count > 0 ? run.wins / count : null,
+    returns: keepReturns ? returns : EMPTY,
+  };
+}
+
 /**
  * Largest (peak − equity) / peak, starting from a peak of `cash`. For one peak the largest fall is at the lowest
  * equity before the next peak, so this divides once per peak instead of once per bar; the result is the same number.

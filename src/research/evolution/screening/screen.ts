@@ -2,7 +2,8 @@ import type { CandleSeries } from "../../../domain/candles.js";
 import { BatchColumns } from "../../../strategy/columns.js";
 import { type CompiledSpec, compileSpec } from "../../../strategy/spec/compile.js";
 import type { Condition, StrategySpec } from "../../../strategy/spec/schema.js";
-import { type ScreenMetrics, screenMetrics } from "./screen-metrics.js";
+import type { Bits } from "./bitset.js";
+import { returnsScratch, runMetrics, type ScreenMetrics } from "./screen-metrics.js";
 import { SharedIndicatorParts } from "./shared-indicator-parts.js";
 import { ConditionCache, SignalColumns } from "./signal-columns.js";
 import { type ScreenTrade, simulateSignals } from "./simulate.js";
@@ -85,13 +86,13 @@ function hasDivergence(condition: Condition): boolean {
   return false;
 }
 
-/** The signal columns of a spec over the whole data set: computed once, traded on any range. */
+/** The signal columns (bitsets) of a spec over the whole data set: computed once, traded on any range. */
 export interface SpecSignals {
   readonly compiled: CompiledSpec;
-  readonly entryLong: Uint8Array | undefined;
-  readonly entryShort: Uint8Array | undefined;
-  readonly exitLong: Uint8Array | undefined;
-  readonly exitShort: Uint8Array | undefined;
+  readonly entryLong: Bits | undefined;
+  readonly entryShort: Bits | undefined;
+  readonly exitLong: Bits | undefined;
+  readonly exitShort: Bits | undefined;
   readonly atr: Float64Array | undefined;
 }
 
@@ -170,18 +171,13 @@ export function tradeSignals(
     to,
     ...(reuseEquity ? { equityBuffer: data.equityScratch } : {}),
     recordTrades,
+    returnsBuffer: keepReturns ? new Float64Array(Math.max(0, to - from)) : returnsScratch(to - from),
   });
   return {
     ok: true,
     trades: result.trades,
     equity: result.equity,
-    metrics: screenMetrics(
-      result.equity,
-      { count: result.tradeCount, wins: result.wins },
-      settings.cash,
-      data.periodsPerYear,
-      keepReturns,
-    ),
+    metrics: runMetrics(result, settings.cash, data.periodsPerYear, keepReturns),
   };
 }
 

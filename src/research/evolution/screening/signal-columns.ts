@@ -3,12 +3,29 @@ import { indicatorKey } from "../../../strategy/indicator-catalog.js";
 import type { Condition, IndicatorDeclaration, Operand } from "../../../strategy/spec/schema.js";
 import { PRICE_FIELDS } from "../../../strategy/spec/schema.js";
 import type { PriceField } from "../../../strategy/strategy.js";
+import {
+  type Bits,
+  betweenBits,
+  type Comparison,
+  combineBits,
+  compareBits,
+  compareConstantBits,
+  crossAboveBits,
+  newBits,
+  notBits,
+  wordsFor,
+} from "./bitset.js";
 import { SharedIndicatorParts } from "./shared-indicator-parts.js";
 
 /** An operand as a whole column: a constant, or a column read `ago` bars back. */
 type OperandColumn =
   | { readonly constant: number; readonly key: string }
-  | { readonly values: Float64Array; readonly ago: number; readonly key: string };
+  | {
+      /** The column itself, computed only when the condition is (a cached condition needs only the key). */
+      readonly values: () => Float64Array;
+      readonly ago: number;
+      readonly key: string;
+    };
 
 /**
  * Condition columns (`rsi(14) < 30`, and all/any/not of them) on one data set, shared by every spec screened on it:
@@ -16,35 +33,44 @@ type OperandColumn =
  * parameters), not by the names a spec gives them. Bounded in bytes; when full, the least recently used is dropped.
  */
 export class ConditionCache {
-  readonly #entries = new Map<string, Uint8Array>();
+  /** Entries in the order they were stored or last refreshed: the first is the one to drop. */
+  readonly #entries = new Map<string, { readonly bits: Bits; stored: number }>();
   readonly #capacity: number;
+  /** Counts stores: an entry's age is how many columns were stored since it was (re)stored. */
+  #clock = 0;
   /** Lookups that found their column, and those that did not (the hit rate a search gets from sharing). */
   hits = 0;
   misses = 0;
 
   constructor(length: number, maxBytes = 64 * 1024 * 1024) {
-    this.#capacity = Math.max(0, Math.floor(maxBytes / Math.max(1, length)));
+    this.#capacity = Math.max(0, Math.floor(maxBytes / (4 * Math.max(1, wordsFor(length)))));
   }
 
-  get(key: string): Uint8Array | undefined {
-    const value = this.#entries.get(key);
-    if (value === undefined) this.misses++;
-    else {
-      this.hits++;
-      // Most recently used last: a search's population drifts, so the oldest entries are the ones to drop.
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
+  get(key: string): Bits | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
+      this.misses++;
+      return undefined;
     }
-    return value;
+    this.hits++;
+    // A search's population drifts, so the entries not used for longest are the ones to drop. Moving an entry to
+    // the end at every hit (a true LRU) was a tenth of the screening time (profiled); moving it only once it is
+    // older than half the capacity keeps every entry used within that window.
+    if (this.#clock - entry.stored > this.#capacity >> 1) {
+      this.#entries.delete(key);
+      entry.stored = this.#clock;
+      this.#entries.set(key, entry);
+    }
+    return entry.bits;
   }
 
-  set(key: string, value: Uint8Array): void {
+  set(key: string, value: Bits): void {
     if (this.#capacity === 0) return;
     if (this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    this.#entries.set(key, value);
+    this.#entries.set(key, { bits: value, stored: ++this.#clock });
   }
 
   get size(): number {
@@ -83,12 +109,13 @@ export class SignalColumns {
     this.#cache = cache;
   }
 
-  evaluate(condition: Condition): Uint8Array {
+  /** The condition's bitset (see bitset.ts): bit i is 1 where it holds at bar i. */
+  evaluate(condition: Condition): Bits {
     return this.#evaluate(condition).values;
   }
 
   /** The condition's column and its cache key (what its operands resolve to, not the names the spec uses). */
-  #evaluate(condition: Condition): { values: Uint8Array; key: string } {
+  #evaluate(condition: Condition): { values: Bits; key: string } {
     const n = this.#length;
     if ("all" in condition || "any" in condition || "not" in condition) {
       const op = "all" in condition ? "all" : "any" in condition ? "any" : "not";
@@ -100,13 +127,13 @@ export class SignalColumns {
       const key = `${op}(${children.map((c) => c.key).join(",")})`;
       const cached = this.#cache?.get(key);
       if (cached) return { values: cached, key };
-      const first = (children[0] as { values: Uint8Array }).values;
-      const out = newMask(n);
-      if (op === "not") notInto(out, first);
+      const first = (children[0] as { values: Bits }).values;
+      const out = newBits(n);
+      if (op === "not") notBits(out, first, n);
       else {
         out.set(first);
         for (let k = 1; k < children.length; k++)
-          combineInto(out, (children[k] as { values: Uint8Array }).values, op === "all");
+          combineBits(out, (children[k] as { values: Bits }).values, op === "all");
       }
       this.#cache?.set(key, out);
       return { values: out, key };
@@ -117,21 +144,22 @@ export class SignalColumns {
     const key = `${op}(${columns.map((c) => c.key).join(",")})`;
     const cached = this.#cache?.get(key);
     if (cached) return { values: cached, key };
-    const out = newMask(n);
+    const out = newBits(n);
     if (op === "between") {
       const [x, lo, hi] = columns.map((c) => this.#series(c)) as [Float64Array, Float64Array, Float64Array];
-      for (let i = 0; i < n; i++) {
-        const v = x[i] as number;
-        out[i] = v >= (lo[i] as number) && v <= (hi[i] as number) ? 1 : 0;
-      }
+      betweenBits(out, x, lo, hi, n);
     } else if (op === "crossAbove" || op === "crossBelow") {
       const a = this.#series(columns[0] as OperandColumn);
       const b = this.#series(columns[1] as OperandColumn);
-      if (op === "crossAbove") crossAboveInto(out, a, b);
-      else crossAboveInto(out, b, a);
-    } else compare(op, columns[0] as OperandColumn, columns[1] as OperandColumn, this, out);
+      if (op === "crossAbove") crossAboveBits(out, a, b, n);
+      else crossAboveBits(out, b, a, n);
+    } else compare(op as Comparison, columns[0] as OperandColumn, columns[1] as OperandColumn, this, out);
     this.#cache?.set(key, out);
     return { values: out, key };
+  }
+
+  get length(): number {
+    return this.#length;
   }
 
   /** The operand's value at every bar, shifted by its `ago` (NaN before the first bar). */
@@ -142,11 +170,11 @@ export class SignalColumns {
   #series(column: OperandColumn): Float64Array {
     const n = this.#length;
     if ("constant" in column) return new Float64Array(n).fill(column.constant);
-    if (column.ago === 0) return column.values;
+    if (column.ago === 0) return column.values();
     const cached = this.#shifted.get(column.key);
     if (cached) return cached;
     const out = new Float64Array(n).fill(Number.NaN);
-    out.set(column.values.subarray(0, Math.max(0, n - column.ago)), column.ago);
+    out.set(column.values().subarray(0, Math.max(0, n - column.ago)), column.ago);
     this.#shifted.set(column.key, out);
     return out;
   }
@@ -161,11 +189,11 @@ export class SignalColumns {
     const ago = typeof operand === "string" ? 0 : operand.ago;
     const [name, output] = ref.split(".") as [string, string | undefined];
     if ((PRICE_FIELDS as readonly string[]).includes(name)) {
-      return { values: this.#columns.price(name as PriceField).values, ago, key: `${name}@${ago}` };
+      return { values: () => this.#columns.price(name as PriceField).values, ago, key: `${name}@${ago}` };
     }
     const declaration = this.#declarations.get(name) as IndicatorDeclaration;
     return {
-      values: this.#parts.indicator(declaration, output),
+      values: () => this.#parts.indicator(declaration, output),
       ago,
       key: `${indicatorKey(declaration)}.${output ?? ""}@${ago}`,
     };
@@ -173,56 +201,13 @@ export class SignalColumns {
 }
 
 /** gt/gte/lt/lte with a constant on either side compared without building a constant column. */
-function compare(op: string, a: OperandColumn, b: OperandColumn, signals: SignalColumns, out: Uint8Array): void {
-  const n = out.length;
-  if ("constant" in b && !("constant" in a) && a.ago === 0) {
-    const x = a.values;
-    const k = b.constant;
-    if (op === "gt") for (let i = 0; i < n; i++) out[i] = (x[i] as number) > k ? 1 : 0;
-    else if (op === "gte") for (let i = 0; i < n; i++) out[i] = (x[i] as number) >= k ? 1 : 0;
-    else if (op === "lt") for (let i = 0; i < n; i++) out[i] = (x[i] as number) < k ? 1 : 0;
-    else for (let i = 0; i < n; i++) out[i] = (x[i] as number) <= k ? 1 : 0;
-    return;
-  }
-  const x = signals.series(a);
-  const y = signals.series(b);
-  if (op === "gt") for (let i = 0; i < n; i++) out[i] = (x[i] as number) > (y[i] as number) ? 1 : 0;
-  else if (op === "gte") for (let i = 0; i < n; i++) out[i] = (x[i] as number) >= (y[i] as number) ? 1 : 0;
-  else if (op === "lt") for (let i = 0; i < n; i++) out[i] = (x[i] as number) < (y[i] as number) ? 1 : 0;
-  else for (let i = 0; i < n; i++) out[i] = (x[i] as number) <= (y[i] as number) ? 1 : 0;
+function compare(op: Comparison, a: OperandColumn, b: OperandColumn, signals: SignalColumns, out: Bits): void {
+  const n = signals.length;
+  if ("constant" in b && !("constant" in a) && a.ago === 0) compareConstantBits(out, a.values(), b.constant, op, n);
+  else if ("constant" in a && !("constant" in b) && b.ago === 0)
+    compareConstantBits(out, b.values(), a.constant, MIRRORED[op], n);
+  else compareBits(out, signals.series(a), signals.series(b), op, n);
 }
 
-/**
- * A 0/1 column whose buffer is padded to whole 32-bit words, so all/any/not run four bars per operation. Every
- * column combined here is made by this function (cached ones included), so their word views line up.
- */
-function newMask(n: number): Uint8Array {
-  return new Uint8Array(new ArrayBuffer(Math.ceil(n / 4) * 4), 0, n);
-}
-
-function words(mask: Uint8Array): Uint32Array {
-  return new Uint32Array(mask.buffer, mask.byteOffset, mask.buffer.byteLength >> 2);
-}
-
-// The loops below are small functions of their own: V8 optimizes a function called many times properly, while a
-// long loop inside a big function only ever runs its on-stack-replacement code (see talib-conventions CHUNK_LENGTH).
-
-function notInto(out: Uint8Array, inner: Uint8Array): void {
-  const o = words(out);
-  const x = words(inner);
-  // 1 − v on each byte: v is 0 or 1, so xor with 0x01 in every byte.
-  for (let i = 0; i < o.length; i++) o[i] = (x[i] as number) ^ 0x01010101;
-}
-
-function combineInto(out: Uint8Array, part: Uint8Array, all: boolean): void {
-  const o = words(out);
-  const x = words(part);
-  if (all) for (let i = 0; i < o.length; i++) o[i] = (o[i] as number) & (x[i] as number);
-  else for (let i = 0; i < o.length; i++) o[i] = (o[i] as number) | (x[i] as number);
-}
-
-/** 1 where a crosses above b: a > b now and a <= b at the bar before (crossBelow is crossAbove with b and a). */
-function crossAboveInto(out: Uint8Array, a: Float64Array, b: Float64Array): void {
-  for (let i = 1; i < out.length; i++)
-    out[i] = (a[i] as number) > (b[i] as number) && (a[i - 1] as number) <= (b[i - 1] as number) ? 1 : 0;
-}
+/** k op x is x MIRRORED[op] k. */
+const MIRRORED: Record<Comparison, Comparison> = { gt: "lt", gte: "lte", lt: "gt", lte: "gte" };

@@ -1,3 +1,5 @@
+import { type Bits, bitAt, nextSetBit } from "./bitset.js";
+
 /**
  * The position loop of the screening path: given entry/exit signal columns, it trades them with the simulated
  * venue's assumptions (src/execution/simulated-broker.ts), stated again here because this loop must keep them:
@@ -17,10 +19,10 @@ export interface SimulationInput {
   readonly high: Float64Array;
   readonly low: Float64Array;
   readonly close: Float64Array;
-  readonly entryLong: Uint8Array | undefined;
-  readonly entryShort: Uint8Array | undefined;
-  readonly exitLong: Uint8Array | undefined;
-  readonly exitShort: Uint8Array | undefined;
+  readonly entryLong: Bits | undefined;
+  readonly entryShort: Bits | undefined;
+  readonly exitLong: Bits | undefined;
+  readonly exitShort: Bits | undefined;
   /** ATR column for ATR-based exits (undefined when none is used). */
   readonly atr: Float64Array | undefined;
   readonly exits: ScreenExits;
@@ -43,6 +45,8 @@ export interface SimulationInput {
    * and their objects were most of the screening path's garbage (profiled), so it asks for counts alone.
    */
   readonly recordTrades?: boolean;
+  /** Where to write the per-bar returns (at least to − from long), as `equityBuffer`. */
+  readonly returnsBuffer?: Float64Array;
 }
 
 export interface ScreenExits {
@@ -72,13 +76,17 @@ export interface SimulationResult {
   readonly wins: number;
   /** Equity at each bar close of [from, to). */
   readonly equity: Float64Array;
+  /** Return of each bar of [from, to) (the first from the starting cash), their sum, and the maximum drawdown. */
+  readonly returns: Float64Array;
+  readonly sumOfReturns: number;
+  readonly maxDrawdown: number;
 }
 
 const NONE = 0;
 const BUY = 1;
 const SELL = 2;
 const CLOSE = 3;
-const EMPTY = new Uint8Array(0);
+const EMPTY: Bits = new Uint32Array(0);
 
 /**
  * The account of one run. A class rather than closures over `let`s: V8 keeps captured, reassigned variables in a
@@ -171,19 +179,37 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     input.equityBuffer && input.equityBuffer.length >= bars
       ? input.equityBuffer.subarray(0, bars)
       : new Float64Array(bars);
+  const returns =
+    input.returnsBuffer && input.returnsBuffer.length >= bars
+      ? input.returnsBuffer.subarray(0, bars)
+      : new Float64Array(bars);
   const account = new Account(input.cash, input.exits, takerFee, input.recordTrades ?? true);
   let pending = NONE;
   let pendingQuantity = 0;
   let pendingAtr = Number.NaN;
+  // The metrics' first pass, done as the bars go (screen-metrics.ts finishes them): the per-bar return, their sum
+  // and the drawdown's running peak and trough, in the same order and arithmetic as screenMetrics over the equity.
+  const run = new RunningMetrics(input.cash);
 
   for (let i = from; i < to; i++) {
-    if (pending === NONE && account.side === 0) {
-      // Flat with nothing to do: jump to the next bar with an entry signal; equity stays the cash meanwhile.
-      let next = i;
-      while (next < to && !(hasEntryLong && entryLong[next] === 1) && !(hasEntryShort && entryShort[next] === 1))
-        next++;
+    if (pending === NONE && account.side !== 0) {
+      // Holding with nothing pending: mark the bars up to the next one where a stop, a target or a signal may act.
+      const long = account.side > 0;
+      const exitBits = long ? (hasExitLong ? exitLong : EMPTY) : hasExitShort ? exitShort : EMPTY;
+      const reverseBits = long ? (hasEntryShort ? entryShort : EMPTY) : hasEntryLong ? entryLong : EMPTY;
+      const until = Math.min(nextSetBit(exitBits, reverseBits, i, to), to - 1);
+      i = hold(run, account, input, i, until, equity, returns);
+    } else if (pending === NONE && account.side === 0) {
+      // Flat with nothing to do: jump to the next bar with an entry signal. Meanwhile the equity stays the cash, which
+      // is also the last marked equity (a close marks it), so each return is 0 and the drawdown does not move.
+      const next = nextSetBit(entryLong, entryShort, i, to);
       if (next > i) {
-        equity.fill(account.cash, i - from, next - from);
+        const cash = account.cash;
+        // A loop, not fill(): the stretches are short, and fill() is a builtin call costing more than the stores.
+        for (let k = i - from; k < next - from; k++) {
+          equity[k] = cash;
+          returns[k] = 0;
+        }
         i = next;
         if (i >= to) break;
       }
@@ -212,18 +238,24 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
     }
     const c = close[i] as number;
     const side = account.side;
-    const marked = account.cash + side * account.quantity * c;
+    let marked = account.cash + side * account.quantity * c;
+    if (i === to - 1 && side !== 0) {
+      // Whatever is open at the last bar is closed at its close.
+      account.close(i, c, takerFee, "end");
+      marked = account.cash;
+    }
     equity[i - from] = marked;
+    run.mark(i - from, marked, returns);
     // The decision at this bar's close, as the compiled spec makes it.
     let action = NONE;
     if (side === 0) {
-      if (hasEntryLong && entryLong[i] === 1) action = BUY;
-      else if (hasEntryShort && entryShort[i] === 1) action = SELL;
+      if (hasEntryLong && bitAt(entryLong, i) === 1) action = BUY;
+      else if (hasEntryShort && bitAt(entryShort, i) === 1) action = SELL;
     } else if (side > 0) {
-      if (hasEntryShort && entryShort[i] === 1) action = SELL;
-      else if (hasExitLong && exitLong[i] === 1) action = CLOSE;
-    } else if (hasEntryLong && entryLong[i] === 1) action = BUY;
-    else if (hasExitShort && exitShort[i] === 1) action = CLOSE;
+      if (hasEntryShort && bitAt(entryShort, i) === 1) action = SELL;
+      else if (hasExitLong && bitAt(exitLong, i) === 1) action = CLOSE;
+    } else if (hasEntryLong && bitAt(entryLong, i) === 1) action = BUY;
+    else if (hasExitShort && bitAt(exitShort, i) === 1) action = CLOSE;
     if (action !== NONE && i + 1 < to) {
       pending = action;
       if (action !== CLOSE) {
@@ -232,9 +264,103 @@ export function simulateSignals(input: SimulationInput): SimulationResult {
       }
     }
   }
-  if (account.side !== 0 && to > from) {
-    account.close(to - 1, close[to - 1] as number, takerFee, "end");
-    equity[to - from - 1] = account.cash;
+  return {
+    trades: account.trades,
+    tradeCount: account.tradeCount,
+    wins: account.wins,
+    equity,
+    returns,
+    sumOfReturns: run.sum,
+    maxDrawdown: run.maxDrawdown(),
+  };
+}
+
+/**
+ * The metrics' first pass, made as the bars go (screen-metrics.ts finishes them): each bar's return, their sum and
+ * the drawdown's running peak and trough, in the same order and arithmetic as screenMetrics over the equity.
+ */
+class RunningMetrics {
+  previous: number;
+  sum = 0;
+  peak: number;
+  trough: number;
+  worst = 0;
+
+  constructor(cash: number) {
+    this.previous = cash;
+    this.peak = cash;
+    this.trough = cash;
   }
-  return { trades: account.trades, tradeCount: account.tradeCount, wins: account.wins, equity };
+
+  mark(k: number, marked: number, returns: Float64Array): void {
+    const r = this.previous > 0 ? marked / this.previous - 1 : 0;
+    returns[k] = r;
+    this.sum += r;
+    this.previous = marked;
+    if (marked > this.peak) {
+      if (this.peak > 0) this.worst = Math.max(this.worst, (this.peak - this.trough) / this.peak);
+      this.peak = marked;
+      this.trough = marked;
+    } else if (marked < this.trough) this.trough = marked;
+  }
+
+  maxDrawdown(): number {
+    return this.peak > 0 ? Math.max(this.worst, (this.peak - this.trough) / this.peak) : this.worst;
+  }
+}
+
+/**
+ * Marks the bars [i, until) of an open position, stopping early at a bar whose range reaches the stop or the target;
+ * returns the first bar it did not mark, which the caller handles in full. A small loop of its own, with the
+ * account in locals: most of a screening run is spent holding positions.
+ */
+function hold(
+  run: RunningMetrics,
+  account: Account,
+  input: SimulationInput,
+  i: number,
+  until: number,
+  equity: Float64Array,
+  returns: Float64Array,
+): number {
+  const { open, high, low, close, from } = input;
+  const stop = account.stop;
+  const target = account.target;
+  const cash = account.cash;
+  const held = account.side * account.quantity;
+  let previous = run.previous;
+  let sum = run.sum;
+  let peak = run.peak;
+  let trough = run.trough;
+  let worst = run.worst;
+  let bar = i;
+  for (; bar < until; bar++) {
+    const o = open[bar] as number;
+    const h = high[bar] as number;
+    const l = low[bar] as number;
+    // A NaN level compares false. Either side: any touch of either level is left to the caller.
+    if (
+      held > 0
+        ? o <= stop || l <= stop || o >= target || h >= target
+        : o >= stop || h >= stop || o <= target || l <= target
+    )
+      break;
+    const marked = cash + held * (close[bar] as number);
+    equity[bar - from] = marked;
+    const r = previous > 0 ? marked / previous - 1 : 0;
+    returns[bar - from] = r;
+    sum += r;
+    previous = marked;
+    if (marked > peak) {
+      if (peak > 0) worst = Math.max(worst, (peak - trough) / peak);
+      peak = marked;
+      trough = marked;
+    } else if (marked < trough) trough = marked;
+  }
+  run.previous = previous;
+  run.sum = sum;
+  run.peak = peak;
+  run.trough = trough;
+  run.worst = worst;
+  return bar;
 }
