@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../src/cli/testing/aegis-command.js";
 import { KillSwitch } from "../src/risk/guards/kill-switch.js";
 import { SqliteStateStore } from "../src/store/sqlite-state-store.js";
 
@@ -21,11 +21,10 @@ afterAll(() => {
 const root = resolve(import.meta.dirname, "..");
 const shared = resolve(root, "../shared/data");
 // Absolute, because the CLI runs in a temporary working directory where "tsx" would not resolve.
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 /** Runs the real `aegis` entry point (TypeScript sources through tsx) in a fresh process. */
 function aegis(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: tempDir("aegis-cli-"),
     env: { ...process.env, ...env },
     encoding: "utf8",

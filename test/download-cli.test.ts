@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../src/cli/testing/aegis-command.js";
 import { type FakeBinanceServer, startFakeBinanceServer } from "../src/data/exchange/testing/fake-binance-server.js";
 import { simulateMarket } from "../src/data/simulated/sim-market.js";
 import { candleAt } from "../src/domain/candles.js";
@@ -19,16 +19,13 @@ afterAll(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const root = resolve(import.meta.dirname, "..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
-
 /** Runs the CLI without blocking this process, which serves the fake exchange the CLI talks to. */
 function aegis(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: tempDir("aegis-dl-"),
       env: { ...process.env, ...env },
     });

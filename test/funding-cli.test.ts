@@ -2,20 +2,19 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { aegisArgv } from "../src/cli/testing/aegis-command.js";
 
 const root = resolve(import.meta.dirname, "..");
 const crypto = resolve(root, "../shared/data/crypto");
 const perp = join(crypto, "binance_usdm_BTCUSDT_perp_1h.csv.gz");
 const funding = join(crypto, "binance_usdm_BTCUSDT_funding_8h.csv.gz");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 /** Runs the real `aegis` entry point in a fresh process and a temporary working directory it removes. */
 function aegis(args: string[]) {
   const cwd = mkdtempSync(join(tmpdir(), "aegis-funding-cli-"));
   try {
-    const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const result = spawnSync(process.execPath, aegisArgv(args), {
       cwd,
       encoding: "utf8",
       timeout: 60_000,

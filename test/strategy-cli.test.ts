@@ -2,17 +2,16 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../src/cli/testing/aegis-command.js";
 
 const root = resolve(import.meta.dirname, "..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const work = mkdtempSync(join(tmpdir(), "aegis-strategy-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the real `aegis` entry point (TypeScript sources through tsx) in a fresh process. */
 function aegis(args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: work,
     encoding: "utf8",
     timeout: 60_000,

@@ -1,20 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedDataDir } from "../indicators/testing/reference-data.js";
+import { aegisArgv } from "./testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const btc = join(sharedDataDir, "crypto/binance_spot_BTCUSDT_1h.csv.gz");
 const temp = mkdtempSync(join(tmpdir(), "aegis-contracts-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /** Runs the real `aegis` entry point in a fresh process, in a working folder removed after the file's tests. */
 function aegis(args: string[], options: { timeout?: number } = {}) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: mkdtempSync(join(temp, "cwd-")),
     encoding: "utf8",
     timeout: options.timeout ?? 60_000,

@@ -2,45 +2,22 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema.js";
 import type { CandleSeries } from "../domain/candles.js";
 import { ManualClock } from "../domain/clock.js";
-import { defaultInstrument } from "../domain/instrument.js";
 import type { StepRecord } from "../engine/trading/session-store.js";
-import { ReplayFeed } from "../engine/trading/testing/replay-feed.js";
-import { TradingSession } from "../engine/trading/trading-session.js";
-import { KillSwitch, killSwitchSchema } from "../risk/guards/kill-switch.js";
-import { RiskShield } from "../risk/shield.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { StoreSessionStore } from "../store/trading-session-store.js";
+import { aegisArgv } from "./testing/aegis-command.js";
+import { CRASH_SYMBOL, crashMarket, crashSession, H, PATH_TO_LIVE } from "./testing/crash-session.js";
 import { attachTradeLifecycle, runningStrategyKey, startingLifecycleStrategy } from "./trade-lifecycle.js";
 import { attachTradeRollback } from "./trade-rollback.js";
 
-const H = 3_600_000;
-const SYMBOL = "AAA/USDT";
+const SYMBOL = CRASH_SYMBOL;
 const root = resolve(import.meta.dirname, "../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
-
-/** 200 hourly bars: flat at 100 with a small wiggle, then a 30 % crash at bar 150 (enough to trip a 5 % drawdown). */
-function market(crash = true): CandleSeries {
-  const n = 200;
-  const close = Float64Array.from({ length: n }, (_, i) => (crash && i >= 150 ? 70 : 100 + (i % 2) * 0.1));
-  return {
-    symbol: SYMBOL,
-    timeframe: "1h",
-    length: n,
-    time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2025, 0, 1) + i * H),
-    open: close,
-    high: close.map((c) => c * 1.001),
-    low: close.map((c) => c * 0.999),
-    close,
-    volume: new Float64Array(n).fill(1e6),
-  } as CandleSeries;
-}
 
 /** v1 was live and was superseded by v2 (live now): a rollback brings v1 back. v1 never enters, v2 always holds. */
 async function seedLifecycle(store: Store): Promise<void> {
@@ -55,7 +32,7 @@ async function seedLifecycle(store: Store): Promise<void> {
     0,
   );
   for (const id of ["v1", "v2"])
-    for (const to of ["backtested", "validated", "shadow", "awaiting-approval", "live-small", "live"] as const) {
+    for (const to of PATH_TO_LIVE) {
       if (id === "v2" && to === "live")
         await store.strategies.transition("v1", "retired", "alice", "superseded by v2", 1);
       await store.strategies.transition(id, to, "alice", `to ${to}`, id === "v1" ? 0 : 1);
@@ -67,23 +44,14 @@ async function lifecycleSession(store: Store, series: CandleSeries, clock: Manua
   const sessionStore = new StoreSessionStore(store, "sim");
   const resuming = (await sessionStore.load("paper")) !== undefined;
   const start = await startingLifecycleStrategy(store, resuming);
-  const feed = new ReplayFeed([series], H, clock);
-  const killSwitch = new KillSwitch(
-    latches,
-    killSwitchSchema.parse({ rollingDrop: { enabled: false }, maxDrawdown: { pct: 5 } }),
-  );
   const committed: StepRecord[] = [];
   let lifecycle: ReturnType<typeof attachTradeLifecycle> | undefined;
-  const session = new TradingSession({
-    session: "paper",
-    slots: [{ symbol: SYMBOL, strategy: start.strategy, instrument: defaultInstrument(SYMBOL) }],
-    timeframe: "1h",
-    cash: 10_000,
-    feed,
-    store: sessionStore,
+  const { session, feed } = crashSession({
+    series,
     clock,
-    warmupBars: 100,
-    buildShield: () => new RiskShield([killSwitch]),
+    latches,
+    strategy: start.strategy,
+    store: sessionStore,
     onCommitted: (step) => {
       committed.push(step);
       void lifecycle?.check();
@@ -146,7 +114,7 @@ describe("aegis trade --strategy lifecycle", () => {
   });
 
   it("swaps to the restored version at a step boundary when the kill switch trips, keeps the position, records and alerts it", async () => {
-    const series = market();
+    const series = crashMarket();
     const clock = new ManualClock((series.time[100] as number) + H);
     const rig = await lifecycleSession(store, series, clock, new MemoryStateStore());
     expect(rig.session.runningStrategies).toEqual({ [SYMBOL]: "v2" });
@@ -198,7 +166,7 @@ describe("aegis trade --strategy lifecycle", () => {
       "alice",
       1,
     );
-    const series = market(false);
+    const series = crashMarket(false);
     const clock = new ManualClock((series.time[100] as number) + H);
     const latches = new MemoryStateStore();
     const first = await lifecycleSession(store, series, clock, latches);
@@ -295,7 +263,7 @@ function runAegis(
   signalAfter?: { text: RegExp; signal: NodeJS.Signals },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], { cwd });
+    const child = spawn(process.execPath, aegisArgv(args), { cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -3,22 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema.js";
-import type { CandleSeries } from "../domain/candles.js";
 import { ManualClock } from "../domain/clock.js";
-import { defaultInstrument } from "../domain/instrument.js";
 import { MemorySessionStore } from "../engine/trading/session-store.js";
-import { ReplayFeed } from "../engine/trading/testing/replay-feed.js";
-import { TradingSession } from "../engine/trading/trading-session.js";
-import { KillSwitch, killSwitchSchema } from "../risk/guards/kill-switch.js";
-import { RiskShield } from "../risk/shield.js";
 import { MemoryStateStore } from "../risk/state-store.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { compileSpec } from "../strategy/spec/compile.js";
 import { validateSpec } from "../strategy/spec/parse.js";
+import { crashMarket, crashSession, H, PATH_TO_LIVE } from "./testing/crash-session.js";
 import { attachTradeRollback } from "./trade-rollback.js";
-
-const H = 3_600_000;
 
 describe("aegis trade's automatic rollback", () => {
   let dir: string;
@@ -34,44 +27,16 @@ describe("aegis trade's automatic rollback", () => {
 
   it("retires the live strategy and closes the session's positions when the kill switch trips and no previous version exists", async () => {
     await store.strategies.upsert({ id: "v1", name: "hold", source: "user", spec: {} }, "alice", 0);
-    for (const to of ["backtested", "validated", "shadow", "awaiting-approval", "live-small", "live"] as const)
-      await store.strategies.transition("v1", to, "alice", `to ${to}`, 0);
-    const n = 200;
-    const close = Float64Array.from({ length: n }, (_, i) => (i < 150 ? 100 + (i % 2) * 0.1 : 70));
-    const series = {
-      symbol: "AAA/USDT",
-      timeframe: "1h",
-      length: n,
-      time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2025, 0, 1) + i * H),
-      open: close,
-      high: close.map((c) => c * 1.001),
-      low: close.map((c) => c * 0.999),
-      close,
-      volume: new Float64Array(n).fill(1e6),
-    } as CandleSeries;
+    for (const to of PATH_TO_LIVE) await store.strategies.transition("v1", to, "alice", `to ${to}`, 0);
+    const series = crashMarket();
     const clock = new ManualClock((series.time[100] as number) + H);
-    const feed = new ReplayFeed([series], H, clock);
     const latches = new MemoryStateStore();
-    const killSwitch = new KillSwitch(
-      latches,
-      killSwitchSchema.parse({ rollingDrop: { enabled: false }, maxDrawdown: { pct: 5 } }),
-    );
-    const session = new TradingSession({
-      session: "paper",
-      slots: [
-        {
-          symbol: series.symbol,
-          strategy: compileSpec(validateSpec({ name: "hold", entry: { long: { gt: ["close", 0] } } })),
-          instrument: defaultInstrument(series.symbol),
-        },
-      ],
-      timeframe: "1h",
-      cash: 10_000,
-      feed,
-      store: new MemorySessionStore(),
+    const { session, feed } = crashSession({
+      series,
       clock,
-      warmupBars: 100,
-      buildShield: () => new RiskShield([killSwitch]),
+      latches,
+      strategy: compileSpec(validateSpec({ name: "hold", entry: { long: { gt: ["close", 0] } } })),
+      store: new MemorySessionStore(),
     });
     const alerts: string[] = [];
     session.bus.on("ALERT", (a) => alerts.push(a.message));

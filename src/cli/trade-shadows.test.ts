@@ -1,20 +1,18 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../store/open-store.js";
 import { builtinSpec } from "../strategy/registry.js";
+import { aegisArgv } from "./testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-shadows-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function aegis(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: dir,
     });
     let stdout = "";

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../cli/testing/aegis-command.js";
 import { FakeTelegram } from "./testing/fake-services.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-alerts-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -19,7 +17,7 @@ function aegis(args: string[], env: Record<string, string>) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TELEGRAM_|SLACK_|SMTP_|ALERTS_|AEGIS_)/.test(k)),
   );
-  const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const child = spawn(process.execPath, aegisArgv(args), {
     cwd: dir,
     env: { ...clean, ...env },
   });

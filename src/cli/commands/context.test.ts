@@ -1,13 +1,11 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rssDocument, ScriptedHttpServer } from "../../data/context/testing.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const cwd = mkdtempSync(join(tmpdir(), "aegis-context-cli-"));
 const store = `sqlite:${join(cwd, "aegis.sqlite")}`;
 
@@ -16,7 +14,7 @@ function aegis(...args: string[]): Promise<{ code: number; stdout: string; stder
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args],
+      aegisArgv(args),
       { cwd, encoding: "utf8", env: { ...process.env, WHALE_ALERT_API_KEY: "" } },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -1,18 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadCandles } from "../../data/load-candles.js";
 import { sharedDataDir, sharedDataPresent } from "../../indicators/testing/reference-data.js";
 import { loadDataFiles } from "../load-data-files.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { UsageError } from "../usage-error.js";
 import { dataCheckCommand } from "./data-check.js";
 import { dataConvertCommand } from "./data-convert.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const btc = `${sharedDataDir}crypto/binance_spot_BTCUSDT_1h.csv.gz`;
 const aapl = `${sharedDataDir}equities/lean_AAPL_1d_unadjusted.csv.gz`;
 const HOUR = 3_600_000;
@@ -31,7 +29,7 @@ afterEach(() => {
 
 /** Runs the real `aegis` entry point in a fresh process, in the test's temporary folder. */
 function aegis(args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: dir,
     encoding: "utf8",
     timeout: 60_000,

@@ -1,18 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticHourlyBars } from "../../research/evolution/testing/synthetic-markets.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const temp = mkdtempSync(join(tmpdir(), "aegis-evolve-cli-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function aegis(args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: temp,
     encoding: "utf8",
     timeout: 120_000,

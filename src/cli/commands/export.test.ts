@@ -2,13 +2,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../store/open-store.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { UsageError } from "../usage-error.js";
 import { exportCommand } from "./export.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
 const T0 = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
 
@@ -114,15 +113,13 @@ describe("aegis export", () => {
   });
 
   it("exits with code 2 and a plain message on a bad store path", () => {
-    const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
     const missing = join(dir, "missing.sqlite");
-    const run = spawnSync(
-      process.execPath,
-      ["--import", tsx, join(root, "src/cli/main.ts"), "export", "trades", "--store", missing],
-      { encoding: "utf8", cwd: dir },
-    );
+    const run = spawnSync(process.execPath, aegisArgv(["export", "trades", "--store", missing]), {
+      encoding: "utf8",
+      cwd: dir,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`aegis: cannot open the store ${missing}`);
-    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(run.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
   }, 30_000);
 });

@@ -1,8 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LlmWireServer, reply } from "../../ai/llm/testing/llm-wire-server.js";
 import { syntheticHourlyBars } from "../../research/evolution/testing/synthetic-markets.js";
@@ -10,11 +9,10 @@ import type { DebateTranscript } from "../../research/llm/debate-types.js";
 import { breakoutSpec, fadeSpec, proposal } from "../../research/llm/testing/proposals.js";
 import { ScriptedBridge } from "../../research/llm/testing/scripted-bridge.js";
 import { openStore } from "../../store/open-store.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { UsageError } from "../usage-error.js";
 import { llmArchitectCommand, llmAuditCommand, llmHypothesizeCommand } from "./llm-research-run.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const temp = mkdtempSync(join(tmpdir(), "aegis-llm-cli-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -43,11 +41,12 @@ describe("aegis llm without a model", () => {
       ["architect", "architect"],
       ["hypothesize", "hypothesis"],
     ] as const) {
-      const result = spawnSync(
-        process.execPath,
-        ["--import", tsxLoader, join(root, "src/cli/main.ts"), "llm", command, "--data", data],
-        { cwd: temp, encoding: "utf8", timeout: 120_000, env: withoutModelVariables() },
-      );
+      const result = spawnSync(process.execPath, aegisArgv(["llm", command, "--data", data]), {
+        cwd: temp,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: withoutModelVariables(),
+      });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(`the ${role} role is off: no language model is configured for it`);
     }

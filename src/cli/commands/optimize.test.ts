@@ -1,17 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const temp = mkdtempSync(join(tmpdir(), "aegis-optimize-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 function aegis(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: temp,
     encoding: "utf8",
   });

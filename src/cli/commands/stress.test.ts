@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedDataPresent } from "../../indicators/testing/reference-data.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 
 const tempDirs: string[] = [];
 /** A fresh directory under the OS temp folder, removed when this file's tests are done. */
@@ -19,11 +19,10 @@ afterAll(() => {
 
 const root = resolve(import.meta.dirname, "../../..");
 const btc = resolve(root, "../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 /** Runs the real `aegis` entry point in a fresh process, as test/cli.test.ts does. */
 function aegis(args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+  const result = spawnSync(process.execPath, aegisArgv(args), {
     cwd: tempDir("aegis-stress-"),
     encoding: "utf8",
     timeout: 120_000,

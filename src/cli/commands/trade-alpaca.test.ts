@@ -1,14 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type AlpacaSim, startAlpacaSim } from "../../execution/alpaca-sim/alpaca-sim.js";
 import { openStore } from "../../store/open-store.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-alpaca-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -18,7 +16,7 @@ const FAKE_SECRET = "s3cr3t-FAKE-alpaca-9f8e7d6c5b4a";
 /** Runs the real `aegis` entry point in a fresh process with `env` (undefined removes a variable). */
 function aegis(args: string[], env: Readonly<Record<string, string | undefined>>, stopWhen?: RegExp) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: dir,
       env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
     });

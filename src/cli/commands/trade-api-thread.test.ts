@@ -1,46 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { LIVE_PROTOCOL } from "../../server/live.js";
+import { runAegis } from "../testing/run-aegis.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-api-thread-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** How long the bot may run; past it the process is killed and the test fails. */
 const BOUND_MS = 120_000;
-
-/** Runs `aegis` in a fresh process; `onOutput` sees stdout as it grows; killed (and `timedOut`) past the bound. */
-function aegis(args: string[], onOutput: (stdout: string) => void) {
-  return new Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
-      cwd: dir,
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    const bound = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, BOUND_MS);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onOutput(stdout);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("exit", (code) => {
-      clearTimeout(bound);
-      done({ code, timedOut, stdout, stderr });
-    });
-  });
-}
 
 /** The first message of a type on the live stream (after the hello), then the socket is closed. */
 function firstLive(url: string, type: string) {
@@ -68,27 +38,31 @@ describe("aegis trade with its API in a worker thread (the default)", () => {
     };
     let answers: Promise<Answers> | undefined;
     const args = ["trade", "--speed", "600", "--warmup", "40", "--store", join(dir, "t.sqlite"), "--api-port", "0"];
-    const run = await aegis(args, (stdout) => {
-      const url = /dashboard and API: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
-      if (!url || answers || !/Ctrl-C stops/.test(stdout)) return;
-      answers = (async () => {
-        const token = readFileSync(join(dir, ".aegis", "api-token"), "utf8").trim();
-        const bar = await firstLive(url, "bar");
-        const status = await (await fetch(`${url}/api/status`)).json();
-        const portfolio = (await fetch(`${url}/api/portfolio`)).status;
-        const decisions = (await fetch(`${url}/api/decisions`)).status;
-        const body = JSON.stringify({ by: "heidi", reason: "from the worker", flatten: true });
-        const headers = { "content-type": "application/json" };
-        const without = (await fetch(`${url}/api/control/stop`, { method: "POST", headers, body })).status;
-        const stop = (
-          await fetch(`${url}/api/control/stop`, {
-            method: "POST",
-            headers: { ...headers, authorization: `Bearer ${token}` },
-            body,
-          })
-        ).status;
-        return { status, portfolio, decisions, bar, without, stop };
-      })();
+    const run = await runAegis(args, {
+      cwd: dir,
+      boundMs: BOUND_MS,
+      onOutput: (stdout) => {
+        const url = /dashboard and API: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+        if (!url || answers || !/Ctrl-C stops/.test(stdout)) return;
+        answers = (async () => {
+          const token = readFileSync(join(dir, ".aegis", "api-token"), "utf8").trim();
+          const bar = await firstLive(url, "bar");
+          const status = await (await fetch(`${url}/api/status`)).json();
+          const portfolio = (await fetch(`${url}/api/portfolio`)).status;
+          const decisions = (await fetch(`${url}/api/decisions`)).status;
+          const body = JSON.stringify({ by: "heidi", reason: "from the worker", flatten: true });
+          const headers = { "content-type": "application/json" };
+          const without = (await fetch(`${url}/api/control/stop`, { method: "POST", headers, body })).status;
+          const stop = (
+            await fetch(`${url}/api/control/stop`, {
+              method: "POST",
+              headers: { ...headers, authorization: `Bearer ${token}` },
+              body,
+            })
+          ).status;
+          return { status, portfolio, decisions, bar, without, stop };
+        })();
+      },
     });
     expect(run.timedOut, run.stderr).toBe(false);
     expect(await answers).toEqual({

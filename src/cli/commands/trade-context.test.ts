@@ -3,15 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atomDocument, rssDocument, ScriptedHttpServer } from "../../data/context/testing.js";
 import { openStore } from "../../store/open-store.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { CONTEXT_FAILURE_SOURCE } from "../trade-context.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-context-"));
 /** The embedded simulated market opens 2024-01-01 and starts trading after its 1000 bars of history. */
 const SIM_START = Date.UTC(2024, 0, 1);
@@ -92,7 +90,7 @@ function aegis(args: string[]) {
         ([k]) => !k.startsWith("AI_") && k !== "OLLAMA_HOST" && !k.startsWith("AEGIS_"),
       ),
     );
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: dir,
       env: { ...env, WHALE_ALERT_API_KEY: "test-key" },
     });

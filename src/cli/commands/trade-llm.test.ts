@@ -1,14 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmWireServer, reply } from "../../ai/llm/testing/llm-wire-server.js";
 import { openStore } from "../../store/open-store.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-llm-"));
 let server: LlmWireServer;
 beforeAll(async () => {
@@ -27,7 +25,7 @@ function aegis(args: string[], env: Record<string, string>) {
         ([k]) => !k.startsWith("AI_") && k !== "OLLAMA_HOST" && !k.startsWith("AEGIS_"),
       ),
     );
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: dir,
       env: { ...clean, ...env },
     });

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { candlesFromCloses, trendingCloses } from "../../ai/rl/testing.js";
 import { configSchema } from "../../config/schema.js";
 import { writeCandleCsv } from "../../data/csv/write-csv.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { UsageError } from "../usage-error.js";
 import { loadMlSupport, tradeSources } from "./trade-sources.js";
 import {
@@ -17,8 +17,6 @@ import {
   trainLeverageDqnCommand,
 } from "./train-dqn.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-train-dqn-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
@@ -141,7 +139,7 @@ describe("aegis train dqn", () => {
 
   it("exits with code 2 and a plain message on a missing file or a bad flag", () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+      spawnSync(process.execPath, aegisArgv(args), {
         cwd: dir,
         encoding: "utf8",
         timeout: 60_000,
@@ -149,7 +147,7 @@ describe("aegis train dqn", () => {
     const missing = run(["train", "dqn", "--data", join(dir, "absent.csv")]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--data .*absent\.csv does not exist/);
-    expect(missing.stderr).not.toMatch(/ENOENT|at .*\.ts:/);
+    expect(missing.stderr).not.toMatch(/ENOENT|at .*\.[jt]s:/);
     const badFlag = run(["train", "leverage-dqn", "--data", join(dir, "bars.csv"), "--epochs", "-1"]);
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toMatch(/--epochs -1: must be a whole number > 0/);

@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { aegisArgv } from "../../cli/testing/aegis-command.js";
 import { runChaos } from "./testing/chaos.js";
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-chaos-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +18,7 @@ describe("chaos (short form of scripts/chaos.ts)", () => {
       minKillsAfterTrip: 1,
       maxKills: 14,
       dir,
-      aegis: [process.execPath, "--import", tsxLoader, join(root, "src/cli/main.ts")],
+      aegis: [process.execPath, ...aegisArgv([])],
     });
     expect(result.kills).toBeGreaterThanOrEqual(6);
     expect(result.killSwitchTrippedAt).toBeDefined();

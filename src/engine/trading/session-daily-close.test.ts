@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NYSE } from "../../data/calendar/exchange-calendar.js";
 import { barCloseTime } from "../../data/calendar/market-hours.js";
-import { withAlpacaStockBars } from "../../data/feed/alpaca-stock-bars.js";
-import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
 import { ManualClock } from "../../domain/clock.js";
-import { alpacaSimClient } from "../../execution/alpaca-sim/alpaca-client.js";
-import { type AlpacaSim, startAlpacaSim } from "../../execution/alpaca-sim/alpaca-sim.js";
+import type { alpacaSimClient } from "../../execution/alpaca-sim/alpaca-client.js";
+import { alpacaSimPerTest, hourlyPolledFeed } from "../../execution/alpaca-sim/testing/hourly-polled-feed.js";
 import { equityInstrument } from "../../execution/equity-instrument.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import type { Strategy } from "../../strategy/strategy.js";
@@ -14,28 +12,17 @@ import { TradingSession } from "./trading-session.js";
 
 const H = 3_600_000;
 const DAY = 24 * H;
-
-/** Turns the event loop until `done()` (real HTTP is in flight); fails after 20 s of wall time instead of hanging. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-let sim: AlpacaSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = alpacaSimPerTest();
 
 describe("daily stock bars in a trading session (the feed and step-close path of aegis trade)", () => {
   it("steps each daily bar at 16:00 New York, before and after the switch to summer time, and records that close", async () => {
     // Wednesday 6 March 2024, 10:00 New York (EST); clocks go forward on Sunday 10 March.
     const clock = new ManualClock(Date.parse("2024-03-06T15:00:00Z"));
-    sim = await startAlpacaSim({ now: () => clock.now(), startTime: Date.parse("2024-01-02T00:00:00Z"), days: 80 });
-    const client = await alpacaSimClient(sim.url);
+    const { client } = await startSim({
+      now: () => clock.now(),
+      startTime: Date.parse("2024-01-02T00:00:00Z"),
+      days: 80,
+    });
     const store = new MemorySessionStore();
     const daily = dailySession(client, clock, store, loadStrategy("sma-cross", { fast: 2, slow: 5 }));
     const { session } = daily;
@@ -59,8 +46,11 @@ describe("daily stock bars in a trading session (the feed and step-close path of
   it("a restart after the close: the bar that closed earlier that day is warm-up, not traded; the next day's bar is", async () => {
     // Tuesday 5 March 2024, 10:00 New York: the first session steps Tuesday's close, then stops on Wednesday morning.
     const clock = new ManualClock(Date.parse("2024-03-05T15:00:00Z"));
-    sim = await startAlpacaSim({ now: () => clock.now(), startTime: Date.parse("2024-01-02T00:00:00Z"), days: 80 });
-    const client = await alpacaSimClient(sim.url);
+    const { client } = await startSim({
+      now: () => clock.now(),
+      startTime: Date.parse("2024-01-02T00:00:00Z"),
+      days: 80,
+    });
     const store = new MemorySessionStore();
     const first = dailySession(client, clock, store, everyBar);
     await first.start();
@@ -100,26 +90,12 @@ function dailySession(
   store: MemorySessionStore,
   strategy: Strategy,
 ) {
-  let sleeping = 0;
-  const feedClock = {
-    now: () => clock.now(),
-    setTimer: (ms: number, callback: () => void) => {
-      sleeping++;
-      return clock.setTimer(ms, () => {
-        sleeping--;
-        callback();
-      });
-    },
-  };
-  const feed = new CcxtFeed({
-    exchange: withAlpacaStockBars(client),
+  const polled = hourlyPolledFeed(client, clock, {
     timeframe: "1d",
-    clock: feedClock,
-    webSocket: false,
-    pollMs: H,
-    settleMs: 0,
+    symbols: 1,
     barClose: (time) => barCloseTime(NYSE, time, DAY),
   });
+  const feed = polled.feed;
   const session = new TradingSession({
     session: "daily",
     slots: [
@@ -140,15 +116,9 @@ function dailySession(
     session,
     async start() {
       await session.start();
-      await until(() => sleeping === 1, "the first poll");
+      await polled.waitForPolls("the first poll");
     },
     /** Advances the clock hour by hour, letting each poll and step finish. */
-    async run(hours: number) {
-      for (let hour = 0; hour < hours; hour++) {
-        clock.advance(H);
-        await until(() => sleeping === 1, `the poll at hour ${hour}`);
-        await session.flushed();
-      }
-    },
+    run: (hours: number) => polled.runHours(session, hours),
   };
 }

@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NYSE, nextSession } from "../../data/calendar/exchange-calendar.js";
 import { MarketHours } from "../../data/calendar/market-hours.js";
-import { withAlpacaStockBars } from "../../data/feed/alpaca-stock-bars.js";
-import { CcxtFeed } from "../../data/feed/ccxt-feed.js";
 import { ManualClock } from "../../domain/clock.js";
 import { MemorySessionStore } from "../../engine/trading/session-store.js";
 import { TradingSession } from "../../engine/trading/trading-session.js";
@@ -11,55 +9,26 @@ import { RiskShield, sanityLayer } from "../../risk/shield.js";
 import { loadStrategy } from "../../strategy/registry.js";
 import { equityInstrument } from "../equity-instrument.js";
 import { marketHoursLayer } from "../market-hours-layer.js";
-import { alpacaSimClient } from "./alpaca-client.js";
-import { type AlpacaSim, startAlpacaSim } from "./alpaca-sim.js";
+import { alpacaSimPerTest, hourlyPolledFeed } from "./testing/hourly-polled-feed.js";
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
-
-/** Turns the event loop until `done()` (real HTTP is in flight); fails after 20 s of wall time instead of hanging. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-let sim: AlpacaSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = alpacaSimPerTest();
 
 describe("paper session on the local Alpaca (CCXT alpaca, injected clock)", () => {
   it("trades AAPL and SPY hourly bars only into an open market: orders at the close are held to the next session", async () => {
     // Monday 2024-01-08, 09:00 New York.
     const clock = new ManualClock(at("2024-01-08T14:00:00Z"));
-    sim = await startAlpacaSim({ now: () => clock.now(), startTime: at("2023-11-01T00:00:00Z"), days: 60, seed: 3 });
-    const client = await alpacaSimClient(sim.url);
+    const { client } = await startSim({
+      now: () => clock.now(),
+      startTime: at("2023-11-01T00:00:00Z"),
+      days: 60,
+      seed: 3,
+    });
     const symbols = ["AAPL", "SPY"];
     const hours = new MarketHours({ AAPL: NYSE, SPY: NYSE });
-    // The feed's clock counts its sleeping poll loops, so the test knows when both have polled and wait again.
-    let sleeping = 0;
-    const feedClock = {
-      now: () => clock.now(),
-      setTimer: (ms: number, callback: () => void) => {
-        sleeping++;
-        return clock.setTimer(ms, () => {
-          sleeping--;
-          callback();
-        });
-      },
-    };
-    const feed = new CcxtFeed({
-      exchange: withAlpacaStockBars(client),
-      timeframe: "1h",
-      clock: feedClock,
-      webSocket: false,
-      pollMs: H,
-      settleMs: 0,
-    });
+    const polled = hourlyPolledFeed(client, clock, { timeframe: "1h", symbols: symbols.length });
+    const feed = polled.feed;
     const store = new MemorySessionStore();
     const session = new TradingSession({
       session: "equities",
@@ -82,12 +51,8 @@ describe("paper session on the local Alpaca (CCXT alpaca, injected clock)", () =
     session.monitor.expectBars((symbol, time) => hours.tradableBar(symbol, time, H));
     await session.start();
     // Ten trading days, hour by hour: each hour both symbols poll once, then sleep until the next hour.
-    await until(() => sleeping === 2, "the first polls");
-    for (let hour = 0; hour < 14 * 24; hour++) {
-      clock.advance(H);
-      await until(() => sleeping === 2, `both polls at hour ${hour}`);
-      await session.flushed();
-    }
+    await polled.waitForPolls("the first polls");
+    await polled.runHours(session, 14 * 24);
     const fills = store
       .all("equities", "reports")
       .map((r) => r.report)

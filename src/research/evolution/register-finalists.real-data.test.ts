@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Blacklist } from "../../backtest/gates/blacklist.js";
 import { loadDataFiles } from "../../cli/load-data-files.js";
+import { aegisArgv } from "../../cli/testing/aegis-command.js";
 import { sliceSeries } from "../../domain/candles.js";
 import { sharedDataDir } from "../../indicators/testing/reference-data.js";
 import { openStore } from "../../store/open-store.js";
@@ -16,8 +16,6 @@ const file = join(sharedDataDir, "crypto/binance_spot_BTCUSDT_1h.csv.gz");
 const absent = !existsSync(file);
 if (absent) process.stderr.write(`skipping the lifecycle registration test on real data: ${file} is absent\n`);
 
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const cwd = mkdtempSync(join(tmpdir(), "aegis-register-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -82,11 +80,7 @@ describe.skipIf(absent)("the evolver's finalists enter the lifecycle (real BTCUS
       await store.close();
     }
 
-    const list = spawnSync(
-      process.execPath,
-      ["--import", tsxLoader, join(root, "src/cli/main.ts"), "strategies", "list"],
-      { cwd, encoding: "utf8" },
-    );
+    const list = spawnSync(process.execPath, aegisArgv(["strategies", "list"]), { cwd, encoding: "utf8" });
     expect(list.status, list.stderr).toBe(0);
     for (const f of passed) expect(list.stdout).toMatch(new RegExp(`${f.hash}\\s*validated\\s+evolver`));
     for (const f of failed) expect(list.stdout).toMatch(new RegExp(`${f.hash}\\s*retired\\s+evolver`));
