@@ -1,21 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FeatureName } from "../../ai/features/feature-names.js";
 import { DEFAULT_ENSEMBLE_PARAMETERS } from "../../ai/ml/ensemble-model.js";
 import { readAcceptedState, versionFolder } from "../../ai/ml/retrain/model-versions.js";
 import { hourlyCandles, xgboostPresent } from "../../ai/ml/testing.js";
 import { trainWalkForward } from "../../ai/ml/train-walk-forward.js";
+import { aegisArgv } from "../testing/aegis-command.js";
 import { UsageError } from "../usage-error.js";
 import { loadMlSupport, tradeSources } from "./trade-sources.js";
 import { mlStrategyOption } from "./train.js";
 
 const MINUTE = 60_000;
-const root = resolve(import.meta.dirname, "../../..");
-const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const dir = mkdtempSync(join(tmpdir(), "aegis-trade-retrain-"));
 const running = new Set<ChildProcess>();
 afterAll(() => {
@@ -76,7 +74,7 @@ interface Run {
 /** Runs the real `aegis` entry point; `killOn`: SIGKILLed as soon as its stderr matches (a crash, not a stop). */
 function runAegis(args: string[], killOn?: RegExp): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(root, "src/cli/main.ts"), ...args], {
+    const child = spawn(process.execPath, aegisArgv(args), {
       cwd: dir,
       env: { ...process.env, AEGIS_CONFIG: undefined },
     });
