@@ -1,6 +1,13 @@
 import type { CandleSeries } from "../domain/candles.js";
-import { type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
-import type { Slot } from "./engine.js";
+import { EMPTY_SNAPSHOT, type MarketSnapshot, REGIMES, type RegimeLabel } from "../risk/market-snapshot.js";
+import type { Slot } from "./slot.js";
+
+/** What the risk layers know about the slot's market at bar `index` (empty outside its bars). */
+export function marketSnapshot(slot: Slot, index: number): MarketSnapshot {
+  const series = slot.series();
+  if (index < 0 || index >= series.length) return EMPTY_SNAPSHOT;
+  return new LazySnapshot(slot, series, index);
+}
 
 /**
  * A MarketSnapshot whose indicator fields are read only when a layer asks for them: most decisions never look

@@ -1,3 +1,4 @@
+import type { FeedMonitor } from "../../data/feed/feed-monitor.js";
 import type { Candle } from "../../domain/candles.js";
 import { TIMEFRAMES } from "../../domain/timeframe.js";
 import type { CounterOrderIds } from "../../execution/order-manager.js";
@@ -7,6 +8,7 @@ import { ClientVenue } from "../../execution/venue/client-venue.js";
 import type { FeedHealth } from "../../risk/limits/feed-health.js";
 import { Engine, type EngineParts } from "../engine.js";
 import type { EventBus } from "../events.js";
+import type { LiveRunner } from "../live-runner.js";
 import type { TradingSessionOptions } from "./session-options.js";
 import type { StepJournal } from "./step-commit.js";
 
@@ -75,4 +77,30 @@ export async function loadWarmup(o: TradingSessionOptions, now: number): Promise
     );
   }
   return histories;
+}
+
+/** Adds a slot per symbol of the session to `runner` and warms it (and the feed monitor) on its recent history. */
+export function addWarmSlots(
+  runner: LiveRunner,
+  o: TradingSessionOptions,
+  histories: ReadonlyMap<string, Candle[]>,
+  monitor: FeedMonitor,
+  now: number,
+): void {
+  for (const slot of o.slots) {
+    runner.addSlot({
+      symbol: slot.symbol,
+      timeframe: o.timeframe,
+      strategy: slot.strategy,
+      instrument: slot.instrument,
+      ...(slot.size ? { size: slot.size } : {}),
+      ...(slot.leverage !== undefined ? { leverage: slot.leverage } : {}),
+      ...(slot.allowShort !== undefined ? { allowShort: slot.allowShort } : {}),
+      ...(slot.sources ? { sources: slot.sources } : {}),
+    });
+    for (const bar of histories.get(slot.symbol) ?? []) {
+      runner.warm(slot.symbol, bar);
+      monitor.onClosedBar(slot.symbol, bar, now);
+    }
+  }
 }

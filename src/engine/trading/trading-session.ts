@@ -1,9 +1,8 @@
-import { FeedMonitor } from "../../data/feed/feed-monitor.js";
+import type { FeedMonitor } from "../../data/feed/feed-monitor.js";
 import type { Candle } from "../../domain/candles.js";
 import { TIMEFRAMES } from "../../domain/timeframe.js";
 import { CounterOrderIds } from "../../execution/order-manager.js";
 import { Portfolio } from "../../execution/portfolio.js";
-import type { SimulatedBroker } from "../../execution/simulated-broker.js";
 import type { ClientVenue } from "../../execution/venue/client-venue.js";
 import type { VenueClient } from "../../execution/venue/venue-client.js";
 import { isAsyncSource } from "../../strategy/signal-source.js";
@@ -13,13 +12,16 @@ import type { Engine } from "../engine.js";
 import { EventBus } from "../events.js";
 import { type ClosedBar, LiveRunner } from "../live-runner.js";
 import { EntryGates } from "./entry-gates.js";
+import { flattenAll, swapStrategyOf } from "./operator-actions.js";
 import { reconcile } from "./reconcile.js";
-import { buildSessionEngine, loadWarmup } from "./session-engine.js";
+import { addWarmSlots, buildSessionEngine, loadWarmup } from "./session-engine.js";
+import { checkStaleEvery, sessionFeedMonitor } from "./session-feed-health.js";
 import type { TradingSessionOptions } from "./session-options.js";
 import { captureState, restoreState, type SessionParts } from "./session-state.js";
-import type { SessionEvent, SessionState, StepRecord } from "./session-store.js";
+import type { SessionState, StepRecord } from "./session-store.js";
 import { StepAssembler } from "./step-assembler.js";
-import { type PendingAlert, StepCommitter, StepJournal } from "./step-commit.js";
+import { StepCommitter } from "./step-commit.js";
+import { StepRecorder } from "./step-recorder.js";
 import { StepSpool } from "./step-spool.js";
 
 export type { EmergencyStopRequest, SessionLearning, SessionSlot, TradingSessionOptions } from "./session-options.js";
@@ -40,8 +42,7 @@ export class TradingSession {
   #assembler!: StepAssembler;
   #ids!: CounterOrderIds;
   #exitIds!: CounterOrderIds;
-  readonly #journal = new StepJournal();
-  #events: SessionEvent[] = [];
+  readonly #recorder = new StepRecorder();
   /** Steps waiting for an asynchronous source, in order. */
   #asyncSteps: Promise<void> = Promise.resolve();
   get #waitsForSources(): boolean {
@@ -58,11 +59,9 @@ export class TradingSession {
     () => this.#clientVenue,
   );
   #bookingScheduled = false;
-  /** Alerts about state not yet committed: published once it is. */
-  #alerts: PendingAlert[] = [];
   #storeClosed = false;
   /** Last decisions, newest last, for the status display. */
-  readonly recentDecisions: DecisionRecord[] = [];
+  readonly recentDecisions: DecisionRecord[] = this.#recorder.recentDecisions;
   /** Steps traded since start. */
   steps = 0;
   resumedFrom: SessionState | undefined;
@@ -84,20 +83,7 @@ export class TradingSession {
       afterCommit: (record) => this.#afterCommit(record),
       ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
     });
-    const barMs = TIMEFRAMES[options.timeframe];
-    this.monitor = new FeedMonitor(
-      options.slots.map((s) => s.symbol),
-      { barMs, ...(options.minStaleMs !== undefined ? { minStaleMs: options.minStaleMs } : {}) },
-      (event) => {
-        this.#event(event.time, event.cleared ? "FEED_RECOVERED" : "FEED_PROBLEM", event);
-        if (!event.cleared)
-          this.bus.publish("ALERT", {
-            time: event.time,
-            level: "warning",
-            message: `${event.symbol}: ${event.problem} (${event.detail}); new entries blocked`,
-          });
-      },
-    );
+    this.monitor = sessionFeedMonitor(options, this.bus, (time, type, payload) => this.#event(time, type, payload));
   }
 
   /** Loads state, warms up, reconciles the simulated venue and starts trading on the feed. */
@@ -115,7 +101,7 @@ export class TradingSession {
     this.engine = buildSessionEngine(o, portfolio, {
       ids: this.#ids,
       exitIds: this.#exitIds,
-      journal: this.#journal,
+      journal: this.#recorder.journal,
       bus: this.bus,
       feedHealth: this.monitor,
       entryGate: (symbol) => this.#gates.check(symbol),
@@ -126,22 +112,7 @@ export class TradingSession {
       onIncident: (type, detail, alert) => this.#incident(type, detail, alert),
     });
     this.#runner = new LiveRunner(this.engine);
-    for (const slot of o.slots) {
-      this.#runner.addSlot({
-        symbol: slot.symbol,
-        timeframe: o.timeframe,
-        strategy: slot.strategy,
-        instrument: slot.instrument,
-        ...(slot.size ? { size: slot.size } : {}),
-        ...(slot.leverage !== undefined ? { leverage: slot.leverage } : {}),
-        ...(slot.allowShort !== undefined ? { allowShort: slot.allowShort } : {}),
-        ...(slot.sources ? { sources: slot.sources } : {}),
-      });
-      for (const bar of histories.get(slot.symbol) ?? []) {
-        this.#runner.warm(slot.symbol, bar);
-        this.monitor.onClosedBar(slot.symbol, bar, now);
-      }
-    }
+    addWarmSlots(this.#runner, o, histories, this.monitor, now);
     if (saved) {
       restoreState(this.#parts, saved, portfolio);
       this.#lastStepClose = saved.close;
@@ -176,7 +147,7 @@ export class TradingSession {
           this.#event(o.clock.now(), status.connected ? "FEED_CONNECTED" : "FEED_DISCONNECTED", status),
       },
     );
-    this.#scheduleStaleCheck();
+    if (!this.#stopped) this.#staleTimer = checkStaleEvery(this.monitor, o.clock, barMs);
   }
 
   /** Who paused new entries and why, while paused (the API's pause; not kept across a restart). */
@@ -307,14 +278,7 @@ export class TradingSession {
   emergencyStop(reason: string, flatten: boolean): void {
     const time = this.options.clock.now();
     this.engine.halt(time, reason);
-    if (flatten) {
-      const venue = this.#clientVenue ?? (this.engine.broker as SimulatedBroker);
-      for (const slot of this.engine.slots) {
-        const last = slot.series().length - 1;
-        if (last >= 0 && this.engine.portfolio.positionQuantity(slot.config.symbol) !== 0)
-          venue.flatten(slot.config.symbol, last, `emergency stop: ${reason}`);
-      }
-    }
+    if (flatten) flattenAll(this.engine, this.#clientVenue, reason);
     this.#event(time, "EMERGENCY_STOP", { reason, flatten });
     this.#commit(this.#lastStepClose, this.engine.portfolio.equity());
   }
@@ -332,20 +296,16 @@ export class TradingSession {
    */
   swapStrategy(symbol: string, strategy: Strategy, reason: string): Promise<void> {
     const apply = () => {
-      const slot = this.engine.slots.find((s) => s.config.symbol === symbol);
-      if (!slot) throw new RangeError(`no slot for ${symbol}`);
-      const from = slot.config.strategy.name;
-      this.#runner.swapStrategy(symbol, strategy);
-      const quantity = this.engine.portfolio.positionQuantity(symbol);
-      let position = quantity === 0 ? "flat" : "kept: the new strategy manages it";
-      if (quantity < 0 && !slot.allowShort) {
-        const venue = this.#clientVenue ?? (this.engine.broker as SimulatedBroker);
-        venue.flatten(symbol, slot.series().length - 1, `strategy swap ${from} → ${strategy.name}: long-only`);
-        position = "short closed: the new strategy is long-only";
-      }
+      const { from, position, quantity } = swapStrategyOf(
+        this.engine,
+        this.#runner,
+        this.#clientVenue,
+        symbol,
+        strategy,
+      );
       const time = this.options.clock.now();
       this.#event(time, "STRATEGY_SWAPPED", { symbol, from, to: strategy.name, reason, position, quantity });
-      this.#alerts.push({
+      this.#recorder.alert({
         time,
         level: "warning",
         message: `${symbol}: strategy ${from} → ${strategy.name} (${reason}); position ${position}`,
@@ -364,33 +324,15 @@ export class TradingSession {
   }
 
   #commit(close: number, equity: number, equityTime = close): void {
-    const decisions = this.engine.decisions.splice(0);
-    for (const d of decisions) {
-      this.recentDecisions.push(d);
-      if (this.recentDecisions.length > 20) this.recentDecisions.shift();
-    }
-    const portfolio = this.engine.portfolio;
-    const trades = portfolio.trades.splice(0);
-    const learning = this.options.learning?.drain(close);
-    const record: StepRecord = {
-      state: captureState(
-        this.#parts,
-        close,
-        Math.max(this.#ids.current, this.#exitIds.current),
-        this.options.learning?.save(),
-      ),
-      intents: this.#journal.intents,
-      reports: this.#journal.reports,
-      decisions,
-      trades,
-      equity: { time: equityTime, equity, cash: portfolio.cash },
-      events: this.#events,
-      ...(learning ? { learning } : {}),
-    };
-    this.#journal.intents = [];
-    this.#journal.reports = [];
-    this.#events = [];
-    this.#committer.enqueue(record, this.#clientVenue?.takeQueued() ?? [], this.#alerts.splice(0));
+    const sequence = Math.max(this.#ids.current, this.#exitIds.current);
+    const { record, alerts } = this.#recorder.take(
+      this.engine,
+      this.options.learning,
+      close,
+      { time: equityTime, equity },
+      (learners) => captureState(this.#parts, close, sequence, learners),
+    );
+    this.#committer.enqueue(record, this.#clientVenue?.takeQueued() ?? [], alerts);
   }
 
   async #afterCommit(record: StepRecord): Promise<void> {
@@ -433,8 +375,7 @@ export class TradingSession {
     this.#bookingScheduled = true;
     queueMicrotask(() => {
       this.#bookingScheduled = false;
-      if (this.#storeClosed || !this.engine || (this.#journal.reports.length === 0 && this.#events.length === 0))
-        return;
+      if (this.#storeClosed || !this.engine || !this.#recorder.pending) return;
       this.#commit(this.#lastStepClose, this.engine.portfolio.equity(), this.options.clock.now());
     });
   }
@@ -444,7 +385,7 @@ export class TradingSession {
     this.#event(time, type, detail);
     if (alert) {
       const what = typeof detail["detail"] === "string" ? detail["detail"] : JSON.stringify(detail);
-      this.#alerts.push({
+      this.#recorder.alert({
         time,
         level: "warning",
         message: `${type}: ${what}`,
@@ -455,16 +396,6 @@ export class TradingSession {
   }
 
   #event(time: number, type: string, payload: unknown): void {
-    this.#events.push({ time, type, payload });
-  }
-
-  #scheduleStaleCheck(): void {
-    if (this.#stopped) return;
-    const barMs = TIMEFRAMES[this.options.timeframe];
-    const due = this.options.clock.now() + barMs;
-    this.#staleTimer = this.options.clock.setTimer(barMs, () => {
-      this.monitor.checkStale(this.options.clock.now(), due);
-      this.#scheduleStaleCheck();
-    });
+    this.#recorder.event(time, type, payload);
   }
 }
