@@ -1,8 +1,8 @@
 import type { DataIssue } from "../data/data-error.js";
-import { loadCandles } from "../data/load-candles.js";
 import { DataFileError } from "../data/read-data-file.js";
 import type { DataPolicy, DataReport } from "../data/validate.js";
 import type { CandleSeries } from "../domain/candles.js";
+import { readSeriesCache, seriesCacheEntry, writeSeriesCache } from "./series-cache.js";
 import { UsageError } from "./usage-error.js";
 
 /** How many spikes a run names one by one before "… and N more". */
@@ -15,6 +15,8 @@ interface DataFilesRequest {
   readonly dateFormat?: string | undefined;
   readonly from?: number | undefined;
   readonly to?: number | undefined;
+  /** Folder of the parsed-data cache (see series-cache.ts); undefined: every file is parsed. */
+  readonly cacheDir?: string | undefined;
 }
 
 /**
@@ -27,6 +29,17 @@ export async function loadDataFiles(request: DataFilesRequest, warnings: string[
   const loaded: CandleSeries[] = [];
   for (const [k, file] of files.entries()) {
     const symbol = request.symbols[k];
+    // Everything the series and the warnings depend on, the file name as given included (warnings quote it).
+    const key = { file, policy: request.policy, from: request.from, to: request.to, symbol, date: request.dateFormat };
+    const entry = request.cacheDir === undefined ? undefined : seriesCacheEntry(request.cacheDir, file, key);
+    const cached = entry === undefined ? undefined : readSeriesCache(entry);
+    if (cached) {
+      warnings.push(...cached.warnings);
+      loaded.push(cached.series);
+      continue;
+    }
+    // Imported on a cache miss only: the CSV and Parquet readers are most of what this step loads.
+    const { loadCandles } = await import("../data/load-candles.js");
     let result: Awaited<ReturnType<typeof loadCandles>>;
     try {
       result = await loadCandles(file, {
@@ -40,7 +53,9 @@ export async function loadDataFiles(request: DataFilesRequest, warnings: string[
       if (error instanceof RangeError) throw new UsageError(`--data ${file}: ${error.message}`);
       throw error;
     }
-    warnings.push(...dataWarnings(file, result.report, request.policy));
+    const fileWarnings = dataWarnings(file, result.report, request.policy);
+    if (entry !== undefined) writeSeriesCache(entry, { series: result.series, warnings: fileWarnings });
+    warnings.push(...fileWarnings);
     loaded.push(result.series);
   }
   return loaded;

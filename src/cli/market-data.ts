@@ -57,7 +57,8 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     }
     for (const file of request.files) checkDataFile(file);
     const { loadDataFiles } = await import("./load-data-files.js");
-    loaded = await loadDataFiles(request, warnings).catch((error: unknown) => {
+    const { seriesCacheDir } = await import("./series-cache.js");
+    loaded = await loadDataFiles({ ...request, cacheDir: seriesCacheDir() }, warnings).catch((error: unknown) => {
       throw readFailure((request.files ?? []).join(", "), error);
     });
     source = request.files.join(", ");

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeInChunks } from "./chunked-writer.js";
+import { withChunkedWriter, writeInChunks } from "./chunked-writer.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,5 +47,26 @@ describe("writeInChunks", () => {
       }),
     ).toThrow("formatter failed");
     expect(readFileSync(file, "utf8")).toBe("kept\n");
+  });
+
+  it("writes ASCII and numbers byte by byte with the same text as String(), non-ASCII and flushes included", () => {
+    const numbers = [0, 7, 10, 99, 1_704_067_200_000, Number.MAX_SAFE_INTEGER, -5, 0.5, -0, 1e21, Number.NaN, 2 ** 60];
+    const texts = [",10000.5\n", "équité ✓\n", "", "x".repeat(500)];
+    const expected: string[] = [];
+    const file = path();
+    withChunkedWriter(file, (writer) => {
+      // ~5 MB: flushes of the 4 MB buffer between the pieces.
+      for (let i = 0; i < 40_000; i++) {
+        const value = numbers[i % numbers.length] as number;
+        const text = texts[i % texts.length] as string;
+        writer.writeNumber(value);
+        writer.writeAscii(text);
+        expected.push(String(value), text);
+      }
+      const longer = "y".repeat(5_000_000); // more than the whole buffer
+      writer.writeAscii(longer);
+      expected.push(longer);
+    });
+    expect(readFileSync(file, "utf8")).toBe(expected.join(""));
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { equityCsv, num } from "./csv-writers.js";
+import { withChunkedWriter } from "./chunked-writer.js";
+import { equityCsv, num, writeEquityCsvTo } from "./csv-writers.js";
 
 describe("num", () => {
   it("prints exactly what String(Number(x.toPrecision(12))) prints, for any double", () => {
@@ -34,5 +38,24 @@ describe("equityCsv", () => {
     const time = Float64Array.from(values, (_, i) => i);
     const lines = equityCsv({ time, equity: Float64Array.from(values) }).split("\n");
     expect(lines.slice(1, -1)).toEqual(values.map((v, i) => `${i},${num(v)}`));
+  });
+
+  it("writes the same bytes straight into a file writer (writeEquityCsvTo) as the text it builds", () => {
+    const n = 200_000; // ~6 MB: crosses the writer's 4 MB buffer
+    const special = [Number.NaN, -0, 0, 3803.5600000000004, -12.25, 1e-7];
+    const time = Float64Array.from({ length: n }, (_, i) =>
+      i === 5 ? -1 : i === 6 ? 0.5 : 1_704_067_200_000 + i * 60_000,
+    );
+    const equity = Float64Array.from({ length: n }, (_, i) =>
+      i < special.length ? (special[i] as number) : 10_000 + Math.floor(i / 3) / 7,
+    );
+    const dir = mkdtempSync(join(tmpdir(), "aegis-equity-csv-"));
+    try {
+      const file = join(dir, "equity.csv");
+      withChunkedWriter(file, (writer) => writeEquityCsvTo({ time, equity }, writer));
+      expect(readFileSync(file, "utf8")).toBe(equityCsv({ time, equity }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

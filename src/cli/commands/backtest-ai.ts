@@ -2,8 +2,7 @@ import type { OnlineLearnerOptions } from "../../ai/online/online-learner.js";
 import { type AiEnsemble, createAiEnsemble } from "../../ai/orchestrator/ai-ensemble.js";
 import type { RiskConfig } from "../../risk/config.js";
 
-/** `--strategy ai`: the orchestrated ensemble of the AI sources that exist (issue 9). */
-export const AI_STRATEGY = "ai";
+export { AI_STRATEGY } from "./ai-strategy.js";
 
 export interface AiRun {
   readonly ensemble: AiEnsemble;

@@ -2,10 +2,8 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
-import { writeBacktestOutputs } from "../../backtest/output/write-outputs.js";
 import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
-import { runBacktestAsync } from "../../backtest/run-backtest-async.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
@@ -24,8 +22,8 @@ import { ProgressBar } from "../progress.js";
 import { type RunCliOptions, resolveRunOptions } from "../run-options.js";
 import { UsageError } from "../usage-error.js";
 import { planWarmup } from "../warmup.js";
-import { AI_STRATEGY, prepareAiRun } from "./backtest-ai.js";
-import { type BacktestLlmOptions, prepareBacktestLlm } from "./backtest-llm.js";
+import { AI_STRATEGY } from "./ai-strategy.js";
+import type { BacktestLlmOptions } from "./backtest-llm.js";
 
 export interface BacktestCliOptions extends RunCliOptions, BacktestLlmOptions {
   /** One name, or several (`--strategy a --strategy b`): the first is the slot's, the others vote beside it. */
@@ -49,7 +47,9 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const twice = [name, ...voterNames].find((n, i, all) => all.indexOf(n) !== i);
   if (twice !== undefined) throw new UsageError(`--strategy ${twice} is given twice; each strategy votes once`);
   const voters = await Promise.all(voterNames.map(async (n) => strategySource(await loadAnyStrategy(n, {}))));
-  const ai = name === AI_STRATEGY ? prepareAiRun(run.params, run.risk) : undefined;
+  // The AI ensemble, the LLM advisor, the async runner and the output writers are imported only when asked for:
+  // a plain backtest would otherwise compile and evaluate them at every run.
+  const ai = name === AI_STRATEGY ? (await import("./backtest-ai.js")).prepareAiRun(run.params, run.risk) : undefined;
   const riskConfig = ai ? ai.risk : run.risk;
   const strategy =
     ai?.ensemble.technical ??
@@ -74,7 +74,8 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   for (const warning of funding?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   const warmup = planWarmup(strategy, data);
   const first = Math.min(...data.series.map((s) => s.time[0] as number));
-  const llm = await prepareBacktestLlm(
+  const wantsLlm = options.llmAdvisor || options.llmReplay !== undefined || options.forceContaminated;
+  const llm = await (wantsLlm ? (await import("./backtest-llm.js")).prepareBacktestLlm : noLlm)(
     options,
     config.llm,
     Math.min(first, ...warmup.series.map((s) => s.time[0] as number)),
@@ -89,7 +90,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   const progress = new ProgressBar("backtest", options.progress && !options.json);
   const aiCombiner = ai ? new DecisionCombiner(ai.ensemble.orchestrator.combinerOptions) : undefined;
   const combiner = llm ? (aiCombiner ?? new DecisionCombiner()).withWeights(llm.weights) : aiCombiner;
-  const running = (llm ? runBacktestAsync : runBacktest)({
+  const running = (llm ? (await import("../../backtest/run-backtest-async.js")).runBacktestAsync : runBacktest)({
     ...(risk ? { shield: risk.shield } : {}),
     ...(risk?.positionManager ? { positionManager: risk.positionManager } : {}),
     ...(risk?.regimeColumn ? { regimeColumn: risk.regimeColumn } : {}),
@@ -165,6 +166,7 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
   };
 
   if (options.out) {
+    const { writeBacktestOutputs } = await import("../../backtest/output/write-outputs.js");
     writeBacktestOutputs(options.out, {
       result,
       summary,
@@ -203,6 +205,10 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
       ...nextSteps(options.out, !options.data && !options.exchange),
     );
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+async function noLlm(): Promise<undefined> {
+  return undefined;
 }
 
 function learnerLine(events: readonly { kind: string; strategy: string; reason: string; time: number }[]): string {
