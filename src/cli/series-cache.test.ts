@@ -1,9 +1,15 @@
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadDataFiles } from "./load-data-files.js";
-import { MIN_CACHED_BYTES, readSeriesCache, seriesCacheDir, seriesCacheEntry } from "./series-cache.js";
+import {
+  ENTRIES_PER_FILE,
+  MIN_CACHED_BYTES,
+  readSeriesCache,
+  seriesCacheDir,
+  seriesCacheEntry,
+} from "./series-cache.js";
 
 const HOUR = 3_600_000;
 
@@ -63,6 +69,22 @@ describe("the parsed-data cache of --data files", () => {
     writeFileSync(file, csv(6001));
     const grown = await load(cache);
     expect(grown.series?.length).toBe(6000);
+  });
+
+  it("keeps at most ENTRIES_PER_FILE entries of one data file, never the one just written, nor other files'", async () => {
+    const other = join(dir, "eth_1h.csv");
+    writeFileSync(other, csv(6000));
+    await loadDataFiles({ files: [other], symbols: [], policy: "reject", cacheDir: cache }, []);
+    const prefixOf = (path: string) => `${basename(seriesCacheEntry(cache, path, {}) ?? "").split("-")[0]}-`;
+    const last = Date.UTC(2022, 0, 2 + ENTRIES_PER_FILE + 2);
+    for (let day = 2; day <= 2 + ENTRIES_PER_FILE + 2; day++) await load(cache, Date.UTC(2022, 0, day));
+    const names = readdirSync(cache);
+    expect(names.filter((n) => n.startsWith(prefixOf(file)))).toHaveLength(ENTRIES_PER_FILE);
+    expect(names.filter((n) => n.startsWith(prefixOf(other)))).toHaveLength(1);
+    // The key load-data-files uses for the last range: its entry is there and reads back.
+    const lastEntry = seriesCacheEntry(cache, file, { file, policy: "reject", from: last });
+    expect(names.map((n) => join(cache, n))).toContain(lastEntry);
+    expect(readSeriesCache(lastEntry ?? "")?.series.length).toBeGreaterThan(0);
   });
 
   it("parses the file again when an entry is damaged", async () => {

@@ -1,7 +1,17 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CandleSeries } from "../domain/candles.js";
 import { isTimeframe } from "../domain/timeframe.js";
@@ -18,6 +28,11 @@ import { isTimeframe } from "../domain/timeframe.js";
  * Files smaller than MIN_CACHED_BYTES are read directly (parsing them is as fast as reading an entry).
  */
 export const MIN_CACHED_BYTES = 256 * 1024;
+/**
+ * Entries kept per data file, newest first: a rebuilt Aegis, a rewritten file or another --from/--to each make a
+ * new entry, and without a bound the folder would only grow.
+ */
+export const ENTRIES_PER_FILE = 4;
 
 const MAGIC = "AEGISSER";
 const FORMAT = 1;
@@ -69,7 +84,9 @@ export function seriesCacheEntry(
     ino: info.ino,
     options,
   });
-  return join(dir, `${createHash("sha256").update(key).digest("hex").slice(0, 32)}.bin`);
+  // Named <file's hash>-<key's hash>, so that the entries of one data file can be found and bounded.
+  const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+  return join(dir, `${digest(resolve(file)).slice(0, 16)}-${digest(key).slice(0, 32)}.bin`);
 }
 
 /** Reads an entry; undefined when absent, truncated or not in this format (the caller parses the file instead). */
@@ -154,6 +171,23 @@ export function writeSeriesCache(entry: string, loaded: CachedLoad): void {
     renameSync(temporary, entry);
   } catch {
     rmSync(temporary, { force: true });
+    return;
+  }
+  pruneEntriesOfFile(entry);
+}
+
+/** Keeps the newest ENTRIES_PER_FILE entries of the data file `entry` belongs to; a failure is harmless. */
+function pruneEntriesOfFile(entry: string): void {
+  const dir = dirname(entry);
+  const prefix = `${basename(entry).split("-")[0]}-`;
+  try {
+    const entries = readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && name.endsWith(".bin"))
+      .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of entries.slice(ENTRIES_PER_FILE)) if (old.path !== entry) rmSync(old.path, { force: true });
+  } catch {
+    // Another run pruning the same folder, or a read-only one: the next write tries again.
   }
 }
 
