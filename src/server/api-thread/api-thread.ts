@@ -9,7 +9,7 @@ import type { ConfigView, SessionControl } from "../session-control.js";
 import { candleBuffers, candleUpdates } from "./candle-mirror.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
-import { remoteError } from "./remote-parts.js";
+import { CONTROL_METHODS, remoteError } from "./remote-parts.js";
 
 /** What the trading thread keeps and answers for the API worker. */
 export interface ApiThreadParts {
@@ -46,17 +46,7 @@ export class ApiListenError extends Error {
   }
 }
 
-const CONTROL_METHODS = new Set([
-  "pause",
-  "resume",
-  "stop",
-  "resetKillSwitch",
-  "clearMacroRisk",
-  "approveStrategy",
-  "retireStrategy",
-  "changeConfig",
-  "rollbackConfig",
-]);
+const CONTROL_METHOD_SET: ReadonlySet<string> = new Set(CONTROL_METHODS);
 
 /**
  * `aegis trade`'s API in its own worker thread (api-worker.ts). The trading thread only posts status snapshots at a
@@ -347,7 +337,7 @@ export class ApiThread {
     const p = this.parts;
     switch (question.what) {
       case "control": {
-        if (!CONTROL_METHODS.has(question.method)) throw new Error(`no control ${question.method}`);
+        if (!CONTROL_METHOD_SET.has(question.method)) throw new Error(`no control ${question.method}`);
         const method = (p.control as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
           question.method
         ];

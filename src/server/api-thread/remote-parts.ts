@@ -32,7 +32,8 @@ export function remoteError(error: unknown): RemoteError {
   };
 }
 
-const CONTROL_METHODS = [
+/** The session controls the worker may ask the trading thread for; the trading thread answers no other. */
+export const CONTROL_METHODS = [
   "pause",
   "resume",
   "stop",
