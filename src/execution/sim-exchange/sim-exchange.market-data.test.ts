@@ -81,4 +81,35 @@ describe("simulated exchange market data in Binance's formats", () => {
     expect(Object.keys(recent[1] as object).sort()).toEqual(["id", "isBuyerMaker", "price", "qty", "quoteQty", "time"]);
     expect(Number(recent[1]?.["price"])).toBe(sim.lastPrice("BTCUSDT"));
   });
+  test("one advance over 90 ticks: every trade printed goes out, then one kline update per candle and one depth diff for the window", async () => {
+    const socket = new WebSocket(`${sim.wsUrl}/stream/ws`);
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const messages: Record<string, unknown>[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    const streams = ["btcusdt@trade", "btcusdt@kline_1m", "btcusdt@depth@100ms"];
+    socket.send(JSON.stringify({ method: "SUBSCRIBE", params: streams, id: 1 }));
+    for (const stream of streams) await sim.subscribed(stream);
+    const start = sim.now();
+    sim.advance(90_000);
+    // One socket keeps the order: the depth diff is the last message of the advance.
+    const deadline = Date.now() + 10_000;
+    while (!messages.some((m) => m["e"] === "depthUpdate")) {
+      if (Date.now() > deadline) throw new Error("no depth diff");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    socket.close();
+    const market = messages.filter((m) => !("id" in m));
+    const trades = market.filter((m) => m["e"] === "trade");
+    // One trade per tick of 1 s, each at its own time.
+    expect(trades.map((t) => t["T"])).toEqual(Array.from({ length: 90 }, (_, i) => start + (i + 1) * 1_000));
+    const klines = market.filter((m) => m["e"] === "kline").map((m) => m["k"] as Record<string, unknown>);
+    const opens = [...new Set(klines.map((k) => k["t"]))];
+    expect(klines).toHaveLength(opens.length);
+    expect(klines.at(-1)?.["x"]).toBe(false);
+    expect(klines.slice(0, -1).every((k) => k["x"] === true)).toBe(true);
+    const depth = market.filter((m) => m["e"] === "depthUpdate");
+    expect(depth).toHaveLength(1);
+    expect(depth[0]).toMatchObject({ U: start + 1, u: sim.now() });
+    expect(market.at(-1)).toBe(depth[0]);
+  });
 });

@@ -73,17 +73,22 @@ export class SimWebSockets {
     });
   }
 
-  /** Sends what changed between market times `from` and `to` to every subscriber. */
-  publish(from: number, to: number): void {
+  /**
+   * Sends what changed between market times `from` and `to` to every subscriber: the trades printed in that time
+   * (`trades`), or the state of the candles and the books at `to` (`state`, one event per kline and book however
+   * much market time passed, as Binance's diff streams cover the update ids U..u of their window).
+   */
+  publish(from: number, to: number, what: "trades" | "state"): void {
     for (const connection of this.connections) {
       for (const stream of connection.streams) {
         const [symbolId, channel] = stream.split("@") as [string, string | undefined];
         const symbol = symbolId.toUpperCase();
         const tape = this.context.tapes.get(symbol);
         if (tape === undefined || channel === undefined) continue;
-        if (channel.startsWith("kline_")) this.sendKlines(connection, tape, symbol, channel.slice(6), from, to);
-        else if (channel === "trade" || channel === "aggTrade")
-          this.sendTrades(connection, tape, symbol, channel, from, to);
+        if (what === "trades") {
+          if (channel === "trade" || channel === "aggTrade")
+            this.sendTrades(connection, tape, symbol, channel, from, to);
+        } else if (channel.startsWith("kline_")) this.sendKlines(connection, tape, symbol, channel.slice(6), from, to);
         else if (channel === "depth") this.sendDepth(connection, symbol, from, to);
         else if (PARTIAL_DEPTH.test(channel))
           this.sendPartialDepth(connection, symbol, Number(channel.slice(5)), from, to);
