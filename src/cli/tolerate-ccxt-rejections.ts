@@ -1,4 +1,4 @@
-import { NetworkError } from "ccxt";
+import { isCcxtNetworkError } from "../data/exchange/ccxt-parts.js";
 
 /**
  * CCXT Pro keeps internal futures for a WebSocket subscription (order snapshots, pings) that nobody awaits; when
@@ -9,7 +9,7 @@ import { NetworkError } from "ccxt";
  */
 export function tolerateCcxtNetworkRejections(log: (error: Error) => void): () => void {
   const handler = (reason: unknown) => {
-    if (reason instanceof NetworkError) {
+    if (isCcxtNetworkError(reason)) {
       log(reason);
       return;
     }

@@ -5,7 +5,7 @@
  * the same request gets the same answer".
  */
 import type { Exchange } from "ccxt";
-import type { CcxtModule } from "./ccxt-exchange.js";
+import type { CcxtErrors } from "./ccxt-parts.js";
 import { parseRetryAfterMs, type RetryVerdict } from "./retry.js";
 
 /**
@@ -14,7 +14,7 @@ import { parseRetryAfterMs, type RetryVerdict } from "./retry.js";
  * (NetworkError, RequestTimeout, ExchangeNotAvailable, OnMaintenance, BadResponse) retry with backoff; anything
  * else (ExchangeError and its subclasses such as BadSymbol or AuthenticationError, and non-CCXT errors) is final.
  */
-export function classifyCcxtError(ccxt: CcxtModule, exchange: Exchange, error: unknown, nowMs: number): RetryVerdict {
+export function classifyCcxtError(ccxt: CcxtErrors, exchange: Exchange, error: unknown, nowMs: number): RetryVerdict {
   if (error instanceof ccxt.DDoSProtection || error instanceof ccxt.RateLimitExceeded) {
     // CCXT records the failed response's headers before it throws, so these belong to the 429/418 itself.
     const retryAfterMs = parseRetryAfterMs(headerValue(exchange.last_response_headers, "retry-after"), nowMs);
@@ -27,7 +27,7 @@ export function classifyCcxtError(ccxt: CcxtModule, exchange: Exchange, error: u
 }
 
 /** True when `error` is any CCXT error (so its message already names the exchange and carries its answer). */
-export function isCcxtError(ccxt: CcxtModule, error: unknown): error is Error {
+export function isCcxtError(ccxt: CcxtErrors, error: unknown): error is Error {
   return error instanceof ccxt.BaseError;
 }
 

@@ -3,6 +3,7 @@
  * use (`loadCcxt`) and nothing here imports it at module load: the CLI can import this module for free.
  */
 import type { Exchange } from "ccxt";
+import { loadExchangeClass } from "./ccxt-parts.js";
 
 /** The CCXT module namespace, as `await import("ccxt")` returns it. */
 export type CcxtModule = typeof import("ccxt");
@@ -52,18 +53,14 @@ export async function ccxtExchangeIds(): Promise<readonly string[]> {
   return Object.keys((await loadCcxt()).exchanges);
 }
 
-type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
-
 /**
  * A CCXT client for exchange `id` with CCXT's rate limiter on. Throws `UnknownExchangeError` naming the id (and
  * close matches) when CCXT has no such exchange, and a plain error naming `apiBaseUrl` when it is not an http(s) URL.
  */
 export async function createCcxtExchange(id: string, options: CcxtExchangeOptions = {}): Promise<Exchange> {
-  const ccxt = await loadCcxt();
-  // `ccxt.exchanges` maps each id to its class; own keys only, so "constructor" is not taken for an exchange id.
-  const classes = ccxt.exchanges as unknown as Record<string, ExchangeConstructor>;
-  if (!Object.hasOwn(classes, id)) throw new UnknownExchangeError(id, closeIds(id, Object.keys(classes)));
-  const ExchangeClass = classes[id]!;
+  // Only that exchange's file is loaded; the whole of CCXT only to suggest ids for one it does not have.
+  const ExchangeClass = await loadExchangeClass(id, false, loadCcxt);
+  if (ExchangeClass === undefined) throw new UnknownExchangeError(id, closeIds(id, await ccxtExchangeIds()));
   const config: Record<string, unknown> = { enableRateLimit: true };
   if (options.apiKey !== undefined) config["apiKey"] = options.apiKey;
   if (options.secret !== undefined) config["secret"] = options.secret;

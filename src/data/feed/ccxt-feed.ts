@@ -1,7 +1,8 @@
-import { type Exchange, NetworkError } from "ccxt";
+import type { Exchange } from "ccxt";
 import type { Candle } from "../../domain/candles.js";
 import type { Clock } from "../../domain/clock.js";
 import { TIMEFRAMES, type Timeframe } from "../../domain/timeframe.js";
+import { isCcxtNetworkError } from "../exchange/ccxt-parts.js";
 import type { FeedHandlers, MarketFeed } from "./market-feed.js";
 import { type PublicTrade, readCcxtBook, readCcxtTrade } from "./order-book.js";
 
@@ -288,7 +289,7 @@ export class CcxtFeed implements MarketFeed {
       try {
         return await read();
       } catch (error) {
-        if (!(error instanceof NetworkError) || attempt >= 5 || this.#closed) throw error;
+        if (!isCcxtNetworkError(error) || attempt >= 5 || this.#closed) throw error;
         this.retries.push(`${what}: ${(error as Error).message}; retrying in ${backoff} ms`);
         await this.#sleep(backoff);
         backoff *= 2;

@@ -4,6 +4,7 @@
  */
 import type { Exchange } from "ccxt";
 import { loadCcxt, rewriteApiUrls, UnknownExchangeError } from "../../data/exchange/ccxt-exchange.js";
+import { loadExchangeClass } from "../../data/exchange/ccxt-parts.js";
 import { simExchangeWsUrls } from "../sim-exchange/sim-exchange.js";
 import type { VenueCredentials } from "./venue-credentials.js";
 
@@ -19,22 +20,17 @@ export interface CcxtConnectOptions {
   readonly timeoutMs?: number;
 }
 
-type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
-
 /** A ccxt.pro client for `exchangeId`, configured by `options`. */
 export async function connectCcxt(options: CcxtConnectOptions): Promise<Exchange> {
-  const ccxt = await loadCcxt();
-  const classes = ccxt.pro as unknown as Record<string, ExchangeConstructor>;
-  if (!Object.hasOwn(classes, options.exchangeId) || typeof classes[options.exchangeId] !== "function") {
-    throw new UnknownExchangeError(options.exchangeId, []);
-  }
+  const ExchangeClass = await loadExchangeClass(options.exchangeId, true, loadCcxt);
+  if (ExchangeClass === undefined) throw new UnknownExchangeError(options.exchangeId, []);
   const config: Record<string, unknown> = { enableRateLimit: false };
   if (options.credentials !== undefined) {
     config["apiKey"] = options.credentials.apiKey;
     config["secret"] = options.credentials.revealSecret();
   }
   if (options.timeoutMs !== undefined) config["timeout"] = options.timeoutMs;
-  const exchange = new classes[options.exchangeId]!(config);
+  const exchange = new ExchangeClass(config);
   if (options.sandbox === true) exchange.setSandboxMode(true);
   if (options.local !== undefined) {
     pointCcxtAt(exchange, options.local.url, options.local.wsUrl);

@@ -9,7 +9,7 @@
  * Every wait goes through the injected `sleep`, so tests run the whole schedule without waiting.
  */
 import type { Exchange, Order } from "ccxt";
-import type { CcxtModule } from "../../data/exchange/ccxt-exchange.js";
+import type { CcxtErrors } from "../../data/exchange/ccxt-parts.js";
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy, withRetry } from "../../data/exchange/retry.js";
 import { BinanceReportParser } from "./binance-reports.js";
 import type {
@@ -34,7 +34,7 @@ import {
 } from "./venue-errors.js";
 
 export interface CcxtVenueClientOptions {
-  readonly ccxt: CcxtModule;
+  readonly ccxt: CcxtErrors;
   /** A ccxt.pro exchange, keys and URLs already set (see connectCcxt). */
   readonly exchange: Exchange;
   /** Waits `ms`; tests inject one that returns at once and records the waits. */
@@ -52,7 +52,7 @@ const FINAL: ReadonlySet<VenueOrderStatus> = new Set(["filled", "cancelled", "re
 
 export class CcxtVenueClient implements VenueClient {
   readonly exchangeId: string;
-  protected readonly ccxt: CcxtModule;
+  protected readonly ccxt: CcxtErrors;
   protected readonly exchange: Exchange;
   protected readonly sleep: (ms: number) => Promise<void>;
   protected readonly now: () => number;

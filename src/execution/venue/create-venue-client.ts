@@ -4,6 +4,7 @@
  * environment (venue-credentials.ts). The capability check runs before anything is sent.
  */
 import { loadCcxt } from "../../data/exchange/ccxt-exchange.js";
+import { loadCcxtErrors } from "../../data/exchange/ccxt-parts.js";
 import type { RetryPolicy } from "../../data/exchange/retry.js";
 import { SIM_API_KEY, SIM_API_SECRET } from "../sim-exchange/sim-exchange.js";
 import { connectCcxt } from "./ccxt-connect.js";
@@ -46,7 +47,7 @@ export async function createVenueClient(options: CreateVenueClientOptions): Prom
   });
   assertVenueCapabilities(exchange, exchange.has["fetchPositions"] === true && options.exchangeId.endsWith("usdm"));
   return new CcxtVenueClient({
-    ccxt: await loadCcxt(),
+    ccxt: await loadCcxtErrors(loadCcxt),
     exchange,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),

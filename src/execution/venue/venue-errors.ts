@@ -14,7 +14,7 @@
  *
  * Every error keeps the CCXT error as `cause` and names the exchange and the operation.
  */
-import type { CcxtModule } from "../../data/exchange/ccxt-exchange.js";
+import type { CcxtErrors } from "../../data/exchange/ccxt-parts.js";
 
 export class VenueError extends Error {
   /** Whether repeating the same request may succeed. */
@@ -87,7 +87,7 @@ function byBinanceCode(text: string, message: string, options: { cause?: unknown
  * The VenueError for `error` thrown by CCXT during `operation` (e.g. "submit BTC/USDT c-42"); non-CCXT errors become
  * NetworkError when they look like a transport failure, VenueRejectedError otherwise.
  */
-export function toVenueError(ccxt: CcxtModule, error: unknown, operation: string, retryAfterMs?: number): VenueError {
+export function toVenueError(ccxt: CcxtErrors, error: unknown, operation: string, retryAfterMs?: number): VenueError {
   if (error instanceof VenueError) return error;
   const text = error instanceof Error ? error.message : String(error);
   const message = `${operation}: ${text}`;
