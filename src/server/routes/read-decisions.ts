@@ -40,6 +40,8 @@ export interface DecisionView {
   readonly explanation: string;
 }
 
+// One formatter for every explanation: toLocaleString builds a new one per call, most of a page's cost.
+const PRICE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 8 });
 const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /**
@@ -47,7 +49,7 @@ const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace("T"
  * slow); the shield allowed it, resized by kelly; orders were sent." Answers "why did it buy at 14:00?".
  */
 export function explainDecision(d: Omit<DecisionView, "explanation" | "id">): string {
-  const price = d.price === null ? "" : ` at ${d.price.toLocaleString("en-US", { maximumFractionDigits: 8 })}`;
+  const price = d.price === null ? "" : ` at ${PRICE.format(d.price)}`;
   const voters = d.votes
     .filter((v) => v.action !== "hold" || d.action === "hold")
     .map((v) => {
@@ -99,6 +101,7 @@ export function decisionView(row: Selectable<DecisionsTable>): DecisionView {
 
 /** The decision log: every vote, every risk verdict and the outcome, filtered and paged, newest first. */
 export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
+  const views = new DecisionViews(4096);
   routes.add(app, {
     method: "GET",
     url: "/api/decisions",
@@ -118,11 +121,12 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       })
       .strict(),
     handler: async ({ query }) => {
-      const rows = await decisionsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix, query)
+      const { db } = requireStore(ctx);
+      const rows = await decisionsQuery(db, sessionFilter(ctx).decisionKeyPrefix, query)
         .limit(query.limit + 1)
         .offset(query.offset)
         .execute();
-      const decisions = rows.slice(0, query.limit).map(decisionView);
+      const decisions = rows.slice(0, query.limit).map((row) => views.get(db, row));
       return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
     },
   });
@@ -176,4 +180,33 @@ function like(column: "verdicts", pattern: string) {
 /** LIKE treats % and _ as wildcards; a symbol such as BTC_USDT must match itself only. */
 function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The views of the newest decisions read, by row id. A stored decision is never changed, and a dashboard asks for
+ * the same newest page again and again while the bot adds a few rows: parsing each row's votes and verdicts and
+ * wording its explanation again was most of the decision log's cost. Bounded (oldest read first out), and emptied
+ * when the store changes.
+ */
+export class DecisionViews {
+  readonly #views = new Map<number, DecisionView>();
+  #db: unknown;
+  constructor(readonly capacity: number) {}
+
+  get(db: unknown, row: Selectable<DecisionsTable>): DecisionView {
+    if (db !== this.#db) {
+      this.#views.clear();
+      this.#db = db;
+    }
+    const known = this.#views.get(row.id);
+    if (known !== undefined) return known;
+    const view = decisionView(row);
+    if (this.#views.size >= this.capacity) this.#views.delete(this.#views.keys().next().value as number);
+    this.#views.set(row.id, view);
+    return view;
+  }
+
+  get size(): number {
+    return this.#views.size;
+  }
 }
