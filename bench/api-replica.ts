@@ -9,7 +9,7 @@
  */
 import { loadavg } from "node:os";
 import { startApiSession } from "../src/cli/testing/api-session.js";
-import { counter, loadWhileTrading, type Session, stats, trade } from "./api.js";
+import { counter, loadWhileTrading, NICE_LOAD, type Session, stats, trade } from "./api.js";
 import { gc } from "./measure.js";
 
 const MAIN_READS = [
@@ -38,8 +38,8 @@ const MODE_LABEL: Record<Mode, string> = {
 };
 const HISTORY_DECISIONS = 30_000;
 const HISTORY_EQUITY = 20_000;
-const QUIET_STEPS = 200;
-const LOAD_SECONDS = 5;
+const QUIET_STEPS = 600;
+const LOAD_SECONDS = 12;
 const RATE = 100;
 
 /** A day of earlier decisions (with votes and verdicts as the runtime writes them) and equity of the same session. */
@@ -107,7 +107,7 @@ interface Measured {
 async function once(symbols: number, mode: Mode, round: number): Promise<Measured> {
   const t = await startApiSession({
     symbols,
-    bars: 1500,
+    bars: 3000,
     warmup: 300,
     readReplica: mode === "replica",
     apiThread: mode === "api-thread",
@@ -169,7 +169,7 @@ export async function replicaComparison(log: (line: string) => void): Promise<st
     `## Trading latency with the API under ${RATE} requests/s: where the API runs`,
     "",
     `Main read endpoints (${MAIN_READS.join(", ")}) in turn at ${RATE} requests/s in total for ${LOAD_SECONDS} s (autocannon,`,
-    `another process), while a paper session steps every 10 ms over a store that already holds ${HISTORY_DECISIONS} decisions`,
+    `another process${NICE_LOAD ? ", at nice 19: it stands in for clients on other machines" : ", at normal priority"}), while a paper session steps every 10 ms over a store that already holds ${HISTORY_DECISIONS} decisions`,
     `and ${HISTORY_EQUITY} equity snapshots of the session. bar → orders = from the step's due time to the orders handed to`,
     `the venue client (waiting for the event loop included). No load = ${QUIET_STEPS} steps around the loaded phase. The`,
     "load average is the machine's (1, 5, 15 min) when the row finished: other work shares its cores.",
