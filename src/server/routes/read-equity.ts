@@ -5,6 +5,7 @@ import { isTimeframe, TIMEFRAMES } from "../../domain/timeframe.js";
 import type { Database } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
+import { SessionEquity } from "./equity-memory.js";
 import { instant, requireStore, sessionFilter } from "./read-common.js";
 
 /** The most raw snapshots one page of `/api/equity?limit=` returns (a day of 1m steps is 1440). */
@@ -47,6 +48,7 @@ interface EquityRow {
  * small however long the bot has run; `limit`/`before` pages through the raw snapshots instead.
  */
 export function equityRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
+  const memory = new SessionEquity();
   routes.add(app, {
     method: "GET",
     url: "/api/equity",
@@ -69,14 +71,20 @@ export function equityRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
           page: { limit, before: query.before ?? null, next: more ? (points[0]?.time ?? null) : null },
         };
       }
-      const { rows, snapshots, bucketMs } = await downsampled(db, filter, query.points ?? EQUITY_POINTS_DEFAULT);
-      const points = withDrawdown(rows);
-      return { points, benchmark: buyAndHold(ctx, points), downsampled: { snapshots, bucketMs } };
+      const points = query.points ?? EQUITY_POINTS_DEFAULT;
+      // A session's curve comes from its snapshots in memory; a store-wide one (no session) from SQL, where several
+      // writers may commit out of id order.
+      const { rows, snapshots, bucketMs } =
+        filter.detail === undefined
+          ? await downsampled(db, filter, points)
+          : await memory.refresh(db, filter.detail).then(() => memory.downsample(filter.from, filter.to, points));
+      const curve = withDrawdown(rows);
+      return { points: curve, benchmark: buyAndHold(ctx, curve), downsampled: { snapshots, bucketMs } };
     },
   });
 }
 
-interface EquityFilter {
+export interface EquityFilter {
   /** The session's snapshots carry exactly this detail (the trading session store writes `{"session":name}`). */
   readonly detail: string | undefined;
   readonly from: number | undefined;
@@ -120,7 +128,8 @@ export function equityBucketsQuery(db: Kysely<Database>, filter: EquityFilter, t
     .orderBy("e.time");
 }
 
-async function downsampled(db: Kysely<Database>, filter: EquityFilter, points: number) {
+/** The downsampled curve in SQL (exported so a test can compare it with the in-memory one). */
+export async function downsampled(db: Kysely<Database>, filter: EquityFilter, points: number) {
   const span = await filtered(db, filter)
     .select((eb) => [eb.fn.min("time").as("first"), eb.fn.max("time").as("last"), eb.fn.countAll().as("n")])
     .executeTakeFirst();
