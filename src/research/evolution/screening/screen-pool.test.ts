@@ -5,7 +5,7 @@ import { evolve } from "../evolver.js";
 import { defaultFitnessPlan } from "../fitness.js";
 import { genomeToSpec } from "../genome-spec.js";
 import { localEvaluator } from "../local-evaluator.js";
-import { randomGenome } from "../operators.js";
+import { mutate, randomGenome } from "../operators.js";
 import { prepareScreening } from "./screen.js";
 import { runJob } from "./screen-jobs.js";
 import { ScreenPool } from "./screen-pool.js";
@@ -29,6 +29,20 @@ describe("screening worker pool", () => {
       );
     } finally {
       await pool.close();
+    }
+  }, 90_000);
+
+  it("gives the same results with 1 and 2 workers on a search's mutants (routing only moves work)", async () => {
+    const family = createRandom("pool-1-vs-2");
+    const parents = Array.from({ length: 6 }, () => randomGenome(family));
+    const mutants = Array.from({ length: 48 }, () => genomeToSpec(mutate(family.pick(parents), family, 0.3)));
+    const one = ScreenPool.start({ series, settings, plan, workers: 1 });
+    const two = ScreenPool.start({ series, settings, plan, workers: 2 });
+    try {
+      expect(await two.screen(mutants)).toEqual(await one.screen(mutants));
+      expect(await two.fitness(mutants)).toEqual(await one.fitness(mutants));
+    } finally {
+      await Promise.all([one.close(), two.close()]);
     }
   }, 90_000);
 

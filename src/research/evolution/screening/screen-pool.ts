@@ -7,6 +7,7 @@ import type { FitnessEvaluator } from "../evolver.js";
 import type { Fitness, FitnessPlan } from "../fitness.js";
 import type { ScreenSettings } from "./screen.js";
 import type { EvaluationSummary, JobKind } from "./screen-jobs.js";
+import { routeSpecs } from "./screen-routing.js";
 
 export interface ScreenWorkerData {
   readonly series: SharedSeries;
@@ -24,9 +25,9 @@ export interface ScreenRequest {
 type ScreenResponse = { id: number; results: unknown[] } | { id: number; error: string };
 
 /**
- * Worker threads that evaluate batches of specs over one data set (shared memory, no copy). A batch is cut into one
- * contiguous chunk per worker and the answers are put back in order, so a pool gives the same results as the
- * calling thread. A worker that dies, or answers with the wrong number of results, fails the batch with a message
+ * Worker threads that evaluate batches of specs over one data set (shared memory, no copy). A batch is routed to the
+ * workers by the specs' indicators (screen-routing.ts: a worker's caches then serve the specs it gets) and the answers
+ * are put back in batch order, so a pool gives the same results as the calling thread. A worker that dies, or answers with the wrong number of results, fails the batch with a message
  * saying so; nothing is silently dropped.
  */
 export class ScreenPool {
@@ -87,16 +88,24 @@ export class ScreenPool {
   }
 
   async #run(kind: JobKind, specs: readonly StrategySpec[]): Promise<unknown[]> {
-    const k = this.#workers.length;
-    const chunks = Array.from({ length: k }, (_, w) =>
-      specs.slice(Math.floor((w * specs.length) / k), Math.floor(((w + 1) * specs.length) / k)),
-    );
+    const routes = routeSpecs(specs, this.#workers.length);
     const answers = await Promise.all(
-      chunks.map((chunk, w) =>
-        chunk.length === 0 ? Promise.resolve([]) : this.#ask(this.#workers[w] as Worker, kind, chunk),
+      routes.map((route, w) =>
+        route.length === 0
+          ? Promise.resolve([])
+          : this.#ask(
+              this.#workers[w] as Worker,
+              kind,
+              route.map((i) => specs[i] as StrategySpec),
+            ),
       ),
     );
-    return answers.flat();
+    const results: unknown[] = new Array(specs.length);
+    routes.forEach((route, w) => {
+      const answer = answers[w] as unknown[];
+      for (let j = 0; j < route.length; j++) results[route[j] as number] = answer[j];
+    });
+    return results;
   }
 
   #ask(worker: Worker, kind: JobKind, specs: readonly StrategySpec[]): Promise<unknown[]> {
