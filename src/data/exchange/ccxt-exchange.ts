@@ -59,7 +59,7 @@ export async function ccxtExchangeIds(): Promise<readonly string[]> {
  */
 export async function createCcxtExchange(id: string, options: CcxtExchangeOptions = {}): Promise<Exchange> {
   // Only that exchange's file is loaded; the whole of CCXT only to suggest ids for one it does not have.
-  const ExchangeClass = await loadExchangeClass(id, false, loadCcxt);
+  const ExchangeClass = await loadExchangeClass(id, false);
   if (ExchangeClass === undefined) throw new UnknownExchangeError(id, closeIds(id, await ccxtExchangeIds()));
   const config: Record<string, unknown> = { enableRateLimit: true };
   if (options.apiKey !== undefined) config["apiKey"] = options.apiKey;

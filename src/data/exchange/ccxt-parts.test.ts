@@ -8,19 +8,19 @@ describe("CCXT's parts", () => {
     const pro = ccxt.pro as unknown as Record<string, unknown>;
     const rest = ccxt.exchanges as unknown as Record<string, unknown>;
     for (const id of ["binance", "binanceusdm", "kraken"]) {
-      expect(await loadExchangeClass(id, true, loadCcxt), `pro ${id}`).toBe(pro[id]);
-      expect(await loadExchangeClass(id, false, loadCcxt), id).toBe(rest[id]);
+      expect(await loadExchangeClass(id, true), `pro ${id}`).toBe(pro[id]);
+      expect(await loadExchangeClass(id, false), id).toBe(rest[id]);
     }
   });
 
   it("has no class for an id CCXT does not have, nor for a path or a name that only looks like one", async () => {
     for (const id of ["nope", "../../package", "base/errors", "BINANCE", "constructor", "pro", ""])
-      expect(await loadExchangeClass(id, true, loadCcxt), id).toBeUndefined();
+      expect(await loadExchangeClass(id, true), id).toBeUndefined();
   });
 
   it("loads the error classes on their own, the same classes the exchanges throw", async () => {
     const ccxt = await loadCcxt();
-    const errors = await loadCcxtErrors(loadCcxt);
+    const errors = await loadCcxtErrors();
     expect(errors.NetworkError).toBe(ccxt.NetworkError);
     expect(errors.RateLimitExceeded).toBe(ccxt.RateLimitExceeded);
     expect(new ccxt.RequestTimeout("slow")).toBeInstanceOf(errors.NetworkError);

@@ -4,7 +4,8 @@
  * `binance` class with what it imports takes about a third of that. CCXT's package exports only its whole module,
  * so single files are imported by their path inside the installed package; they are the same files the whole
  * module imports, so classes (and `instanceof` on errors) are the same objects either way. When the file layout is
- * not the expected one (another CCXT version), the whole module is loaded instead.
+ * not the expected one (another CCXT version), the whole module is loaded instead (Node's module cache keeps one
+ * copy of it, whoever imports it).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -55,15 +56,13 @@ function ccxtSourceDir(): string | null {
   return sourceDir;
 }
 
+const wholeModule = (): Promise<CcxtModule> => import("ccxt");
+
 /**
  * The class of exchange `id` (`pro`: its ccxt.pro class, REST and WebSocket), importing only its file; undefined
- * when CCXT has no such exchange. `wholeModule` loads all of CCXT, for the fallback.
+ * when CCXT has no such exchange.
  */
-export async function loadExchangeClass(
-  id: string,
-  pro: boolean,
-  wholeModule: () => Promise<CcxtModule>,
-): Promise<ExchangeConstructor | undefined> {
+export async function loadExchangeClass(id: string, pro: boolean): Promise<ExchangeConstructor | undefined> {
   const dir = ccxtSourceDir();
   // Exchange ids are lower-case letters and digits; anything else is no file of CCXT's.
   if (dir !== null && /^[a-z0-9]+$/.test(id)) {
@@ -82,7 +81,7 @@ export async function loadExchangeClass(
 let errors: Promise<CcxtErrors> | undefined;
 
 /** CCXT's error classes, from their own file (or the whole module when that file is not where it should be). */
-export function loadCcxtErrors(wholeModule: () => Promise<CcxtModule>): Promise<CcxtErrors> {
+export function loadCcxtErrors(): Promise<CcxtErrors> {
   errors ??= (async () => {
     const dir = ccxtSourceDir();
     if (dir === null) return wholeModule();

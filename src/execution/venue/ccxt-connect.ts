@@ -3,7 +3,7 @@
  * one object), keys, sandbox mode, and, for the simulated exchange, every REST and WebSocket URL pointed at it.
  */
 import type { Exchange } from "ccxt";
-import { loadCcxt, rewriteApiUrls, UnknownExchangeError } from "../../data/exchange/ccxt-exchange.js";
+import { rewriteApiUrls, UnknownExchangeError } from "../../data/exchange/ccxt-exchange.js";
 import { loadExchangeClass } from "../../data/exchange/ccxt-parts.js";
 import { simExchangeWsUrls } from "../sim-exchange/sim-exchange.js";
 import type { VenueCredentials } from "./venue-credentials.js";
@@ -22,7 +22,7 @@ export interface CcxtConnectOptions {
 
 /** A ccxt.pro client for `exchangeId`, configured by `options`. */
 export async function connectCcxt(options: CcxtConnectOptions): Promise<Exchange> {
-  const ExchangeClass = await loadExchangeClass(options.exchangeId, true, loadCcxt);
+  const ExchangeClass = await loadExchangeClass(options.exchangeId, true);
   if (ExchangeClass === undefined) throw new UnknownExchangeError(options.exchangeId, []);
   const config: Record<string, unknown> = { enableRateLimit: false };
   if (options.credentials !== undefined) {

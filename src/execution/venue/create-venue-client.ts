@@ -3,7 +3,6 @@
  * simulated exchange needs no keys (its fixed local key is used); testnet and live read their own keys from the
  * environment (venue-credentials.ts). The capability check runs before anything is sent.
  */
-import { loadCcxt } from "../../data/exchange/ccxt-exchange.js";
 import { loadCcxtErrors } from "../../data/exchange/ccxt-parts.js";
 import type { RetryPolicy } from "../../data/exchange/retry.js";
 import { SIM_API_KEY, SIM_API_SECRET } from "../sim-exchange/sim-exchange.js";
@@ -47,7 +46,7 @@ export async function createVenueClient(options: CreateVenueClientOptions): Prom
   });
   assertVenueCapabilities(exchange, exchange.has["fetchPositions"] === true && options.exchangeId.endsWith("usdm"));
   return new CcxtVenueClient({
-    ccxt: await loadCcxtErrors(loadCcxt),
+    ccxt: await loadCcxtErrors(),
     exchange,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),

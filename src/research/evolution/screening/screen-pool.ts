@@ -25,10 +25,11 @@ export interface ScreenRequest {
 type ScreenResponse = { id: number; results: unknown[] } | { id: number; error: string };
 
 /**
- * Worker threads that evaluate batches of specs over one data set (shared memory, no copy). A batch is routed to the
- * workers by the specs' indicators (screen-routing.ts: a worker's caches then serve the specs it gets) and the answers
- * are put back in batch order, so a pool gives the same results as the calling thread. A worker that dies, or answers with the wrong number of results, fails the batch with a message
- * saying so; nothing is silently dropped.
+ * Worker threads that evaluate batches of specs over one data set (shared memory, no copy). A batch is routed to
+ * the workers by the specs' indicators (screen-routing.ts: a worker's caches then serve the specs it gets) and the
+ * answers are put back in batch order, so a pool gives the same results as the calling thread. A worker that dies,
+ * or answers with the wrong number of results, fails the batch with a message saying so; nothing is silently
+ * dropped.
  */
 export class ScreenPool {
   readonly #workers: Worker[];
