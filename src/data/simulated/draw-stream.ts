@@ -1,5 +1,6 @@
 import { createRandom, type Random } from "../../domain/random.js";
 import { REGIME_NAMES, type RegimeName, type SimulatedMarketConfig } from "./sim-market-options.js";
+import { factorCoefficients, GAUSSIAN_TABLE, GAUSSIAN_TABLE_SIZE } from "./volatility-shape.js";
 
 /**
  * Unit shocks are capped at ±8σ: without it, one extreme t draw feeds GARCH, the next draw lands on the inflated
@@ -18,6 +19,8 @@ export interface BarDraws {
   readonly regimes: Uint8Array;
   /** The unit shock (Student t, capped at ±8); on a crash bar, the total log rebound. */
   readonly shocks: Float64Array;
+  /** The slow volatility factors' multiple of the variance, exp(Σ factors − mean correction). */
+  readonly factorScale: Float64Array;
   /** ln(1 − u) of the high's Brownian-bridge draw. */
   readonly wickHigh: Float64Array;
   /** ln(1 − u) of the low's draw; on a crash bar, the log drop. */
@@ -36,6 +39,7 @@ export function allocateDraws(bars: number, shared = false): BarDraws {
   return {
     regimes: new Uint8Array(buffer(bars)),
     shocks: new Float64Array(buffer(bars * 8)),
+    factorScale: new Float64Array(buffer(bars * 8)),
     wickHigh: new Float64Array(buffer(bars * 8)),
     wickLow: new Float64Array(buffer(bars * 8)),
     volumeNoise: new Float64Array(buffer(bars * 8)),
@@ -46,9 +50,9 @@ export function allocateDraws(bars: number, shared = false): BarDraws {
 
 /**
  * Every random draw of a simulated market, bar after bar: the regime chain, the return shocks, the wicks, the
- * volume noise and the flash crashes. Each draws from a random stream of its own and none depends on what the prices
+ * volume noise, the flash crashes and the slow volatility factors. Each draws from a random stream of its own and none depends on what the prices
  * do, so they can be drawn ahead, in another thread, and the market stays bit-identical: the same draws in the same
- * order with the same arithmetic, only computed elsewhere. (The volatility factors stay with the price loop.)
+ * order with the same arithmetic, only computed elsewhere.
  */
 export class DrawStream {
   readonly #regimeRandom: Random;
@@ -58,6 +62,10 @@ export class DrawStream {
   readonly #crashRandom: Random;
   readonly #crash: SimulatedMarketConfig["flashCrash"];
   readonly #crashProbability: number;
+  readonly #factorRandom: Random;
+  readonly #factors: ReturnType<typeof factorCoefficients>;
+  readonly #factorState: Float64Array;
+  readonly #barsToUpdate: Int32Array;
   readonly #regimeCount: number;
   readonly #leaveProbability: Float64Array;
   readonly #nextWeight: Float64Array;
@@ -99,6 +107,15 @@ export class DrawStream {
     this.#crashRandom = root.fork("flash-crash");
     this.#crash = config.flashCrash;
     this.#crashProbability = config.flashCrashProbability;
+    this.#factorRandom = root.fork("volatility-factors");
+    this.#factors = factorCoefficients(config.volatilityFactors);
+    const factorCount = config.volatilityFactors.length;
+    this.#factorState = new Float64Array(factorCount);
+    this.#barsToUpdate = new Int32Array(factorCount);
+    // Start the factors in their stationary distribution, so that the first bars are as typical as any later ones.
+    for (let j = 0; j < factorCount; j++) {
+      this.#factorState[j] = (this.#factors.stationarySd[j] as number) * this.#factorRandom.normal();
+    }
     this.#regime = REGIME_NAMES.indexOf(config.initialRegime);
   }
 
@@ -112,7 +129,12 @@ export class DrawStream {
    * for each block keeps the draws in cache when this thread makes them itself).
    */
   fill(draws: BarDraws, end: number, base = 0): void {
-    const { regimes, shocks, wickHigh, wickLow, volumeNoise, crashFlags, crashBounce } = draws;
+    const { regimes, shocks, factorScale, wickHigh, wickLow, volumeNoise, crashFlags, crashBounce } = draws;
+    const factorRandom = this.#factorRandom;
+    const factorState = this.#factorState;
+    const barsToUpdate = this.#barsToUpdate;
+    const factorCount = factorState.length;
+    const { stride, persistence, innovationSd, meanCorrection } = this.#factors;
     const regimeRandom = this.#regimeRandom;
     const returnRandom = this.#returnRandom;
     const wickRandom = this.#wickRandom;
@@ -149,6 +171,21 @@ export class DrawStream {
       if (standardShock > MAX_SHOCK) standardShock = MAX_SHOCK;
       else if (standardShock < -MAX_SHOCK) standardShock = -MAX_SHOCK;
       shocks[k] = standardShock;
+      let logFactor = -meanCorrection;
+      for (let j = 0; j < factorCount; j++) {
+        let x = factorState[j] as number;
+        const left = (barsToUpdate[j] as number) - 1;
+        if (left <= 0) {
+          const gaussian = GAUSSIAN_TABLE[(factorRandom.next() * GAUSSIAN_TABLE_SIZE) | 0] as number;
+          x = (persistence[j] as number) * x + (innovationSd[j] as number) * gaussian;
+          factorState[j] = x;
+          barsToUpdate[j] = stride[j] as number;
+        } else {
+          barsToUpdate[j] = left;
+        }
+        logFactor += x;
+      }
+      factorScale[k] = Math.exp(logFactor);
       if (crashRandom.next() < crashProbability) {
         const drop = -Math.log(1 - (minDrop + (maxDrop - minDrop) * crashRandom.next()));
         const rebound = drop * (minRebound + (maxRebound - minRebound) * crashRandom.next());

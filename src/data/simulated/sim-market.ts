@@ -1,5 +1,4 @@
 import { type CandleSeries, emptySeries } from "../../domain/candles.js";
-import { createRandom } from "../../domain/random.js";
 import { timeframeMs } from "../../domain/timeframe.js";
 import { allocateDraws, type BarDraws, DrawStream, MAX_SHOCK } from "./draw-stream.js";
 import { regimeShares } from "./regime-chain.js";
@@ -11,13 +10,7 @@ import {
   type SimulatedMarketConfig,
   type SimulateMarketOptions,
 } from "./sim-market-options.js";
-import {
-  factorCoefficients,
-  GAUSSIAN_TABLE,
-  GAUSSIAN_TABLE_SIZE,
-  seasonalVarianceTable,
-  seasonIndex,
-} from "./volatility-shape.js";
+import { seasonalVarianceTable, seasonIndex } from "./volatility-shape.js";
 
 /** A generated market: the candles plus the hidden truth behind them, for tests and for scoring regime detectors. */
 export interface SimulatedMarket {
@@ -135,18 +128,8 @@ export function generateMarket(config: SimulatedMarketConfig, source: DrawSource
   const logAnchor = Math.log(config.startPrice);
 
   const seasonal = seasonalVarianceTable(barMs, config.seasonality);
-  const factors = factorCoefficients(config.volatilityFactors);
-  const factorCount = config.volatilityFactors.length;
-  const { stride, persistence, innovationSd, meanCorrection } = factors;
-  const factorState = new Float64Array(factorCount);
-  const barsToUpdate = new Int32Array(factorCount);
-
-  // One stream per concern, so that e.g. a different crash rate leaves the ordinary returns between crashes unchanged.
-  // All but the volatility factors' are drawn by a DrawStream (draw-stream.ts), read here from `source`.
-  const root = createRandom(config.seed);
-  const factorRandom = root.fork("volatility-factors");
-  // Start the factors in their stationary distribution, so that the first bars are as typical as any later ones.
-  for (let j = 0; j < factorCount; j++) factorState[j] = (factors.stationarySd[j] as number) * factorRandom.normal();
+  // One stream per concern, so that e.g. a different crash rate leaves the ordinary returns between crashes unchanged:
+  // they are drawn by a DrawStream (draw-stream.ts), volatility factors included, and read here from `source`.
 
   const tickInverse = Math.round(1 / tickSize);
   // Dividing by an integer inverse gives the double nearest the decimal price (30000.01, not 30000.010000000002).
@@ -164,7 +147,16 @@ export function generateMarket(config: SimulatedMarketConfig, source: DrawSource
 
   const series = emptySeries(config.symbol, config.timeframe, bars);
   const { time, open, high, low, close, volume } = series;
-  const { regimes: drawnRegimes, shocks, wickHigh, wickLow, volumeNoise, crashFlags, crashBounce } = source.draws;
+  const {
+    regimes: drawnRegimes,
+    shocks,
+    factorScale,
+    wickHigh,
+    wickLow,
+    volumeNoise,
+    crashFlags,
+    crashBounce,
+  } = source.draws;
   // The draws may be one block at a time: the regimes and crash bars handed back are kept here, whole.
   const regimes = new Uint8Array(bars);
   const crashed = new Uint8Array(bars);
@@ -197,23 +189,9 @@ export function generateMarket(config: SimulatedMarketConfig, source: DrawSource
       const b = beta[regime] as number;
       garch = 1 - a - b + (a * previousStandardShock * previousStandardShock + b) * garch;
     }
-    let logFactor = -meanCorrection;
-    for (let j = 0; j < factorCount; j++) {
-      let x = factorState[j] as number;
-      const left = (barsToUpdate[j] as number) - 1;
-      if (left <= 0) {
-        const gaussian = GAUSSIAN_TABLE[(factorRandom.next() * GAUSSIAN_TABLE_SIZE) | 0] as number;
-        x = (persistence[j] as number) * x + (innovationSd[j] as number) * gaussian;
-        factorState[j] = x;
-        barsToUpdate[j] = stride[j] as number;
-      } else {
-        barsToUpdate[j] = left;
-      }
-      logFactor += x;
-    }
     const regimeVariance = longRunVariance[regime] as number;
     const hourOfWeek = Math.floor(weekOffset / HOUR_MS);
-    const shape = (seasonal[hourOfWeek] as number) * Math.exp(logFactor);
+    const shape = (seasonal[hourOfWeek] as number) * (factorScale[k] as number);
     let variance = regimeVariance * shape * garch;
     const cap = MAX_VARIANCE_MULTIPLE * regimeVariance;
     if (variance > cap) variance = cap;
