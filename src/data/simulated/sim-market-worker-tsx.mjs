@@ -1,4 +1,4 @@
-// Entry of the shock thread when Aegis runs from its TypeScript sources (vitest, tsx). Node 20 does not apply
+// Entry of the draw thread when Aegis runs from its TypeScript sources (vitest, tsx). Node 20 does not apply
 // `--import tsx` from a Worker's execArgv to the worker's own modules, so tsx is registered here, in the worker.
 import { register } from "tsx/esm/api";
 

@@ -2,8 +2,8 @@ import { workerData } from "node:worker_threads";
 import { type BarDraws, DrawStream } from "./draw-stream.js";
 import { resolveSimulatedMarketOptions, type SimulateMarketOptions } from "./sim-market-options.js";
 
-/** What the shock thread is started with: the options and shared memory for its output. */
-export interface ShockWorkerData {
+/** What the draw thread is started with: the options and shared memory for its output. */
+export interface DrawWorkerData {
   readonly options: SimulateMarketOptions;
   /** Shared memory the draws are written to. */
   readonly draws: BarDraws;
@@ -13,9 +13,9 @@ export interface ShockWorkerData {
   readonly block: number;
 }
 
-// Entry of the shock thread: makes every bar's random draws ahead of the price loop of the main thread,
+// Entry of the draw thread: makes every bar's random draws ahead of the price loop of the main thread,
 // publishing its progress after each block, then ends.
-const data = workerData as ShockWorkerData;
+const data = workerData as DrawWorkerData;
 try {
   const config = resolveSimulatedMarketOptions(data.options);
   const stream = new DrawStream(config);
