@@ -50,9 +50,9 @@ export function allocateDraws(bars: number, shared = false): BarDraws {
 
 /**
  * Every random draw of a simulated market, bar after bar: the regime chain, the return shocks, the wicks, the
- * volume noise, the flash crashes and the slow volatility factors. Each draws from a random stream of its own and none depends on what the prices
- * do, so they can be drawn ahead, in another thread, and the market stays bit-identical: the same draws in the same
- * order with the same arithmetic, only computed elsewhere.
+ * volume noise, the flash crashes and the slow volatility factors. Each draws from a random stream of its own and
+ * none depends on what the prices do, so they can be drawn ahead, in another thread, and the market stays
+ * bit-identical: the same draws in the same order with the same arithmetic, only computed elsewhere.
  */
 export class DrawStream {
   readonly #regimeRandom: Random;
