@@ -43,6 +43,8 @@ await build({
   entryPoints: {
     aegis: "src/cli/main.ts",
     "pool-worker": "src/backtest/pool/pool-worker.ts",
+    "report-worker": "src/backtest/output/report-worker.ts",
+    "sim-market-worker": "src/data/simulated/sim-market-worker.ts",
     "api-worker": "src/server/api-thread/api-worker.ts",
     "retrain-worker": "src/ai/ml/retrain/retrain-worker.ts",
   },

@@ -54,6 +54,9 @@ export function summarizeRiskEffect(
   let ordersResized = 0;
   let ordersDenied = 0;
   let decisionsRejected = 0;
+  // Most reasons recur word for word (a halt refuses thousands of orders with one text): two regular expressions
+  // per verdict were most of the time of a 4 M-bar run's summary.
+  const patterns = new Map<string, string>();
   for (const decision of decisions) {
     if (decision.outcome === "rejected") decisionsRejected++;
     for (const check of decision.risk) {
@@ -73,7 +76,11 @@ export function summarizeRiskEffect(
           resized = true;
         } else if (v.verdict === "deny") tally.denied++;
         else tally.halted++;
-        const key = reasonPattern(v.reason);
+        let key = patterns.get(v.reason);
+        if (key === undefined) {
+          key = reasonPattern(v.reason);
+          patterns.set(v.reason, key);
+        }
         const seen = tally.reasons.get(key);
         if (seen) seen.count++;
         else tally.reasons.set(key, { count: 1, example: v.reason });

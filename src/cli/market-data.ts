@@ -92,11 +92,12 @@ export async function loadMarketData(request: MarketDataRequest): Promise<Loaded
     }
     source = `${request.exchange} (candle store ${request.dataDir})`;
   } else {
-    const { simulateMarket } = await import("../data/simulated/sim-market.js");
+    // On two cores for long markets (bit-identical to simulateMarket; short ones stay in this thread).
+    const { simulateMarketInParallel } = await import("../data/simulated/sim-market-thread.js");
     const symbols = request.symbols.length > 0 ? request.symbols : ["SIM/USDT"];
     loaded = symbols.map((symbol, k) => {
       const seed = request.simulated.seed + k;
-      return simulateMarket({
+      return simulateMarketInParallel({
         seed,
         bars: request.simulated.bars,
         symbol,

@@ -1,15 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CandleSeries } from "../../domain/candles.js";
-import { defaultInstrument } from "../../domain/instrument.js";
 import type { Strategy } from "../../strategy/strategy.js";
-import { buyAndHoldIndex } from "../benchmark.js";
-import { renderReport } from "../report/index.js";
-import { strategyOverlays } from "../report/strategy-overlays.js";
 import type { BacktestResult } from "../run-backtest.js";
 import type { BacktestSummary } from "../summary.js";
-import { withChunkedWriter, writeInChunks } from "./chunked-writer.js";
-import { tradesCsv, writeEquityCsvTo } from "./csv-writers.js";
+import { writeInChunks } from "./chunked-writer.js";
+import { tradesCsv } from "./csv-writers.js";
+import { renderReportJob, reportJob, writeReportFiles } from "./report-job.js";
+import { type ReportThread, ReportThreadLost } from "./report-thread.js";
 
 export interface BacktestOutputs {
   readonly result: BacktestResult;
@@ -31,13 +29,17 @@ export interface BacktestOutputs {
  * summary.json (metrics with seed, data hash and config hash) and report.html into `dir`.
  */
 export function writeBacktestOutputs(dir: string, outputs: BacktestOutputs): void {
+  writeRecordFiles(dir, outputs);
+  writeReportFiles(dir, reportJob(outputs, outputs.generatedAt ?? Date.now()));
+}
+
+/** The files other than equity.csv and report.html: trades, decisions, position actions and the summary. */
+export function writeRecordFiles(dir: string, outputs: BacktestOutputs): void {
   const { result, summary } = outputs;
   writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades));
-  withChunkedWriter(join(dir, "equity.csv"), (writer) => writeEquityCsvTo(result.equity, writer));
   writeInChunks(join(dir, "decisions.jsonl"), (write) => writeJsonLines(result.decisions, write));
   writeInChunks(join(dir, "position-actions.jsonl"), (write) => writeJsonLines(result.positionActions, write));
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(dir, "report.html"), renderBacktestReport(outputs, outputs.generatedAt ?? Date.now()));
 }
 
 /** One JSON document per line. */
@@ -58,33 +60,39 @@ export function writeJsonLines(records: readonly unknown[], write: (text: string
 
 /** The HTML report of a run: charts, metrics and the honest context of principle 5. */
 export function renderBacktestReport(outputs: BacktestOutputs, generatedAt: number): string {
-  const { result, summary, series } = outputs;
-  const meta = summary.meta;
-  const index = buyAndHoldIndex(series, result.equity.time);
-  const benchmark = index.map((v) => v * meta.cash);
-  return renderReport({
-    title: `${outputs.label ? `${outputs.label} — ` : ""}${meta.strategy} on ${meta.symbols.join(", ")}${meta.timeframe ? ` ${meta.timeframe}` : ""}`,
-    generatedAt,
-    series,
-    trades: result.trades,
-    equity: result.equity,
-    benchmark: { label: series.length > 1 ? "Buy & hold (equal weight)" : "Buy & hold", equity: benchmark },
-    metrics: summary.metrics,
-    tickSize: (symbol) => defaultInstrument(symbol).tickSize,
-    ...(outputs.strategy ? { overlays: series.flatMap((s) => strategyOverlays(outputs.strategy as Strategy, s)) } : {}),
-    risk: outputs.riskShield === false ? undefined : summary.risk,
-    valueAtRisk: summary.valueAtRisk,
-    calendarNote: summary.calendar.note,
-    meta: {
-      strategy: meta.strategy,
-      parameters: meta.parameters,
-      seed: meta.seed,
-      dataHash: meta.dataHash,
-      configHash: meta.configHash,
-      dataRange: meta.dataRange,
-      fees: `${(meta.fee * 100).toFixed(3)} % of notional per fill`,
-      slippage: meta.slippage,
-      sample: meta.sample,
-    },
-  });
+  return renderReportJob(reportJob(outputs, generatedAt));
+}
+
+/**
+ * The same files as `writeBacktestOutputs`, with equity.csv and report.html written by `thread` while this thread
+ * writes the others. If the thread is gone (it could not start), this thread writes those two as well. With
+ * `handOver` the candles, the equity curve and the strategy's overlays are moved to the thread, not copied: the
+ * caller must not read `series` or `result.equity` afterwards (they are detached, empty).
+ */
+export async function writeBacktestOutputsInParallel(
+  dir: string,
+  outputs: BacktestOutputs,
+  thread: ReportThread,
+  handOver = false,
+): Promise<void> {
+  const job = reportJob(outputs, outputs.generatedAt ?? Date.now());
+  const report = thread.write(dir, job, handOver);
+  // Observed now, awaited below: a failure of the thread must not be unhandled while this thread is busy.
+  report.catch(() => undefined);
+  let recordError: unknown;
+  try {
+    writeRecordFiles(dir, outputs);
+  } catch (error) {
+    recordError = error;
+  }
+  try {
+    await report;
+  } catch (error) {
+    // The first failure is the one worth reporting; a lost thread only means writing those two files here.
+    if (recordError === undefined) {
+      if (!(error instanceof ReportThreadLost)) throw error;
+      writeReportFiles(dir, job);
+    }
+  }
+  if (recordError !== undefined) throw recordError;
 }

@@ -2,10 +2,12 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
+import type { ReportThread } from "../../backtest/output/report-thread.js";
 import { formatRiskEffect } from "../../backtest/risk-effect.js";
 import { runBacktest } from "../../backtest/run-backtest.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
+import type { AegisConfig } from "../../config/schema.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import type { RiskConfig } from "../../risk/config.js";
@@ -37,7 +39,23 @@ export interface BacktestCliOptions extends RunCliOptions, BacktestLlmOptions {
 
 export async function backtestCommand(options: BacktestCliOptions, globals: { config?: string }): Promise<void> {
   const { config } = loadConfig({ file: globals.config });
-  if (options.out) prepareOutputDir("--out", options.out);
+  if (!options.out) return backtestWith(options, globals, config, undefined);
+  prepareOutputDir("--out", options.out);
+  // Started first so that its modules load while the market is read or generated and the engine runs.
+  const thread = (await import("../../backtest/output/report-thread.js")).ReportThread.start();
+  try {
+    await backtestWith(options, globals, config, thread);
+  } finally {
+    await thread.stop();
+  }
+}
+
+async function backtestWith(
+  options: BacktestCliOptions,
+  globals: { config?: string },
+  config: AegisConfig,
+  thread: ReportThread | undefined,
+): Promise<void> {
   const run = await resolveRunOptions(options, config, globals.config);
   const { cash, fee, slippage, size, sizeText, leverage, participation, seed, data } = run;
   const [name, ...voterNames] = typeof options.strategy === "string" ? [options.strategy] : options.strategy;
@@ -165,16 +183,22 @@ export async function backtestCommand(options: BacktestCliOptions, globals: { co
     ...(contamination ? { contamination } : {}),
   };
 
-  if (options.out) {
-    const { writeBacktestOutputs } = await import("../../backtest/output/write-outputs.js");
-    writeBacktestOutputs(options.out, {
-      result,
-      summary,
-      series: data.series,
-      strategy,
-      riskShield: risk !== undefined,
-      ...(contamination ? { label: "CONTAMINATED" } : {}),
-    });
+  if (options.out && thread) {
+    const { writeBacktestOutputsInParallel } = await import("../../backtest/output/write-outputs.js");
+    await writeBacktestOutputsInParallel(
+      options.out,
+      {
+        result,
+        summary,
+        series: data.series,
+        strategy,
+        riskShield: risk !== undefined,
+        ...(contamination ? { label: "CONTAMINATED" } : {}),
+      },
+      thread,
+      // Nothing below reads the candles or the equity curve: the thread takes them without a copy.
+      true,
+    );
     writeFileSync(join(options.out, "config.json"), `${JSON.stringify(runConfig, null, 2)}\n`);
   }
   if (options.json) {

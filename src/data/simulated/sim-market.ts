@@ -1,6 +1,6 @@
 import { type CandleSeries, emptySeries } from "../../domain/candles.js";
-import { createRandom } from "../../domain/random.js";
 import { timeframeMs } from "../../domain/timeframe.js";
+import { allocateDraws, type BarDraws, DrawStream, MAX_SHOCK } from "./draw-stream.js";
 import { regimeShares } from "./regime-chain.js";
 import {
   REGIME_NAMES,
@@ -10,13 +10,7 @@ import {
   type SimulatedMarketConfig,
   type SimulateMarketOptions,
 } from "./sim-market-options.js";
-import {
-  factorCoefficients,
-  GAUSSIAN_TABLE,
-  GAUSSIAN_TABLE_SIZE,
-  seasonalVarianceTable,
-  seasonIndex,
-} from "./volatility-shape.js";
+import { seasonalVarianceTable, seasonIndex } from "./volatility-shape.js";
 
 /** A generated market: the candles plus the hidden truth behind them, for tests and for scoring regime detectors. */
 export interface SimulatedMarket {
@@ -33,15 +27,12 @@ const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * DAY_MS;
-/** A crash bar's in-bar bounce takes at most this share of the total rebound; the rest comes over the next bars. */
-const MAX_IN_BAR_BOUNCE = 0.3;
 /**
  * Conditional variance is capped at this multiple of the regime's long-run variance (volatility at 6×), and unit
  * shocks at ±8σ: without both, one extreme t draw feeds GARCH, the next draw lands on the inflated variance, and an
  * hourly bar can lose 80 % outside any flash crash. Observed crypto hourly moves outside crashes stay near 20 %.
  */
 const MAX_VARIANCE_MULTIPLE = 36;
-const MAX_SHOCK = 8;
 /**
  * The price floor, as a fraction of the start price; closes reflect off it. With the anchor it lies ~6 standard
  * deviations of the long-run log price below the start, so it bounds the path without ever shaping it.
@@ -66,9 +57,41 @@ const HOURLY_VOLUME = Array.from({ length: 24 }, (_, hour) => 1 + 0.3 * Math.cos
  */
 export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMarket {
   const config = resolveSimulatedMarketOptions(options);
+  return generateMarket(config, localDraws(config));
+}
+
+/**
+ * Where the price loop takes each bar's random draws from: drawn in this thread just ahead of it, or by another
+ * thread (sim-market-thread.ts). Either way the same DrawStream draws them, so the market is the same.
+ */
+export interface DrawSource {
+  readonly draws: BarDraws;
+  /** Returns once the bars before `end` are drawn, with the index in `draws` of bar 0 (bar i is at i − base). */
+  ensure(end: number): number;
+}
+
+/** Draws made in this thread, a block at a time into one block-sized buffer, just before the price loop needs them. */
+export function localDraws(config: SimulatedMarketConfig): DrawSource {
+  const stream = new DrawStream(config);
+  const draws = allocateDraws(Math.min(config.bars, DRAW_BLOCK));
+  return {
+    draws,
+    ensure: (end) => {
+      const base = stream.done;
+      stream.fill(draws, end, base);
+      return base;
+    },
+  };
+}
+
+/** Bars the price loop runs between two calls to `DrawSource.ensure`. */
+export const DRAW_BLOCK = 1 << 15;
+
+/** The market of a resolved config, its random draws taken from `source`. */
+export function generateMarket(config: SimulatedMarketConfig, source: DrawSource): SimulatedMarket {
   const { bars, tickSize, baseVolume, startTime, flashCrashProbability } = config;
   // Read once: property loads on the rarely taken crash path would lack type feedback and deoptimise the loop.
-  const { minDrop, maxDrop, minRebound, maxRebound, reboundBars, volumeMultiplier } = config.flashCrash;
+  const { reboundBars, volumeMultiplier } = config.flashCrash;
   const crashVarianceMultiple = config.flashCrash.volatilityMultiplier ** 2;
   const barMs = timeframeMs(config.timeframe);
   const years = barMs / YEAR_MS;
@@ -78,29 +101,12 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   const longRunVariance = new Float64Array(regimeCount);
   const alpha = new Float64Array(regimeCount);
   const beta = new Float64Array(regimeCount);
-  const degreesOfFreedom = new Float64Array(regimeCount);
-  const shockScale = new Float64Array(regimeCount);
-  const leaveProbability = new Float64Array(regimeCount);
-  const nextWeight = new Float64Array(regimeCount * regimeCount);
-  const nextTotal = new Float64Array(regimeCount);
-  const lastPossibleNext = new Int32Array(regimeCount);
   for (let r = 0; r < regimeCount; r++) {
     const regime = config.regimes[REGIME_NAMES[r] as RegimeName];
     drift[r] = regime.annualDrift * years;
     longRunVariance[r] = regime.annualVolatility ** 2 * years;
     alpha[r] = regime.garchAlpha;
     beta[r] = regime.garchBeta;
-    degreesOfFreedom[r] = regime.tailDegreesOfFreedom;
-    // A t(ν) variate has variance ν/(ν−2); scaling by its inverse root makes the model's σ² the actual variance.
-    shockScale[r] = Math.sqrt((regime.tailDegreesOfFreedom - 2) / regime.tailDegreesOfFreedom);
-    leaveProbability[r] = 1 / regime.meanDurationBars;
-    const weights: Partial<Record<RegimeName, number>> = regime.next;
-    for (let s = 0; s < regimeCount; s++) {
-      const w = s === r ? 0 : (weights[REGIME_NAMES[s] as RegimeName] ?? 0);
-      nextWeight[r * regimeCount + s] = w;
-      nextTotal[r] = (nextTotal[r] as number) + w;
-      if (w > 0) lastPossibleNext[r] = s;
-    }
   }
   const referenceVariance = longRunVariance[Regime.Sideways] as number;
   const initialRegime = REGIME_NAMES.indexOf(config.initialRegime);
@@ -122,22 +128,8 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   const logAnchor = Math.log(config.startPrice);
 
   const seasonal = seasonalVarianceTable(barMs, config.seasonality);
-  const factors = factorCoefficients(config.volatilityFactors);
-  const factorCount = config.volatilityFactors.length;
-  const { stride, persistence, innovationSd, meanCorrection } = factors;
-  const factorState = new Float64Array(factorCount);
-  const barsToUpdate = new Int32Array(factorCount);
-
-  // One stream per concern, so that e.g. a different crash rate leaves the ordinary returns between crashes unchanged.
-  const root = createRandom(config.seed);
-  const regimeRandom = root.fork("regime");
-  const returnRandom = root.fork("returns");
-  const wickRandom = root.fork("wicks");
-  const volumeRandom = root.fork("volume");
-  const crashRandom = root.fork("flash-crash");
-  const factorRandom = root.fork("volatility-factors");
-  // Start the factors in their stationary distribution, so that the first bars are as typical as any later ones.
-  for (let j = 0; j < factorCount; j++) factorState[j] = (factors.stationarySd[j] as number) * factorRandom.normal();
+  // One stream per concern, so that e.g. a different crash rate leaves the ordinary returns between crashes unchanged:
+  // they are drawn by a DrawStream (draw-stream.ts), volatility factors included, and read here from `source`.
 
   const tickInverse = Math.round(1 / tickSize);
   // Dividing by an integer inverse gives the double nearest the decimal price (30000.01, not 30000.010000000002).
@@ -155,8 +147,19 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
 
   const series = emptySeries(config.symbol, config.timeframe, bars);
   const { time, open, high, low, close, volume } = series;
+  const {
+    regimes: drawnRegimes,
+    shocks,
+    factorScale,
+    wickHigh,
+    wickLow,
+    volumeNoise,
+    crashFlags,
+    crashBounce,
+  } = source.draws;
+  // The draws may be one block at a time: the regimes and crash bars handed back are kept here, whole.
   const regimes = new Uint8Array(bars);
-  const crashFlags = new Uint8Array(bars);
+  const crashed = new Uint8Array(bars);
 
   let regime: number = initialRegime;
   // The GARCH component in units of the regime's long-run variance (mean 1); the last unit shock feeds it.
@@ -170,50 +173,30 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   let weekOffset = seasonIndex(startTime) * HOUR_MS + (((startTime % HOUR_MS) + HOUR_MS) % HOUR_MS);
   const barStep = barMs % WEEK_MS;
 
+  let blockEnd = 0;
+  let base = 0;
   for (let i = 0; i < bars; i++) {
+    if (i === blockEnd) {
+      blockEnd = Math.min(bars, blockEnd + DRAW_BLOCK);
+      base = source.ensure(blockEnd);
+    }
+    const k = i - base;
     const barTime = startTime + i * barMs;
+    regime = drawnRegimes[k] as number;
+    regimes[i] = regime;
     if (i > 0) {
-      if (regimeRandom.next() < (leaveProbability[regime] as number)) {
-        const target = regimeRandom.next() * (nextTotal[regime] as number);
-        let next = lastPossibleNext[regime] as number;
-        let cumulative = 0;
-        for (let s = 0; s < regimeCount; s++) {
-          cumulative += nextWeight[regime * regimeCount + s] as number;
-          if (target < cumulative) {
-            next = s;
-            break;
-          }
-        }
-        regime = next;
-      }
       const a = alpha[regime] as number;
       const b = beta[regime] as number;
       garch = 1 - a - b + (a * previousStandardShock * previousStandardShock + b) * garch;
     }
-    let logFactor = -meanCorrection;
-    for (let j = 0; j < factorCount; j++) {
-      let x = factorState[j] as number;
-      const left = (barsToUpdate[j] as number) - 1;
-      if (left <= 0) {
-        const gaussian = GAUSSIAN_TABLE[(factorRandom.next() * GAUSSIAN_TABLE_SIZE) | 0] as number;
-        x = (persistence[j] as number) * x + (innovationSd[j] as number) * gaussian;
-        factorState[j] = x;
-        barsToUpdate[j] = stride[j] as number;
-      } else {
-        barsToUpdate[j] = left;
-      }
-      logFactor += x;
-    }
     const regimeVariance = longRunVariance[regime] as number;
     const hourOfWeek = Math.floor(weekOffset / HOUR_MS);
-    const shape = (seasonal[hourOfWeek] as number) * Math.exp(logFactor);
+    const shape = (seasonal[hourOfWeek] as number) * (factorScale[k] as number);
     let variance = regimeVariance * shape * garch;
     const cap = MAX_VARIANCE_MULTIPLE * regimeVariance;
     if (variance > cap) variance = cap;
 
-    let standardShock = returnRandom.studentT(degreesOfFreedom[regime] as number) * (shockScale[regime] as number);
-    if (standardShock > MAX_SHOCK) standardShock = MAX_SHOCK;
-    else if (standardShock < -MAX_SHOCK) standardShock = -MAX_SHOCK;
+    const standardShock = shocks[k] as number;
     const shock = Math.sqrt(variance) * standardShock;
     const logOpen = logPrice;
     let logHigh: number;
@@ -221,14 +204,16 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
     let logClose: number;
     let moveSize: number;
 
-    if (crashRandom.next() < flashCrashProbability) {
-      const drop = -Math.log(1 - (minDrop + (maxDrop - minDrop) * crashRandom.next()));
-      const rebound = drop * (minRebound + (maxRebound - minRebound) * crashRandom.next());
-      const bounce = rebound * MAX_IN_BAR_BOUNCE * crashRandom.next();
+    if (crashFlags[k] === 1) {
+      // On a crash bar the draws carry the drop and the rebound in the low wick's and the shock's slots.
+      const drop = wickLow[k] as number;
+      const rebound = standardShock;
+      const bounce = crashBounce[k] as number;
+      crashed[i] = 1;
       logLow = logOpen - drop;
       logClose = logLow + bounce;
       // Only the stretch before the crash can set a high above the open.
-      logHigh = logOpen + 0.5 * Math.sqrt(-2 * variance * Math.log(1 - wickRandom.next()));
+      logHigh = logOpen + 0.5 * Math.sqrt(-2 * variance * (wickHigh[k] as number));
       reboundBarsLeft = reboundBars;
       reboundPerBar = (rebound - bounce) / reboundBars;
       crashVolumeBoost = volumeMultiplier - 1;
@@ -238,7 +223,6 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       if (garch < shocked) garch = shocked;
       // Volume answers the size of the drop, not the calm that preceded it.
       moveSize = Math.min(drop / Math.sqrt(variance), MAX_SHOCK);
-      crashFlags[i] = 1;
     } else {
       let move = (drift[regime] as number) - anchorPull * (logOpen - logAnchor) + shock;
       if (reboundBarsLeft > 0) {
@@ -248,8 +232,8 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       logClose = logOpen + move;
       // Exact extremes of a Brownian bridge from 0 to `move` with the bar's variance (inverse of P(max > m | move)).
       const squaredMove = move * move;
-      logHigh = logOpen + 0.5 * (move + Math.sqrt(squaredMove - 2 * variance * Math.log(1 - wickRandom.next())));
-      logLow = logOpen + 0.5 * (move - Math.sqrt(squaredMove - 2 * variance * Math.log(1 - wickRandom.next())));
+      logHigh = logOpen + 0.5 * (move + Math.sqrt(squaredMove - 2 * variance * (wickHigh[k] as number)));
+      logLow = logOpen + 0.5 * (move - Math.sqrt(squaredMove - 2 * variance * (wickLow[k] as number)));
       previousStandardShock = standardShock;
       moveSize = Math.abs(standardShock);
     }
@@ -271,7 +255,7 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
       baseVolume *
       (0.45 + 0.55 * moveSize) *
       // (σ/σ_ref)^0.8 and a mean-one log-normal noise in one exp: Math.pow is several times slower than exp + log.
-      Math.exp(0.4 * Math.log(variance / referenceVariance) + 0.45 * volumeRandom.normal() - 0.10125);
+      Math.exp(0.4 * Math.log(variance / referenceVariance) + 0.45 * (volumeNoise[k] as number) - 0.10125);
     // Hour of the week 0 is midnight UTC, so its remainder by 24 is the hour of the day.
     if (intraday) barVolume *= HOURLY_VOLUME[hourOfWeek % 24] as number;
     if (crashVolumeBoost > 0.01) {
@@ -286,7 +270,6 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
     low[i] = barLow;
     close[i] = barClose;
     volume[i] = Math.max(barVolume, 1e-8);
-    regimes[i] = regime;
     previousClose = barClose;
     // Kept incrementally: a floating-point remainder per bar costs more than the rest of the seasonality.
     weekOffset += barStep;
@@ -294,7 +277,7 @@ export function simulateMarket(options: SimulateMarketOptions = {}): SimulatedMa
   }
 
   const crashes: number[] = [];
-  for (let i = 0; i < bars; i++) if (crashFlags[i] === 1) crashes.push(i);
+  for (let i = 0; i < bars; i++) if (crashed[i] === 1) crashes.push(i);
   return { series, regimes, crashes, config };
 }
 
