@@ -5,6 +5,7 @@ import { isTimeframe, TIMEFRAMES } from "../../domain/timeframe.js";
 import type { Database } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
+import { EquityMirror } from "./equity-mirror.js";
 import { instant, requireStore, sessionFilter } from "./read-common.js";
 
 /** The most raw snapshots one page of `/api/equity?limit=` returns (a day of 1m steps is 1440). */
@@ -47,6 +48,8 @@ interface EquityRow {
  * small however long the bot has run; `limit`/`before` pages through the raw snapshots instead.
  */
 export function equityRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
+  // The session's snapshots copied once and topped up per request (SQLite only): the curve is downsampled from it.
+  let mirror: EquityMirror | undefined;
   routes.add(app, {
     method: "GET",
     url: "/api/equity",
@@ -69,9 +72,14 @@ export function equityRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
           page: { limit, before: query.before ?? null, next: more ? (points[0]?.time ?? null) : null },
         };
       }
-      const { rows, snapshots, bucketMs } = await downsampled(db, filter, query.points ?? EQUITY_POINTS_DEFAULT);
-      const points = withDrawdown(rows);
-      return { points, benchmark: buyAndHold(ctx, points), downsampled: { snapshots, bucketMs } };
+      const points = query.points ?? EQUITY_POINTS_DEFAULT;
+      if (mirror === undefined && EquityMirror.fits(db)) mirror = new EquityMirror(db, filter.detail);
+      const { rows, snapshots, bucketMs } =
+        mirror !== undefined && (await mirror.refresh())
+          ? mirror.downsample(filter, points)
+          : await downsampled(db, filter, points);
+      const curve = withDrawdown(rows);
+      return { points: curve, benchmark: buyAndHold(ctx, curve), downsampled: { snapshots, bucketMs } };
     },
   });
 }
@@ -120,7 +128,8 @@ export function equityBucketsQuery(db: Kysely<Database>, filter: EquityFilter, t
     .orderBy("e.time");
 }
 
-async function downsampled(db: Kysely<Database>, filter: EquityFilter, points: number) {
+/** The downsampled curve by the database (PostgreSQL, or a curve too long to copy); exported for the mirror's test. */
+export async function downsampled(db: Kysely<Database>, filter: EquityFilter, points: number) {
   const span = await filtered(db, filter)
     .select((eb) => [eb.fn.min("time").as("first"), eb.fn.max("time").as("last"), eb.fn.countAll().as("n")])
     .executeTakeFirst();
