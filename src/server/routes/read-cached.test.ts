@@ -57,4 +57,22 @@ describe("read routes that reuse their work between requests", () => {
     ] as const)
       expect((await server.app.inject({ url })).body, url).toBe(await renderedAnew(limit, offset, filter));
   });
+
+  it("/api/shield, /api/equity and /api/decisions: after more steps, what a server that kept nothing answers", async () => {
+    const urls = ["/api/shield", "/api/equity", "/api/equity?points=7", "/api/decisions?limit=30&offset=3"];
+    for (const url of urls) expect((await server.app.inject({ url })).statusCode, url).toBe(200);
+    await fx.advance(barTime(599));
+    const anew = createApiServer(fx.ctx, readRouteGroups);
+    try {
+      for (const url of urls) {
+        const kept = await server.app.inject({ url });
+        expect(kept.body, url).toBe((await anew.app.inject({ url })).body);
+        expect(kept.headers["content-type"], url).toBe("application/json; charset=utf-8");
+      }
+      const shield = (await server.app.inject({ url: "/api/shield" })).json();
+      expect(shield.layers.length).toBeGreaterThan(0);
+    } finally {
+      await anew.close();
+    }
+  });
 });
