@@ -63,6 +63,8 @@ function copyBars(series: CandleSeries, from: number, to: number): CandleSeries 
  */
 export class CandleMirror implements CandleSource {
   readonly #markets = new Map<string, CandleSeries>();
+  /** Each market's columns with room to grow: the series above are views of their first `length` bars. */
+  readonly #backing = new Map<string, Columns>();
   #order: { symbol: string; timeframe: string }[] = [];
   #refreshing: Promise<void> | undefined;
   #version: string | undefined;
@@ -116,19 +118,50 @@ export class CandleMirror implements CandleSource {
       const held = this.#markets.get(key);
       if (!this.#order.some((m) => m.symbol === u.symbol && m.timeframe === u.timeframe))
         this.#order = [...this.#order, { symbol: u.symbol, timeframe: u.timeframe }];
-      this.#markets.set(key, u.from === 0 || held === undefined ? u.series : append(held, u.from, u.series));
+      const backing = this.#backing.get(key);
+      if (u.from === 0 || held === undefined || backing === undefined || u.from !== held.length) {
+        this.#markets.set(key, u.series);
+        this.#backing.set(key, columnsOf(u.series));
+      } else this.#markets.set(key, this.#append(key, held, backing, u.series));
     }
+  }
+
+  /**
+   * The held bars and the new ones as one series. The columns grow by doubling, so a new bar costs a copy of itself,
+   * not of the whole history (a hundred markets' columns copied per step was most of a /api/equity request).
+   * Series handed out before keep their length: the bars written after them are past their end.
+   */
+  #append(key: string, held: CandleSeries, backing: Columns, tail: CandleSeries): CandleSeries {
+    const length = held.length + tail.length;
+    let columns = backing;
+    if (length > backing.time.length) {
+      const grown = {} as Record<Column, Float64Array>;
+      for (const c of COLUMNS) {
+        grown[c] = new Float64Array(Math.max(length, 2 * backing.time.length));
+        grown[c].set(backing[c].subarray(0, held.length));
+      }
+      columns = grown;
+      this.#backing.set(key, columns);
+    }
+    const out = { symbol: held.symbol, timeframe: held.timeframe, length } as Record<string, unknown>;
+    for (const c of COLUMNS) {
+      columns[c].set(tail[c].subarray(0, tail.length), held.length);
+      out[c] = columns[c].subarray(0, length);
+    }
+    return out as unknown as CandleSeries;
   }
 }
 
-function append(held: CandleSeries, from: number, tail: CandleSeries): CandleSeries {
-  const length = from + tail.length;
-  const out = { symbol: held.symbol, timeframe: held.timeframe, length } as Record<string, unknown>;
-  for (const c of COLUMNS) {
-    const column = new Float64Array(length);
-    column.set(held[c].subarray(0, from));
-    column.set(tail[c], from);
-    out[c] = column;
-  }
-  return out as unknown as CandleSeries;
+type Column = (typeof COLUMNS)[number];
+type Columns = Readonly<Record<Column, Float64Array>>;
+
+function columnsOf(series: CandleSeries): Columns {
+  return {
+    time: series.time,
+    open: series.open,
+    high: series.high,
+    low: series.low,
+    close: series.close,
+    volume: series.volume,
+  };
 }
