@@ -100,39 +100,58 @@ export class EquityMirror {
    * highest-id snapshot, with the bucket's highest equity as the peak), in time order.
    */
   downsample(span: EquitySpan, points: number): { rows: CurvePoint[]; snapshots: number; bucketMs: number } {
-    const inSpan: number[] = [];
+    const time = this.#time;
+    const from = span.from ?? Number.NEGATIVE_INFINITY;
+    const to = span.to ?? Number.POSITIVE_INFINITY;
+    let snapshots = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.#n; i++) {
-      const t = this.#time[i] as number;
-      if ((span.from !== undefined && t < span.from) || (span.to !== undefined && t > span.to)) continue;
-      inSpan.push(i);
+      const t = time[i] as number;
+      if (t < from || t > to) continue;
+      snapshots++;
       if (t < first) first = t;
       if (t > last) last = t;
     }
-    const snapshots = inSpan.length;
     if (snapshots === 0) return { rows: [], snapshots, bucketMs: 0 };
     const point = (i: number, peak: number): CurvePoint => ({
-      time: this.#time[i] as number,
+      time: time[i] as number,
       equity: this.#equity[i] as number,
       cash: this.#cash[i] as number,
       peak,
     });
     const byTime = (a: CurvePoint, b: CurvePoint) => a.time - b.time;
-    if (snapshots <= points)
-      return { rows: inSpan.map((i) => point(i, this.#equity[i] as number)).sort(byTime), snapshots, bucketMs: 0 };
+    if (snapshots <= points) {
+      const rows: CurvePoint[] = [];
+      for (let i = 0; i < this.#n; i++) {
+        const t = time[i] as number;
+        if (t >= from && t <= to) rows.push(point(i, this.#equity[i] as number));
+      }
+      return { rows: rows.sort(byTime), snapshots, bucketMs: 0 };
+    }
     const bucketMs = Math.max(1, Math.ceil((last - first + 1) / points));
-    const buckets = new Map<number, { last: number; peak: number }>();
-    for (const i of inSpan) {
-      const b = Math.floor(((this.#time[i] as number) - first) / bucketMs);
+    // Bucket b = (time - first) / bucketMs < points: one slot each for its highest-id snapshot and highest equity.
+    const lastOf = new Int32Array(points).fill(-1);
+    const peakOf = new Float64Array(points);
+    for (let i = 0; i < this.#n; i++) {
+      const t = time[i] as number;
+      if (t < from || t > to) continue;
+      const b = Math.floor((t - first) / bucketMs);
       const equity = this.#equity[i] as number;
-      const seen = buckets.get(b);
-      if (seen === undefined) buckets.set(b, { last: i, peak: equity });
-      else {
-        if ((this.#ids[i] as number) > (this.#ids[seen.last] as number)) seen.last = i;
-        if (equity > seen.peak) seen.peak = equity;
+      const seen = lastOf[b] as number;
+      if (seen < 0) {
+        lastOf[b] = i;
+        peakOf[b] = equity;
+      } else {
+        if ((this.#ids[i] as number) > (this.#ids[seen] as number)) lastOf[b] = i;
+        if (equity > (peakOf[b] as number)) peakOf[b] = equity;
       }
     }
-    return { rows: [...buckets.values()].map((b) => point(b.last, b.peak)).sort(byTime), snapshots, bucketMs };
+    const rows: CurvePoint[] = [];
+    for (let b = 0; b < points; b++) {
+      const i = lastOf[b] as number;
+      if (i >= 0) rows.push(point(i, peakOf[b] as number));
+    }
+    return { rows: rows.sort(byTime), snapshots, bucketMs };
   }
 }
