@@ -83,7 +83,9 @@ describe("the API worker's copy of the session's candles", () => {
     } = candleUpdates({ markets: () => [{ symbol: "A", timeframe: "1m" }], series: () => big }, [
       { symbol: "A", timeframe: "1m", first: 0, length: 2 },
     ]);
-    expect(update?.series.time.buffer.byteLength).toBe(8);
+    // The six columns of the one new bar, in one buffer: nothing of the bars the worker holds.
+    expect(update?.series.time.buffer.byteLength).toBe(6 * 8);
+    expect(update?.series.close.buffer).toBe(update?.series.time.buffer);
   });
 
   it("appends bar by bar into columns that grow by doubling; series handed out before keep their bars", async () => {
