@@ -11,7 +11,10 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { MessageChannel } from "node:worker_threads";
 import { startApiSession } from "../src/cli/testing/api-session.js";
+import { CandleMirror, candleUpdates, packedCandleUpdates } from "../src/server/api-thread/candle-mirror.js";
+import { sessionCandles } from "../src/server/routes/read-candles.js";
 import { counter, trade } from "./api.js";
 import { history, MAIN_READS } from "./api-replica.js";
 
@@ -22,6 +25,41 @@ const execFileAsync = promisify(execFile);
 /** ns this thread of the process has spent on a CPU. */
 function threadCpuNs(tid: number): number {
   return Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+}
+
+/**
+ * What a page that reads candles (/api/equity, /api/candles) costs the trading thread after each step: the new bars
+ * of every market copied and posted to the worker. `ASKS` steps, one ask after each, on an in-process session.
+ */
+async function candleAsks(): Promise<{ p50: number; p99: number }> {
+  const ASKS = 200;
+  const t = await startApiSession({ symbols: SYMBOLS, bars: 1500, warmup: 300 });
+  const { port1, port2 } = new MessageChannel();
+  port2.on("message", () => {});
+  try {
+    const source = sessionCandles(t.session);
+    const mirror = new CandleMirror(async (have) => candleUpdates(source, have));
+    await mirror.refresh();
+    const ms: number[] = [];
+    let i = 301;
+    for (let k = 0; k < ASKS; k++) {
+      i = (await trade(t, i, counter(1))).next;
+      const have = mirror.markets().map(({ symbol, timeframe }) => {
+        const s = mirror.series(symbol, timeframe);
+        return { symbol, timeframe, first: s?.time[0] ?? Number.NaN, length: s?.length ?? 0 };
+      });
+      const start = performance.now();
+      const answer = packedCandleUpdates(source, have);
+      port1.postMessage({ type: "answer", id: k, value: answer }, [answer.bars.buffer as ArrayBuffer]);
+      ms.push(performance.now() - start);
+      await mirror.refresh();
+    }
+    ms.sort((a, b) => a - b);
+    return { p50: ms[Math.floor(ASKS / 2)] ?? Number.NaN, p99: ms[Math.floor(ASKS * 0.99)] ?? Number.NaN };
+  } finally {
+    port1.close();
+    await t.close();
+  }
 }
 
 export async function run(log: (line: string) => void): Promise<string> {
@@ -49,6 +87,8 @@ export async function run(log: (line: string) => void): Promise<string> {
   } finally {
     await t.close();
   }
+  const asks = await candleAsks();
+  log(`api-cpu: candle ask after a step: p50 ${asks.p50.toFixed(3)} ms, p99 ${asks.p99.toFixed(3)} ms`);
   return [
     `## CPU per request of the main read endpoints (API worker thread, ${SYMBOLS} symbols)`,
     "",
@@ -61,6 +101,9 @@ export async function run(log: (line: string) => void): Promise<string> {
     "| endpoint | body bytes | API thread CPU ms/req | trading thread CPU ms/req | p50 ms | requests | non-2xx |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows,
+    "",
+    `The trading thread's time per candle ask after a step (a page that reads candles; ${SYMBOLS} markets, one new bar`,
+    `each, copied and posted): p50 ${asks.p50.toFixed(3)} ms, p99 ${asks.p99.toFixed(3)} ms.`,
     "",
   ].join("\n");
 }
