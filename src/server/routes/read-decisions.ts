@@ -128,7 +128,7 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
       .strict(),
     handler: async ({ query }, reply) => {
       const db = requireStore(ctx).db;
-      // The page's ids first (the index walk reads no JSON column), then only the rows not rendered before.
+      // The page's ids first (no JSON column sent back or parsed), then only the rows not rendered before.
       const keys = await decisionsWhere(db, sessionFilter(ctx).decisionKeyPrefix, query)
         .select(["id", "time"])
         .limit(query.limit + 1)

@@ -9,6 +9,7 @@ import type { Database } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
 import { parseJsonColumn, requireStore, sessionFilter, unindexedDecisionKey } from "./read-common.js";
+import { RecentDecisions } from "./recent-decisions.js";
 import { RowCache } from "./row-cache.js";
 
 /** The market-context layers: their verdicts are multipliers on size, and their reasons name their data. */
@@ -35,6 +36,14 @@ interface LayerState {
 export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
   // Each decision's verdicts, parsed once by id: the shield reads the same few hundred recent decisions each time.
   const parsed = new RowCache<readonly RiskCheckResult[]>(RECENT_DECISIONS * 2);
+  // Which decisions those are: kept and topped up with the new ones on SQLite, read whole each time elsewhere.
+  let window: RecentDecisions | undefined;
+  const recentDecisions = async () => {
+    const db = requireStore(ctx).db;
+    const prefix = sessionFilter(ctx).decisionKeyPrefix;
+    if (window === undefined && RecentDecisions.fits(db)) window = new RecentDecisions(db, prefix, RECENT_DECISIONS);
+    return window !== undefined ? await window.read() : await latestVerdictsQuery(db, prefix).execute();
+  };
   routes.add(app, {
     method: "GET",
     url: "/api/shield",
@@ -50,7 +59,7 @@ export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
       const macro = readMacroRisk(latches);
       // The lock's length lives in the configuration; 12 h is AlphaWEEX's and Aegis' default.
       const lock = new StabilityLock(latches, { minHours: 12 }).check(ctx.now());
-      const layers = await latestVerdicts(ctx, parsed);
+      const layers = await latestVerdicts(ctx, await recentDecisions(), parsed);
       const halted = ctx.status?.().halted ?? null;
       return {
         killSwitch: kill
@@ -88,9 +97,12 @@ export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
 }
 
 /** Each layer's verdict in the most recent decision that consulted it. */
-async function latestVerdicts(ctx: ApiContext, parsed: RowCache<readonly RiskCheckResult[]>): Promise<LayerState[]> {
+async function latestVerdicts(
+  ctx: ApiContext,
+  recent: readonly { id: number; time: number; symbol: string }[],
+  parsed: RowCache<readonly RiskCheckResult[]>,
+): Promise<LayerState[]> {
   const db = requireStore(ctx).db;
-  const recent = await latestVerdictsQuery(db, sessionFilter(ctx).decisionKeyPrefix).execute();
   const missing = recent.filter((row) => parsed.get(row.id, row.time) === undefined).map((row) => row.id);
   const fresh = new Map<number, readonly RiskCheckResult[]>();
   for (let i = 0; i < missing.length; i += 500)
