@@ -3,7 +3,8 @@
  * it measures: `node api-load.ts '<json>'` prints one JSON line of results.
  * - { mode: "each", base, paths, seconds, connections }: autocannon as fast as the server answers, one path after
  *   the other (throughput and latency per endpoint);
- * - { mode: "mix", base, paths, seconds, connections, rate }: all paths in turn at a fixed total rate (requests/s).
+ * - { mode: "mix", base, paths, seconds, connections, rate }: all paths in turn at a fixed total rate (requests/s);
+ * - `amount` (mode "each"): that many requests per path instead of `seconds` of them.
  */
 import autocannon from "autocannon";
 
@@ -14,6 +15,8 @@ interface Input {
   readonly seconds: number;
   readonly connections: number;
   readonly rate?: number;
+  /** Stop after this many requests instead of after `seconds` (the CPU-per-request bench). */
+  readonly amount?: number;
 }
 
 interface Result {
@@ -43,7 +46,7 @@ if (input.mode === "each") {
     const r = await autocannon({
       url: `${input.base}${path}`,
       connections: input.connections,
-      duration: input.seconds,
+      ...(input.amount ? { amount: input.amount } : { duration: input.seconds }),
     });
     results.push(summary(path, r));
   }

@@ -12,7 +12,7 @@ import { startApiSession } from "../src/cli/testing/api-session.js";
 import { counter, loadWhileTrading, NICE_LOAD, type Session, stats, trade } from "./api.js";
 import { gc } from "./measure.js";
 
-const MAIN_READS = [
+export const MAIN_READS = [
   "/api/status",
   "/api/portfolio",
   "/api/positions",
@@ -43,7 +43,7 @@ const LOAD_SECONDS = 12;
 const RATE = 100;
 
 /** A day of earlier decisions (with votes and verdicts as the runtime writes them) and equity of the same session. */
-async function history(t: Session) {
+export async function history(t: Session) {
   const start = (t.series[0]?.time[0] as number) - 60_000;
   const verdicts = [
     {

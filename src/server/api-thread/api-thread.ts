@@ -6,7 +6,7 @@ import type { AegisMetrics } from "../aegis-metrics.js";
 import type { CandleSource } from "../context.js";
 import type { ReadinessRegistry } from "../readiness.js";
 import type { ConfigView, SessionControl } from "../session-control.js";
-import { candleBuffers, candleUpdates } from "./candle-mirror.js";
+import { packedCandleUpdates } from "./candle-mirror.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
 import { CONTROL_METHODS, remoteError } from "./remote-parts.js";
@@ -323,8 +323,8 @@ export class ApiThread {
     try {
       if (question.what === "candles") {
         // The bars were copied for the message: moved to the worker, not copied a second time.
-        const answer = candleUpdates(this.parts.candles, question.have);
-        this.#post({ type: "answer", id, value: answer }, candleBuffers(answer.updates));
+        const answer = packedCandleUpdates(this.parts.candles, question.have);
+        this.#post({ type: "answer", id, value: answer }, [answer.bars.buffer as ArrayBuffer]);
         return;
       }
       this.#post({ type: "answer", id, value: await this.#run(question) });
@@ -353,7 +353,7 @@ export class ApiThread {
       case "metrics":
         return p.metrics.registry.render();
       case "candles":
-        return candleUpdates(p.candles, question.have);
+        return packedCandleUpdates(p.candles, question.have);
     }
   }
 

@@ -12,8 +12,8 @@ import { apiRouteGroups } from "../route-groups.js";
 import { createApiServer, type RouteGroup } from "../server.js";
 import type { ConfigView } from "../session-control.js";
 import { storeDebates } from "../store-debates.js";
-import { CandleMirror } from "./candle-mirror.js";
-import type { ApiWorkerData, AskWhat, CandleUpdate, MainToWorker, WorkerToMain } from "./messages.js";
+import { CandleMirror, type PackedCandles, unpackCandles } from "./candle-mirror.js";
+import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
 import { ForwardedBus, RemoteMetrics, RemoteReadiness, rebuildError, remoteControl } from "./remote-parts.js";
 import { lowerThreadPriority } from "./thread-priority.js";
 
@@ -40,8 +40,8 @@ const ask = (question: AskWhat): Promise<unknown> =>
 let status: SessionStatus = data.status;
 const bus = new ForwardedBus();
 bus.onListen = (names) => post({ type: "listen", names });
-const candles = new CandleMirror(
-  async (have) => (await ask({ what: "candles", have })) as { updates: CandleUpdate[]; more: boolean },
+const candles = new CandleMirror(async (have) =>
+  unpackCandles((await ask({ what: "candles", have })) as PackedCandles),
 );
 const registry = new RemoteMetrics(ask);
 const requestSeconds = apiRequestHistogram(registry);

@@ -83,6 +83,33 @@ describe("the API worker's copy of the session's candles", () => {
     } = candleUpdates({ markets: () => [{ symbol: "A", timeframe: "1m" }], series: () => big }, [
       { symbol: "A", timeframe: "1m", first: 0, length: 2 },
     ]);
-    expect(update?.series.time.buffer.byteLength).toBe(8);
+    // The six columns of the one new bar, in one buffer: nothing of the bars the worker holds.
+    expect(update?.series.time.buffer.byteLength).toBe(6 * 8);
+    expect(update?.series.close.buffer).toBe(update?.series.time.buffer);
+  });
+
+  it("appends bar by bar into columns that grow by doubling; series handed out before keep their bars", async () => {
+    const times: number[] = [0];
+    const { src, held } = source({ A: series("A", times) });
+    const mirror = new CandleMirror(async (have) => candleUpdates(src, have));
+    await mirror.refresh();
+    const handedOut: CandleSeries[] = [];
+    for (let k = 1; k <= 40; k++) {
+      times.push(k * 60_000);
+      held.A = series("A", times);
+      await mirror.refresh();
+      handedOut.push(mirror.series("A", "1m") as CandleSeries);
+    }
+    const last = mirror.series("A", "1m") as CandleSeries;
+    expect(last.length).toBe(41);
+    expect(Array.from(last.time)).toEqual(times);
+    expect(Array.from(last.close)).toEqual(times.map((t) => t / 1000));
+    handedOut.forEach((s, i) => {
+      expect(s.length).toBe(i + 2);
+      expect(Array.from(s.time)).toEqual(times.slice(0, i + 2));
+    });
+    // 41 bars in columns of 2, 4, … 64: the last appends wrote into the same buffer instead of copying the history.
+    expect(handedOut[38]?.time.buffer).toBe(last.time.buffer);
+    expect(new Set(handedOut.map((s) => s.time.buffer)).size).toBeLessThanOrEqual(7);
   });
 });

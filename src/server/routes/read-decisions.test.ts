@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { DecisionsTable } from "../../store/database.js";
-import { DecisionViews, decisionView, explainDecision } from "./read-decisions.js";
+import { decisionView, explainDecision } from "./read-decisions.js";
 
 const row = (id: number, price = 61230.123456789): Selectable<DecisionsTable> =>
   ({
@@ -34,21 +34,5 @@ describe("the decision log's views", () => {
       expect(text).toContain(` at ${price.toLocaleString("en-US", { maximumFractionDigits: 8 })} because`);
     }
     expect(explainDecision({ ...decisionView(row(1)), price: null })).toMatch(/decided to buy BTC\/USDT because/);
-  });
-
-  it("keeps each decision's view once read, forgets the oldest beyond its capacity, and starts over on another store", () => {
-    const views = new DecisionViews(2);
-    const db = {};
-    const first = views.get(db, row(1));
-    expect(first).toEqual(decisionView(row(1)));
-    expect(views.get(db, row(1))).toBe(first);
-    views.get(db, row(2));
-    views.get(db, row(3));
-    expect(views.size).toBe(2);
-    expect(views.get(db, row(1))).not.toBe(first);
-    // Another store's row 1 is another decision.
-    const other = views.get({}, row(1, 5));
-    expect(other.price).toBe(5);
-    expect(views.size).toBe(1);
   });
 });

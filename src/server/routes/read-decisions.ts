@@ -14,6 +14,10 @@ import {
   sessionFilter,
   unindexedDecisionKey,
 } from "./read-common.js";
+import { jsonObject, RowCache, sendJson } from "./row-cache.js";
+
+/** Rendered decisions kept: ten pages of the default size, ~3 kB each. */
+const RENDERED_DECISIONS = 1000;
 
 export const OUTCOMES = ["orders-sent", "rejected", "vetoed", "nothing-to-do"] as const;
 
@@ -40,8 +44,9 @@ export interface DecisionView {
   readonly explanation: string;
 }
 
-// One formatter for every explanation: toLocaleString builds a new one per call, most of a page's cost.
-const PRICE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 8 });
+/** One formatter for every price: `toLocaleString` with options builds a new one per call (most of a page's CPU). */
+const PRICE_FORMAT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 8 });
+
 const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /**
@@ -49,7 +54,7 @@ const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace("T"
  * slow); the shield allowed it, resized by kelly; orders were sent." Answers "why did it buy at 14:00?".
  */
 export function explainDecision(d: Omit<DecisionView, "explanation" | "id">): string {
-  const price = d.price === null ? "" : ` at ${PRICE.format(d.price)}`;
+  const price = d.price === null ? "" : ` at ${PRICE_FORMAT.format(d.price)}`;
   const voters = d.votes
     .filter((v) => v.action !== "hold" || d.action === "hold")
     .map((v) => {
@@ -101,7 +106,8 @@ export function decisionView(row: Selectable<DecisionsTable>): DecisionView {
 
 /** The decision log: every vote, every risk verdict and the outcome, filtered and paged, newest first. */
 export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
-  const views = new DecisionViews(4096);
+  // Each decision's view as JSON text, by id: a page asked again after a step renders only its new decisions.
+  const rendered = new RowCache<Buffer>(RENDERED_DECISIONS);
   routes.add(app, {
     method: "GET",
     url: "/api/decisions",
@@ -120,14 +126,31 @@ export function decisionRoutes(app: FastifyInstance, routes: RouteTable, ctx: Ap
         ...pageQuery,
       })
       .strict(),
-    handler: async ({ query }) => {
-      const { db } = requireStore(ctx);
-      const rows = await decisionsQuery(db, sessionFilter(ctx).decisionKeyPrefix, query)
+    handler: async ({ query }, reply) => {
+      const db = requireStore(ctx).db;
+      // The page's ids first (no JSON column sent back or parsed), then only the rows not rendered before.
+      const keys = await decisionsWhere(db, sessionFilter(ctx).decisionKeyPrefix, query)
+        .select(["id", "time"])
         .limit(query.limit + 1)
         .offset(query.offset)
         .execute();
-      const decisions = rows.slice(0, query.limit).map((row) => views.get(db, row));
-      return { decisions, offset: query.offset, limit: query.limit, more: rows.length > query.limit };
+      const page = keys.slice(0, query.limit);
+      const missing = page.filter((k) => rendered.get(k.id, k.time) === undefined).map((k) => k.id);
+      const fresh = new Map<number, Buffer>();
+      for (let i = 0; i < missing.length; i += 500)
+        for (const row of await db
+          .selectFrom("decisions")
+          .selectAll()
+          .where("id", "in", missing.slice(i, i + 500))
+          .execute()) {
+          const json = Buffer.from(JSON.stringify(decisionView(row)));
+          fresh.set(row.id, json);
+          rendered.set(row.id, row.time, json);
+        }
+      // A row gone between the two reads (the store replaced under `aegis serve`) is left out, as a later page would.
+      const decisions = page.flatMap((k) => fresh.get(k.id) ?? rendered.get(k.id, k.time) ?? []);
+      const tail = `,"offset":${query.offset},"limit":${query.limit},"more":${keys.length > query.limit}}`;
+      return sendJson(reply, jsonObject("decisions", decisions, tail));
     },
   });
 }
@@ -143,7 +166,12 @@ export interface DecisionFilter {
 
 /** The decision log's SELECT, newest first, before paging (exported so a test can check its query plan). */
 export function decisionsQuery(db: Kysely<Database>, decisionKeyPrefix: string | undefined, query: DecisionFilter) {
-  let sql = db.selectFrom("decisions").selectAll();
+  return decisionsWhere(db, decisionKeyPrefix, query).selectAll();
+}
+
+/** The decision log's rows, filtered and newest first, with no column chosen yet. */
+function decisionsWhere(db: Kysely<Database>, decisionKeyPrefix: string | undefined, query: DecisionFilter) {
+  let sql = db.selectFrom("decisions");
   if (decisionKeyPrefix !== undefined)
     sql = sql
       .where(unindexedDecisionKey(), ">=", decisionKeyPrefix)
@@ -180,33 +208,4 @@ function like(column: "verdicts", pattern: string) {
 /** LIKE treats % and _ as wildcards; a symbol such as BTC_USDT must match itself only. */
 function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * The views of the newest decisions read, by row id. A stored decision is never changed, and a dashboard asks for
- * the same newest page again and again while the bot adds a few rows: parsing each row's votes and verdicts and
- * wording its explanation again was most of the decision log's cost. Bounded (oldest read first out), and emptied
- * when the store changes.
- */
-export class DecisionViews {
-  readonly #views = new Map<number, DecisionView>();
-  #db: unknown;
-  constructor(readonly capacity: number) {}
-
-  get(db: unknown, row: Selectable<DecisionsTable>): DecisionView {
-    if (db !== this.#db) {
-      this.#views.clear();
-      this.#db = db;
-    }
-    const known = this.#views.get(row.id);
-    if (known !== undefined) return known;
-    const view = decisionView(row);
-    if (this.#views.size >= this.capacity) this.#views.delete(this.#views.keys().next().value as number);
-    this.#views.set(row.id, view);
-    return view;
-  }
-
-  get size(): number {
-    return this.#views.size;
-  }
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simulateMarket } from "../../data/simulated/sim-market.js";
+import type { ApiContext } from "../context.js";
 import { type ApiServer, createApiServer } from "../server.js";
 import { HOUR, type PaperFixture, paperFixture } from "../testing/paper-fixture.js";
 import { readRouteGroups } from "./read-all.js";
-import { EQUITY_PAGE_MAX, EQUITY_POINTS_MAX } from "./read-equity.js";
+import { buyAndHold, EQUITY_PAGE_MAX, EQUITY_POINTS_MAX } from "./read-equity.js";
 
 describe("/api/equity: a bounded answer, paged or downsampled", () => {
   let fx: PaperFixture;
@@ -60,5 +62,28 @@ describe("/api/equity: a bounded answer, paged or downsampled", () => {
       expect(res.statusCode, url).toBe(400);
       expect(res.json().error, url).toContain(field);
     }
+  });
+});
+
+describe("buy-and-hold beside the equity curve", () => {
+  it("walking each market forward over points in time order gives what a search per point gives", () => {
+    const markets = [11, 12, 13].map((seed) => simulateMarket({ seed, bars: 400, symbol: `S${seed}/USDT` }).series);
+    const ctx = {
+      candles: {
+        markets: () => markets.map((m) => ({ symbol: m.symbol, timeframe: m.timeframe })),
+        series: (symbol: string) => markets.find((m) => m.symbol === symbol),
+      },
+    } as unknown as ApiContext;
+    const t0 = markets[0]!.time[20] as number;
+    // Uneven steps, repeated times, and points past the last bar.
+    const points = Array.from({ length: 300 }, (_, k) => ({ time: t0 + Math.floor(k * 1.7) * 41_000, equity: 1000 }));
+    const walked = buyAndHold(ctx, points);
+    expect(walked?.points.length).toBe(300);
+    // The same points out of order (7 and 300 share no divisor: a permutation): each is searched for instead.
+    const shuffled = points.map((_, k) => points[(k * 7) % points.length]!);
+    const bySearch = buyAndHold(ctx, shuffled)?.points ?? [];
+    expect(bySearch.length).toBe(300);
+    const byTime = new Map(walked?.points.map((p) => [p.time, p.equity]));
+    for (const p of bySearch) expect(p.equity).toBe(byTime.get(p.time));
   });
 });

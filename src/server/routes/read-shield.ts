@@ -9,6 +9,8 @@ import type { Database } from "../../store/database.js";
 import type { ApiContext } from "../context.js";
 import type { RouteTable } from "../route.js";
 import { parseJsonColumn, requireStore, sessionFilter, unindexedDecisionKey } from "./read-common.js";
+import { RecentDecisions } from "./recent-decisions.js";
+import { RowCache } from "./row-cache.js";
 
 /** The market-context layers: their verdicts are multipliers on size, and their reasons name their data. */
 export const CONTEXT_LAYERS = ["macro-risk", "whale-inflow", "sentiment"] as const;
@@ -32,6 +34,16 @@ interface LayerState {
  * for a stopped one alike.
  */
 export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiContext): void {
+  // Each decision's verdicts, parsed once by id: the shield reads the same few hundred recent decisions each time.
+  const parsed = new RowCache<readonly RiskCheckResult[]>(RECENT_DECISIONS * 2);
+  // Which decisions those are: kept and topped up with the new ones on SQLite, read whole each time elsewhere.
+  let window: RecentDecisions | undefined;
+  const recentDecisions = async () => {
+    const db = requireStore(ctx).db;
+    const prefix = sessionFilter(ctx).decisionKeyPrefix;
+    if (window === undefined && RecentDecisions.fits(db)) window = new RecentDecisions(db, prefix, RECENT_DECISIONS);
+    return window !== undefined ? await window.read() : await latestVerdictsQuery(db, prefix).execute();
+  };
   routes.add(app, {
     method: "GET",
     url: "/api/shield",
@@ -47,7 +59,7 @@ export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
       const macro = readMacroRisk(latches);
       // The lock's length lives in the configuration; 12 h is AlphaWEEX's and Aegis' default.
       const lock = new StabilityLock(latches, { minHours: 12 }).check(ctx.now());
-      const layers = await latestVerdicts(ctx);
+      const layers = await latestVerdicts(ctx, await recentDecisions(), parsed);
       const halted = ctx.status?.().halted ?? null;
       return {
         killSwitch: kill
@@ -85,26 +97,37 @@ export function shieldRoutes(app: FastifyInstance, routes: RouteTable, ctx: ApiC
 }
 
 /** Each layer's verdict in the most recent decision that consulted it. */
-async function latestVerdicts(ctx: ApiContext): Promise<LayerState[]> {
-  const query = latestVerdictsQuery(requireStore(ctx).db, sessionFilter(ctx).decisionKeyPrefix);
+async function latestVerdicts(
+  ctx: ApiContext,
+  recent: readonly { id: number; time: number; symbol: string }[],
+  parsed: RowCache<readonly RiskCheckResult[]>,
+): Promise<LayerState[]> {
+  const db = requireStore(ctx).db;
+  const missing = recent.filter((row) => parsed.get(row.id, row.time) === undefined).map((row) => row.id);
+  const fresh = new Map<number, readonly RiskCheckResult[]>();
+  for (let i = 0; i < missing.length; i += 500)
+    for (const row of await db
+      .selectFrom("decisions")
+      .select(["id", "time", "verdicts"])
+      .where("id", "in", missing.slice(i, i + 500))
+      .execute()) {
+      const records = parseJsonColumn<{ verdicts?: RiskCheckResult[] }[]>(row.verdicts, []);
+      const verdicts = records.flatMap((record) => record.verdicts ?? []);
+      fresh.set(row.id, verdicts);
+      parsed.set(row.id, row.time, verdicts);
+    }
   const seen = new Map<string, LayerState>();
-  for (const row of await query.execute()) {
-    // Most rows only repeat layers a newer row already gave: a text scan of their layer names skips them without
-    // parsing (300 rows of 15 verdicts each were most of this endpoint's cost).
-    if (row.verdicts !== null && !namesUnseenLayer(row.verdicts, seen)) continue;
-    const records = parseJsonColumn<{ verdicts: RiskCheckResult[] }[]>(row.verdicts, []);
-    for (const record of records) {
-      for (const v of record.verdicts ?? []) {
-        if (seen.has(v.layer)) continue;
-        seen.set(v.layer, {
-          layer: v.layer,
-          verdict: v.verdict,
-          reason: v.reason,
-          scale: v.scale ?? null,
-          time: row.time,
-          symbol: row.symbol,
-        });
-      }
+  for (const row of recent) {
+    for (const v of fresh.get(row.id) ?? parsed.get(row.id, row.time) ?? []) {
+      if (seen.has(v.layer)) continue;
+      seen.set(v.layer, {
+        layer: v.layer,
+        verdict: v.verdict,
+        reason: v.reason,
+        scale: v.scale ?? null,
+        time: row.time,
+        symbol: row.symbol,
+      });
     }
   }
   return [...seen.values()];
@@ -114,7 +137,7 @@ async function latestVerdicts(ctx: ApiContext): Promise<LayerState[]> {
 export function latestVerdictsQuery(db: Kysely<Database>, decisionKeyPrefix: string | undefined) {
   let query = db
     .selectFrom("decisions")
-    .select(["time", "symbol", "verdicts"])
+    .select(["id", "time", "symbol"])
     .where("verdicts", "!=", "[]")
     .orderBy("time", "desc")
     .orderBy("id", "desc")
@@ -124,25 +147,4 @@ export function latestVerdictsQuery(db: Kysely<Database>, decisionKeyPrefix: str
       .where(unindexedDecisionKey(), ">=", decisionKeyPrefix)
       .where(unindexedDecisionKey(), "<", `${decisionKeyPrefix}\uffff`);
   return query;
-}
-
-/** A layer name as JSON writes it in a verdict (`"layer":"kelly"`, or `"layer": "kelly"` from PostgreSQL's jsonb). */
-const LAYER_NAME = /"layer"\s*:\s*("(?:[^"\\]|\\.)*")/g;
-
-/**
- * Whether the verdicts' JSON text names a layer `seen` does not hold yet. Errs on the side of true (the row is then
- * parsed): a name that does not read back as a JSON string counts as unseen.
- */
-export function namesUnseenLayer(verdicts: string, seen: ReadonlyMap<string, unknown>): boolean {
-  for (const match of verdicts.matchAll(LAYER_NAME)) {
-    const literal = match[1] as string;
-    let name: unknown;
-    try {
-      name = literal.includes("\\") ? JSON.parse(literal) : literal.slice(1, -1);
-    } catch {
-      return true;
-    }
-    if (typeof name !== "string" || !seen.has(name)) return true;
-  }
-  return false;
 }
