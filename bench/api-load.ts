@@ -4,12 +4,15 @@
  * - { mode: "each", base, paths, seconds, connections }: autocannon as fast as the server answers, one path after
  *   the other (throughput and latency per endpoint);
  * - { mode: "mix", base, paths, seconds, connections, rate }: all paths in turn at a fixed total rate (requests/s);
- * - `amount` (mode "each"): that many requests per path instead of `seconds` of them.
+ * - `amount` (mode "each"): that many requests per path instead of `seconds` of them;
+ * - { mode: "blocks", base, paths, seconds, connections, rate, blocks }: `blocks` times, "mix" for `seconds` then
+ *   idle for `seconds`, printing {"phase":"on"} / {"phase":"off"} as each starts, so that the bench tags every
+ *   trading step with the phase it ran in; the last line holds the results of the loaded blocks.
  */
 import autocannon from "autocannon";
 
 interface Input {
-  readonly mode: "each" | "mix";
+  readonly mode: "each" | "mix" | "blocks";
   readonly base: string;
   readonly paths: readonly string[];
   readonly seconds: number;
@@ -17,6 +20,8 @@ interface Input {
   readonly rate?: number;
   /** Stop after this many requests instead of after `seconds` (the CPU-per-request bench). */
   readonly amount?: number;
+  /** Mode "blocks": how many loaded blocks, each followed by an idle one of the same length. */
+  readonly blocks?: number;
 }
 
 interface Result {
@@ -50,14 +55,25 @@ if (input.mode === "each") {
     });
     results.push(summary(path, r));
   }
+} else if (input.mode === "blocks") {
+  for (let b = 0; b < (input.blocks ?? 1); b++) {
+    process.stdout.write(`${JSON.stringify({ phase: "on" })}\n`);
+    results.push(summary(`block ${b}`, await mix()));
+    process.stdout.write(`${JSON.stringify({ phase: "off" })}\n`);
+    await new Promise((resolve) => setTimeout(resolve, input.seconds * 1000));
+  }
 } else {
-  const r = await autocannon({
+  results.push(summary(input.paths.join(" + "), await mix()));
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);
+
+/** All paths in turn at the fixed total rate for `seconds`. */
+function mix() {
+  return autocannon({
     url: input.base,
     connections: input.connections,
     duration: input.seconds,
     ...(input.rate ? { overallRate: input.rate } : {}),
     requests: input.paths.map((path) => ({ method: "GET" as const, path })),
   });
-  results.push(summary(input.paths.join(" + "), r));
 }
-process.stdout.write(`${JSON.stringify(results)}\n`);

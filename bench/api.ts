@@ -45,9 +45,11 @@ type InProcessSession = Awaited<ReturnType<typeof startApiSession<false>>>;
  * venue); `barToOrder` adds the wait for the event loop before the step could start, which is where HTTP traffic
  * in the same process would show.
  */
-export async function trade(t: Session, from: number, until: () => boolean) {
+export async function trade(t: Session, from: number, until: () => boolean, tag?: () => number) {
   const compute: number[] = [];
   const barToOrder: number[] = [];
+  /** `tag()` when each step ran (the load phase of the interleaved bench); empty without `tag`. */
+  const tags: number[] = [];
   const first = t.series[0];
   let i = from;
   while (!until() && first && i < first.length - 1) {
@@ -59,10 +61,11 @@ export async function trade(t: Session, from: number, until: () => boolean) {
     const end = performance.now();
     compute.push(end - start);
     barToOrder.push(end - due);
+    if (tag) tags.push(tag());
     await t.session.flushed();
     i++;
   }
-  return { compute, barToOrder, next: i };
+  return { compute, barToOrder, tags, next: i };
 }
 
 async function tokenTiming(t: InProcessSession) {

@@ -31,6 +31,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: "notify", load: () => import("./notify.js") },
   { name: "api", load: () => import("./api.js") },
   { name: "api-replica", load: () => import("./api-replica.js") },
+  { name: "api-blocks", load: () => import("./api-blocks.js") },
   { name: "api-cpu", load: () => import("./api-cpu.js") },
   { name: "dashboard", load: () => import("./dashboard.js") },
   { name: "llm-masking", load: () => import("./llm-masking.js") },
