@@ -9,13 +9,14 @@ import { type ReportInput, renderReport } from "../report/index.js";
 import type { IndicatorOverlay } from "../report/report-data.js";
 import { strategyOverlays } from "../report/strategy-overlays.js";
 import type { BacktestResult } from "../run-backtest.js";
+import { columnsAfterRun } from "../run-columns.js";
 import type { BacktestSummary } from "../summary.js";
 import { withChunkedWriter } from "./chunked-writer.js";
 import { writeEquityCsvTo } from "./csv-writers.js";
 
 /** What the report of a run is drawn from: the run's output, its summary and the strategy (for its indicators). */
 export interface ReportSource {
-  readonly result: Pick<BacktestResult, "trades" | "equity">;
+  readonly result: Pick<BacktestResult, "trades" | "equity" | "columns">;
   readonly summary: BacktestSummary;
   readonly series: readonly CandleSeries[];
   readonly strategy?: Strategy;
@@ -41,7 +42,7 @@ export function reportJob(source: ReportSource, generatedAt: number): ReportJob 
   const meta = summary.meta;
   const strategy = source.strategy;
   const overlays: IndicatorOverlay[] | undefined = strategy
-    ? series.flatMap((s) => strategyOverlays(strategy, s))
+    ? series.flatMap((s) => strategyOverlays(strategy, s, columnsAfterRun(result.columns, s)))
     : undefined;
   return {
     input: {

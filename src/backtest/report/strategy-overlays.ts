@@ -1,5 +1,5 @@
 import type { CandleSeries } from "../../domain/candles.js";
-import { BatchColumns } from "../../strategy/columns.js";
+import { BatchColumns, type ColumnSource } from "../../strategy/columns.js";
 import { indicatorKey } from "../../strategy/indicator-catalog.js";
 import { SeriesReader, type Strategy } from "../../strategy/strategy.js";
 import type { IndicatorOverlay } from "./report-data.js";
@@ -8,10 +8,13 @@ import type { IndicatorOverlay } from "./report-data.js";
  * The indicators `strategy` reads on `series` (the two SMAs of sma-cross, a spec's declared indicators), found by
  * running its `init` against batch columns and recording what it asks for. Only those on the price scale are kept
  * (most values within a factor 2 of the price range): an RSI at 0–100 drawn over BTC at 30,000 would flatten the
- * candles into a line.
+ * candles into a line. `columns` may be the run's own over `series` (run-columns.ts): its indicators are reused.
  */
-export function strategyOverlays(strategy: Strategy, series: CandleSeries): IndicatorOverlay[] {
-  const columns = new BatchColumns(series);
+export function strategyOverlays(
+  strategy: Strategy,
+  series: CandleSeries,
+  columns: ColumnSource = new BatchColumns(series),
+): IndicatorOverlay[] {
   const cursor = { index: -1 };
   const asked = new Map<string, Float64Array>();
   strategy.init({
