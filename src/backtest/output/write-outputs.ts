@@ -21,6 +21,8 @@ export interface BacktestOutputs {
   readonly riskShield?: boolean;
   /** A label the report's title must carry ("CONTAMINATED": an LLM was consulted on bars it may remember). */
   readonly label?: string;
+  /** The buy-and-hold index at the equity curve's times, when already computed (for the summary). */
+  readonly buyAndHold?: Float64Array;
 }
 
 /**
