@@ -28,19 +28,25 @@ export function strategyOverlays(
     },
   });
   const overlays: IndicatorOverlay[] = [];
+  // Once for all the indicators: two passes over 4 M lows and highs per indicator were ~40 ms each.
+  const range = asked.size > 0 ? priceRange(series) : { low: 0, high: 0 };
   for (const [label, values] of asked) {
-    if (onPriceScale(values, series)) overlays.push({ symbol: series.symbol, label: shortLabel(label), values });
+    if (onPriceScale(values, range)) overlays.push({ symbol: series.symbol, label: shortLabel(label), values });
   }
   return overlays;
 }
 
-function onPriceScale(values: Float64Array, series: CandleSeries): boolean {
+function priceRange(series: CandleSeries): { low: number; high: number } {
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < series.length; i++) {
     if (series.low[i]! < low) low = series.low[i]!;
     if (series.high[i]! > high) high = series.high[i]!;
   }
+  return { low, high };
+}
+
+function onPriceScale(values: Float64Array, { low, high }: { low: number; high: number }): boolean {
   let finite = 0;
   let inside = 0;
   for (const v of values) {
