@@ -47,12 +47,16 @@ function priceRange(series: CandleSeries): { low: number; high: number } {
 }
 
 function onPriceScale(values: Float64Array, { low, high }: { low: number; high: number }): boolean {
+  const bottom = low / 2;
+  const top = high * 2;
   let finite = 0;
   let inside = 0;
-  for (const v of values) {
+  // An indexed loop: for-of over a 4 M-value typed array took ~3× as long, on the path that ends a run.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
     if (!Number.isFinite(v)) continue;
     finite++;
-    if (v >= low / 2 && v <= high * 2) inside++;
+    if (v >= bottom && v <= top) inside++;
   }
   return finite > 0 && inside >= 0.9 * finite;
 }
