@@ -60,8 +60,13 @@ export const ASSUMPTIONS = [
   "indicators are computed over closed bars only; a strategy cannot read a later bar",
 ] as const;
 
-export function summarize(result: BacktestResult, series: readonly CandleSeries[], meta: RunMeta): BacktestSummary {
-  const benchmark = buyAndHoldIndex(series, result.equity.time);
+/** `benchmark`: the buy-and-hold index at the equity curve's times, if the caller computed it (to share it). */
+export function summarize(
+  result: BacktestResult,
+  series: readonly CandleSeries[],
+  meta: RunMeta,
+  benchmark = buyAndHoldIndex(series, result.equity.time),
+): BacktestSummary {
   const mixed = new Set(series.map((s) => s.timeframe)).size > 1;
   const daily = series.every((s) => s.timeframe === "1d");
   // Daily samples with no weekend bars are exchange sessions: 252 a year, not 365.

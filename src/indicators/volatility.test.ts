@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stddev } from "./stddev.js";
 import { LogReturnVolatilityStream, logReturnVolatility } from "./volatility.js";
 
 function naive(close: number[], period: number): number[] {
@@ -34,6 +35,25 @@ describe("logReturnVolatility", () => {
       const v = stream.update(close[i]!);
       if (Number.isNaN(batch[i]!)) expect(v).toBeNaN();
       else expect(v).toBeCloseTo(batch[i]!, 12);
+    }
+  });
+
+  it("is bit-identical to stddev over a separate array of log returns (the computation it replaces)", () => {
+    const prices = Float64Array.from(close);
+    // A flat stretch (variance at TA-Lib's epsilon) and a NaN (propagates to every later output) as well.
+    prices.fill(120.1, 100, 140);
+    const withNaN = Float64Array.from(prices);
+    withNaN[250] = Number.NaN;
+    for (const input of [prices, withNaN]) {
+      for (const period of [2, 3, 20, 299, 300]) {
+        const returns = new Float64Array(input.length - 1);
+        for (let i = 1; i < input.length; i++) returns[i - 1] = Math.log(input[i]! / input[i - 1]!);
+        const want = new Float64Array(input.length).fill(Number.NaN);
+        if (input.length > period) want.set(stddev(returns, period).subarray(period - 1), period);
+        const got = logReturnVolatility(input, period);
+        expect(got.length).toBe(want.length);
+        for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i])).toBe(true);
+      }
     }
   });
 

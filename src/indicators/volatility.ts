@@ -1,4 +1,5 @@
-import { StddevStream, stddev } from "./stddev.js";
+import { StddevStream } from "./stddev.js";
+import { TALIB_EPSILON } from "./talib-conventions.js";
 import { assertPeriod, type Numbers, nanArray, type StreamingIndicator, toFloat64 } from "./types.js";
 
 /**
@@ -11,9 +12,31 @@ export function logReturnVolatility(close: Numbers, period = 20): Float64Array {
   const input = toFloat64(close);
   const out = nanArray(input.length);
   if (input.length <= period) return out;
-  const returns = new Float64Array(input.length - 1);
-  for (let i = 1; i < input.length; i++) returns[i - 1] = Math.log(input[i]! / input[i - 1]!);
-  out.set(stddev(returns, period).subarray(period - 1), period);
+  // One pass with a ring of the last `period` returns instead of a returns array and a stddev array of the whole
+  // length (two more 4 M-bar arrays to fault in on a long run). The sums run in stddev's order (TA-Lib's), so every
+  // output is bit-identical to stddev over the returns.
+  const ring = new Float64Array(period);
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let j = 0; j < period - 1; j++) {
+    const value = Math.log(input[j + 1]! / input[j]!);
+    ring[j] = value;
+    sum += value;
+    sumOfSquares += value * value;
+  }
+  for (let j = period - 1; j < input.length - 1; j++) {
+    const value = Math.log(input[j + 1]! / input[j]!);
+    ring[j % period] = value;
+    sum += value;
+    sumOfSquares += value * value;
+    const mean = sum / period;
+    const meanOfSquares = sumOfSquares / period;
+    const old = ring[(j - period + 1) % period]!;
+    sum -= old;
+    sumOfSquares -= old * old;
+    const variance = meanOfSquares - mean * mean;
+    out[j + 1] = variance < TALIB_EPSILON ? 0 : Math.sqrt(variance);
+  }
   return out;
 }
 

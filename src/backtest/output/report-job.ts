@@ -9,18 +9,21 @@ import { type ReportInput, renderReport } from "../report/index.js";
 import type { IndicatorOverlay } from "../report/report-data.js";
 import { strategyOverlays } from "../report/strategy-overlays.js";
 import type { BacktestResult } from "../run-backtest.js";
+import { columnsAfterRun } from "../run-columns.js";
 import type { BacktestSummary } from "../summary.js";
 import { withChunkedWriter } from "./chunked-writer.js";
 import { writeEquityCsvTo } from "./csv-writers.js";
 
 /** What the report of a run is drawn from: the run's output, its summary and the strategy (for its indicators). */
 export interface ReportSource {
-  readonly result: Pick<BacktestResult, "trades" | "equity">;
+  readonly result: Pick<BacktestResult, "trades" | "equity" | "columns">;
   readonly summary: BacktestSummary;
   readonly series: readonly CandleSeries[];
   readonly strategy?: Strategy;
   readonly riskShield?: boolean;
   readonly label?: string;
+  /** The buy-and-hold index at the equity curve's times, when the caller has it already (the summary's). */
+  readonly buyAndHold?: Float64Array;
 }
 
 /**
@@ -31,8 +34,11 @@ export interface ReportJob {
   readonly input: Omit<ReportInput, "tickSize" | "benchmark">;
   /** The candles' price increment per symbol. */
   readonly tickSizes: Readonly<Record<string, number>>;
-  /** Buy-and-hold is computed where the report is rendered, scaled to the initial cash. */
-  readonly benchmark: { readonly label: string; readonly cash: number };
+  /**
+   * Buy-and-hold, scaled to the initial cash where the report is rendered; its index is computed there too unless
+   * the job carries the one the summary computed (a 4 M-bar index is a pass over the candles and 8k page faults).
+   */
+  readonly benchmark: { readonly label: string; readonly cash: number; readonly index?: Float64Array };
 }
 
 /** The job of one run's report; the strategy's overlays are computed here, as only this thread has the strategy. */
@@ -41,7 +47,7 @@ export function reportJob(source: ReportSource, generatedAt: number): ReportJob 
   const meta = summary.meta;
   const strategy = source.strategy;
   const overlays: IndicatorOverlay[] | undefined = strategy
-    ? series.flatMap((s) => strategyOverlays(strategy, s))
+    ? series.flatMap((s) => strategyOverlays(strategy, s, columnsAfterRun(result.columns, s)))
     : undefined;
   return {
     input: {
@@ -68,15 +74,28 @@ export function reportJob(source: ReportSource, generatedAt: number): ReportJob 
       },
     },
     tickSizes: Object.fromEntries(series.map((s) => [s.symbol, defaultInstrument(s.symbol).tickSize])),
-    benchmark: { label: series.length > 1 ? "Buy & hold (equal weight)" : "Buy & hold", cash: meta.cash },
+    benchmark: {
+      label: series.length > 1 ? "Buy & hold (equal weight)" : "Buy & hold",
+      cash: meta.cash,
+      ...(source.buyAndHold ? { index: source.buyAndHold } : {}),
+    },
   };
 }
 
-/** The HTML of a report job. */
-export function renderReportJob(job: ReportJob): string {
+/**
+ * The HTML of a report job. With `owned` the job's arrays are this call's to change (the output thread's copy):
+ * a carried buy-and-hold index is then scaled to cash in place rather than into a new array.
+ */
+export function renderReportJob(job: ReportJob, owned = false): string {
   const { input, tickSizes } = job;
-  const index = buyAndHoldIndex(input.series, input.equity.time);
-  const benchmark = index.map((v) => v * job.benchmark.cash);
+  const cash = job.benchmark.cash;
+  const carried = job.benchmark.index;
+  const index = carried ?? buyAndHoldIndex(input.series, input.equity.time);
+  let benchmark: Float64Array;
+  if (carried === undefined || owned) {
+    for (let i = 0; i < index.length; i++) index[i] = (index[i] as number) * cash;
+    benchmark = index;
+  } else benchmark = index.map((v) => v * cash);
   return renderReport({
     ...input,
     benchmark: { label: job.benchmark.label, equity: benchmark },
@@ -84,10 +103,10 @@ export function renderReportJob(job: ReportJob): string {
   });
 }
 
-/** Writes equity.csv and report.html of a job into `dir`. */
-export function writeReportFiles(dir: string, job: ReportJob): void {
+/** Writes equity.csv and report.html of a job into `dir`; `owned` as for renderReportJob. */
+export function writeReportFiles(dir: string, job: ReportJob, owned = false): void {
   withChunkedWriter(join(dir, "equity.csv"), (writer) => writeEquityCsvTo(job.input.equity, writer));
-  writeFileSync(join(dir, "report.html"), renderReportJob(job));
+  writeFileSync(join(dir, "report.html"), renderReportJob(job, owned));
 }
 
 /** Every typed array of a job: the candles, the equity curve and the overlays. */
@@ -98,6 +117,7 @@ function jobArrays(job: ReportJob): Float64Array[] {
     input.equity.time,
     input.equity.equity,
     ...(input.overlays ?? []).map((o) => o.values),
+    ...(job.benchmark.index ? [job.benchmark.index] : []),
   ];
 }
 
@@ -139,8 +159,13 @@ export function copiedJob(job: ReportJob): { job: ReportJob; transfer: ArrayBuff
   }));
   const overlays = input.overlays?.map((o) => ({ ...o, values: own(o.values) }));
   const trades: ClosedTrade[] = [...input.trades];
+  const index = job.benchmark.index;
   return {
-    job: { ...job, input: { ...input, series, equity, trades, ...(overlays ? { overlays } : {}) } },
+    job: {
+      ...job,
+      input: { ...input, series, equity, trades, ...(overlays ? { overlays } : {}) },
+      benchmark: { ...job.benchmark, ...(index ? { index: own(index) } : {}) },
+    },
     transfer,
   };
 }

@@ -16,7 +16,8 @@ if (port === null) throw new Error("report-worker.ts must run as a worker thread
 port.once("message", (request: ReportWorkerRequest) => {
   let reply: ReportWorkerReply;
   try {
-    writeReportFiles(request.dir, request.job);
+    // The job arrived as a copy or a transfer: its arrays are this thread's.
+    writeReportFiles(request.dir, request.job, true);
     reply = { ok: true };
   } catch (error) {
     reply = { ok: false, message: error instanceof Error ? error.message : String(error) };

@@ -7,6 +7,7 @@ import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import { riskConfigSchema } from "../../risk/config.js";
 import { MemoryStateStore } from "../../risk/state-store.js";
 import { loadStrategy } from "../../strategy/registry.js";
+import { buyAndHoldIndex } from "../benchmark.js";
 import { runBacktest } from "../run-backtest.js";
 import { summarize } from "../summary.js";
 import { ReportThread } from "./report-thread.js";
@@ -81,6 +82,27 @@ describe("writeBacktestOutputsInParallel", () => {
     expect(files(parallel)).toEqual(files(serial));
     expect(run.result.equity.time.length).toBe(0);
     expect(run.series[0]?.close.length).toBe(0);
+  });
+
+  it("writes the same bytes from a buy-and-hold index carried from the summary, in this thread and the other", async () => {
+    const run = outputs();
+    const serial = tempDir();
+    writeBacktestOutputs(serial, run);
+    const index = buyAndHoldIndex(run.series, run.result.equity.time);
+    const before = index.slice();
+    const here = tempDir();
+    writeBacktestOutputs(here, { ...run, buyAndHold: index });
+    expect(files(here)).toEqual(files(serial));
+    // Written in this thread, the caller's index is not scaled in place.
+    expect(index).toEqual(before);
+    const copied = tempDir();
+    await writeBacktestOutputsInParallel(copied, { ...run, buyAndHold: index }, ReportThread.start());
+    expect(files(copied)).toEqual(files(serial));
+    expect(index).toEqual(before);
+    const parallel = tempDir();
+    await writeBacktestOutputsInParallel(parallel, { ...run, buyAndHold: index }, ReportThread.start(), true);
+    expect(files(parallel)).toEqual(files(serial));
+    expect(index.length).toBe(0);
   });
 
   it("writes every file in this thread when the output thread is gone", async () => {

@@ -4,6 +4,7 @@ import type { CandleSeries } from "../../domain/candles.js";
 import type { Strategy } from "../../strategy/strategy.js";
 import type { BacktestResult } from "../run-backtest.js";
 import type { BacktestSummary } from "../summary.js";
+import { writeInBackground } from "./background-file-writer.js";
 import { writeInChunks } from "./chunked-writer.js";
 import { tradesCsv } from "./csv-writers.js";
 import { renderReportJob, reportJob, writeReportFiles } from "./report-job.js";
@@ -21,6 +22,8 @@ export interface BacktestOutputs {
   readonly riskShield?: boolean;
   /** A label the report's title must carry ("CONTAMINATED": an LLM was consulted on bars it may remember). */
   readonly label?: string;
+  /** The buy-and-hold index at the equity curve's times, when already computed (for the summary). */
+  readonly buyAndHold?: Float64Array;
 }
 
 /**
@@ -38,6 +41,23 @@ export function writeRecordFiles(dir: string, outputs: BacktestOutputs): void {
   const { result, summary } = outputs;
   writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades));
   writeInChunks(join(dir, "decisions.jsonl"), (write) => writeJsonLines(result.decisions, write));
+  writeInChunks(join(dir, "position-actions.jsonl"), (write) => writeJsonLines(result.positionActions, write));
+  writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/**
+ * The same files as `writeRecordFiles`, with the decisions' system calls on libuv's thread pool while this thread
+ * makes the next lines (see background-file-writer.ts).
+ */
+export async function writeRecordFilesOverlapped(dir: string, outputs: BacktestOutputs): Promise<void> {
+  const { result, summary } = outputs;
+  writeFileSync(join(dir, "trades.csv"), tradesCsv(result.trades));
+  await writeInBackground(join(dir, "decisions.jsonl"), async (write) => {
+    for (const record of result.decisions) {
+      const wait = write(`${JSON.stringify(record)}\n`);
+      if (wait !== undefined) await wait;
+    }
+  });
   writeInChunks(join(dir, "position-actions.jsonl"), (write) => writeJsonLines(result.positionActions, write));
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 }
@@ -81,7 +101,7 @@ export async function writeBacktestOutputsInParallel(
   report.catch(() => undefined);
   let recordError: unknown;
   try {
-    writeRecordFiles(dir, outputs);
+    await writeRecordFilesOverlapped(dir, outputs);
   } catch (error) {
     recordError = error;
   }

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { buyAndHoldIndex } from "../../backtest/benchmark.js";
 import { hashConfig, hashSeries } from "../../backtest/hash.js";
 import { formatMetrics } from "../../backtest/metrics/index.js";
 import type { ReportThread } from "../../backtest/output/report-thread.js";
@@ -157,26 +158,33 @@ async function backtestWith(
       : {}),
   };
   const contamination = llm?.contamination();
-  const plain = summarize(result, data.series, {
-    strategy: ai ? AI_STRATEGY : strategy.name,
-    parameters: strategy.parameters,
-    symbols: data.series.map((s) => s.symbol),
-    timeframe: timeframeLabel(data.series),
-    dataSource: data.source,
-    dataRange: { from: first, to: last },
-    bars: result.bars,
-    cash,
-    fee,
-    slippage: slippage.description,
-    size: runConfig.size,
-    seed,
-    dataHash: hashSeries(data.series),
-    configHash: hashConfig(runConfig),
-    sample: {
-      kind: "unspecified",
-      note: "parameters were given by hand; if they were tuned on this data, read every figure as in-sample",
+  // Computed once for the summary's metrics and the report's curve.
+  const buyAndHold = buyAndHoldIndex(data.series, result.equity.time);
+  const plain = summarize(
+    result,
+    data.series,
+    {
+      strategy: ai ? AI_STRATEGY : strategy.name,
+      parameters: strategy.parameters,
+      symbols: data.series.map((s) => s.symbol),
+      timeframe: timeframeLabel(data.series),
+      dataSource: data.source,
+      dataRange: { from: first, to: last },
+      bars: result.bars,
+      cash,
+      fee,
+      slippage: slippage.description,
+      size: runConfig.size,
+      seed,
+      dataHash: hashSeries(data.series),
+      configHash: hashConfig(runConfig),
+      sample: {
+        kind: "unspecified",
+        note: "parameters were given by hand; if they were tuned on this data, read every figure as in-sample",
+      },
     },
-  });
+    buyAndHold,
+  );
   const summary = {
     ...plain,
     ...(llm ? { llm: llm.note() } : {}),
@@ -194,6 +202,7 @@ async function backtestWith(
         strategy,
         riskShield: risk !== undefined,
         ...(contamination ? { label: "CONTAMINATED" } : {}),
+        buyAndHold,
       },
       thread,
       // Nothing below reads the candles or the equity curve: the thread takes them without a copy.
