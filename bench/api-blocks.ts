@@ -7,12 +7,10 @@
  * both phases and a bootstrap interval of their ratio over block pairs (seeded).
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { startApiSession } from "../src/cli/testing/api-session.js";
-import { counter, NICE_LOAD, percentile, type Session, trade } from "./api.js";
+import { counter, loadGeneratorCommand, NICE_LOAD, percentile, type Session, trade } from "./api.js";
 import { history, MAIN_READS } from "./api-replica.js";
 import { gc, seededRandom } from "./measure.js";
 
@@ -38,17 +36,8 @@ interface LoadResult {
 
 /** Steps the session while the generator runs its blocks; tags are loadedOf(b) / quietOf(b), or -1 while settling. */
 async function tradeThroughBlocks(t: Session, from: number) {
-  const child = fileURLToPath(new URL("./api-load.ts", import.meta.url));
   const input = { mode: "blocks", base: t.api.url, paths: MAIN_READS, seconds: SECONDS, connections: 10, rate: RATE };
-  const args = [
-    ...process.execArgv.filter((a) => a !== "--expose-gc"),
-    child,
-    JSON.stringify({ ...input, blocks: BLOCKS }),
-  ];
-  const nice = NICE_LOAD && existsSync("/usr/bin/nice");
-  const load = spawn(nice ? "/usr/bin/nice" : process.execPath, nice ? ["-n", "19", process.execPath, ...args] : args, {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const load = spawn(...loadGeneratorCommand({ ...input, blocks: BLOCKS }), { stdio: ["ignore", "pipe", "inherit"] });
   let phase = STARTING;
   let changedAt = performance.now();
   let block = -1;

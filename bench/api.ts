@@ -125,18 +125,19 @@ interface LoadResult {
 /** Whether the load generator runs at nice 19 (default) or at normal priority (AEGIS_BENCH_NICE_LOAD=0). */
 export const NICE_LOAD = process.env.AEGIS_BENCH_NICE_LOAD !== "0";
 
-export async function loadWhileTrading(t: Session, from: number, input: Record<string, unknown>) {
-  let loading = true;
+/** The command and arguments that run api-load.ts with `input`. */
+export function loadGeneratorCommand(input: Record<string, unknown>): [string, string[]] {
   const child = fileURLToPath(new URL("./api-load.ts", import.meta.url));
   const args = [...process.execArgv.filter((a) => a !== "--expose-gc"), child, JSON.stringify(input)];
   // The load generator stands in for browsers on other machines: at nice 19 it takes a core only when the bot and
   // the API leave it free, as those clients would. AEGIS_BENCH_NICE_LOAD=0 runs it at normal priority.
   const nice = NICE_LOAD && existsSync("/usr/bin/nice");
-  const load = execFileAsync(
-    nice ? "/usr/bin/nice" : process.execPath,
-    nice ? ["-n", "19", process.execPath, ...args] : args,
-    { maxBuffer: 2 ** 24 },
-  ).finally(() => {
+  return nice ? ["/usr/bin/nice", ["-n", "19", process.execPath, ...args]] : [process.execPath, args];
+}
+
+export async function loadWhileTrading(t: Session, from: number, input: Record<string, unknown>) {
+  let loading = true;
+  const load = execFileAsync(...loadGeneratorCommand(input), { maxBuffer: 2 ** 24 }).finally(() => {
     loading = false;
   });
   const steps = await trade(t, from, () => !loading);
