@@ -10,12 +10,14 @@ import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { startApiSession } from "../src/cli/testing/api-session.js";
-import { counter, loadGeneratorCommand, NICE_LOAD, percentile, type Session, trade } from "./api.js";
+import { counter, loadGeneratorCommand, NICE_LOAD, percentile, type Session, STEP_EVERY_MS, trade } from "./api.js";
 import { history, MAIN_READS } from "./api-replica.js";
 import { gc, seededRandom } from "./measure.js";
 
 const SYMBOLS = (process.env.AEGIS_API_BENCH_SYMBOLS ?? "1,100").split(",").map(Number);
 const BLOCKS = Number(process.env.AEGIS_API_BENCH_BLOCKS ?? 20);
+/** Where the API runs: a child process at nice 10 (what `aegis trade` does by default) or a worker thread. */
+const ISOLATION = process.env.AEGIS_API_BENCH_ISOLATION === "thread" ? "thread" : "process";
 const SECONDS = 3;
 const RATE = 100;
 /** Steps this close after a phase change are dropped: autocannon opens its connections, a block's last answers land. */
@@ -106,7 +108,15 @@ function bootstrap(quiet: number[][], loaded: number[][], random: () => number):
 }
 
 async function once(symbols: number): Promise<Row> {
-  const t = await startApiSession({ symbols, bars: 12_000, warmup: 300, apiThread: true });
+  const t = await startApiSession({
+    symbols,
+    // Enough bars for every block at one step per STEP_EVERY_MS (at 12,000, blocks past the 20th had none left),
+    // plus the warm-up and the steps before the blocks.
+    bars: 1_500 + Math.ceil((BLOCKS * 2 * SECONDS * 1000) / STEP_EVERY_MS),
+    warmup: 300,
+    apiThread: true,
+    config: { api: { isolation: ISOLATION } },
+  });
   try {
     await history(t);
     let i = (await trade(t, 301, counter(50))).next;
@@ -163,7 +173,7 @@ export async function run(log: (line: string) => void): Promise<string> {
   return [
     `## Trading latency with the API under ${RATE} requests/s, interleaved with quiet blocks`,
     "",
-    `The API in its worker thread (as \`aegis trade\` runs it). The load generator (autocannon, another process${NICE_LOAD ? ", nice 19: it stands in for clients on other machines" : ""})`,
+    `The API in ${ISOLATION === "process" ? "a child process at nice 10 (as `aegis trade` runs it by default)" : "a worker thread of the trading process (`api.isolation: thread`)"}. The load generator (autocannon, another process${NICE_LOAD ? ", nice 19: it stands in for clients on other machines" : ""})`,
     `alternates ${BLOCKS} times between ${SECONDS} s of the main read endpoints (${MAIN_READS.join(", ")}) in turn at ${RATE} requests/s`,
     `and ${SECONDS} s of silence, while a paper session steps every 10 ms over a store that already holds a day of decisions and`,
     `equity. bar → orders = from the step's due time to the orders handed to the venue client. Steps within ${SETTLE_MS} ms of a phase`,

@@ -19,7 +19,7 @@ const STEPS_QUIET = 600;
 const LOAD_SECONDS = 4;
 const CONNECTIONS = 10;
 /** One step every 10 ms: a hundred times faster than one-minute bars, so each phase sees hundreds of steps. */
-const STEP_EVERY_MS = 10;
+export const STEP_EVERY_MS = 10;
 
 const execFileAsync = promisify(execFile);
 export const percentile = (sorted: readonly number[], p: number) =>

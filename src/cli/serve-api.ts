@@ -205,6 +205,7 @@ export async function startTradeApi(parts: {
         now: parts.now,
         ...(parts.statusEveryMs === undefined ? {} : { statusEveryMs: parts.statusEveryMs }),
         heartbeat: { everyMs: api.heartbeatMs, missedBeats: api.heartbeatMissed, ...parts.heartbeat },
+        isolation: api.isolation,
         ...(parts.restartDelayMs === undefined ? {} : { restartDelayMs: parts.restartDelayMs }),
       }).catch((error: unknown) => {
         throw explainListenError(error, host, p);
@@ -213,7 +214,7 @@ export async function startTradeApi(parts: {
     // The URL and where the token is; never the token itself.
     const url = thread.url;
     parts.log.info(
-      { url, tokenFile: file, protectReads: api.protectReads, reads: "worker thread", thread: true },
+      { url, tokenFile: file, protectReads: api.protectReads, reads: `worker ${api.isolation}`, thread: true },
       "api listening",
     );
     return {

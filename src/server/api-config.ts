@@ -16,6 +16,12 @@ export const apiConfigSchema = z
      * a bar; false = on the trading thread, as `aegis serve` does.
      */
     thread: z.boolean().default(true),
+    /**
+     * With `thread`: the API in a child process whose threads all run 10 nice steps lower ("process", so neither its
+     * requests nor its garbage collector take a core from the trading thread, and a crash of the API cannot take the
+     * bot with it), or in a worker thread of the bot's process ("thread": lighter on memory).
+     */
+    isolation: z.enum(["process", "thread"]).default("process"),
     /** The API worker's watchdog: the trading thread posts a heartbeat every this many ms… */
     heartbeatMs: z.number().int().min(50).max(60_000).default(1000),
     /** …and terminates and restarts a worker that left this many in a row unanswered (hung, not dead). */

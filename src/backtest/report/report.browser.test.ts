@@ -13,7 +13,8 @@ import { readCsvGz, reportInputFor, syntheticSeries, tradesAndEquity } from "./t
 const dataFile = fileURLToPath(
   new URL("../../../../shared/data/crypto/binance_spot_BTCUSDT_1h.csv.gz", import.meta.url),
 );
-const SCREENSHOT = "/tmp/aegis-report.png";
+/** Kept where AEGIS_SCREENSHOTS points (to look at it), as the dashboard tests do; else in the temp folder. */
+const keepScreenshots = process.env.AEGIS_SCREENSHOTS;
 
 if (!existsSync(CHROMIUM))
   console.warn(`report.browser.test: skipped, no Chromium at ${CHROMIUM} (apt install chromium)`);
@@ -134,7 +135,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
     await page.close();
   });
 
-  it.skipIf(!sharedDataPresent(dataFile))(`renders real BTC/USDT 1h (65k bars) and saves ${SCREENSHOT}`, async () => {
+  it.skipIf(!sharedDataPresent(dataFile))("renders real BTC/USDT 1h (65k bars) and takes its screenshot", async () => {
     const series = readCsvGz(dataFile, "BTC/USDT");
     const run = tradesAndEquity(series, 30, 10_000, (i) => (i % 4 === 0 ? "stop loss" : "exit signal"));
     const trades: ClosedTrade[] = run.trades;
@@ -142,7 +143,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`HTML report in headless Chromium (skippe
     const { page, errors, requests } = await open(renderReport(input), "btc.html");
     const state = await expectDrawn(page, 3);
     expect(state.markedTrades).toBe(2 * trades.length);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.screenshot({ path: path.join(keepScreenshots ?? workDir, "aegis-report.png"), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

@@ -21,7 +21,7 @@ describe("aegis trade with the API's read replica", () => {
     expect(run.stderr).toMatch(/stopping \(--steps reached\)/);
     const log = readFileSync(join(dir, ".aegis", "logs", "aegis.log"), "utf8");
     expect(log).toMatch(
-      /"reads":"worker thread".*"msg":"api listening"|"msg":"api listening".*"reads":"worker thread"/,
+      /"reads":"worker process".*"msg":"api listening"|"msg":"api listening".*"reads":"worker process"/,
     );
   }, 150_000);
 });

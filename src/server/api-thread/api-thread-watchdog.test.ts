@@ -39,7 +39,7 @@ describe("the API worker's watchdog", () => {
     expect(hand.every).toBe(250);
     expect(await apiWorker()).toMatchObject({
       ok: true,
-      detail: expect.stringMatching(/^worker thread on port .*never/),
+      detail: expect.stringMatching(/^worker process on port .*never/),
     });
   });
 

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -28,7 +29,7 @@ function liveClient(url: string) {
   };
 }
 
-describe("aegis trade's API in its own worker thread", () => {
+describe.each(["process", "thread"] as const)("aegis trade's API in its own worker %s", (isolation) => {
   let t: Session;
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.api.url}${path}`, { headers });
   const post = (path: string, body: unknown, headers: Record<string, string>, method = "POST") =>
@@ -40,7 +41,7 @@ describe("aegis trade's API in its own worker thread", () => {
   const auth = () => ({ authorization: `Bearer ${t.token}` });
 
   beforeAll(async () => {
-    t = await startApiSession({ apiThread: true, statusEveryMs: 0 });
+    t = await startApiSession({ apiThread: true, statusEveryMs: 0, config: { api: { isolation } } });
     await t.advanceTo(200);
     await t.api.thread.settled();
     // Starting a worker from the TypeScript sources takes seconds on a loaded machine (10 s was not always enough).
@@ -129,12 +130,20 @@ describe("aegis trade's API in its own worker thread", () => {
   });
 
   it.skipIf(process.platform !== "linux")(
-    "runs the API thread 10 nice steps below the trading thread, which keeps its priority",
+    "runs the API 10 nice steps below the trading thread, which keeps its priority",
     () => {
       const tid = t.api.thread.tid as number;
       expect(tid).toBeGreaterThan(0);
       expect(tid).not.toBe(process.pid);
       expect(getPriority(tid)).toBe(Math.min(19, getPriority() + 10));
+      if (isolation === "thread") {
+        expect(existsSync(`/proc/${process.pid}/task/${tid}`)).toBe(true);
+        return;
+      }
+      // A process of its own, every thread of it lowered: V8's GC helpers too, which Node starts before any script.
+      const tasks = readdirSync(`/proc/${tid}/task`).map(Number);
+      expect(tasks.length).toBeGreaterThan(4);
+      for (const task of tasks) expect(getPriority(task), `thread ${task}`).toBe(Math.min(19, getPriority() + 10));
     },
   );
 

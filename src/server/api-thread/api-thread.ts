@@ -1,4 +1,3 @@
-import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { EngineEvents, EventBus, EventName } from "../../engine/events.js";
 import type { SessionStatus } from "../../engine/trading/session-status.js";
@@ -6,6 +5,7 @@ import type { AegisMetrics } from "../aegis-metrics.js";
 import type { CandleSource } from "../context.js";
 import type { ReadinessRegistry } from "../readiness.js";
 import type { ConfigView, SessionControl } from "../session-control.js";
+import { type ApiHost, type ApiIsolation, startApiHost } from "./api-host.js";
 import { packedCandleUpdates } from "./candle-mirror.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
@@ -33,6 +33,8 @@ export interface ApiThreadParts {
   readonly restartDelayMs?: number;
   /** The hung-worker watchdog: a beat every `everyMs` (1000), restarted after `missedBeats` (3) unanswered. */
   readonly heartbeat?: HeartbeatOptions;
+  /** A child process of its own (default) or a worker thread of this process: see api-host.ts. */
+  readonly isolation?: ApiIsolation;
 }
 
 /** The worker could not listen: `code` is Node's (EADDRINUSE …), so the caller can explain it. */
@@ -49,7 +51,8 @@ export class ApiListenError extends Error {
 const CONTROL_METHOD_SET: ReadonlySet<string> = new Set(CONTROL_METHODS);
 
 /**
- * `aegis trade`'s API in its own worker thread (api-worker.ts). The trading thread only posts status snapshots at a
+ * `aegis trade`'s API in a child process of its own or a worker thread (api-host.ts runs api-worker.ts in either;
+ * "worker" below means whichever). The trading thread only posts status snapshots at a
  * bounded rate and the bus events a connected dashboard subscribes to (batched once per turn of the event loop,
  * dropped rather than queued when the worker falls behind), and answers the worker's questions (controls,
  * readiness, metrics, new candles). Crash-only: a worker that dies is logged, alerted and started again on the same
@@ -57,7 +60,7 @@ const CONTROL_METHOD_SET: ReadonlySet<string> = new Set(CONTROL_METHODS);
  * it had died). The readiness check lists the worker with its restarts and why.
  */
 export class ApiThread {
-  #worker: Worker | undefined;
+  #worker: ApiHost | undefined;
   #url = "";
   #port: number;
   #closing = false;
@@ -82,7 +85,7 @@ export class ApiThread {
   #onRestart: { count: number; resolve: () => void }[] = [];
   /** Workers started again after one died. */
   restarts = 0;
-  /** The worker's thread id when it lowered its CPU priority (Linux), else undefined. */
+  /** The worker's thread id (or process id) when it lowered its CPU priority (Linux), else undefined. */
   tid: number | undefined;
   /** Workers terminated by the watchdog because they stopped answering the heartbeat. */
   hangs = 0;
@@ -157,7 +160,7 @@ export class ApiThread {
         : `restarted ${this.restarts} time(s) (${this.hangs} hung), last at ${new Date(last.time).toISOString()}: ${last.reason}`;
     // The heartbeat runs from the worker's `listening` until its exit or hang: exactly while it serves.
     if (this.#heartbeat === undefined) return { ok: false, detail: `the API worker is restarting; ${restarts}` };
-    return { ok: true, detail: `worker thread on port ${this.#port}; ${restarts}` };
+    return { ok: true, detail: `worker ${this.#worker?.kind ?? "thread"} on port ${this.#port}; ${restarts}` };
   }
 
   async close(): Promise<void> {
@@ -179,10 +182,10 @@ export class ApiThread {
     let bound: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       bound = setTimeout(resolve, this.parts.closeTimeoutMs ?? 3000);
-      worker.on("message", (message: WorkerToMain) => {
+      worker.onMessage((message) => {
         if (message.type === "closed") resolve();
       });
-      worker.once("exit", () => resolve());
+      worker.onExit(() => resolve());
       this.#post({ type: "close" });
     }).finally(() => {
       clearTimeout(bound);
@@ -195,13 +198,13 @@ export class ApiThread {
     const fromSource = import.meta.url.endsWith(".ts");
     const file = new URL(fromSource ? "./api-worker-tsx.mjs" : "./api-worker.js", import.meta.url);
     const data: ApiWorkerData = { ...this.parts.worker, port: this.#port, status: this.parts.status() };
-    const worker = new Worker(file, { workerData: data });
+    const worker = startApiHost(this.parts.isolation ?? "process", file, data);
     this.#worker = worker;
     this.#inFlight = 0;
     this.#lastStatus = performance.now();
     return new Promise<void>((resolve, reject) => {
       let listening = false;
-      worker.on("message", (message: WorkerToMain) => {
+      worker.onMessage((message) => {
         if (message.type === "listening") {
           listening = true;
           this.#url = message.url;
@@ -219,11 +222,11 @@ export class ApiThread {
         } else this.#onMessage(message);
       });
       let failure = "";
-      worker.on("error", (error) => {
+      worker.onError((error) => {
         failure = `: ${error.message}`;
         this.parts.log.error({ err: error.message }, "api worker failed");
       });
-      worker.on("exit", (code) => {
+      worker.onExit((how) => {
         if (this.#worker === worker) {
           this.#worker = undefined;
           this.#stopHeartbeat();
@@ -232,27 +235,25 @@ export class ApiThread {
           this.#pings.clear();
         }
         if (!listening)
-          reject(
-            new ApiListenError(undefined, `the API worker stopped before listening (exit code ${code})${failure}`),
-          );
-        else if (!this.#closing) this.#died(code);
+          reject(new ApiListenError(undefined, `the API worker stopped before listening (${how})${failure}`));
+        else if (!this.#closing) this.#died(how);
       });
     });
   }
 
-  #died(code: number): void {
+  #died(how: string): void {
     const hung = this.#hung;
     this.#hung = undefined;
-    const reason = hung ?? `stopped (exit code ${code})`;
+    const reason = hung ?? `stopped (${how})`;
     const message = `the API worker ${reason}; trading goes on, the API restarts on port ${this.#port}`;
     this.#lastRestart = { reason, time: this.parts.now() };
-    if (hung === undefined) this.parts.log.error({ code, port: this.#port }, "api worker stopped; restarting it");
+    if (hung === undefined) this.parts.log.error({ how, port: this.#port }, "api worker stopped; restarting it");
     else this.parts.log.error({ port: this.#port, reason }, "api worker hung; restarting it");
     this.parts.bus.publish("ALERT", { time: this.parts.now(), level: "warning", message, kind: "api" });
     this.#scheduleRestart();
   }
 
-  #startHeartbeat(worker: Worker): void {
+  #startHeartbeat(worker: ApiHost): void {
     this.#stopHeartbeat();
     this.#heartbeat = new Heartbeat(this.parts.heartbeat ?? {}, {
       send: (id) => this.#post({ type: "beat", id }),
@@ -421,13 +422,12 @@ export class ApiThread {
 
   #post(message: MainToWorker, transfer: readonly ArrayBuffer[] = []): void {
     try {
-      this.#worker?.postMessage(message, [...transfer]);
+      this.#worker?.post(message, transfer);
     } catch (error) {
       // A payload that cannot be cloned must not fail the caller (a bus handler, a step): it is logged and lost.
       this.parts.log.warn({ err: (error as Error).message, type: message.type }, "api worker message not sent");
       if (message.type === "events") this.#inFlight = Math.max(0, this.#inFlight - 1);
-      if (message.type === "answer")
-        this.#worker?.postMessage({ type: "failed", id: message.id, error: remoteError(error) });
+      if (message.type === "answer") this.#worker?.post({ type: "failed", id: message.id, error: remoteError(error) });
     }
   }
 }

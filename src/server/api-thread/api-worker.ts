@@ -1,4 +1,3 @@
-import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { CamelCasePlugin, Kysely, SqliteDialect } from "kysely";
 import type { EngineEvents, EventName } from "../../engine/events.js";
@@ -15,18 +14,17 @@ import { storeDebates } from "../store-debates.js";
 import { CandleMirror, type PackedCandles, unpackCandles } from "./candle-mirror.js";
 import type { ApiWorkerData, AskWhat, MainToWorker, WorkerToMain } from "./messages.js";
 import { ForwardedBus, RemoteMetrics, RemoteReadiness, rebuildError, remoteControl } from "./remote-parts.js";
-import { lowerThreadPriority } from "./thread-priority.js";
+import { connectToTrading } from "./trading-link.js";
 
 /**
- * The API's thread: Fastify with every route group, over its own store connection, with the live session's parts
+ * The API's thread or process (api-host.ts): Fastify with every route group, over its own store connection, with the live session's parts
  * (status, bus, candles, controls, readiness, metrics, configuration) answered by messages to the trading thread.
  * So HTTP parsing, routing, queries and JSON never run on the thread that turns a closed bar into orders.
  */
-const port = parentPort;
-if (!port) throw new Error("api-worker.ts runs as a worker thread (src/server/api-thread/api-thread.ts starts it)");
-const data = workerData as ApiWorkerData;
-const tid = lowerThreadPriority(data.nice ?? 10);
-const post = (message: WorkerToMain) => port.postMessage(message);
+const link = await connectToTrading();
+const data: ApiWorkerData = link.data;
+const tid = link.tid;
+const post = (message: WorkerToMain) => link.post(message);
 
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextId = 1;
@@ -46,7 +44,7 @@ const candles = new CandleMirror(async (have) =>
 const registry = new RemoteMetrics(ask);
 const requestSeconds = apiRequestHistogram(registry);
 
-port.on("message", (message: MainToWorker) => {
+link.onMessage((message: MainToWorker) => {
   switch (message.type) {
     case "status":
       status = message.status;
