@@ -39,6 +39,8 @@ export interface ApiSessionOptions {
   /** The API worker's watchdog (a hand-driven ticker in tests). */
   readonly heartbeat?: HeartbeatOptions;
   readonly restartDelayMs?: number;
+  /** A PostgreSQL URL (an empty database) to trade on instead of a SQLite file in the temp folder. */
+  readonly storeUrl?: string;
 }
 
 /** The API as the session runs it: its Fastify server on this thread, or its worker thread. */
@@ -65,7 +67,7 @@ export async function startApiSession<T extends boolean = false>(
   const first = series[0] as CandleSeries;
   const clock = new ManualClock((first.time[warmup] as number) + barMs);
   const feed = new ReplayFeed(series, barMs, clock);
-  const store = await openStore(join(dir, "aegis.sqlite"));
+  const store = await openStore(options.storeUrl ?? join(dir, "aegis.sqlite"));
   const riskState = await openRiskState(store);
   const config = configSchema.parse({ dataDir: dir, ...options.config });
   const risk = createRiskRuntime(config.risk, { store: riskState });
@@ -111,6 +113,7 @@ export async function startApiSession<T extends boolean = false>(
     reportDirs: options.reportDirs,
     ...(options.readReplica === undefined ? {} : { readReplica: options.readReplica }),
     thread: options.apiThread === true,
+    ...(options.storeUrl === undefined ? {} : { storeUrl: options.storeUrl }),
     ...(options.statusEveryMs === undefined ? {} : { statusEveryMs: options.statusEveryMs }),
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
     ...(options.restartDelayMs === undefined ? {} : { restartDelayMs: options.restartDelayMs }),
