@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { Worker } from "node:worker_threads";
-import type { ApiWorkerData, MainToWorker, WorkerToMain } from "./messages.js";
+import type { ApiWorkerData, MainToWorker, StartMessage, WorkerToMain } from "./messages.js";
 
 /**
  * Where the API runs, seen from the trading side: a worker thread of this process, or a child process of its own.
@@ -63,7 +63,7 @@ function processHost(file: URL, data: ApiWorkerData): ApiHost {
       resolve();
     }),
   );
-  const send = (message: MainToWorker | { type: "start"; data: ApiWorkerData }) => {
+  const send = (message: MainToWorker | StartMessage) => {
     // After its exit (or while it is being killed) a message has nowhere to go: it is dropped, as a dead thread's.
     if (!exited && child.connected) child.send(message, (error) => void error);
   };

@@ -17,8 +17,9 @@ import { ForwardedBus, RemoteMetrics, RemoteReadiness, rebuildError, remoteContr
 import { connectToTrading } from "./trading-link.js";
 
 /**
- * The API's thread or process (api-host.ts): Fastify with every route group, over its own store connection, with the live session's parts
- * (status, bus, candles, controls, readiness, metrics, configuration) answered by messages to the trading thread.
+ * The API's thread or process (api-host.ts): Fastify with every route group, over its own store connection, with
+ * the live session's parts (status, bus, candles, controls, readiness, metrics, configuration) answered by messages
+ * to the trading thread.
  * So HTTP parsing, routing, queries and JSON never run on the thread that turns a closed bar into orders.
  */
 const link = await connectToTrading();

@@ -71,6 +71,12 @@ export interface RemoteError {
   readonly statusCode?: number;
 }
 
+/** A child process's first message (a worker thread gets the same data as its `workerData`). */
+export interface StartMessage {
+  readonly type: "start";
+  readonly data: ApiWorkerData;
+}
+
 export type MainToWorker =
   | { readonly type: "status"; readonly status: SessionStatus }
   | { readonly type: "events"; readonly events: readonly (readonly [EventName, EngineEvents[EventName]])[] }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { ApiWorkerData, MainToWorker, WorkerToMain } from "./messages.js";
+import type { ApiWorkerData, MainToWorker, StartMessage, WorkerToMain } from "./messages.js";
 import { lowerProcessPriority, lowerThreadPriority } from "./thread-priority.js";
 
 /** The API worker's end of the line to the trading side, the same whether it runs as a thread or a process. */
@@ -31,10 +31,11 @@ export async function connectToTrading(): Promise<TradingLink> {
   if (!send) throw new Error("api-worker runs as a worker thread or a forked process (api-host.ts starts it)");
   process.once("disconnect", () => process.exit(0));
   const data = await new Promise<ApiWorkerData>((resolve) => {
-    const first = (message: { type?: string; data?: ApiWorkerData }) => {
-      if (message?.type !== "start" || message.data === undefined) return;
+    const first = (message: unknown) => {
+      const start = message as StartMessage | MainToWorker;
+      if (start.type !== "start") return;
       process.off("message", first);
-      resolve(message.data);
+      resolve(start.data);
     };
     process.on("message", first);
   });
