@@ -3,7 +3,9 @@
 // inlined; everything else (native addons, CCXT, servers, drivers) stays an import resolved from node_modules,
 // which keeps them lazy: they load only when the command that needs them runs.
 import { cpSync, readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildSnapshot } from "./snapshot.mjs";
 
 const root = new URL("../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
@@ -64,6 +66,19 @@ await build({
   },
   logLevel: "warning",
 });
+
+// The startup snapshot and the `aegis` launcher beside the bundle. Without a snapshot the launcher starts the
+// bundle, so a machine where Node cannot build one still works, only slower; CI must not lose it unnoticed.
+const missed = await buildSnapshot({
+  root: fileURLToPath(root),
+  outdir: fileURLToPath(new URL(outdir.endsWith("/") ? outdir : `${outdir}/`, root)),
+  external,
+  plugins: [zodEnglishOnly],
+});
+if (missed) {
+  process.stderr.write(`warning: no startup snapshot (aegis starts slower): ${missed}\n`);
+  if (process.env.CI === "true") process.exit(1);
+}
 
 // The dashboard is served as files (no build step): ship them beside the code, tests left out.
 cpSync(new URL("src/web/", root), new URL("dist/web/", root), {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -12,6 +12,31 @@ const entry = join(root, outdir, "aegis.js");
 
 function aegis(...args: string[]) {
   return spawnSync(process.execPath, [entry, ...args], { encoding: "utf8", cwd: root });
+}
+
+/**
+ * The `aegis` launcher beside the bundle (what `bin` links), with this test's Node first on PATH (the snapshot is
+ * stamped with the Node that built it) and no NODE_OPTIONS (a runner's flags would not match the snapshot's).
+ */
+function launch(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(join(root, outdir, "aegis"), args, {
+    encoding: "utf8",
+    cwd: root,
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
+      NODE_OPTIONS: "",
+      ...env,
+    },
+  });
+}
+
+/** A --json summary without the figures that measure this machine's speed. */
+function withoutTimings(stdout: string): unknown {
+  const { elapsedMs, barsPerSecond, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  expect(typeof elapsedMs).toBe("number");
+  expect(typeof barsPerSecond).toBe("number");
+  return rest;
 }
 
 /** `aegis trade` in a temp folder (its data folder and store), with the API on a free port. */
@@ -54,13 +79,14 @@ export async function resolve(specifier, context, next) {
   }
 }
 
-describe("the bundled CLI (what `bin` and `npm start` run)", () => {
-  beforeAll(() => {
-    const built = spawnSync(process.execPath, [join(root, "scripts/bundle.mjs"), outdir], { encoding: "utf8" });
-    expect(built.status, built.stderr).toBe(0);
-  });
-  afterAll(() => rmSync(join(root, outdir), { recursive: true, force: true }));
+// One build for both groups below: the bundle, its startup snapshot and the launcher.
+beforeAll(() => {
+  const built = spawnSync(process.execPath, [join(root, "scripts/bundle.mjs"), outdir], { encoding: "utf8" });
+  expect(built.status, built.stderr).toBe(0);
+});
+afterAll(() => rmSync(join(root, outdir), { recursive: true, force: true }));
 
+describe("the bundled CLI (what `bin` and `npm start` run)", () => {
   it("prints the package's version (package.json read from the bundle's own place)", () => {
     const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
     const result = aegis("--version");
@@ -111,4 +137,113 @@ describe("the bundled CLI (what `bin` and `npm start` run)", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("the aegis launcher and its startup snapshot (a backtest starts with its modules already loaded)", () => {
+  const snapshot = { AEGIS_SNAPSHOT: "require" };
+  const bundle = { AEGIS_SNAPSHOT: "off" };
+  const stamp = () => join(root, outdir, "aegis.blob.stamp");
+
+  it("prints, from the snapshot, the same backtest the bundle prints", () => {
+    const args = ["backtest", "--bars", "3000", "--no-progress", "--json"];
+    const fromSnapshot = launch(args, snapshot);
+    const fromBundle = launch(args, bundle);
+    expect(fromSnapshot.status, fromSnapshot.stderr).toBe(0);
+    expect(fromBundle.status, fromBundle.stderr).toBe(0);
+    expect(withoutTimings(fromSnapshot.stdout)).toEqual(withoutTimings(fromBundle.stdout));
+    expect(fromSnapshot.stderr).toBe(fromBundle.stderr);
+  });
+
+  it("writes the same --out files from the snapshot, the report worker started from the bundle's entry", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-snapshot-out-"));
+    try {
+      const args = (name: string) => ["backtest", "--bars", "3000", "--no-progress", "--out", join(dir, name)];
+      expect(launch(args("snapshot"), snapshot).status).toBe(0);
+      expect(launch(args("bundle"), bundle).status).toBe(0);
+      const files = readdirSync(join(dir, "bundle")).sort();
+      expect(readdirSync(join(dir, "snapshot")).sort()).toEqual(files);
+      expect(files).toContain("report.html");
+      for (const file of files.filter((f) => f !== "summary.json" && f !== "report.html")) {
+        expect(readFileSync(join(dir, "snapshot", file), "utf8"), file).toBe(
+          readFileSync(join(dir, "bundle", file), "utf8"),
+        );
+      }
+      const summary = (name: string) => withoutTimings(readFileSync(join(dir, name, "summary.json"), "utf8"));
+      expect(summary("snapshot")).toEqual(summary("bundle"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loads a user's strategy module from the snapshot: TypeScript through tsx, and plain ES modules", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-snapshot-strategy-"));
+    try {
+      const plain = join(dir, "half-way.mjs");
+      writeFileSync(
+        plain,
+        `export default {
+  name: "half-way",
+  parameters: {},
+  init(setup) {
+    const close = setup.price("close");
+    return () => (close.at(0) > close.at(1) ? { action: "buy" } : { action: "sell" });
+  },
+};\n`,
+      );
+      for (const strategy of ["examples/strategies/my-strategy.ts", plain]) {
+        const result = launch(["backtest", "--bars", "1000", "--no-progress", "--strategy", strategy], snapshot);
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stderr).not.toMatch(/Warning/);
+        expect(result.stdout).toMatch(strategy === plain ? /Aegis backtest — half-way/ : /dip-in-uptrend/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts the bundle when the snapshot was made by another Node; AEGIS_SNAPSHOT=require then refuses", () => {
+    const original = readFileSync(stamp(), "utf8");
+    try {
+      writeFileSync(stamp(), "1 1\n");
+      const refused = launch(["backtest", "--bars", "200", "--no-progress"], snapshot);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/built by another Node .*npm run build/);
+      expect(launch(["backtest", "--bars", "200", "--no-progress"]).status).toBe(0);
+    } finally {
+      writeFileSync(stamp(), original);
+    }
+  });
+
+  it("starts the bundle under NODE_OPTIONS, whose V8 flags the snapshot would refuse", () => {
+    const options = { NODE_OPTIONS: "--max-old-space-size=512" };
+    expect(launch(["backtest", "--bars", "200", "--no-progress"], { ...options, ...snapshot }).status).toBe(2);
+    const result = launch(["backtest", "--bars", "200", "--no-progress"], options);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Aegis backtest/);
+  });
+
+  it("finds the command after global options, and starts other commands from the bundle", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-snapshot-config-"));
+    try {
+      const config = join(dir, "aegis.yaml");
+      writeFileSync(config, "backtest:\n  cash: 5000\n");
+      const result = launch(["-c", config, "backtest", "--bars", "300", "--no-progress", "--json"], snapshot);
+      expect(result.status, result.stderr).toBe(0);
+      expect((JSON.parse(result.stdout) as { meta: { cash: number } }).meta.cash).toBe(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const version = launch(["--version"], snapshot);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("refuses to start the snapshot without the bundle's path (what the launcher passes)", () => {
+    const result = spawnSync(process.execPath, ["--snapshot-blob", join(root, outdir, "aegis.blob")], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/needs the bundle's aegis\.js/);
+  });
 });

@@ -108,6 +108,12 @@ describe("loadConfig", () => {
     expect(loadConfig({ env, file }).source).toBe(file);
   });
 
+  it("leaves the CLI's own switches (AEGIS_CONFIG, AEGIS_CACHE_DIR, AEGIS_DEBUG, AEGIS_SNAPSHOT) out of the config", () => {
+    const env = { AEGIS_CACHE_DIR: "off", AEGIS_DEBUG: "1", AEGIS_SNAPSHOT: "off" };
+    const file = tempFile("switches.yaml", "");
+    expect(loadConfig({ env, file }).source).toBe(file);
+  });
+
   it("rejects an unknown AEGIS_ environment variable by the key it maps to", () => {
     expect(() => loadConfig({ env: { AEGIS_DATA_DRI: "x" }, file: tempFile("c.yaml", "") })).toThrowError(
       /unknown key dataDri/,

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 export const DEFAULT_CONFIG_FILE = "aegis.yaml";
 const ENV_PREFIX = "AEGIS_";
 /** Environment variables with the prefix that are not configuration keys. */
-const ENV_NOT_CONFIG = new Set(["AEGIS_CONFIG", "AEGIS_CACHE_DIR"]);
+const ENV_NOT_CONFIG = new Set(["AEGIS_CONFIG", "AEGIS_CACHE_DIR", "AEGIS_DEBUG", "AEGIS_SNAPSHOT"]);
 /** Venue keys (venue-credentials.ts: AEGIS_BINANCE_KEY, AEGIS_BINANCE_TESTNET_SECRET, …) are read there, not here. */
 const VENUE_KEY = /^AEGIS_[A-Z0-9]+(_TESTNET)?_(KEY|SECRET)$/;
 

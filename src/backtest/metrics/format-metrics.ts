@@ -1,7 +1,8 @@
 import { METRIC_DEFINITIONS, type MetricKind, type Metrics } from "./metric-definitions.js";
 
-const MONEY = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const COUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+// Made on first use, not at load: an Intl object holds ICU state that a V8 startup snapshot cannot contain.
+let money: Intl.NumberFormat | undefined;
+let count: Intl.NumberFormat | undefined;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -16,9 +17,11 @@ export function formatMetricValue(value: number | null, kind: MetricKind): strin
     case "ratio":
       return value.toFixed(2);
     case "money":
-      return MONEY.format(value);
+      money ??= new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return money.format(value);
     case "count":
-      return COUNT.format(value);
+      count ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+      return count.format(value);
     case "number":
       return Number.isInteger(value) ? String(value) : value.toFixed(2);
     case "duration":

@@ -1,0 +1,90 @@
+// Builds the CLI's V8 startup snapshot beside the ES module bundle: a CommonJS build of src/cli/snapshot-entry.ts
+// (V8 can snapshot one script, not a graph of ES modules), the snapshot itself (aegis.blob), the stamp of the Node
+// binary that made it, and the `aegis` launcher that uses it. See src/cli/snapshot-entry.ts for what the snapshot
+// holds and why module top levels must stay free of run-time state.
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+/**
+ * @param {{ root: string, outdir: string, external: string[], plugins: import("esbuild").Plugin[] }} options
+ * `outdir` is absolute and already holds the ES module bundle.
+ * @returns {string | undefined} why the snapshot could not be built, or undefined when it was
+ */
+export async function buildSnapshot({ root, outdir, external, plugins }) {
+  const script = join(outdir, "aegis-snapshot.cjs");
+  const blob = join(outdir, "aegis.blob");
+  const stamp = join(outdir, "aegis.blob.stamp");
+  for (const file of [script, blob, stamp]) rmSync(file, { force: true });
+  copyFileSync(join(root, "scripts/aegis-launcher.sh"), join(outdir, "aegis"));
+  chmodSync(join(outdir, "aegis"), 0o755);
+
+  // A snapshot's script may require only Node's own modules, so every external package becomes a module that
+  // loads it at run time, from where the bundle is then (globalThis.__aegisRequire, set when a run starts).
+  const pattern = new RegExp(`^(${external.map((name) => name.replace(/[/*.]/g, (c) => (c === "*" ? ".+" : `\\${c}`))).join("|")})$`);
+  const runtimeExternal = {
+    name: "runtime-external",
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) =>
+        args.kind !== "entry-point" && pattern.test(args.path) ? { path: args.path, namespace: "runtime-external" } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: "runtime-external" }, (args) => ({
+        contents: `module.exports = globalThis.__aegisRequire(${JSON.stringify(args.path)});`,
+        loader: "js",
+      }));
+    },
+  };
+  // `import()` of anything esbuild does not bundle (a package, a user's strategy file) must reach Node's loader at
+  // run time, which a snapshot's script lacks: such calls go through globalThis.__aegisImport instead. Relative
+  // specifiers are the bundle's own modules, and `typeof import("x")` is a type.
+  const dynamicImport = {
+    name: "snapshot-dynamic-import",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) =>
+        // The entry itself compiles the one real `import()` that __aegisImport runs.
+        args.path.endsWith("snapshot-entry.ts")
+          ? undefined
+          : {
+              contents: readFileSync(args.path, "utf8").replace(
+                /(?<![\w$.]|typeof )import\((?!\s*["'`]\.)/g,
+                "globalThis.__aegisImport(",
+              ),
+              loader: "ts",
+            },
+      );
+    },
+  };
+  await build({
+    absWorkingDir: root,
+    entryPoints: ["src/cli/snapshot-entry.ts"],
+    outfile: script,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    plugins: [...plugins, dynamicImport, runtimeExternal],
+    // Module code asks import.meta.url where the bundle is (workers, package.json, dist/web); in the snapshot the
+    // answer is the ES module bundle's entry, known only when a run starts.
+    define: { "import.meta.url": "globalThis.__aegisBundleUrl" },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    banner: {
+      js: `globalThis.__aegisBundleUrl = require("node:url").pathToFileURL(${JSON.stringify(join(outdir, "aegis.js"))}).href;`,
+    },
+    logLevel: "warning",
+  });
+
+  const made = spawnSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", script], {
+    encoding: "utf8",
+    cwd: outdir,
+  });
+  // Node warns about built-in modules it has not verified in snapshots (child_process); what matters is the exit.
+  if (made.status !== 0) {
+    rmSync(blob, { force: true });
+    return `node --build-snapshot exited ${made.status ?? made.signal}: ${made.stderr.trim().split("\n").slice(0, 8).join("\n")}`;
+  }
+  const node = statSync(process.execPath);
+  writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)}\n`);
+  return undefined;
+}
