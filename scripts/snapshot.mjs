@@ -3,7 +3,7 @@
 // binary that made it, and the `aegis` launcher that uses it. See src/cli/snapshot-entry.ts for what the snapshot
 // holds and why module top levels must stay free of run-time state.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -75,15 +75,30 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
     logLevel: "warning",
   });
 
-  const made = spawnSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", script], {
+  // Built without NODE_OPTIONS: V8 flags are part of a snapshot, and the launcher starts it with none. Written under
+  // another name and renamed once it has started a command, so a run never reads a half-written snapshot.
+  const env = { ...process.env, NODE_OPTIONS: "" };
+  const draft = `${blob}.draft`;
+  const made = spawnSync(process.execPath, ["--snapshot-blob", draft, "--build-snapshot", script], {
     encoding: "utf8",
     cwd: outdir,
+    env,
   });
   // Node warns about built-in modules it has not verified in snapshots (child_process); what matters is the exit.
   if (made.status !== 0) {
-    rmSync(blob, { force: true });
+    rmSync(draft, { force: true });
     return `node --build-snapshot exited ${made.status ?? made.signal}: ${made.stderr.trim().split("\n").slice(0, 8).join("\n")}`;
   }
+  const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+  const tried = spawnSync(process.execPath, ["--snapshot-blob", draft, join(outdir, "aegis.js"), "--version"], {
+    encoding: "utf8",
+    env,
+  });
+  if (tried.status !== 0 || tried.stdout.trim() !== version) {
+    rmSync(draft, { force: true });
+    return `the snapshot did not start \`aegis --version\` (exit ${tried.status ?? tried.signal}): ${tried.stderr.trim().split("\n").slice(0, 8).join("\n")}`;
+  }
+  renameSync(draft, blob);
   const node = statSync(process.execPath);
   writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)}\n`);
   return undefined;
