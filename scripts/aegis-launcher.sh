@@ -8,7 +8,10 @@
 # without it.
 self=$0
 [ -L "$self" ] && self=$(readlink -f -- "$self")
-dir=${self%/*}
+case $self in
+  */*) dir=${self%/*} ;;
+  *) dir=. ;;
+esac
 node=$(command -v node) || { echo "aegis: node is not on PATH" >&2; exit 127; }
 
 # The command is the first argument that is neither an option nor the value of -c/--config.
