@@ -34,7 +34,8 @@ if [ "$command" = backtest ] && [ "${AEGIS_SNAPSHOT:-}" != off ]; then
     exec "$node" --snapshot-blob "$dir/aegis.blob" "$dir/aegis.js" "$@"
   fi
   if [ "${AEGIS_SNAPSHOT:-}" = require ]; then
-    echo "aegis: cannot start from the startup snapshot beside $dir/aegis.js: it is missing, was built by another Node than $node (run \`npm run build\`), or NODE_OPTIONS is set" >&2
+    echo "aegis: cannot start from the startup snapshot beside $dir/aegis.js: it is missing," \
+      "was built by another Node than $node (run \`npm run build\`), or NODE_OPTIONS is set" >&2
     exit 2
   fi
 fi

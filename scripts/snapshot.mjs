@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 /**
@@ -22,12 +23,15 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
 
   // A snapshot's script may require only Node's own modules, so every external package becomes a module that
   // loads it at run time, from where the bundle is then (globalThis.__aegisRequire, set when a run starts).
-  const pattern = new RegExp(`^(${external.map((name) => name.replace(/[/*.]/g, (c) => (c === "*" ? ".+" : `\\${c}`))).join("|")})$`);
+  const names = external.map((name) => name.replace(/[/*.]/g, (c) => (c === "*" ? ".+" : `\\${c}`)));
+  const pattern = new RegExp(`^(${names.join("|")})$`);
   const runtimeExternal = {
     name: "runtime-external",
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) =>
-        args.kind !== "entry-point" && pattern.test(args.path) ? { path: args.path, namespace: "runtime-external" } : undefined,
+        args.kind !== "entry-point" && pattern.test(args.path)
+          ? { path: args.path, namespace: "runtime-external" }
+          : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: "runtime-external" }, (args) => ({
         contents: `module.exports = globalThis.__aegisRequire(${JSON.stringify(args.path)});`,
@@ -69,9 +73,7 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
     define: { "import.meta.url": "globalThis.__aegisBundleUrl" },
     minifyWhitespace: true,
     minifySyntax: true,
-    banner: {
-      js: `globalThis.__aegisBundleUrl = require("node:url").pathToFileURL(${JSON.stringify(join(outdir, "aegis.js"))}).href;`,
-    },
+    banner: { js: `globalThis.__aegisBundleUrl = ${JSON.stringify(pathToFileURL(join(outdir, "aegis.js")).href)};` },
     logLevel: "warning",
   });
 
@@ -87,7 +89,7 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
   // Node warns about built-in modules it has not verified in snapshots (child_process); what matters is the exit.
   if (made.status !== 0) {
     rmSync(draft, { force: true });
-    return `node --build-snapshot exited ${made.status ?? made.signal}: ${made.stderr.trim().split("\n").slice(0, 8).join("\n")}`;
+    return `node --build-snapshot exited ${made.status ?? made.signal}: ${head(made.stderr)}`;
   }
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
   const tried = spawnSync(process.execPath, ["--snapshot-blob", draft, join(outdir, "aegis.js"), "--version"], {
@@ -96,10 +98,15 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
   });
   if (tried.status !== 0 || tried.stdout.trim() !== version) {
     rmSync(draft, { force: true });
-    return `the snapshot did not start \`aegis --version\` (exit ${tried.status ?? tried.signal}): ${tried.stderr.trim().split("\n").slice(0, 8).join("\n")}`;
+    return `the snapshot did not start \`aegis --version\` (exit ${tried.status ?? tried.signal}): ${head(tried.stderr)}`;
   }
   renameSync(draft, blob);
   const node = statSync(process.execPath);
   writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)}\n`);
   return undefined;
+}
+
+/** The first lines of a child's stderr, enough to say why it failed. */
+function head(stderr) {
+  return stderr.trim().split("\n").slice(0, 8).join("\n");
 }
