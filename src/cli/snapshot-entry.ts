@@ -14,8 +14,16 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startupSnapshot } from "node:v8";
 import { compileFunction, constants } from "node:vm";
+import { validateConfig } from "../config/load-config.js";
+import { builtinSpec, builtinStrategyNames } from "../strategy/registry.js";
 import { runCli } from "./cli.js";
 import "./commands/backtest.js";
+
+// Zod compiles a fast parser for an object schema the first time it parses one. Parsing the default config and the
+// built-in strategies here (pure data: no file, no environment) keeps those parsers in the snapshot: 14 → 3 ms of a
+// backtest's set-up.
+validateConfig({});
+for (const name of builtinStrategyNames()) builtinSpec(name);
 
 declare global {
   /** The URL of dist/bundle/aegis.js; stands for `import.meta.url` in the snapshot's CommonJS build. */

@@ -1,8 +1,6 @@
+import { formatGrouped } from "../../domain/format-grouped.js";
 import { METRIC_DEFINITIONS, type MetricKind, type Metrics } from "./metric-definitions.js";
 
-// Made on first use, not at load: an Intl object holds ICU state that a V8 startup snapshot cannot contain.
-let money: Intl.NumberFormat | undefined;
-let count: Intl.NumberFormat | undefined;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -17,11 +15,9 @@ export function formatMetricValue(value: number | null, kind: MetricKind): strin
     case "ratio":
       return value.toFixed(2);
     case "money":
-      money ??= new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-      return money.format(value);
+      return formatGrouped(value, 2);
     case "count":
-      count ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-      return count.format(value);
+      return formatGrouped(value, 0);
     case "number":
       return Number.isInteger(value) ? String(value) : value.toFixed(2);
     case "duration":

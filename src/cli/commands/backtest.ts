@@ -9,6 +9,7 @@ import { runBacktest } from "../../backtest/run-backtest.js";
 import { type BacktestSummary, summarize, timeframeLabel } from "../../backtest/summary.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { AegisConfig } from "../../config/schema.js";
+import { formatGrouped } from "../../domain/format-grouped.js";
 import { DecisionCombiner } from "../../engine/combiner.js";
 import { createRiskRuntime } from "../../engine/risk-runtime.js";
 import type { RiskConfig } from "../../risk/config.js";
@@ -225,7 +226,7 @@ async function backtestWith(
     ...(llm ? [llm.line()] : []),
     `risk     ${riskLine(riskConfig, risk?.shield.layers.length ?? 0, summary)}`,
     ...formatRiskEffect(summary.risk),
-    `run      ${result.elapsedMs.toFixed(0)} ms (${Math.round(summary.barsPerSecond).toLocaleString("en-US")} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
+    `run      ${result.elapsedMs.toFixed(0)} ms (${formatGrouped(summary.barsPerSecond, 0)} bars/s), ${result.trades.length} trades, final equity ${summary.finalEquity.toFixed(2)}`,
     `returns  ${summary.calendar.note}`,
     `VaR      ${varLine(summary)}`,
     "",
