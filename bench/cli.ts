@@ -112,7 +112,10 @@ export async function run(log: (line: string) => void): Promise<string> {
       const label = "backtest sma-cross, BTC 1h (65,699 bars, default shield; goal < 300 ms)";
       commands.push({ label: `${label}, data cache empty`, args, before: emptyCache });
       commands.push({ label: `${label}, data cached`, args });
-      if (extraCa) commands.push({ label: `${label}, data cached, CA unset`, args, env: withoutCa });
+      if (extraCa) {
+        commands.push({ label: `${label}, data cache empty, CA unset`, args, env: withoutCa, before: emptyCache });
+        commands.push({ label: `${label}, data cached, CA unset`, args, env: withoutCa });
+      }
     } else {
       log("bench cli: ../shared/data is absent; the BTC 1h backtest is skipped");
     }
