@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import vm from "node:vm";
 import { build } from "esbuild";
 
 /**
@@ -20,6 +21,11 @@ export async function buildSnapshot({ root, outdir, external, plugins }) {
   for (const file of [script, blob, stamp]) rmSync(file, { force: true });
   copyFileSync(join(root, "scripts/aegis-launcher.sh"), join(outdir, "aegis"));
   chmodSync(join(outdir, "aegis"), 0o755);
+  // The snapshot's `import()` (a user's strategy module, ES module packages) goes through this loader, which older
+  // Node 20 releases lack.
+  if (vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) {
+    return `Node ${process.version} has no vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, which the snapshot's import() needs`;
+  }
 
   // A snapshot's script may require only Node's own modules, so every external package becomes a module that
   // loads it at run time, from where the bundle is then (globalThis.__aegisRequire, set when a run starts).
